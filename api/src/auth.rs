@@ -1,0 +1,84 @@
+//! Who is calling: the API key in `Authorization: Bearer <key>` and the organization it
+//! belongs to. Handlers get an [`OrgId`] only through this extractor.
+
+use actix_web::dev::Payload;
+use actix_web::http::header::{AUTHORIZATION, HeaderMap};
+use actix_web::{FromRequest, HttpRequest, web};
+use futures::future::LocalBoxFuture;
+use uuid::Uuid;
+use warmup_entity::OrgId;
+use warmup_entity::store::api_keys;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// An authenticated caller.
+#[derive(Debug, Clone, Copy)]
+pub struct Caller {
+    pub org: OrgId,
+    pub key_id: Uuid,
+    pub platform_admin: bool,
+}
+
+impl Caller {
+    /// Refuses callers that are not platform admins.
+    pub fn require_admin(&self) -> Result<(), ApiError> {
+        if self.platform_admin {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden(
+                "this needs a platform administrator's API key".into(),
+            ))
+        }
+    }
+}
+
+/// The bearer token of a request, if it carries one.
+pub fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim())
+        .filter(|t| !t.is_empty())
+}
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let token = bearer(req.headers()).map(str::to_string);
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        Box::pin(async move {
+            let token = token.ok_or(ApiError::Unauthorized)?;
+            let state = state.ok_or_else(|| ApiError::Internal("state missing".into()))?;
+            let key = api_keys::authenticate(&state.db, &token)
+                .await?
+                .ok_or(ApiError::Unauthorized)?;
+            Ok(Caller {
+                org: OrgId(key.organization_id),
+                key_id: key.id,
+                platform_admin: key.platform_admin,
+            })
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::http::header::HeaderValue;
+
+    #[test]
+    fn reads_bearer_tokens_case_insensitively_and_nothing_else() {
+        let mut h = HeaderMap::new();
+        assert_eq!(bearer(&h), None);
+        h.insert(AUTHORIZATION, HeaderValue::from_static("bearer abc"));
+        assert_eq!(bearer(&h), Some("abc"));
+        h.insert(AUTHORIZATION, HeaderValue::from_static("Basic abc"));
+        assert_eq!(bearer(&h), None);
+        h.insert(AUTHORIZATION, HeaderValue::from_static("Bearer "));
+        assert_eq!(bearer(&h), None);
+    }
+}

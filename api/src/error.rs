@@ -1,0 +1,279 @@
+//! The API's one error type, rendered once as RFC 9457 `application/problem+json` with a stable
+//! machine code that clients can branch on.
+
+use std::collections::BTreeMap;
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+use warmup_domain::Violation;
+use warmup_entity::StoreError;
+
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// Everything a request can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("the request body is not valid JSON: {0}")]
+    MalformedJson(String),
+    #[error("the request has invalid fields")]
+    Validation(Vec<Violation>),
+    #[error("a valid API key is required: send `Authorization: Bearer <key>`")]
+    Unauthorized,
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("the request body is larger than {0} bytes")]
+    PayloadTooLarge(usize),
+    #[error("the request body must be JSON (Content-Type: application/json)")]
+    UnsupportedMediaType,
+    #[error("too many requests; retry after {retry_after} seconds")]
+    RateLimited { retry_after: u64 },
+    #[error("an earlier request with this Idempotency-Key is still being processed")]
+    IdempotencyInProgress,
+    #[error("this Idempotency-Key was already used for a different request")]
+    IdempotencyKeyReused,
+    #[error("{0}")]
+    Unavailable(String),
+    #[error("internal error")]
+    Internal(String),
+}
+
+/// An RFC 9457 problem document.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Problem {
+    /// A URI reference naming the problem type; stable, one per `code`.
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// Short summary of the problem type.
+    pub title: String,
+    /// The HTTP status code.
+    pub status: u16,
+    /// What went wrong in this occurrence.
+    pub detail: String,
+    /// Stable machine-readable code, e.g. `validation`, `not_found`, `rate_limited`.
+    pub code: String,
+    /// For `validation`: every invalid field with its dotted path.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<Violation>,
+}
+
+impl ApiError {
+    /// The stable code and title of the problem type.
+    fn code_and_title(&self) -> (&'static str, &'static str) {
+        match self {
+            ApiError::BadRequest(_) => ("bad_request", "Bad request"),
+            ApiError::MalformedJson(_) => ("malformed_json", "Malformed JSON"),
+            ApiError::Validation(_) => ("validation", "Invalid request"),
+            ApiError::Unauthorized => ("unauthorized", "Unauthorized"),
+            ApiError::Forbidden(_) => ("forbidden", "Forbidden"),
+            ApiError::NotFound(_) => ("not_found", "Not found"),
+            ApiError::Conflict(_) => ("conflict", "Conflict"),
+            ApiError::PayloadTooLarge(_) => ("payload_too_large", "Payload too large"),
+            ApiError::UnsupportedMediaType => ("unsupported_media_type", "Unsupported media type"),
+            ApiError::RateLimited { .. } => ("rate_limited", "Too many requests"),
+            ApiError::IdempotencyInProgress => ("idempotency_in_progress", "Request in progress"),
+            ApiError::IdempotencyKeyReused => ("idempotency_key_reused", "Idempotency key reused"),
+            ApiError::Unavailable(_) => ("unavailable", "Service unavailable"),
+            ApiError::Internal(_) => ("internal", "Internal server error"),
+        }
+    }
+
+    /// The problem document for this error.
+    pub fn problem(&self) -> Problem {
+        let (code, title) = self.code_and_title();
+        let errors = match self {
+            ApiError::Validation(v) => v.clone(),
+            _ => Vec::new(),
+        };
+        let detail = match self {
+            ApiError::Validation(v) if v.len() == 1 => {
+                format!("{}: {}", v[0].field, v[0].message)
+            }
+            ApiError::Validation(v) => format!("{} fields are invalid", v.len()),
+            other => other.to_string(),
+        };
+        Problem {
+            type_: format!("/problems/{}", code.replace('_', "-")),
+            title: title.to_string(),
+            status: self.status_code().as_u16(),
+            detail,
+            code: code.to_string(),
+            errors,
+        }
+    }
+
+    /// A single-field validation failure.
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        ApiError::Validation(vec![Violation {
+            field: field.into(),
+            message: message.into(),
+        }])
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::BadRequest(_) | ApiError::MalformedJson(_) => StatusCode::BAD_REQUEST,
+            ApiError::Validation(_) | ApiError::IdempotencyKeyReused => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+            ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::Conflict(_) | ApiError::IdempotencyInProgress => StatusCode::CONFLICT,
+            ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let ApiError::Internal(cause) = self {
+            tracing::error!(%cause, "request failed");
+        }
+        let mut res = HttpResponse::build(self.status_code());
+        res.insert_header((header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON)));
+        match self {
+            ApiError::Unauthorized => {
+                res.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+            }
+            ApiError::RateLimited { retry_after } => {
+                res.insert_header((header::RETRY_AFTER, retry_after.to_string()));
+            }
+            _ => {}
+        }
+        res.body(serde_json::to_string(&self.problem()).unwrap_or_default())
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Conflict(msg) => ApiError::Conflict(msg),
+            StoreError::Db(db) => ApiError::Internal(db.to_string()),
+        }
+    }
+}
+
+impl From<sea_orm::DbErr> for ApiError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        ApiError::Internal(e.to_string())
+    }
+}
+
+/// Problem responses, for `responses(...)` in the OpenAPI document.
+fn problem_responses(list: &[(u16, &str)]) -> BTreeMap<String, RefOr<utoipa::openapi::Response>> {
+    list.iter()
+        .map(|(status, description)| {
+            let response = ResponseBuilder::new()
+                .description(*description)
+                .content(
+                    PROBLEM_JSON,
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("Problem")))
+                        .build(),
+                )
+                .build();
+            (status.to_string(), RefOr::T(response))
+        })
+        .collect()
+}
+
+/// 401 and 429: any authenticated endpoint.
+pub struct AuthErrors;
+impl utoipa::IntoResponses for AuthErrors {
+    fn responses() -> BTreeMap<String, RefOr<utoipa::openapi::Response>> {
+        problem_responses(&[
+            (401, "Missing, unknown or revoked API key"),
+            (
+                429,
+                "Rate limit exceeded; see Retry-After and RateLimit-* headers",
+            ),
+        ])
+    }
+}
+
+/// 400, 413, 415, 422: any endpoint that takes a JSON body.
+pub struct BodyErrors;
+impl utoipa::IntoResponses for BodyErrors {
+    fn responses() -> BTreeMap<String, RefOr<utoipa::openapi::Response>> {
+        problem_responses(&[
+            (400, "Malformed JSON"),
+            (413, "Body too large"),
+            (415, "Body is not JSON"),
+            (422, "Invalid fields; `errors` names each one"),
+        ])
+    }
+}
+
+/// 404: the resource does not exist or belongs to another organization.
+pub struct NotFoundError;
+impl utoipa::IntoResponses for NotFoundError {
+    fn responses() -> BTreeMap<String, RefOr<utoipa::openapi::Response>> {
+        problem_responses(&[(404, "Not found in the caller's organization")])
+    }
+}
+
+/// 409: a duplicate, or a retried Idempotency-Key still in progress.
+pub struct ConflictError;
+impl utoipa::IntoResponses for ConflictError {
+    fn responses() -> BTreeMap<String, RefOr<utoipa::openapi::Response>> {
+        problem_responses(&[(
+            409,
+            "Duplicate resource, or the same Idempotency-Key is in flight",
+        )])
+    }
+}
+
+/// 403: the caller's key lacks a right.
+pub struct ForbiddenError;
+impl utoipa::IntoResponses for ForbiddenError {
+    fn responses() -> BTreeMap<String, RefOr<utoipa::openapi::Response>> {
+        problem_responses(&[(403, "The API key lacks the right for this")])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validation_problems_name_every_field_and_use_422() {
+        let e = ApiError::Validation(vec![
+            Violation {
+                field: "smtp.port".into(),
+                message: "bad".into(),
+            },
+            Violation {
+                field: "email".into(),
+                message: "bad".into(),
+            },
+        ]);
+        let p = e.problem();
+        assert_eq!(p.status, 422);
+        assert_eq!(p.code, "validation");
+        assert_eq!(p.type_, "/problems/validation");
+        assert_eq!(p.errors.len(), 2);
+        let json = serde_json::to_value(&p).unwrap_or_default();
+        assert_eq!(json["errors"][0]["field"], "smtp.port");
+        assert_eq!(json["type"], "/problems/validation");
+    }
+
+    #[test]
+    fn internal_errors_do_not_leak_their_cause() {
+        let p = ApiError::Internal("password=hunter2 in SQL".into()).problem();
+        assert_eq!(p.status, 500);
+        assert!(!p.detail.contains("hunter2"));
+    }
+}

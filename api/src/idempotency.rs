@@ -1,0 +1,86 @@
+//! `Idempotency-Key` on POST: the first request does the work and its answer is stored; a retry
+//! with the same key and body gets that answer back and nothing is created twice.
+
+use std::future::Future;
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::ContentType;
+use actix_web::{HttpRequest, HttpResponse};
+use serde::Serialize;
+use warmup_entity::store::idempotency::{self, Claim};
+
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+const HEADER: &str = "Idempotency-Key";
+
+/// Runs `work` at most once per (API key, Idempotency-Key); without the header it just runs.
+pub async fn once<T, F, Fut>(
+    state: &AppState,
+    caller: &Caller,
+    req: &HttpRequest,
+    body_digest: &str,
+    status: StatusCode,
+    work: F,
+) -> Result<HttpResponse, ApiError>
+where
+    T: Serialize,
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = Result<T, ApiError>>,
+{
+    let key = match req.headers().get(HEADER) {
+        None => None,
+        Some(v) => {
+            let key = v
+                .to_str()
+                .ok()
+                .map(str::trim)
+                .filter(|k| !k.is_empty() && k.len() <= 255)
+                .ok_or_else(|| {
+                    ApiError::BadRequest(
+                        "Idempotency-Key must be 1 to 255 visible ASCII characters".into(),
+                    )
+                })?;
+            Some(key.to_string())
+        }
+    };
+    let Some(key) = key else {
+        let value = work().await?;
+        return Ok(json_response(
+            status,
+            serde_json::to_string(&value).unwrap_or_default(),
+            false,
+        ));
+    };
+    let fingerprint = format!("{} {} {}", req.method(), req.path(), body_digest);
+    match idempotency::claim(&state.db, caller.key_id, &key, &fingerprint).await? {
+        Claim::Completed { status, body } => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+            Ok(json_response(status, body, true))
+        }
+        Claim::InProgress => Err(ApiError::IdempotencyInProgress),
+        Claim::Mismatch => Err(ApiError::IdempotencyKeyReused),
+        Claim::Claimed => match work().await {
+            Ok(value) => {
+                let body = serde_json::to_string(&value).unwrap_or_default();
+                idempotency::complete(&state.db, caller.key_id, &key, status.as_u16(), &body)
+                    .await?;
+                Ok(json_response(status, body, false))
+            }
+            Err(e) => {
+                idempotency::release(&state.db, caller.key_id, &key).await?;
+                Err(e)
+            }
+        },
+    }
+}
+
+fn json_response(status: StatusCode, body: String, replayed: bool) -> HttpResponse {
+    let mut res = HttpResponse::build(status);
+    res.insert_header(ContentType::json());
+    if replayed {
+        res.insert_header(("Idempotent-Replayed", "true"));
+    }
+    res.body(body)
+}

@@ -1,0 +1,186 @@
+//! The JSON body extractor: malformed JSON is a 400, a wrong or unknown field a 422 that names
+//! the field's path, an oversize body a 413, another content type a 415.
+
+use actix_web::dev::Payload;
+use actix_web::error::PayloadError;
+use actix_web::{FromRequest, HttpRequest, web};
+use futures::future::LocalBoxFuture;
+use serde::de::DeserializeOwned;
+use sha2::{Digest, Sha256};
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// A deserialized request body and the digest of its bytes (for idempotency fingerprints).
+pub struct Body<T> {
+    pub value: T,
+    pub digest: String,
+}
+
+fn is_json(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|m| {
+            let m = m.trim().to_ascii_lowercase();
+            m == "application/json" || m.ends_with("+json")
+        })
+        .unwrap_or(false)
+}
+
+/// Turns a serde failure into the right client error without echoing secret values.
+pub fn deserialize_error(err: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
+    use serde_json::error::Category;
+    let inner = err.inner();
+    match inner.classify() {
+        Category::Syntax | Category::Eof | Category::Io => {
+            ApiError::MalformedJson(format!("line {} column {}", inner.line(), inner.column()))
+        }
+        Category::Data => {
+            let mut path = err.path().to_string();
+            if path == "." {
+                path.clear();
+            }
+            let message = inner.to_string();
+            let message = message
+                .split(" at line ")
+                .next()
+                .unwrap_or_default()
+                .to_string();
+            // Missing and unknown fields are reported on the parent; point at the field itself.
+            let named = ["missing field `", "unknown field `"]
+                .iter()
+                .find_map(|p| message.strip_prefix(p))
+                .and_then(|rest| rest.split('`').next())
+                .map(str::to_string);
+            let field = match named {
+                Some(name) if path.is_empty() => name,
+                Some(name) => format!("{path}.{name}"),
+                None if path.is_empty() => "body".to_string(),
+                None => path,
+            };
+            let message = if field.ends_with("password") {
+                "must be a string".to_string()
+            } else if message.starts_with("unknown field") {
+                "is not a known field".to_string()
+            } else if message.starts_with("missing field") {
+                "is required".to_string()
+            } else {
+                message
+            };
+            ApiError::invalid(field, message)
+        }
+    }
+}
+
+/// Parses JSON bytes into `T` with path-aware errors.
+pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(deserialize_error)?;
+    de.end()
+        .map_err(|e| ApiError::MalformedJson(format!("trailing characters: {e}")))?;
+    Ok(value)
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for Body<T> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let limit = req
+            .app_data::<web::Data<AppState>>()
+            .map(|s| s.settings.body_limit)
+            .unwrap_or(64 * 1024);
+        let json = is_json(req);
+        let bytes = web::Bytes::from_request(req, payload);
+        Box::pin(async move {
+            if !json {
+                return Err(ApiError::UnsupportedMediaType);
+            }
+            let bytes = bytes.await.map_err(|e| {
+                let overflow = e
+                    .as_error::<PayloadError>()
+                    .is_some_and(|p| matches!(p, PayloadError::Overflow))
+                    || e.to_string().contains("overflow")
+                    || e.error_response().status()
+                        == actix_web::http::StatusCode::PAYLOAD_TOO_LARGE;
+                if overflow {
+                    ApiError::PayloadTooLarge(limit)
+                } else {
+                    ApiError::BadRequest(format!("could not read the request body: {e}"))
+                }
+            })?;
+            if bytes.len() > limit {
+                return Err(ApiError::PayloadTooLarge(limit));
+            }
+            let value = parse(&bytes)?;
+            let digest = Sha256::digest(&bytes)
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            Ok(Body { value, digest })
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Inner {
+        port: u16,
+        password: String,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Outer {
+        email: String,
+        smtp: Inner,
+    }
+
+    fn field_and_message(body: &str) -> (u16, String, String) {
+        match parse::<Outer>(body.as_bytes()) {
+            Ok(_) => (200, String::new(), String::new()),
+            Err(e) => {
+                let p = e.problem();
+                let (f, m) = p
+                    .errors
+                    .first()
+                    .map(|v| (v.field.clone(), v.message.clone()))
+                    .unwrap_or_default();
+                (p.status, f, m)
+            }
+        }
+    }
+
+    #[test]
+    fn syntax_errors_are_400_and_data_errors_422_with_paths() {
+        assert_eq!(field_and_message("{").0, 400);
+        assert_eq!(field_and_message("{} x").0, 400);
+        let (s, f, _) = field_and_message(r#"{"email":"a","smtp":{"port":"x","password":"p"}}"#);
+        assert_eq!((s, f.as_str()), (422, "smtp.port"));
+        let (s, f, m) = field_and_message(r#"{"smtp":{"port":1,"password":"p"}}"#);
+        assert_eq!((s, f.as_str(), m.as_str()), (422, "email", "is required"));
+        let (s, f, m) =
+            field_and_message(r#"{"email":"a","smtp":{"port":1,"password":"p","x":1}}"#);
+        assert_eq!(
+            (s, f.as_str(), m.as_str()),
+            (422, "smtp.x", "is not a known field")
+        );
+    }
+
+    #[test]
+    fn a_mistyped_password_is_not_echoed() {
+        let (s, f, m) =
+            field_and_message(r#"{"email":"a","smtp":{"port":1,"password":987654321}}"#);
+        assert_eq!((s, f.as_str()), (422, "smtp.password"));
+        assert!(!m.contains("987654321"));
+    }
+}

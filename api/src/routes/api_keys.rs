@@ -1,0 +1,127 @@
+//! API keys of the caller's organization.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+use warmup_entity::api_key;
+use warmup_entity::store::api_keys;
+
+use crate::auth::Caller;
+use crate::error::{ApiError, AuthErrors, BodyErrors, NotFoundError};
+use crate::idempotency;
+use crate::json_body::Body;
+use crate::pagination::{PageQuery, Paged};
+use crate::routes::organizations::parse_name;
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateApiKey {
+    /// What the key is for, 1 to 200 characters.
+    pub name: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiKey {
+    pub id: Uuid,
+    pub name: String,
+    /// The key's first characters, to tell keys apart.
+    pub prefix: String,
+    pub platform_admin: bool,
+    pub created_at: DateTime<Utc>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+impl From<api_key::Model> for ApiKey {
+    fn from(m: api_key::Model) -> Self {
+        Self {
+            id: m.id,
+            name: m.name,
+            prefix: m.prefix,
+            platform_admin: m.platform_admin,
+            created_at: m.created_at,
+            revoked_at: m.revoked_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreatedApiKey {
+    #[serde(flatten)]
+    pub api_key: ApiKey,
+    /// The key itself. Shown once; only a digest is stored.
+    pub key: String,
+}
+
+/// Create an API key for the caller's organization.
+#[utoipa::path(
+    tag = "api-keys",
+    request_body = CreateApiKey,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key return the first answer")),
+    responses((status = 201, body = CreatedApiKey), AuthErrors, BodyErrors),
+    security(("api_key" = []))
+)]
+#[post("/api-keys")]
+pub async fn create(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    body: Body<CreateApiKey>,
+) -> Result<HttpResponse, ApiError> {
+    idempotency::once(
+        &state,
+        &caller,
+        &req,
+        &body.digest,
+        StatusCode::CREATED,
+        || async {
+            let name = parse_name("name", &body.value.name)?;
+            let issued = api_keys::create(&state.db, caller.org, &name).await?;
+            Ok(CreatedApiKey {
+                api_key: issued.model.into(),
+                key: issued.plaintext,
+            })
+        },
+    )
+    .await
+}
+
+/// List the organization's API keys, revoked ones included.
+#[utoipa::path(
+    tag = "api-keys",
+    params(PageQuery),
+    responses((status = 200, body = Paged<ApiKey>), AuthErrors),
+    security(("api_key" = []))
+)]
+#[get("/api-keys")]
+pub async fn list(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<PageQuery>,
+) -> Result<web::Json<Paged<ApiKey>>, ApiError> {
+    let page = api_keys::list(&state.db, caller.org, query.parse()?).await?;
+    Ok(web::Json(page.map(ApiKey::from).into()))
+}
+
+/// Revoke an API key; it stops working at once.
+#[utoipa::path(
+    tag = "api-keys",
+    params(("id" = Uuid, Path, description = "API key id")),
+    responses((status = 204, description = "Revoked"), AuthErrors, NotFoundError),
+    security(("api_key" = []))
+)]
+#[delete("/api-keys/{id}")]
+pub async fn revoke(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    api_keys::revoke(&state.db, caller.org, id.into_inner())
+        .await?
+        .ok_or(ApiError::NotFound("API key"))?;
+    Ok(HttpResponse::NoContent().finish())
+}

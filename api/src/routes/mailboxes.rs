@@ -1,0 +1,386 @@
+//! Sender mailboxes.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+use warmup_domain::timezone::parse_time_zone;
+use warmup_domain::{EmailAddress, MailboxStatus, Provider, Violations};
+use warmup_entity::mailbox;
+use warmup_entity::store::mailboxes;
+use warmup_worker::ConnectionReport;
+
+use crate::auth::Caller;
+use crate::error::{ApiError, AuthErrors, BodyErrors, ConflictError, NotFoundError};
+use crate::idempotency;
+use crate::json_body::Body;
+use crate::pagination::{PageQuery, Paged};
+use crate::server_input::{Protocol, ServerInput, ServerOutput, apply, login, output};
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateMailbox {
+    /// The sender address.
+    pub email: String,
+    /// Name shown in From; defaults to the part of the address before `@`.
+    pub display_name: Option<String>,
+    pub provider: Provider,
+    /// Submission server; for named providers only `password` is needed.
+    pub smtp: ServerInput,
+    /// IMAP server; for named providers only `password` is needed.
+    pub imap: ServerInput,
+    /// IANA time zone of the mailbox's owner (default `UTC`).
+    pub timezone: Option<String>,
+    /// `active` (default) or `paused`.
+    pub status: Option<MailboxStatus>,
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateMailbox {
+    pub email: Option<String>,
+    pub display_name: Option<String>,
+    pub provider: Option<Provider>,
+    /// Fields to change; omitted ones (the password included) keep their value.
+    pub smtp: Option<ServerInput>,
+    pub imap: Option<ServerInput>,
+    pub timezone: Option<String>,
+    /// `active` or `paused`; `error` is set only by the service.
+    pub status: Option<MailboxStatus>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Mailbox {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub provider: Provider,
+    pub smtp: ServerOutput,
+    pub imap: ServerOutput,
+    pub timezone: String,
+    pub status: MailboxStatus,
+    /// Why the service set `error` or paused the mailbox.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status_reason: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<mailbox::Model> for Mailbox {
+    fn from(m: mailbox::Model) -> Self {
+        Self {
+            smtp: output(&m, Protocol::Smtp),
+            imap: output(&m, Protocol::Imap),
+            id: m.id,
+            email: m.email,
+            display_name: m.display_name,
+            provider: m.provider.parse().unwrap_or(Provider::Smtp),
+            timezone: m.timezone,
+            status: MailboxStatus::parse(&m.status).unwrap_or(MailboxStatus::Error),
+            status_reason: m.status_reason,
+            created_at: m.created_at,
+            updated_at: m.updated_at,
+        }
+    }
+}
+
+/// The result of `POST /v1/mailboxes/{id}/connection-test`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConnectionTest {
+    /// True when both servers passed every step.
+    pub ok: bool,
+    pub smtp: ConnectionReport,
+    pub imap: ConnectionReport,
+}
+
+/// Validates a display name for a From header.
+pub fn check_display_name(v: &mut Violations, raw: &str) -> Option<String> {
+    let name = raw.trim();
+    if name.chars().count() > 200 || name.chars().any(char::is_control) {
+        v.add(
+            "display_name",
+            "must be at most 200 characters without line breaks or control characters",
+        );
+        return None;
+    }
+    Some(name.to_string())
+}
+
+fn check_status(v: &mut Violations, status: MailboxStatus) -> Option<MailboxStatus> {
+    if status.settable_by_user() {
+        Some(status)
+    } else {
+        v.add(
+            "status",
+            "must be `active` or `paused`; `error` is set by the service",
+        );
+        None
+    }
+}
+
+fn blank(org: Uuid) -> mailbox::Model {
+    let now = Utc::now();
+    mailbox::Model {
+        id: Uuid::now_v7(),
+        organization_id: org,
+        email: String::new(),
+        display_name: String::new(),
+        provider: String::new(),
+        timezone: "UTC".into(),
+        status: MailboxStatus::Active.as_str().into(),
+        status_reason: None,
+        smtp_host: String::new(),
+        smtp_port: 0,
+        smtp_security: String::new(),
+        smtp_username: String::new(),
+        smtp_password: String::new(),
+        imap_host: String::new(),
+        imap_port: 0,
+        imap_security: String::new(),
+        imap_username: String::new(),
+        imap_password: String::new(),
+        created_at: now,
+        updated_at: now,
+    }
+}
+
+/// Connect a sender mailbox.
+#[utoipa::path(
+    tag = "mailboxes",
+    request_body = CreateMailbox,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key return the first answer")),
+    responses((status = 201, body = Mailbox), AuthErrors, BodyErrors, ConflictError),
+    security(("api_key" = []))
+)]
+#[post("/mailboxes")]
+pub async fn create(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    body: Body<CreateMailbox>,
+) -> Result<HttpResponse, ApiError> {
+    idempotency::once(
+        &state,
+        &caller,
+        &req,
+        &body.digest,
+        StatusCode::CREATED,
+        || async {
+            let input = &body.value;
+            let mut v = Violations::new();
+            let mut row = blank(caller.org.0);
+            let email = v.check("email", EmailAddress::parse(&input.email));
+            let email_text = email.as_ref().map(|e| e.to_string()).unwrap_or_default();
+            let local = email_text.split('@').next().unwrap_or_default().to_string();
+            let display =
+                check_display_name(&mut v, input.display_name.as_deref().unwrap_or(&local));
+            let tz = v.check(
+                "timezone",
+                parse_time_zone(input.timezone.as_deref().unwrap_or("UTC")),
+            );
+            let status = check_status(&mut v, input.status.unwrap_or(MailboxStatus::Active));
+            for (protocol, server) in [(Protocol::Smtp, &input.smtp), (Protocol::Imap, &input.imap)]
+            {
+                apply(
+                    &mut row,
+                    protocol,
+                    input.provider,
+                    &email_text,
+                    Some(server),
+                    true,
+                    &state.secrets,
+                    &mut v,
+                );
+            }
+            if let (Some(_), Some(display), Some(tz), Some(status), true) =
+                (email, display, tz, status, v.is_empty())
+            {
+                row.email = email_text;
+                row.display_name = display;
+                row.provider = input.provider.as_str().into();
+                row.timezone = tz.name().into();
+                row.status = status.as_str().into();
+                let saved = mailboxes::insert(&state.db, caller.org, row).await?;
+                Ok(Mailbox::from(saved))
+            } else {
+                Err(ApiError::Validation(v.into_vec()))
+            }
+        },
+    )
+    .await
+}
+
+/// List the organization's mailboxes, oldest first.
+#[utoipa::path(
+    tag = "mailboxes",
+    params(PageQuery),
+    responses((status = 200, body = Paged<Mailbox>), AuthErrors),
+    security(("api_key" = []))
+)]
+#[get("/mailboxes")]
+pub async fn list(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<PageQuery>,
+) -> Result<web::Json<Paged<Mailbox>>, ApiError> {
+    let page = mailboxes::list(&state.db, caller.org, query.parse()?).await?;
+    Ok(web::Json(page.map(Mailbox::from).into()))
+}
+
+async fn find(state: &AppState, caller: &Caller, id: Uuid) -> Result<mailbox::Model, ApiError> {
+    mailboxes::get(&state.db, caller.org, id)
+        .await?
+        .ok_or(ApiError::NotFound("mailbox"))
+}
+
+/// Get one mailbox.
+#[utoipa::path(
+    tag = "mailboxes",
+    params(("id" = Uuid, Path, description = "Mailbox id")),
+    responses((status = 200, body = Mailbox), AuthErrors, NotFoundError),
+    security(("api_key" = []))
+)]
+#[get("/mailboxes/{id}")]
+pub async fn get(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<Mailbox>, ApiError> {
+    Ok(web::Json(find(&state, &caller, *id).await?.into()))
+}
+
+/// Change some fields of a mailbox; omitted fields keep their value.
+#[utoipa::path(
+    tag = "mailboxes",
+    params(("id" = Uuid, Path, description = "Mailbox id")),
+    request_body = UpdateMailbox,
+    responses((status = 200, body = Mailbox), AuthErrors, BodyErrors, NotFoundError, ConflictError),
+    security(("api_key" = []))
+)]
+#[patch("/mailboxes/{id}")]
+pub async fn update(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    body: Body<UpdateMailbox>,
+) -> Result<web::Json<Mailbox>, ApiError> {
+    let mut row = find(&state, &caller, *id).await?;
+    let input = body.value;
+    let mut v = Violations::new();
+    if let Some(raw) = &input.email {
+        if let Some(e) = v.check("email", EmailAddress::parse(raw)) {
+            row.email = e.to_string();
+        }
+    }
+    if let Some(raw) = &input.display_name {
+        if let Some(d) = check_display_name(&mut v, raw) {
+            row.display_name = d;
+        }
+    }
+    if let Some(raw) = &input.timezone {
+        if let Some(tz) = v.check("timezone", parse_time_zone(raw)) {
+            row.timezone = tz.name().into();
+        }
+    }
+    if let Some(status) = input.status {
+        if let Some(s) = check_status(&mut v, status) {
+            row.status = s.as_str().into();
+            row.status_reason = None;
+        }
+    }
+    let provider = input
+        .provider
+        .unwrap_or_else(|| row.provider.parse().unwrap_or(Provider::Smtp));
+    row.provider = provider.as_str().into();
+    let email = row.email.clone();
+    apply(
+        &mut row,
+        Protocol::Smtp,
+        provider,
+        &email,
+        input.smtp.as_ref(),
+        false,
+        &state.secrets,
+        &mut v,
+    );
+    apply(
+        &mut row,
+        Protocol::Imap,
+        provider,
+        &email,
+        input.imap.as_ref(),
+        false,
+        &state.secrets,
+        &mut v,
+    );
+    if !v.is_empty() {
+        return Err(ApiError::Validation(v.into_vec()));
+    }
+    row.updated_at = Utc::now();
+    let saved = mailboxes::update(&state.db, caller.org, row)
+        .await?
+        .ok_or(ApiError::NotFound("mailbox"))?;
+    Ok(web::Json(saved.into()))
+}
+
+/// Delete a mailbox and everything recorded for it.
+#[utoipa::path(
+    tag = "mailboxes",
+    params(("id" = Uuid, Path, description = "Mailbox id")),
+    responses((status = 204, description = "Deleted"), AuthErrors, NotFoundError),
+    security(("api_key" = []))
+)]
+#[delete("/mailboxes/{id}")]
+pub async fn delete(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    if mailboxes::delete(&state.db, caller.org, *id).await? {
+        Ok(HttpResponse::NoContent().finish())
+    } else {
+        Err(ApiError::NotFound("mailbox"))
+    }
+}
+
+/// Log in to the mailbox's SMTP and IMAP servers and report each step.
+///
+/// Sends no mail. The answer is 200 whether or not the servers accepted the login; `ok` and
+/// each step's `ok`, `reply_code` and `detail` say what happened.
+#[utoipa::path(
+    tag = "mailboxes",
+    params(("id" = Uuid, Path, description = "Mailbox id")),
+    responses((status = 200, body = ConnectionTest), AuthErrors, NotFoundError),
+    security(("api_key" = []))
+)]
+#[post("/mailboxes/{id}/connection-test")]
+pub async fn connection_test(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<ConnectionTest>, ApiError> {
+    let row = find(&state, &caller, *id).await?;
+    Ok(web::Json(run_connection_test(&state, &row).await?))
+}
+
+/// Tests both servers of a mailbox or seed concurrently.
+pub async fn run_connection_test<R: crate::server_input::HasServers + Clone>(
+    state: &AppState,
+    row: &R,
+) -> Result<ConnectionTest, ApiError> {
+    let smtp = login(row, Protocol::Smtp, &state.secrets)?;
+    let imap = login(row, Protocol::Imap, &state.secrets)?;
+    let timeout = state.settings.probe_timeout;
+    let (smtp, imap) = futures::join!(
+        warmup_worker::connection_test::test_smtp(&smtp, &state.tls, timeout),
+        warmup_worker::connection_test::test_imap(&imap, &state.tls, timeout),
+    );
+    Ok(ConnectionTest {
+        ok: smtp.ok && imap.ok,
+        smtp,
+        imap,
+    })
+}

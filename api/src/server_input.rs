@@ -1,0 +1,282 @@
+//! The `smtp` and `imap` objects of mailboxes and seeds: provider presets fill what the user
+//! leaves out, passwords are sealed on the way in and never come back out.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use warmup_domain::mail_server::{parse_host, parse_port};
+use warmup_domain::{Provider, Secret, Security, Violations};
+use warmup_entity::secret_box::SecretBox;
+use warmup_worker::ServerLogin;
+
+use crate::error::ApiError;
+
+/// Server settings as sent by a client. Omitted fields fall back to the provider's published
+/// settings (and, on update, to the stored ones).
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ServerInput {
+    /// Host name or IP address. Defaults to the provider's server.
+    pub host: Option<String>,
+    /// TCP port. Defaults to the provider's port, or 465/993 for `tls` and 587/143 otherwise.
+    #[schema(minimum = 1, maximum = 65535)]
+    pub port: Option<i64>,
+    /// Defaults to the provider's setting, or by port (465 and 993 mean `tls`).
+    pub security: Option<Security>,
+    /// Login name; defaults to the email address.
+    pub username: Option<String>,
+    /// Write-only: stored encrypted, never returned.
+    #[schema(value_type = Option<String>, format = Password, write_only)]
+    pub password: Option<Secret>,
+}
+
+/// Server settings as returned: everything but the password.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ServerOutput {
+    pub host: String,
+    pub port: u16,
+    pub security: Security,
+    pub username: String,
+    /// Always true: a password is stored (it is never returned).
+    pub password_set: bool,
+}
+
+/// SMTP or IMAP.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Protocol {
+    Smtp,
+    Imap,
+}
+
+impl Protocol {
+    pub fn field(self) -> &'static str {
+        match self {
+            Protocol::Smtp => "smtp",
+            Protocol::Imap => "imap",
+        }
+    }
+
+    fn preset(self, provider: Provider) -> Option<warmup_domain::MailServer> {
+        match self {
+            Protocol::Smtp => provider.smtp_preset(),
+            Protocol::Imap => provider.imap_preset(),
+        }
+    }
+
+    fn default_port(self, security: Security) -> u16 {
+        match (self, security) {
+            (Protocol::Smtp, Security::Tls) => 465,
+            (Protocol::Smtp, _) => 587,
+            (Protocol::Imap, Security::Tls) => 993,
+            (Protocol::Imap, _) => 143,
+        }
+    }
+}
+
+/// The columns of one server in a row (mailboxes and seeds store them alike).
+pub struct ServerColumns<'a> {
+    pub host: &'a mut String,
+    pub port: &'a mut i32,
+    pub security: &'a mut String,
+    pub username: &'a mut String,
+    pub password: &'a mut String,
+}
+
+/// A row that stores SMTP and IMAP settings.
+pub trait HasServers {
+    fn id(&self) -> uuid::Uuid;
+    /// The kind of row, bound into the ciphertext so it cannot be moved between tables.
+    fn kind(&self) -> &'static str;
+    fn columns(&mut self, protocol: Protocol) -> ServerColumns<'_>;
+
+    /// Where a sealed password of this row and protocol belongs.
+    fn secret_context(&self, protocol: Protocol) -> String {
+        format!("{}:{}:{}", self.kind(), self.id(), protocol.field())
+    }
+}
+
+/// Stored settings as returned to clients.
+pub fn output<R: HasServers + Clone>(row: &R, protocol: Protocol) -> ServerOutput {
+    let mut copy = row.clone();
+    let c = copy.columns(protocol);
+    ServerOutput {
+        host: c.host.clone(),
+        port: u16::try_from(*c.port).unwrap_or_default(),
+        security: Security::parse(c.security).unwrap_or(Security::Tls),
+        username: c.username.clone(),
+        password_set: !c.password.is_empty(),
+    }
+}
+
+/// Validates `input` and writes it into `row`. On create (`creating`), missing values come from
+/// the provider's presets and a password is required; on update, from what is stored.
+pub fn apply<R: HasServers>(
+    row: &mut R,
+    protocol: Protocol,
+    provider: Provider,
+    email: &str,
+    input: Option<&ServerInput>,
+    creating: bool,
+    secrets: &SecretBox,
+    v: &mut Violations,
+) {
+    let f = protocol.field();
+    let context = row.secret_context(protocol);
+    let empty = ServerInput::default();
+    let input = match (input, creating) {
+        (Some(i), _) => i,
+        (None, true) => {
+            v.add(f, "is required (at least the password)");
+            return;
+        }
+        (None, false) => &empty,
+    };
+    let preset = creating.then(|| protocol.preset(provider)).flatten();
+    let cols = row.columns(protocol);
+
+    let host = match (&input.host, &preset) {
+        (Some(h), _) => v.check(&format!("{f}.host"), parse_host(h)),
+        (None, Some(p)) => Some(p.host.clone()),
+        (None, None) if creating => {
+            v.add(format!("{f}.host"), "is required for this provider");
+            None
+        }
+        (None, None) => Some(cols.host.clone()),
+    };
+    let port_given = match input.port {
+        Some(p) => v.check(&format!("{f}.port"), parse_port(p)).map(Some),
+        None => Some(None),
+    };
+    let (security, port) = if creating {
+        // An explicit port says more about the security than the provider's default does.
+        let security = input
+            .security
+            .or(match port_given {
+                Some(Some(465 | 993)) => Some(Security::Tls),
+                Some(Some(_)) => Some(Security::Starttls),
+                _ => None,
+            })
+            .or(preset.as_ref().map(|p| p.security))
+            .unwrap_or(Security::Tls);
+        let port = port_given.map(|given| {
+            given.unwrap_or_else(|| match &preset {
+                Some(p) if p.security == security => p.port,
+                _ => protocol.default_port(security),
+            })
+        });
+        (Some(security), port)
+    } else {
+        let security = input.security.or(Security::parse(cols.security));
+        let port = port_given.map(|given| given.or(u16::try_from(*cols.port).ok()));
+        (security, port.flatten())
+    };
+    let username = match &input.username {
+        Some(u) if u.trim().is_empty() => {
+            v.add(format!("{f}.username"), "must not be empty");
+            None
+        }
+        Some(u) => Some(u.trim().to_string()),
+        None if creating => Some(email.to_string()),
+        None => Some(cols.username.clone()),
+    };
+    let password = match &input.password {
+        Some(p) if p.expose().is_empty() => {
+            v.add(format!("{f}.password"), "must not be empty");
+            None
+        }
+        Some(p) => Some(Some(p)),
+        None if creating => {
+            v.add(format!("{f}.password"), "is required");
+            None
+        }
+        None => Some(None),
+    };
+    if let (Some(host), Some(port), Some(security), Some(username), Some(password)) =
+        (host, port, security, username, password)
+    {
+        *cols.host = host;
+        *cols.port = i32::from(port);
+        *cols.security = security.as_str().to_string();
+        *cols.username = username;
+        if let Some(p) = password {
+            *cols.password = secrets.seal(p, &context);
+        }
+    }
+}
+
+/// Decrypts a row's settings for one protocol, to log in with.
+pub fn login<R: HasServers + Clone>(
+    row: &R,
+    protocol: Protocol,
+    secrets: &SecretBox,
+) -> Result<ServerLogin, ApiError> {
+    let context = row.secret_context(protocol);
+    let mut copy = row.clone();
+    let c = copy.columns(protocol);
+    let password = secrets.open(c.password, &context).map_err(|e| {
+        ApiError::Conflict(format!(
+            "the stored {} password cannot be read ({e}); set it again",
+            protocol.field()
+        ))
+    })?;
+    Ok(ServerLogin {
+        host: c.host.clone(),
+        port: u16::try_from(*c.port).unwrap_or_default(),
+        security: Security::parse(c.security).unwrap_or(Security::Tls),
+        username: c.username.clone(),
+        password,
+    })
+}
+
+impl HasServers for warmup_entity::mailbox::Model {
+    fn id(&self) -> uuid::Uuid {
+        self.id
+    }
+    fn kind(&self) -> &'static str {
+        "mailbox"
+    }
+    fn columns(&mut self, protocol: Protocol) -> ServerColumns<'_> {
+        match protocol {
+            Protocol::Smtp => ServerColumns {
+                host: &mut self.smtp_host,
+                port: &mut self.smtp_port,
+                security: &mut self.smtp_security,
+                username: &mut self.smtp_username,
+                password: &mut self.smtp_password,
+            },
+            Protocol::Imap => ServerColumns {
+                host: &mut self.imap_host,
+                port: &mut self.imap_port,
+                security: &mut self.imap_security,
+                username: &mut self.imap_username,
+                password: &mut self.imap_password,
+            },
+        }
+    }
+}
+
+impl HasServers for warmup_entity::seed::Model {
+    fn id(&self) -> uuid::Uuid {
+        self.id
+    }
+    fn kind(&self) -> &'static str {
+        "seed"
+    }
+    fn columns(&mut self, protocol: Protocol) -> ServerColumns<'_> {
+        match protocol {
+            Protocol::Smtp => ServerColumns {
+                host: &mut self.smtp_host,
+                port: &mut self.smtp_port,
+                security: &mut self.smtp_security,
+                username: &mut self.smtp_username,
+                password: &mut self.smtp_password,
+            },
+            Protocol::Imap => ServerColumns {
+                host: &mut self.imap_host,
+                port: &mut self.imap_port,
+                security: &mut self.imap_security,
+                username: &mut self.imap_username,
+                password: &mut self.imap_password,
+            },
+        }
+    }
+}

@@ -1,0 +1,59 @@
+//! What every handler shares.
+
+use std::time::Duration;
+
+use sea_orm::DatabaseConnection;
+use warmup_entity::secret_box::SecretBox;
+use warmup_worker::TlsTrust;
+
+use crate::metrics::Metrics;
+use crate::rate_limit::RateLimiter;
+
+/// Tunables of the HTTP API.
+#[derive(Debug, Clone)]
+pub struct ApiSettings {
+    /// Largest accepted JSON body, in bytes.
+    pub body_limit: usize,
+    /// Requests per API key per minute.
+    pub rate_limit_per_minute: u32,
+    /// Time allowed to each step of a connection test.
+    pub probe_timeout: Duration,
+}
+
+impl Default for ApiSettings {
+    fn default() -> Self {
+        Self {
+            body_limit: 64 * 1024,
+            rate_limit_per_minute: 600,
+            probe_timeout: Duration::from_secs(15),
+        }
+    }
+}
+
+/// Shared state of the API.
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub secrets: SecretBox,
+    pub tls: TlsTrust,
+    pub settings: ApiSettings,
+    pub limiter: RateLimiter,
+    pub metrics: Metrics,
+}
+
+impl AppState {
+    pub fn new(
+        db: DatabaseConnection,
+        secrets: SecretBox,
+        tls: TlsTrust,
+        settings: ApiSettings,
+    ) -> Self {
+        Self {
+            limiter: RateLimiter::new(settings.rate_limit_per_minute, Duration::from_secs(60)),
+            metrics: Metrics::new(),
+            db,
+            secrets,
+            tls,
+            settings,
+        }
+    }
+}

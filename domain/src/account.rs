@@ -1,0 +1,87 @@
+//! States and classes of the mail accounts the service logs into.
+
+use serde::{Deserialize, Serialize};
+
+/// Whether a sender mailbox takes part in warmup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MailboxStatus {
+    Active,
+    Paused,
+    /// Set by the service when the mailbox cannot be used (see `status_reason`).
+    Error,
+}
+
+impl MailboxStatus {
+    /// The stable name used in the API and the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MailboxStatus::Active => "active",
+            MailboxStatus::Paused => "paused",
+            MailboxStatus::Error => "error",
+        }
+    }
+
+    /// Parses the stable name.
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            MailboxStatus::Active,
+            MailboxStatus::Paused,
+            MailboxStatus::Error,
+        ]
+        .into_iter()
+        .find(|v| v.as_str() == s)
+    }
+
+    /// Users may pause and resume; only the service puts a mailbox into `error`.
+    pub fn settable_by_user(self) -> bool {
+        self != MailboxStatus::Error
+    }
+}
+
+/// The quality tier of a seed account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SeedGroup {
+    Standard,
+    Premium,
+}
+
+impl SeedGroup {
+    /// The stable name used in the API and the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SeedGroup::Standard => "standard",
+            SeedGroup::Premium => "premium",
+        }
+    }
+
+    /// Parses the stable name.
+    pub fn parse(s: &str) -> Option<Self> {
+        [SeedGroup::Standard, SeedGroup::Premium]
+            .into_iter()
+            .find(|v| v.as_str() == s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_error_is_reserved_to_the_service() {
+        for s in [
+            MailboxStatus::Active,
+            MailboxStatus::Paused,
+            MailboxStatus::Error,
+        ] {
+            assert_eq!(MailboxStatus::parse(s.as_str()), Some(s));
+        }
+        assert!(!MailboxStatus::Error.settable_by_user());
+        assert!(MailboxStatus::Paused.settable_by_user());
+        for g in [SeedGroup::Standard, SeedGroup::Premium] {
+            assert_eq!(SeedGroup::parse(g.as_str()), Some(g));
+        }
+        assert_eq!(SeedGroup::parse("gold"), None);
+    }
+}

@@ -1,0 +1,17 @@
+//! Pure rules of warmup: validation of what users send us and the decisions the workers make.
+//! Nothing here does I/O or reads the clock; callers pass `now` where time matters.
+
+pub mod account;
+pub mod email;
+pub mod mail_server;
+pub mod provider;
+pub mod secret;
+pub mod timezone;
+pub mod violations;
+
+pub use account::{MailboxStatus, SeedGroup};
+pub use email::EmailAddress;
+pub use mail_server::{MailServer, Security};
+pub use provider::Provider;
+pub use secret::Secret;
+pub use violations::{Violation, Violations};

@@ -1,0 +1,12 @@
+//! Database rows (sea-orm entities), the organization-scoped queries over them, and the
+//! encryption that keeps credentials unreadable at rest.
+
+pub mod api_key;
+pub mod idempotency_key;
+pub mod mailbox;
+pub mod organization;
+pub mod secret_box;
+pub mod seed;
+pub mod store;
+
+pub use store::{OrgId, StoreError};

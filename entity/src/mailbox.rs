@@ -1,0 +1,34 @@
+use sea_orm::entity::prelude::*;
+
+/// A sender mailbox. Passwords are `secret_box` ciphertext.
+#[sea_orm::model]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "mailboxes")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub organization_id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub provider: String,
+    pub timezone: String,
+    pub status: String,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub status_reason: Option<String>,
+    pub smtp_host: String,
+    pub smtp_port: i32,
+    pub smtp_security: String,
+    pub smtp_username: String,
+    #[sea_orm(column_type = "Text")]
+    pub smtp_password: String,
+    pub imap_host: String,
+    pub imap_port: i32,
+    pub imap_security: String,
+    pub imap_username: String,
+    #[sea_orm(column_type = "Text")]
+    pub imap_password: String,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,138 @@
+//! API keys: random bearer tokens of which only a SHA-256 digest is stored.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::Utc;
+use rand::RngCore;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use super::page::{Page, PageRequest};
+use super::{OrgId, StoreError, conflict_on_unique};
+use crate::api_key;
+
+const KEY_PREFIX: &str = "wu_";
+
+/// A key just created: the only moment its plaintext exists.
+#[derive(Debug)]
+pub struct IssuedKey {
+    pub model: api_key::Model,
+    pub plaintext: String,
+}
+
+/// The digest under which a key is stored and looked up.
+pub fn digest(key: &str) -> String {
+    let hash = Sha256::digest(key.as_bytes());
+    hash.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn generate() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    format!("{KEY_PREFIX}{}", URL_SAFE_NO_PAD.encode(bytes))
+}
+
+pub(crate) async fn insert<C: ConnectionTrait>(
+    db: &C,
+    org: Uuid,
+    name: &str,
+    platform_admin: bool,
+    plaintext: Option<String>,
+) -> Result<IssuedKey, StoreError> {
+    let plaintext = plaintext.unwrap_or_else(generate);
+    let model = api_key::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        organization_id: Set(org),
+        name: Set(name.to_string()),
+        prefix: Set(plaintext.chars().take(10).collect()),
+        key_hash: Set(digest(&plaintext)),
+        platform_admin: Set(platform_admin),
+        created_at: Set(Utc::now()),
+        last_used_at: Set(None),
+        revoked_at: Set(None),
+    }
+    .insert(db)
+    .await
+    .map_err(|e| conflict_on_unique(e, "that API key already exists"))?;
+    Ok(IssuedKey { model, plaintext })
+}
+
+/// Issues a new key for `org`. Admin rights are never granted through this path.
+pub async fn create<C: ConnectionTrait>(
+    db: &C,
+    org: OrgId,
+    name: &str,
+) -> Result<IssuedKey, StoreError> {
+    insert(db, org.0, name, false, None).await
+}
+
+/// The live (not revoked) key whose plaintext is `key`.
+pub async fn authenticate<C: ConnectionTrait>(
+    db: &C,
+    key: &str,
+) -> Result<Option<api_key::Model>, StoreError> {
+    Ok(api_key::Entity::find()
+        .filter(api_key::Column::KeyHash.eq(digest(key)))
+        .filter(api_key::Column::RevokedAt.is_null())
+        .one(db)
+        .await?)
+}
+
+/// The organization's keys, oldest first, revoked ones included.
+pub async fn list<C: ConnectionTrait>(
+    db: &C,
+    org: OrgId,
+    page: PageRequest,
+) -> Result<Page<api_key::Model>, StoreError> {
+    let mut q = api_key::Entity::find().filter(api_key::Column::OrganizationId.eq(org.0));
+    if let Some(after) = page.after {
+        q = q.filter(api_key::Column::Id.gt(after));
+    }
+    let rows = q
+        .order_by_asc(api_key::Column::Id)
+        .limit(page.limit + 1)
+        .all(db)
+        .await?;
+    Ok(Page::from_overfetch(rows, page.limit, |k| k.id))
+}
+
+/// Revokes a key of the organization; `None` when it has no such key.
+pub async fn revoke<C: ConnectionTrait>(
+    db: &C,
+    org: OrgId,
+    id: Uuid,
+) -> Result<Option<api_key::Model>, StoreError> {
+    let Some(key) = api_key::Entity::find_by_id(id)
+        .filter(api_key::Column::OrganizationId.eq(org.0))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    if key.revoked_at.is_some() {
+        return Ok(Some(key));
+    }
+    let mut active: api_key::ActiveModel = key.into();
+    active.revoked_at = Set(Some(Utc::now()));
+    Ok(Some(active.update(db).await?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_keys_are_distinct_prefixed_and_digest_stably() {
+        let a = generate();
+        let b = generate();
+        assert_ne!(a, b);
+        assert!(a.starts_with(KEY_PREFIX) && a.len() > 40);
+        assert_eq!(digest(&a), digest(&a));
+        assert_ne!(digest(&a), digest(&b));
+        assert_eq!(digest("abc").len(), 64);
+    }
+}

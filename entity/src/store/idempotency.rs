@@ -1,0 +1,98 @@
+//! The replay store behind `Idempotency-Key`: the first request claims the key, its answer is
+//! saved, and retries get that answer back instead of doing the work again.
+
+use chrono::Utc;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use uuid::Uuid;
+
+use super::StoreError;
+use crate::idempotency_key;
+
+/// What a claim found.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Claim {
+    /// The key is ours: do the work, then [`complete`] or [`release`].
+    Claimed,
+    /// An earlier request with this key finished; replay its answer.
+    Completed { status: u16, body: String },
+    /// An earlier request with this key is still running.
+    InProgress,
+    /// The key was used for a different request.
+    Mismatch,
+}
+
+/// Claims `key` for the caller's API key, or reports what an earlier use left.
+pub async fn claim<C: ConnectionTrait>(
+    db: &C,
+    api_key_id: Uuid,
+    key: &str,
+    fingerprint: &str,
+) -> Result<Claim, StoreError> {
+    let inserted = idempotency_key::ActiveModel {
+        api_key_id: Set(api_key_id),
+        idempotency_key: Set(key.to_string()),
+        request_fingerprint: Set(fingerprint.to_string()),
+        status_code: Set(None),
+        response_body: Set(None),
+        created_at: Set(Utc::now()),
+    }
+    .insert(db)
+    .await;
+    if inserted.is_ok() {
+        return Ok(Claim::Claimed);
+    }
+    // The insert lost against an earlier row with the same key: read what it holds.
+    let existing = idempotency_key::Entity::find_by_id((api_key_id, key.to_string()))
+        .one(db)
+        .await?;
+    match existing {
+        None => Err(StoreError::Db(inserted.err().map_or_else(
+            || sea_orm::DbErr::Custom("idempotency claim failed".into()),
+            |e| e,
+        ))),
+        Some(row) if row.request_fingerprint != fingerprint => Ok(Claim::Mismatch),
+        Some(row) => match (row.status_code, row.response_body) {
+            (Some(status), Some(body)) => Ok(Claim::Completed {
+                status: u16::try_from(status).unwrap_or(200),
+                body,
+            }),
+            _ => Ok(Claim::InProgress),
+        },
+    }
+}
+
+/// Saves the answer of a claimed request.
+pub async fn complete<C: ConnectionTrait>(
+    db: &C,
+    api_key_id: Uuid,
+    key: &str,
+    status: u16,
+    body: &str,
+) -> Result<(), StoreError> {
+    idempotency_key::Entity::update_many()
+        .col_expr(
+            idempotency_key::Column::StatusCode,
+            i32::from(status).into(),
+        )
+        .col_expr(idempotency_key::Column::ResponseBody, body.into())
+        .filter(idempotency_key::Column::ApiKeyId.eq(api_key_id))
+        .filter(idempotency_key::Column::IdempotencyKey.eq(key))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Gives a claimed key back after a failed request, so that a retry may try again.
+pub async fn release<C: ConnectionTrait>(
+    db: &C,
+    api_key_id: Uuid,
+    key: &str,
+) -> Result<(), StoreError> {
+    idempotency_key::Entity::delete_many()
+        .filter(idempotency_key::Column::ApiKeyId.eq(api_key_id))
+        .filter(idempotency_key::Column::IdempotencyKey.eq(key))
+        .filter(idempotency_key::Column::StatusCode.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,86 @@
+//! Sender mailboxes of one organization.
+
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder, QuerySelect,
+};
+use uuid::Uuid;
+
+use super::page::{Page, PageRequest};
+use super::{OrgId, StoreError, conflict_on_unique};
+use crate::mailbox;
+
+const DUPLICATE: &str = "a mailbox with this email address already exists";
+
+/// Inserts a mailbox for `org` (the model's own organization id is overwritten).
+pub async fn insert<C: ConnectionTrait>(
+    db: &C,
+    org: OrgId,
+    mut model: mailbox::Model,
+) -> Result<mailbox::Model, StoreError> {
+    model.organization_id = org.0;
+    model
+        .into_active_model()
+        .reset_all()
+        .insert(db)
+        .await
+        .map_err(|e| conflict_on_unique(e, DUPLICATE))
+}
+
+/// One mailbox of `org`.
+pub async fn get<C: ConnectionTrait>(
+    db: &C,
+    org: OrgId,
+    id: Uuid,
+) -> Result<Option<mailbox::Model>, StoreError> {
+    Ok(mailbox::Entity::find_by_id(id)
+        .filter(mailbox::Column::OrganizationId.eq(org.0))
+        .one(db)
+        .await?)
+}
+
+/// A page of `org`'s mailboxes, oldest first.
+pub async fn list<C: ConnectionTrait>(
+    db: &C,
+    org: OrgId,
+    page: PageRequest,
+) -> Result<Page<mailbox::Model>, StoreError> {
+    let mut q = mailbox::Entity::find().filter(mailbox::Column::OrganizationId.eq(org.0));
+    if let Some(after) = page.after {
+        q = q.filter(mailbox::Column::Id.gt(after));
+    }
+    let rows = q
+        .order_by_asc(mailbox::Column::Id)
+        .limit(page.limit + 1)
+        .all(db)
+        .await?;
+    Ok(Page::from_overfetch(rows, page.limit, |m| m.id))
+}
+
+/// Writes every field of a mailbox that `org` owns; `None` when it owns no such mailbox.
+pub async fn update<C: ConnectionTrait>(
+    db: &C,
+    org: OrgId,
+    model: mailbox::Model,
+) -> Result<Option<mailbox::Model>, StoreError> {
+    if get(db, org, model.id).await?.is_none() {
+        return Ok(None);
+    }
+    let saved = model
+        .into_active_model()
+        .reset_all()
+        .update(db)
+        .await
+        .map_err(|e| conflict_on_unique(e, DUPLICATE))?;
+    Ok(Some(saved))
+}
+
+/// Deletes a mailbox of `org`; false when it had none with that id.
+pub async fn delete<C: ConnectionTrait>(db: &C, org: OrgId, id: Uuid) -> Result<bool, StoreError> {
+    let res = mailbox::Entity::delete_many()
+        .filter(mailbox::Column::Id.eq(id))
+        .filter(mailbox::Column::OrganizationId.eq(org.0))
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected > 0)
+}

@@ -1,0 +1,33 @@
+//! Every query the service runs, as functions that take the caller's organization: an
+//! unscoped read of tenant data cannot be written by accident from outside this module.
+
+pub mod api_keys;
+pub mod idempotency;
+pub mod mailboxes;
+pub mod organizations;
+pub mod page;
+pub mod seeds;
+
+use sea_orm::{DbErr, SqlErr};
+use uuid::Uuid;
+
+/// The organization a request acts for. Built only from an authenticated API key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct OrgId(pub Uuid);
+
+/// What can go wrong in the data layer.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{0}")]
+    Conflict(String),
+    #[error("database error: {0}")]
+    Db(#[from] DbErr),
+}
+
+/// Maps a unique-constraint violation to a conflict with a readable reason.
+pub(crate) fn conflict_on_unique(err: DbErr, what: &str) -> StoreError {
+    match err.sql_err() {
+        Some(SqlErr::UniqueConstraintViolation(_)) => StoreError::Conflict(what.to_string()),
+        _ => StoreError::Db(err),
+    }
+}

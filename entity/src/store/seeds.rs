@@ -1,0 +1,97 @@
+//! Seed accounts: the shared pool (no organization) plus each organization's private seeds.
+//! An organization sees the pool and its own seeds, never another organization's.
+
+use sea_orm::sea_query::Condition;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
+};
+use uuid::Uuid;
+
+use super::page::{Page, PageRequest};
+use super::{OrgId, StoreError};
+use crate::seed;
+
+/// Seeds visible to `org`: the shared pool and its own.
+fn visible_to(org: OrgId) -> Condition {
+    Condition::any()
+        .add(seed::Column::OrganizationId.is_null())
+        .add(seed::Column::OrganizationId.eq(org.0))
+}
+
+/// Where a seed belongs: the shared pool or one organization.
+fn same_scope(owner: Option<Uuid>) -> Condition {
+    match owner {
+        Some(org) => Condition::all().add(seed::Column::OrganizationId.eq(org)),
+        None => Condition::all().add(seed::Column::OrganizationId.is_null()),
+    }
+}
+
+async fn ensure_unique<C: ConnectionTrait>(db: &C, model: &seed::Model) -> Result<(), StoreError> {
+    let taken = seed::Entity::find()
+        .filter(same_scope(model.organization_id))
+        .filter(seed::Column::Email.eq(model.email.as_str()))
+        .filter(seed::Column::Id.ne(model.id))
+        .count(db)
+        .await?;
+    if taken > 0 {
+        return Err(StoreError::Conflict(
+            "a seed with this email address already exists".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Inserts a seed. The caller decides the owner (`None` = shared pool, admins only).
+pub async fn insert<C: ConnectionTrait>(
+    db: &C,
+    model: seed::Model,
+) -> Result<seed::Model, StoreError> {
+    ensure_unique(db, &model).await?;
+    Ok(model.into_active_model().reset_all().insert(db).await?)
+}
+
+/// One seed visible to `org`.
+pub async fn get_visible<C: ConnectionTrait>(
+    db: &C,
+    org: OrgId,
+    id: Uuid,
+) -> Result<Option<seed::Model>, StoreError> {
+    Ok(seed::Entity::find_by_id(id)
+        .filter(visible_to(org))
+        .one(db)
+        .await?)
+}
+
+/// A page of the seeds visible to `org`, oldest first.
+pub async fn list_visible<C: ConnectionTrait>(
+    db: &C,
+    org: OrgId,
+    page: PageRequest,
+) -> Result<Page<seed::Model>, StoreError> {
+    let mut q = seed::Entity::find().filter(visible_to(org));
+    if let Some(after) = page.after {
+        q = q.filter(seed::Column::Id.gt(after));
+    }
+    let rows = q
+        .order_by_asc(seed::Column::Id)
+        .limit(page.limit + 1)
+        .all(db)
+        .await?;
+    Ok(Page::from_overfetch(rows, page.limit, |m| m.id))
+}
+
+/// Writes every field of a seed the caller has already been allowed to change.
+pub async fn update<C: ConnectionTrait>(
+    db: &C,
+    model: seed::Model,
+) -> Result<seed::Model, StoreError> {
+    ensure_unique(db, &model).await?;
+    Ok(model.into_active_model().reset_all().update(db).await?)
+}
+
+/// Deletes a seed the caller has already been allowed to delete.
+pub async fn delete<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<bool, StoreError> {
+    let res = seed::Entity::delete_by_id(id).exec(db).await?;
+    Ok(res.rows_affected > 0)
+}

@@ -1,0 +1,18 @@
+//! Schema migrations, written once for both SQLite and Postgres.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m0001_tenants;
+mod m0002_mail_accounts;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m0001_tenants::Migration),
+            Box::new(m0002_mail_accounts::Migration),
+        ]
+    }
+}

@@ -1,0 +1,241 @@
+//! Settings: defaults, then an optional TOML file, then environment variables. Unknown keys in
+//! the file stop the start-up: a typo must not silently fall back to a default.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// Every setting, as the file spells it. Environment variables use the `WARMUP_` prefix and the
+/// upper-case name (`listen` → `WARMUP_LISTEN`); `DATABASE_URL` is read without the prefix too.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct FileSettings {
+    pub listen: Option<String>,
+    pub database_url: Option<String>,
+    pub secret_key: Option<String>,
+    pub extra_ca_file: Option<String>,
+    pub bootstrap_api_key: Option<String>,
+    pub rate_limit_per_minute: Option<u32>,
+    pub body_limit_bytes: Option<usize>,
+    pub probe_timeout_secs: Option<u64>,
+    pub http_workers: Option<usize>,
+    pub log: Option<String>,
+}
+
+/// Resolved settings.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Settings {
+    pub listen: String,
+    pub database_url: String,
+    pub secret_key: Option<String>,
+    pub extra_ca_file: Option<String>,
+    pub bootstrap_api_key: Option<String>,
+    pub rate_limit_per_minute: u32,
+    pub body_limit_bytes: usize,
+    pub probe_timeout_secs: u64,
+    pub http_workers: usize,
+    pub log: String,
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("listen", &self.listen)
+            .field("database", &redact_url(&self.database_url))
+            .field("secret_key", &self.secret_key.as_ref().map(|_| "***"))
+            .field("extra_ca_file", &self.extra_ca_file)
+            .field(
+                "bootstrap_api_key",
+                &self.bootstrap_api_key.as_ref().map(|_| "***"),
+            )
+            .field("rate_limit_per_minute", &self.rate_limit_per_minute)
+            .field("body_limit_bytes", &self.body_limit_bytes)
+            .field("probe_timeout_secs", &self.probe_timeout_secs)
+            .field("http_workers", &self.http_workers)
+            .field("log", &self.log)
+            .finish()
+    }
+}
+
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://warmup.sqlite?mode=rwc";
+
+/// A bad configuration, reported before anything starts.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("config file {path}: {message}")]
+    Parse { path: String, message: String },
+    #[error("environment variable {name}: {message}")]
+    Env { name: String, message: String },
+}
+
+/// Hides the password of a database URL for log lines.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            let user = userinfo.split(':').next().unwrap_or_default();
+            format!("{}{}:***{}", &url[..scheme + 3], user, &url[at..])
+        }
+        _ => url.to_string(),
+    }
+}
+
+fn env_value(env: &dyn Fn(&str) -> Option<String>, key: &str) -> Option<String> {
+    env(&format!("WARMUP_{}", key.to_ascii_uppercase())).filter(|v| !v.is_empty())
+}
+
+fn env_number<T: std::str::FromStr>(
+    env: &dyn Fn(&str) -> Option<String>,
+    key: &str,
+) -> Result<Option<T>, ConfigError> {
+    env_value(env, key)
+        .map(|raw| {
+            raw.trim().parse::<T>().map_err(|_| ConfigError::Env {
+                name: format!("WARMUP_{}", key.to_ascii_uppercase()),
+                message: format!("{raw:?} is not a valid number"),
+            })
+        })
+        .transpose()
+}
+
+impl Settings {
+    /// Loads settings from `file` (if any) and the process environment.
+    pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
+        Self::load_from(file, &|k| std::env::var(k).ok())
+    }
+
+    /// Loads settings with an injectable environment, for tests.
+    pub fn load_from(
+        file: Option<&Path>,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Self, ConfigError> {
+        let path: Option<PathBuf> = file
+            .map(Path::to_path_buf)
+            .or_else(|| env_value(env, "config").map(PathBuf::from));
+        let f = match &path {
+            None => FileSettings::default(),
+            Some(p) => {
+                let text = std::fs::read_to_string(p).map_err(|source| ConfigError::Read {
+                    path: p.display().to_string(),
+                    source,
+                })?;
+                toml::from_str(&text).map_err(|e| ConfigError::Parse {
+                    path: p.display().to_string(),
+                    message: e.message().to_string(),
+                })?
+            }
+        };
+        let text = |key: &str, file_value: Option<String>| env_value(env, key).or(file_value);
+        let database_url = env_value(env, "database_url")
+            .or_else(|| env("DATABASE_URL").filter(|v| !v.is_empty()))
+            .or(f.database_url)
+            .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string());
+        let http_workers = env_number(env, "http_workers")?
+            .or(f.http_workers)
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, usize::from));
+        Ok(Settings {
+            listen: text("listen", f.listen).unwrap_or_else(|| DEFAULT_LISTEN.to_string()),
+            database_url,
+            secret_key: text("secret_key", f.secret_key),
+            extra_ca_file: text("extra_ca_file", f.extra_ca_file),
+            bootstrap_api_key: text("bootstrap_api_key", f.bootstrap_api_key),
+            rate_limit_per_minute: env_number(env, "rate_limit_per_minute")?
+                .or(f.rate_limit_per_minute)
+                .unwrap_or(600),
+            body_limit_bytes: env_number(env, "body_limit_bytes")?
+                .or(f.body_limit_bytes)
+                .unwrap_or(64 * 1024),
+            probe_timeout_secs: env_number(env, "probe_timeout_secs")?
+                .or(f.probe_timeout_secs)
+                .unwrap_or(15),
+            http_workers,
+            log: text("log", f.log).unwrap_or_else(|| "info".to_string()),
+        })
+    }
+
+    /// True when the database is SQLite (the embedded default).
+    pub fn is_sqlite(&self) -> bool {
+        self.database_url.starts_with("sqlite:")
+    }
+
+    /// The SQLite file's path, when the database is a SQLite file.
+    pub fn sqlite_path(&self) -> Option<PathBuf> {
+        let rest = self.database_url.strip_prefix("sqlite:")?;
+        let rest = rest.trim_start_matches("//");
+        let path = rest.split('?').next().unwrap_or_default();
+        (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env(map: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let m: HashMap<String, String> = map
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |k| m.get(k).cloned()
+    }
+
+    #[test]
+    fn defaults_need_no_configuration() {
+        let s = Settings::load_from(None, &env(&[])).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(s.listen, "127.0.0.1:8080");
+        assert!(s.is_sqlite());
+        assert_eq!(s.sqlite_path(), Some(PathBuf::from("warmup.sqlite")));
+    }
+
+    #[test]
+    fn environment_overrides_file_and_database_url_is_read_plain() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let file = dir.path().join("w.toml");
+        std::fs::write(&file, "listen = \"0.0.0.0:1\"\nrate_limit_per_minute = 5\n")
+            .unwrap_or_else(|e| panic!("{e}"));
+        let s = Settings::load_from(
+            Some(&file),
+            &env(&[
+                ("WARMUP_LISTEN", "127.0.0.1:9"),
+                ("DATABASE_URL", "postgres://u:p@h/db"),
+            ]),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(s.listen, "127.0.0.1:9");
+        assert_eq!(s.rate_limit_per_minute, 5);
+        assert!(!s.is_sqlite());
+        assert!(
+            !format!("{s:?}").contains(":p@"),
+            "password must not be printed"
+        );
+    }
+
+    #[test]
+    fn unknown_file_keys_and_bad_numbers_are_errors() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let file = dir.path().join("w.toml");
+        std::fs::write(&file, "lisen = \"x\"\n").unwrap_or_else(|e| panic!("{e}"));
+        let err = Settings::load_from(Some(&file), &env(&[]))
+            .err()
+            .map(|e| e.to_string());
+        assert!(err.is_some_and(|e| e.contains("lisen")));
+        let err = Settings::load_from(None, &env(&[("WARMUP_RATE_LIMIT_PER_MINUTE", "lots")]));
+        assert!(matches!(err, Err(ConfigError::Env { .. })));
+    }
+
+    #[test]
+    fn redacts_database_passwords() {
+        assert_eq!(
+            redact_url("postgres://u:secret@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
+        assert_eq!(redact_url("sqlite://x.db"), "sqlite://x.db");
+    }
+}

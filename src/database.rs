@@ -1,0 +1,43 @@
+//! Opening the database (SQLite file or Postgres) and bringing its schema up to date.
+
+use std::time::Duration;
+
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
+use warmup_migration::{Migrator, MigratorTrait};
+
+use crate::config::{Settings, redact_url};
+
+/// Connects with pool settings suited to the backend.
+pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> {
+    let mut options = ConnectOptions::new(settings.database_url.clone());
+    options
+        .connect_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_secs(30))
+        .sqlx_logging(false);
+    if settings.is_sqlite() {
+        options.max_connections(8);
+    } else {
+        options.max_connections(20);
+    }
+    let db = Database::connect(options).await.map_err(|e| {
+        anyhow::anyhow!(
+            "cannot open the database {}: {e}",
+            redact_url(&settings.database_url)
+        )
+    })?;
+    if db.get_database_backend() == DbBackend::Sqlite {
+        // WAL lets readers run beside the one writer; the busy timeout makes writers queue
+        // instead of failing with "database is locked".
+        db.execute_unprepared(
+            "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;",
+        )
+        .await?;
+    }
+    Ok(db)
+}
+
+/// Applies every pending migration.
+pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
+    Migrator::up(db, None).await?;
+    Ok(())
+}

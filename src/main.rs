@@ -1,0 +1,88 @@
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use tracing_subscriber::EnvFilter;
+use warmup::config::Settings;
+use warmup::startup::Application;
+use warmup::{database, install_crypto_provider};
+
+/// Self-hostable email warmup and deliverability service.
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    /// TOML configuration file (also `WARMUP_CONFIG`).
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the API and the background work in one process (the default).
+    Serve,
+    /// Run only the HTTP API (scale-out on Postgres).
+    Api,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Print the OpenAPI document.
+    Openapi,
+}
+
+fn init_tracing(level: &str) {
+    let filter = EnvFilter::try_from_env("RUST_LOG").unwrap_or_else(|_| EnvFilter::new(level));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let command = cli.command.unwrap_or(Command::Serve);
+    if let Command::Openapi = command {
+        print!("{}", warmup_api::docs::openapi_json());
+        return Ok(());
+    }
+    let settings = Settings::load(cli.config.as_deref())?;
+    init_tracing(&settings.log);
+    install_crypto_provider();
+    match command {
+        Command::Migrate => {
+            let db = database::connect(&settings).await?;
+            database::migrate(&db).await?;
+            println!("database is up to date");
+        }
+        Command::Serve | Command::Api | Command::Openapi => {
+            let app = Application::build(&settings).await?;
+            let host = settings
+                .listen
+                .rsplit_once(':')
+                .map_or("127.0.0.1", |(h, _)| h);
+            println!(
+                "warmup listening on http://{host}:{port}  (API docs: http://{host}:{port}/docs, OpenAPI: http://{host}:{port}/openapi.json)",
+                port = app.port()
+            );
+            app.run_until_stopped().await?;
+        }
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

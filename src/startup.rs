@@ -1,0 +1,103 @@
+//! Building the application from settings: database, key, bootstrap organization, HTTP server.
+
+use std::net::TcpListener;
+use std::time::Duration;
+
+use actix_web::dev::Server;
+use actix_web::web;
+use sea_orm::DatabaseConnection;
+use warmup_api::{ApiSettings, AppState};
+use warmup_entity::store::organizations;
+use warmup_worker::TlsTrust;
+
+use crate::config::Settings;
+use crate::{database, secret_key};
+
+/// A built, not yet running, application.
+pub struct Application {
+    port: u16,
+    server: Server,
+    db: DatabaseConnection,
+}
+
+/// What the first start created, to tell the operator once.
+pub struct Bootstrap {
+    pub organization: String,
+    /// Present when the key was generated (not taken from `WARMUP_BOOTSTRAP_API_KEY`).
+    pub generated_key: Option<String>,
+}
+
+/// Creates the first organization with a platform-admin key when there is none.
+pub async fn bootstrap(
+    db: &DatabaseConnection,
+    settings: &Settings,
+) -> anyhow::Result<Option<Bootstrap>> {
+    if !organizations::is_empty(db).await? {
+        return Ok(None);
+    }
+    let (org, key) = organizations::create_with_key(
+        db,
+        "Default organization",
+        true,
+        settings.bootstrap_api_key.clone(),
+    )
+    .await?;
+    Ok(Some(Bootstrap {
+        organization: org.id.to_string(),
+        generated_key: settings
+            .bootstrap_api_key
+            .is_none()
+            .then_some(key.plaintext),
+    }))
+}
+
+impl Application {
+    /// Opens the database, migrates it, bootstraps it and binds the listener.
+    pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
+        let secrets = secret_key::load(settings)?;
+        let tls = TlsTrust::load(settings.extra_ca_file.as_deref())?;
+        let db = database::connect(settings).await?;
+        database::migrate(&db).await?;
+        if let Some(b) = bootstrap(&db, settings).await? {
+            match &b.generated_key {
+                // Printed, never logged: this is the only time the key exists in clear.
+                Some(key) => println!(
+                    "Created the first organization ({}) with a platform administrator API key.\n\
+                     It is shown only this once:\n\n    {key}\n",
+                    b.organization
+                ),
+                None => println!(
+                    "Created the first organization ({}) with the API key from \
+                     WARMUP_BOOTSTRAP_API_KEY.",
+                    b.organization
+                ),
+            }
+        }
+        let listener = TcpListener::bind(&settings.listen)
+            .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.listen))?;
+        let port = listener.local_addr()?.port();
+        let api = ApiSettings {
+            body_limit: settings.body_limit_bytes,
+            rate_limit_per_minute: settings.rate_limit_per_minute,
+            probe_timeout: Duration::from_secs(settings.probe_timeout_secs),
+        };
+        let state = web::Data::new(AppState::new(db.clone(), secrets, tls, api));
+        let server = warmup_api::serve(listener, state, settings.http_workers)?;
+        Ok(Self { port, server, db })
+    }
+
+    /// The bound port (useful when listening on port 0).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The database connection the application uses.
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    /// Serves until the process is told to stop (SIGINT/SIGTERM).
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

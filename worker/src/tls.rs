@@ -1,0 +1,146 @@
+//! One trust configuration for every TLS connection to a mail server: the system roots plus
+//! the certificates of `WARMUP_EXTRA_CA_FILE`. Certificate and host-name checks are never off.
+
+use std::sync::Arc;
+
+use rustls::pki_types::{CertificateDer, ServerName};
+use rustls::{ClientConfig, RootCertStore};
+use tokio::net::TcpStream;
+use tokio_rustls::TlsConnector;
+use tokio_rustls::client::TlsStream;
+
+/// Why the trust configuration could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum TlsTrustError {
+    #[error("cannot read CA file {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("CA file {0} holds no PEM certificate")]
+    Empty(String),
+}
+
+/// Roots trusted for SMTP and IMAP TLS.
+#[derive(Clone)]
+pub struct TlsTrust {
+    extra_pem: Arc<Vec<u8>>,
+    config: Arc<ClientConfig>,
+}
+
+impl std::fmt::Debug for TlsTrust {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TlsTrust")
+            .field("extra_pem_bytes", &self.extra_pem.len())
+            .finish()
+    }
+}
+
+impl TlsTrust {
+    /// System roots, plus the PEM certificates in `extra_ca_file` when given.
+    pub fn load(extra_ca_file: Option<&str>) -> Result<Self, TlsTrustError> {
+        let mut roots = RootCertStore::empty();
+        let native = rustls_native_certs::load_native_certs();
+        roots.add_parsable_certificates(native.certs);
+        let mut extra_pem = Vec::new();
+        if let Some(path) = extra_ca_file {
+            extra_pem = std::fs::read(path).map_err(|source| TlsTrustError::Read {
+                path: path.to_string(),
+                source,
+            })?;
+            let certs: Vec<CertificateDer<'static>> =
+                rustls_pemfile::certs(&mut extra_pem.as_slice())
+                    .filter_map(Result::ok)
+                    .collect();
+            if certs.is_empty() {
+                return Err(TlsTrustError::Empty(path.to_string()));
+            }
+            roots.add_parsable_certificates(certs);
+        }
+        let config = ClientConfig::builder()
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        Ok(Self {
+            extra_pem: Arc::new(extra_pem),
+            config: Arc::new(config),
+        })
+    }
+
+    /// Wraps a connected socket in TLS, verifying the certificate for `host`.
+    pub async fn connect(
+        &self,
+        host: &str,
+        tcp: TcpStream,
+    ) -> std::io::Result<TlsStream<TcpStream>> {
+        let name = ServerName::try_from(host.to_string())
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
+        TlsConnector::from(Arc::clone(&self.config))
+            .connect(name, tcp)
+            .await
+    }
+
+    /// The same trust for lettre's STARTTLS, which builds its own rustls configuration.
+    pub fn lettre_parameters(
+        &self,
+        host: &str,
+    ) -> Result<lettre::transport::smtp::client::TlsParameters, lettre::transport::smtp::Error>
+    {
+        use lettre::transport::smtp::client::{Certificate, TlsParameters};
+        let mut builder = TlsParameters::builder(host.to_string());
+        if !self.extra_pem.is_empty() {
+            for block in split_pem(&self.extra_pem) {
+                builder = builder.add_root_certificate(Certificate::from_pem(&block)?);
+            }
+        }
+        builder.build_rustls()
+    }
+}
+
+/// lettre's `Certificate::from_pem` reads one certificate; a bundle is split first.
+fn split_pem(pem: &[u8]) -> Vec<Vec<u8>> {
+    let text = String::from_utf8_lossy(pem);
+    let mut out = Vec::new();
+    let mut current = String::new();
+    for line in text.lines() {
+        if line.starts_with("-----BEGIN CERTIFICATE-----") {
+            current.clear();
+        }
+        current.push_str(line);
+        current.push('\n');
+        if line.starts_with("-----END CERTIFICATE-----") {
+            out.push(current.clone().into_bytes());
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundles_split_into_single_certificates() {
+        let pem = "junk\n-----BEGIN CERTIFICATE-----\nAAA\n-----END CERTIFICATE-----\n\
+                   -----BEGIN CERTIFICATE-----\nBBB\n-----END CERTIFICATE-----\n";
+        let parts = split_pem(pem.as_bytes());
+        assert_eq!(parts.len(), 2);
+        assert!(String::from_utf8_lossy(&parts[1]).contains("BBB"));
+        assert!(!String::from_utf8_lossy(&parts[0]).contains("junk"));
+    }
+
+    #[test]
+    fn a_missing_or_empty_ca_file_is_an_error_not_ignored() {
+        assert!(matches!(
+            TlsTrust::load(Some("/nonexistent/ca.pem")),
+            Err(TlsTrustError::Read { .. })
+        ));
+        let dir = std::env::temp_dir().join(format!("warmup-tls-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        let empty = dir.join("empty.pem");
+        let _ = std::fs::write(&empty, "not a certificate");
+        assert!(matches!(
+            TlsTrust::load(empty.to_str()),
+            Err(TlsTrustError::Empty(_))
+        ));
+    }
+}
