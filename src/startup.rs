@@ -91,6 +91,11 @@ impl Application {
         self.port
     }
 
+    /// A handle that stops the server gracefully.
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
     /// The database connection the application uses.
     pub fn db(&self) -> &DatabaseConnection {
         &self.db

@@ -30,12 +30,12 @@ fn is_json(req: &HttpRequest) -> bool {
 }
 
 /// Turns a serde failure into the right client error without echoing secret values.
-pub fn deserialize_error(err: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
+fn deserialize_error(err: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
     use serde_json::error::Category;
     let inner = err.inner();
     match inner.classify() {
         Category::Syntax | Category::Eof | Category::Io => {
-            ApiError::MalformedJson(format!("line {} column {}", inner.line(), inner.column()))
+            ApiError::MalformedJson(inner.to_string())
         }
         Category::Data => {
             let mut path = err.path().to_string();
@@ -55,7 +55,8 @@ pub fn deserialize_error(err: serde_path_to_error::Error<serde_json::Error>) -> 
                 .and_then(|rest| rest.split('`').next())
                 .map(str::to_string);
             let field = match named {
-                Some(name) if path.is_empty() => name,
+                Some(name) if path.is_empty() || path == name => name,
+                Some(name) if path.ends_with(&format!(".{name}")) => path,
                 Some(name) => format!("{path}.{name}"),
                 None if path.is_empty() => "body".to_string(),
                 None => path,
@@ -74,13 +75,25 @@ pub fn deserialize_error(err: serde_path_to_error::Error<serde_json::Error>) -> 
     }
 }
 
-/// Parses JSON bytes into `T` with path-aware errors.
+/// Parses JSON bytes into `T` with path-aware errors. The syntax is checked over the whole
+/// body first, so that trailing garbage is malformed JSON even when the first value is invalid.
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(deserialize_error)?;
-    de.end()
-        .map_err(|e| ApiError::MalformedJson(format!("trailing characters: {e}")))?;
-    Ok(value)
+    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
+        ApiError::MalformedJson(format!(
+            "{} at line {} column {}",
+            describe(&e),
+            e.line(),
+            e.column()
+        ))
+    })?;
+    serde_path_to_error::deserialize(value).map_err(deserialize_error)
+}
+
+fn describe(e: &serde_json::Error) -> &'static str {
+    match e.classify() {
+        serde_json::error::Category::Eof => "unexpected end of input",
+        _ => "syntax error",
+    }
 }
 
 impl<T: DeserializeOwned + 'static> FromRequest for Body<T> {

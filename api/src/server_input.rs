@@ -107,18 +107,32 @@ pub fn output<R: HasServers + Clone>(row: &R, protocol: Protocol) -> ServerOutpu
     }
 }
 
+/// What fills the fields a client left out, and the key that seals passwords.
+#[derive(Clone, Copy)]
+pub struct Defaults<'a> {
+    pub provider: Provider,
+    /// The account's address, the default login name.
+    pub email: &'a str,
+    /// Creating takes presets and needs a password; updating keeps what is stored.
+    pub creating: bool,
+    pub secrets: &'a SecretBox,
+}
+
 /// Validates `input` and writes it into `row`. On create (`creating`), missing values come from
 /// the provider's presets and a password is required; on update, from what is stored.
 pub fn apply<R: HasServers>(
     row: &mut R,
     protocol: Protocol,
-    provider: Provider,
-    email: &str,
     input: Option<&ServerInput>,
-    creating: bool,
-    secrets: &SecretBox,
+    defaults: &Defaults<'_>,
     v: &mut Violations,
 ) {
+    let Defaults {
+        provider,
+        email,
+        creating,
+        secrets,
+    } = *defaults;
     let f = protocol.field();
     let context = row.secret_context(protocol);
     let empty = ServerInput::default();

@@ -17,7 +17,7 @@ use crate::error::{ApiError, AuthErrors, BodyErrors, ConflictError, NotFoundErro
 use crate::idempotency;
 use crate::json_body::Body;
 use crate::pagination::{PageQuery, Paged};
-use crate::server_input::{Protocol, ServerInput, ServerOutput, apply, login, output};
+use crate::server_input::{Defaults, Protocol, ServerInput, ServerOutput, apply, login, output};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -187,11 +187,13 @@ pub async fn create(
                 apply(
                     &mut row,
                     protocol,
-                    input.provider,
-                    &email_text,
                     Some(server),
-                    true,
-                    &state.secrets,
+                    &Defaults {
+                        provider: input.provider,
+                        email: &email_text,
+                        creating: true,
+                        secrets: &state.secrets,
+                    },
                     &mut v,
                 );
             }
@@ -270,50 +272,50 @@ pub async fn update(
     let mut row = find(&state, &caller, *id).await?;
     let input = body.value;
     let mut v = Violations::new();
-    if let Some(raw) = &input.email {
-        if let Some(e) = v.check("email", EmailAddress::parse(raw)) {
-            row.email = e.to_string();
-        }
+    if let Some(raw) = &input.email
+        && let Some(e) = v.check("email", EmailAddress::parse(raw))
+    {
+        row.email = e.to_string();
     }
-    if let Some(raw) = &input.display_name {
-        if let Some(d) = check_display_name(&mut v, raw) {
-            row.display_name = d;
-        }
+    if let Some(raw) = &input.display_name
+        && let Some(d) = check_display_name(&mut v, raw)
+    {
+        row.display_name = d;
     }
-    if let Some(raw) = &input.timezone {
-        if let Some(tz) = v.check("timezone", parse_time_zone(raw)) {
-            row.timezone = tz.name().into();
-        }
+    if let Some(raw) = &input.timezone
+        && let Some(tz) = v.check("timezone", parse_time_zone(raw))
+    {
+        row.timezone = tz.name().into();
     }
-    if let Some(status) = input.status {
-        if let Some(s) = check_status(&mut v, status) {
-            row.status = s.as_str().into();
-            row.status_reason = None;
-        }
+    if let Some(status) = input.status
+        && let Some(s) = check_status(&mut v, status)
+    {
+        row.status = s.as_str().into();
+        row.status_reason = None;
     }
     let provider = input
         .provider
         .unwrap_or_else(|| row.provider.parse().unwrap_or(Provider::Smtp));
     row.provider = provider.as_str().into();
     let email = row.email.clone();
+    let defaults = Defaults {
+        provider,
+        email: &email,
+        creating: false,
+        secrets: &state.secrets,
+    };
     apply(
         &mut row,
         Protocol::Smtp,
-        provider,
-        &email,
         input.smtp.as_ref(),
-        false,
-        &state.secrets,
+        &defaults,
         &mut v,
     );
     apply(
         &mut row,
         Protocol::Imap,
-        provider,
-        &email,
         input.imap.as_ref(),
-        false,
-        &state.secrets,
+        &defaults,
         &mut v,
     );
     if !v.is_empty() {

@@ -19,7 +19,7 @@ use crate::idempotency;
 use crate::json_body::Body;
 use crate::pagination::{PageQuery, Paged};
 use crate::routes::mailboxes::{ConnectionTest, run_connection_test};
-use crate::server_input::{Protocol, ServerInput, ServerOutput, apply, output};
+use crate::server_input::{Defaults, Protocol, ServerInput, ServerOutput, apply, output};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -165,11 +165,13 @@ pub async fn create(
                 apply(
                     &mut row,
                     protocol,
-                    input.provider,
-                    &email_text,
                     Some(server),
-                    true,
-                    &state.secrets,
+                    &Defaults {
+                        provider: input.provider,
+                        email: &email_text,
+                        creating: true,
+                        secrets: &state.secrets,
+                    },
                     &mut v,
                 );
             }
@@ -237,10 +239,10 @@ pub async fn update(
     let mut row = find_writable(&state, &caller, *id).await?;
     let input = body.value;
     let mut v = Violations::new();
-    if let Some(raw) = &input.email {
-        if let Some(e) = v.check("email", EmailAddress::parse(raw)) {
-            row.email = e.to_string();
-        }
+    if let Some(raw) = &input.email
+        && let Some(e) = v.check("email", EmailAddress::parse(raw))
+    {
+        row.email = e.to_string();
     }
     let provider = input
         .provider
@@ -253,24 +255,24 @@ pub async fn update(
         row.active = a;
     }
     let email = row.email.clone();
+    let defaults = Defaults {
+        provider,
+        email: &email,
+        creating: false,
+        secrets: &state.secrets,
+    };
     apply(
         &mut row,
         Protocol::Imap,
-        provider,
-        &email,
         input.imap.as_ref(),
-        false,
-        &state.secrets,
+        &defaults,
         &mut v,
     );
     apply(
         &mut row,
         Protocol::Smtp,
-        provider,
-        &email,
         input.smtp.as_ref(),
-        false,
-        &state.secrets,
+        &defaults,
         &mut v,
     );
     if !v.is_empty() {

@@ -46,10 +46,9 @@ pub async fn claim<C: ConnectionTrait>(
         .one(db)
         .await?;
     match existing {
-        None => Err(StoreError::Db(inserted.err().map_or_else(
-            || sea_orm::DbErr::Custom("idempotency claim failed".into()),
-            |e| e,
-        ))),
+        None => Err(StoreError::Db(inserted.err().unwrap_or_else(|| {
+            sea_orm::DbErr::Custom("idempotency claim failed".into())
+        }))),
         Some(row) if row.request_fingerprint != fingerprint => Ok(Claim::Mismatch),
         Some(row) => match (row.status_code, row.response_body) {
             (Some(status), Some(body)) => Ok(Claim::Completed {

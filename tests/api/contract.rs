@@ -1,0 +1,210 @@
+//! The API's promises as a contract: problem documents, body limits, idempotency, rate limits,
+//! health endpoints and the committed OpenAPI document.
+
+use reqwest::Method;
+use serde_json::json;
+
+use crate::helpers::{ADMIN_KEY, Backend, Reply, TestApp, mailbox_body, spawn_app_with};
+use crate::on_both_databases;
+
+on_both_databases!(
+    bad_bodies_get_precise_problems_and_nothing_is_stored,
+    retried_posts_with_an_idempotency_key_create_once,
+    health_readiness_and_metrics_answer,
+);
+
+async fn raw_post(app: &TestApp, path: &str, content_type: &str, body: Vec<u8>) -> Reply {
+    let res = app
+        .client
+        .post(format!("{}{path}", app.address))
+        .bearer_auth(ADMIN_KEY)
+        .header("Content-Type", content_type)
+        .body(body)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    Reply::from(res).await
+}
+
+async fn bad_bodies_get_precise_problems_and_nothing_is_stored(app: &TestApp) {
+    raw_post(
+        app,
+        "/v1/mailboxes",
+        "application/json",
+        b"{\"email\": ".to_vec(),
+    )
+    .await
+    .expect_problem(400, "malformed_json");
+    raw_post(app, "/v1/mailboxes", "application/json", b"{} {}".to_vec())
+        .await
+        .expect_problem(400, "malformed_json");
+    raw_post(app, "/v1/mailboxes", "text/plain", b"{}".to_vec())
+        .await
+        .expect_problem(415, "unsupported_media_type");
+    let huge = format!("{{\"email\": \"{}\"}}", "a".repeat(200 * 1024));
+    raw_post(app, "/v1/mailboxes", "application/json", huge.into_bytes())
+        .await
+        .expect_problem(413, "payload_too_large");
+    let mut body = mailbox_body("a@acme.example", "pw");
+    body["smtp"]["colour"] = json!("blue");
+    let r = app
+        .post("/v1/mailboxes", ADMIN_KEY, &body)
+        .await
+        .expect_problem(422, "validation");
+    assert_eq!(r.fields(), ["smtp.colour"]);
+    let r = app
+        .post(
+            "/v1/mailboxes",
+            ADMIN_KEY,
+            &json!({"email": 5, "provider": "smtp"}),
+        )
+        .await
+        .expect_problem(422, "validation");
+    assert_eq!(r.fields(), ["email"]);
+    app.get("/v1/mailboxes/not-a-uuid", ADMIN_KEY)
+        .await
+        .expect_problem(404, "not_found");
+    app.get("/v1/no-such-thing", ADMIN_KEY)
+        .await
+        .expect_problem(404, "not_found");
+    assert_eq!(
+        app.get("/v1/mailboxes", ADMIN_KEY).await.json["items"],
+        json!([])
+    );
+}
+
+async fn retried_posts_with_an_idempotency_key_create_once(app: &TestApp) {
+    let key = app.new_org("Acme").await;
+    let send = |body: serde_json::Value, idem: &'static str| {
+        let req = app
+            .client
+            .post(format!("{}/v1/mailboxes", app.address))
+            .bearer_auth(&key)
+            .header("Idempotency-Key", idem)
+            .json(&body);
+        async move { Reply::from(req.send().await.unwrap_or_else(|e| panic!("{e}"))).await }
+    };
+    let body = mailbox_body("once@acme.example", "pw");
+    let first = send(body.clone(), "create-once-1").await.expect(201);
+    let again = send(body.clone(), "create-once-1").await.expect(201);
+    assert_eq!(again.json["id"], first.json["id"]);
+    assert_eq!(again.header("idempotent-replayed"), Some("true"));
+    let list = app.get("/v1/mailboxes", &key).await.expect(200);
+    assert_eq!(list.json["items"].as_array().map(Vec::len), Some(1));
+
+    // The same key for another request is refused, not silently replayed.
+    send(mailbox_body("other@acme.example", "pw"), "create-once-1")
+        .await
+        .expect_problem(422, "idempotency_key_reused");
+    // A failed first attempt does not burn the key.
+    let mut invalid = body.clone();
+    invalid["timezone"] = json!("Nowhere/Land");
+    send(invalid, "create-once-2")
+        .await
+        .expect_problem(422, "validation");
+    let fixed = send(mailbox_body("second@acme.example", "pw"), "create-once-2")
+        .await
+        .expect(201);
+    assert_ne!(fixed.json["id"], first.json["id"]);
+}
+
+async fn health_readiness_and_metrics_answer(app: &TestApp) {
+    let h = app
+        .request(Method::GET, "/healthz", None, None)
+        .await
+        .expect(200);
+    assert_eq!(h.json["status"], "ok");
+    app.request(Method::GET, "/readyz", None, None)
+        .await
+        .expect(200);
+    app.get("/v1/mailboxes", ADMIN_KEY).await.expect(200);
+    let m = app
+        .request(Method::GET, "/metrics", None, None)
+        .await
+        .expect(200);
+    assert!(
+        m.text.contains(
+            "warmup_http_requests_total{method=\"GET\",route=\"/v1/mailboxes\",status=\"200\"} 1"
+        ),
+        "{}",
+        m.text
+    );
+    assert!(m.text.contains("warmup_http_request_duration_seconds"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn over_the_rate_limit_is_429_with_retry_after() {
+    let app = spawn_app_with(Backend::Sqlite, |s| s.rate_limit_per_minute = 3).await;
+    let other = app
+        .post("/v1/api-keys", ADMIN_KEY, &json!({"name": "x"}))
+        .await
+        .expect(201);
+    let other = other.json["key"].as_str().unwrap_or_default().to_string();
+    for remaining in ["1", "0"] {
+        let r = app.get("/v1/mailboxes", ADMIN_KEY).await.expect(200);
+        assert_eq!(r.header("ratelimit-limit"), Some("3"));
+        assert_eq!(r.header("ratelimit-remaining"), Some(remaining));
+    }
+    let r = app
+        .get("/v1/mailboxes", ADMIN_KEY)
+        .await
+        .expect_problem(429, "rate_limited");
+    let retry: u64 = r
+        .header("retry-after")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    assert!((1..=60).contains(&retry), "Retry-After {retry}");
+    assert_eq!(r.header("ratelimit-remaining"), Some("0"));
+    // Limits are per key: another key still gets through.
+    let r = app.get("/v1/mailboxes", &other).await.expect(200);
+    assert_eq!(r.header("ratelimit-remaining"), Some("2"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn served_and_committed_openapi_match_the_code() {
+    let app = crate::helpers::spawn_app(Backend::Sqlite).await;
+    let produced = warmup_api::docs::openapi_json();
+    let committed =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/openapi.json"))
+            .unwrap_or_default();
+    assert!(
+        committed == produced,
+        "openapi/openapi.json is out of date: run `cargo run -- openapi > openapi/openapi.json`"
+    );
+    let served = app
+        .request(Method::GET, "/openapi.json", None, None)
+        .await
+        .expect(200);
+    let produced: serde_json::Value = serde_json::from_str(&produced).unwrap_or_default();
+    assert_eq!(served.json, produced);
+    assert_eq!(served.json["openapi"], "3.1.0");
+    for path in [
+        "/v1/mailboxes",
+        "/v1/mailboxes/{id}",
+        "/v1/mailboxes/{id}/connection-test",
+        "/v1/seeds/{id}",
+        "/v1/api-keys/{id}",
+        "/v1/organizations",
+    ] {
+        assert!(
+            served.json["paths"][path].is_object(),
+            "{path} is not documented"
+        );
+    }
+    assert!(served.json["components"]["schemas"]["Problem"].is_object());
+    let docs = app
+        .request(Method::GET, "/docs/", None, None)
+        .await
+        .expect(200);
+    assert!(
+        docs.text.contains("swagger-ui"),
+        "docs UI is served locally"
+    );
+    let asset = app
+        .request(Method::GET, "/docs/swagger-ui-bundle.js", None, None)
+        .await;
+    assert_eq!(
+        asset.status, 200,
+        "the docs UI's script is bundled, not fetched from a CDN"
+    );
+}

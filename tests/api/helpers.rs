@@ -1,0 +1,342 @@
+//! `spawn_app`: each test gets its own database (a temporary SQLite file, or a fresh Postgres
+//! database on `WARMUP_TEST_POSTGRES`) and the real application on a random port.
+
+use std::path::PathBuf;
+
+use reqwest::{Method, Response};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use serde_json::{Value, json};
+use uuid::Uuid;
+use warmup::config::Settings;
+use warmup::startup::Application;
+
+pub const ADMIN_KEY: &str = "wu_test_bootstrap_admin_key_0123456789";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs each named test once on SQLite and once on Postgres.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let app = $crate::helpers::spawn_app($crate::helpers::Backend::Sqlite).await;
+                super::$name(&app).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let app = $crate::helpers::spawn_app($crate::helpers::Backend::Postgres).await;
+                super::$name(&app).await;
+            }
+        }
+    )*};
+}
+
+fn postgres_admin_url() -> String {
+    std::env::var("WARMUP_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_string())
+}
+
+/// The URL of another database on the same server as `url`.
+fn with_database(url: &str, db: &str) -> String {
+    let base = url.split('?').next().unwrap_or(url);
+    let cut = base
+        .rfind('/')
+        .filter(|i| *i > base.find("://").map_or(0, |s| s + 2));
+    match cut {
+        Some(i) => format!("{}/{db}", &base[..i]),
+        None => format!("{base}/{db}"),
+    }
+}
+
+/// Drops a test's Postgres database when the test ends, even when it fails.
+struct PostgresDrop {
+    name: String,
+}
+
+impl Drop for PostgresDrop {
+    fn drop(&mut self) {
+        let name = self.name.clone();
+        // Drop runs inside the test's runtime, which cannot be blocked on: use a thread.
+        let _ = std::thread::spawn(move || {
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
+            rt.block_on(async {
+                if let Ok(db) = Database::connect(postgres_admin_url()).await {
+                    let _ = db
+                        .execute_unprepared(&format!(
+                            "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+                        ))
+                        .await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub settings: Settings,
+    pub db: DatabaseConnection,
+    pub client: reqwest::Client,
+    pub backend: Backend,
+    handle: std::sync::Mutex<actix_web::dev::ServerHandle>,
+    _dir: tempfile::TempDir,
+    _pg: Option<PostgresDrop>,
+}
+
+/// Settings for a test app on `backend`, with a fresh database.
+async fn test_settings(
+    backend: Backend,
+    dir: &tempfile::TempDir,
+) -> (Settings, Option<PostgresDrop>) {
+    let (url, guard) = match backend {
+        Backend::Sqlite => {
+            let path: PathBuf = dir.path().join("warmup.sqlite");
+            (format!("sqlite://{}?mode=rwc", path.display()), None)
+        }
+        Backend::Postgres => {
+            let name = format!("warmup_test_{}", Uuid::new_v4().simple());
+            let admin = Database::connect(postgres_admin_url())
+                .await
+                .unwrap_or_else(|e| {
+                    panic!("Postgres at {} is required: {e}", postgres_admin_url())
+                });
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                .await
+                .unwrap_or_else(|e| panic!("cannot create test database: {e}"));
+            let url = with_database(&postgres_admin_url(), &name);
+            (url, Some(PostgresDrop { name }))
+        }
+    };
+    let key = warmup_entity::secret_box::SecretBox::generate_key();
+    let env = move |k: &str| -> Option<String> {
+        match k {
+            "DATABASE_URL" => Some(url.clone()),
+            "WARMUP_LISTEN" => Some("127.0.0.1:0".into()),
+            "WARMUP_SECRET_KEY" => Some(key.clone()),
+            "WARMUP_BOOTSTRAP_API_KEY" => Some(ADMIN_KEY.into()),
+            "WARMUP_HTTP_WORKERS" => Some("1".into()),
+            "WARMUP_PROBE_TIMEOUT_SECS" => Some("5".into()),
+            "WARMUP_EXTRA_CA_FILE" => std::env::var("MAILLAB_CA_FILE").ok(),
+            _ => None,
+        }
+    };
+    let settings = Settings::load_from(None, &env).unwrap_or_else(|e| panic!("settings: {e}"));
+    (settings, guard)
+}
+
+async fn start(settings: &Settings) -> (String, actix_web::dev::ServerHandle, DatabaseConnection) {
+    warmup::install_crypto_provider();
+    let app = Application::build(settings)
+        .await
+        .unwrap_or_else(|e| panic!("application failed to start: {e:#}"));
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let handle = app.handle();
+    let db = app.db().clone();
+    tokio::spawn(app.run_until_stopped());
+    (address, handle, db)
+}
+
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_with(backend, |_| {}).await
+}
+
+/// Like [`spawn_app`], with settings changed before the start.
+pub async fn spawn_app_with(backend: Backend, change: impl FnOnce(&mut Settings)) -> TestApp {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let (mut settings, pg) = test_settings(backend, &dir).await;
+    change(&mut settings);
+    let (address, handle, db) = start(&settings).await;
+    TestApp {
+        address,
+        settings,
+        db,
+        client: reqwest::Client::new(),
+        backend,
+        handle: std::sync::Mutex::new(handle),
+        _dir: dir,
+        _pg: pg,
+    }
+}
+
+/// A response read whole: status, headers and JSON body (Null when empty or not JSON).
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub text: String,
+    pub json: Value,
+}
+
+impl Reply {
+    pub async fn from(res: Response) -> Self {
+        let status = res.status().as_u16();
+        let headers = res.headers().clone();
+        let text = res.text().await.unwrap_or_default();
+        let json = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Reply {
+            status,
+            headers,
+            text,
+            json,
+        }
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// Asserts the status, showing the body when it differs.
+    pub fn expect(self, status: u16) -> Self {
+        assert_eq!(
+            self.status, status,
+            "unexpected status; body: {}",
+            self.text
+        );
+        self
+    }
+
+    /// Asserts an RFC 9457 problem with this status and code.
+    pub fn expect_problem(self, status: u16, code: &str) -> Self {
+        let this = self.expect(status);
+        assert_eq!(
+            this.header("content-type"),
+            Some("application/problem+json"),
+            "{}",
+            this.text
+        );
+        assert_eq!(this.json["code"], code, "{}", this.text);
+        assert_eq!(this.json["status"], status, "{}", this.text);
+        assert!(this.json["type"].as_str().is_some_and(|t| !t.is_empty()));
+        this
+    }
+
+    /// The dotted paths of the fields a validation problem names.
+    pub fn fields(&self) -> Vec<String> {
+        self.json["errors"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|e| e["field"].as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+impl TestApp {
+    pub async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        key: Option<&str>,
+        body: Option<&Value>,
+    ) -> Reply {
+        let mut req = self
+            .client
+            .request(method, format!("{}{}", self.address, path));
+        if let Some(k) = key {
+            req = req.bearer_auth(k);
+        }
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        Reply::from(
+            req.send()
+                .await
+                .unwrap_or_else(|e| panic!("request failed: {e}")),
+        )
+        .await
+    }
+
+    pub async fn get(&self, path: &str, key: &str) -> Reply {
+        self.request(Method::GET, path, Some(key), None).await
+    }
+
+    pub async fn post(&self, path: &str, key: &str, body: &Value) -> Reply {
+        self.request(Method::POST, path, Some(key), Some(body))
+            .await
+    }
+
+    pub async fn patch(&self, path: &str, key: &str, body: &Value) -> Reply {
+        self.request(Method::PATCH, path, Some(key), Some(body))
+            .await
+    }
+
+    pub async fn delete(&self, path: &str, key: &str) -> Reply {
+        self.request(Method::DELETE, path, Some(key), None).await
+    }
+
+    /// A new organization; returns its (non-admin) API key.
+    pub async fn new_org(&self, name: &str) -> String {
+        let r = self
+            .post("/v1/organizations", ADMIN_KEY, &json!({ "name": name }))
+            .await
+            .expect(201);
+        r.json["api_key"].as_str().unwrap_or_default().to_string()
+    }
+
+    /// Creates a mailbox; returns its JSON.
+    pub async fn create_mailbox(&self, key: &str, body: &Value) -> Value {
+        self.post("/v1/mailboxes", key, body).await.expect(201).json
+    }
+
+    /// Stops the server and starts the same application again on the same database.
+    pub async fn restart(&mut self) {
+        let old = self.handle.lock().map(|h| h.clone());
+        if let Ok(h) = old {
+            h.stop(true).await;
+        }
+        let (address, handle, db) = start(&self.settings).await;
+        self.address = address;
+        self.db = db;
+        if let Ok(mut h) = self.handle.lock() {
+            *h = handle;
+        }
+    }
+}
+
+/// A mailbox body for a private SMTP server.
+pub fn mailbox_body(email: &str, password: &str) -> Value {
+    json!({
+        "email": email,
+        "provider": "smtp",
+        "smtp": { "host": "smtp.example.net", "port": 587, "password": password },
+        "imap": { "host": "imap.example.net", "port": 993, "password": password },
+        "timezone": "Europe/Berlin"
+    })
+}
+
+/// A seed body for a private server.
+pub fn seed_body(email: &str, password: &str) -> Value {
+    json!({
+        "email": email,
+        "provider": "smtp",
+        "imap": { "host": "imap.example.net", "port": 993, "password": password },
+        "smtp": { "host": "smtp.example.net", "port": 465, "password": password }
+    })
+}
+
+#[test]
+fn database_urls_swap_only_the_database_name() {
+    assert_eq!(
+        with_database("postgres://postgres@127.0.0.1:5432/postgres", "t1"),
+        "postgres://postgres@127.0.0.1:5432/t1"
+    );
+    assert_eq!(
+        with_database("postgres://u@h:1/db?sslmode=disable", "t"),
+        "postgres://u@h:1/t"
+    );
+}

@@ -1,0 +1,271 @@
+use serde_json::json;
+
+use crate::helpers::{TestApp, mailbox_body};
+use crate::on_both_databases;
+
+on_both_databases!(
+    create_read_update_delete_a_mailbox,
+    named_providers_fill_in_their_servers,
+    invalid_fields_are_all_named_in_one_422,
+    duplicate_addresses_conflict,
+    lists_page_with_a_cursor,
+    connection_test_reports_the_failing_step,
+);
+
+async fn create_read_update_delete_a_mailbox(app: &TestApp) {
+    let key = app.new_org("Acme").await;
+    let created = app
+        .create_mailbox(&key, &mailbox_body("Jane@Acme.Example", "pw"))
+        .await;
+    assert_eq!(created["email"], "Jane@acme.example");
+    assert_eq!(created["display_name"], "Jane");
+    assert_eq!(created["status"], "active");
+    assert_eq!(created["timezone"], "Europe/Berlin");
+    assert_eq!(created["smtp"]["host"], "smtp.example.net");
+    assert_eq!(created["smtp"]["port"], 587);
+    assert_eq!(created["smtp"]["security"], "starttls");
+    assert_eq!(created["smtp"]["username"], "Jane@acme.example");
+    assert_eq!(created["imap"]["security"], "tls");
+    let id = created["id"].as_str().unwrap_or_default();
+    let path = format!("/v1/mailboxes/{id}");
+
+    let got = app.get(&path, &key).await.expect(200);
+    assert_eq!(got.json, created);
+
+    let patched = app
+        .patch(
+            &path,
+            &key,
+            &json!({"display_name": "Jane Doe", "status": "paused", "imap": {"port": 1993}}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(patched.json["display_name"], "Jane Doe");
+    assert_eq!(patched.json["status"], "paused");
+    assert_eq!(patched.json["imap"]["port"], 1993);
+    assert_eq!(
+        patched.json["imap"]["host"], "imap.example.net",
+        "untouched fields stay"
+    );
+    assert_eq!(patched.json["created_at"], created["created_at"]);
+
+    app.patch(&path, &key, &json!({"status": "error"}))
+        .await
+        .expect_problem(422, "validation");
+    app.delete(&path, &key).await.expect(204);
+    app.get(&path, &key).await.expect_problem(404, "not_found");
+    app.delete(&path, &key)
+        .await
+        .expect_problem(404, "not_found");
+}
+
+async fn named_providers_fill_in_their_servers(app: &TestApp) {
+    let key = app.new_org("Acme").await;
+    let gmail = app
+        .create_mailbox(
+            &key,
+            &json!({
+                "email": "me@gmail.com", "provider": "gmail",
+                "smtp": {"password": "app-password"}, "imap": {"password": "app-password"}
+            }),
+        )
+        .await;
+    assert_eq!(gmail["smtp"]["host"], "smtp.gmail.com");
+    assert_eq!(gmail["smtp"]["port"], 465);
+    assert_eq!(gmail["smtp"]["security"], "tls");
+    assert_eq!(gmail["imap"]["host"], "imap.gmail.com");
+    assert_eq!(gmail["imap"]["port"], 993);
+    assert_eq!(gmail["timezone"], "UTC");
+    let outlook = app
+        .create_mailbox(
+            &key,
+            &json!({
+                "email": "me@outlook.com", "provider": "outlook",
+                "smtp": {"password": "x"}, "imap": {"password": "x"}
+            }),
+        )
+        .await;
+    assert_eq!(outlook["smtp"]["port"], 587);
+    assert_eq!(outlook["smtp"]["security"], "starttls");
+    // A private server has no preset: the host is required.
+    let r = app
+        .post(
+            "/v1/mailboxes",
+            &key,
+            &json!({"email": "me@corp.example", "provider": "smtp",
+                    "smtp": {"password": "x"}, "imap": {"password": "x"}}),
+        )
+        .await
+        .expect_problem(422, "validation");
+    assert_eq!(r.fields(), ["smtp.host", "imap.host"]);
+}
+
+async fn invalid_fields_are_all_named_in_one_422(app: &TestApp) {
+    let key = app.new_org("Acme").await;
+    let r = app
+        .post(
+            "/v1/mailboxes",
+            &key,
+            &json!({
+                "email": "not-an-address",
+                "display_name": "Evil\r\nBcc: victim@example.com",
+                "provider": "smtp",
+                "smtp": {"host": "bad host", "port": 70000, "password": ""},
+                "imap": {"host": "imap.example.net", "username": " "},
+                "timezone": "Mars/Olympus"
+            }),
+        )
+        .await
+        .expect_problem(422, "validation");
+    let mut fields = r.fields();
+    fields.sort();
+    assert_eq!(
+        fields,
+        [
+            "display_name",
+            "email",
+            "imap.password",
+            "imap.username",
+            "smtp.host",
+            "smtp.password",
+            "smtp.port",
+            "timezone"
+        ]
+    );
+    let r = app
+        .post(
+            "/v1/mailboxes",
+            &key,
+            &json!({"email": "a@b.example", "provider": "hotmail", "smtp": {}, "imap": {}}),
+        )
+        .await
+        .expect_problem(422, "validation");
+    assert_eq!(r.fields(), ["provider"]);
+    let r = app
+        .post(
+            "/v1/mailboxes",
+            &key,
+            &json!({"provider": "gmail", "smtp": {}, "imap": {}}),
+        )
+        .await
+        .expect_problem(422, "validation");
+    assert_eq!(r.fields(), ["email"]);
+    assert_eq!(
+        app.get("/v1/mailboxes", &key).await.json["items"],
+        json!([])
+    );
+}
+
+async fn duplicate_addresses_conflict(app: &TestApp) {
+    let key = app.new_org("Acme").await;
+    let first = app
+        .create_mailbox(&key, &mailbox_body("dup@acme.example", "pw"))
+        .await;
+    app.post(
+        "/v1/mailboxes",
+        &key,
+        &mailbox_body("dup@ACME.example", "pw"),
+    )
+    .await
+    .expect_problem(409, "conflict");
+    let other = app
+        .create_mailbox(&key, &mailbox_body("other@acme.example", "pw"))
+        .await;
+    let id = other["id"].as_str().unwrap_or_default();
+    app.patch(
+        &format!("/v1/mailboxes/{id}"),
+        &key,
+        &json!({"email": "dup@acme.example"}),
+    )
+    .await
+    .expect_problem(409, "conflict");
+    // Another organization may connect the same address.
+    let key_b = app.new_org("B").await;
+    app.create_mailbox(&key_b, &mailbox_body("dup@acme.example", "pw"))
+        .await;
+    assert!(first["id"].is_string());
+}
+
+async fn lists_page_with_a_cursor(app: &TestApp) {
+    let key = app.new_org("Acme").await;
+    let mut created = Vec::new();
+    for i in 0..5 {
+        let m = app
+            .create_mailbox(&key, &mailbox_body(&format!("m{i}@acme.example"), "pw"))
+            .await;
+        created.push(m["id"].as_str().unwrap_or_default().to_string());
+    }
+    let mut seen = Vec::new();
+    let mut after: Option<String> = None;
+    let mut pages = 0;
+    loop {
+        let path = match &after {
+            Some(a) => format!("/v1/mailboxes?limit=2&after={a}"),
+            None => "/v1/mailboxes?limit=2".to_string(),
+        };
+        let page = app.get(&path, &key).await.expect(200);
+        pages += 1;
+        let items = page.json["items"].as_array().cloned().unwrap_or_default();
+        assert!(items.len() <= 2);
+        seen.extend(
+            items
+                .iter()
+                .filter_map(|m| m["id"].as_str().map(str::to_string)),
+        );
+        match page.json["next"].as_str() {
+            Some(n) => after = Some(n.to_string()),
+            None => break,
+        }
+        assert!(pages < 10, "pagination does not end");
+    }
+    assert_eq!(pages, 3);
+    assert_eq!(seen, created, "every mailbox once, oldest first");
+    let bad = app
+        .get("/v1/mailboxes?limit=0&after=xyz", &key)
+        .await
+        .expect_problem(422, "validation");
+    assert_eq!(bad.fields(), ["limit", "after"]);
+}
+
+async fn connection_test_reports_the_failing_step(app: &TestApp) {
+    let key = app.new_org("Acme").await;
+    // A port nothing listens on: the connect step fails and says why.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap_or(1);
+    let body = json!({
+        "email": "probe@acme.example", "provider": "smtp",
+        "smtp": {"host": "127.0.0.1", "port": closed, "security": "none", "password": "pw"},
+        "imap": {"host": "127.0.0.1", "port": closed, "security": "tls", "password": "pw"}
+    });
+    let m = app.create_mailbox(&key, &body).await;
+    let id = m["id"].as_str().unwrap_or_default();
+    let r = app
+        .post(
+            &format!("/v1/mailboxes/{id}/connection-test"),
+            &key,
+            &json!({}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(r.json["ok"], false);
+    for proto in ["smtp", "imap"] {
+        let steps = r.json[proto]["steps"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(steps.len(), 1, "{}", r.text);
+        assert_eq!(steps[0]["step"], "connect");
+        assert_eq!(steps[0]["ok"], false);
+        assert!(
+            steps[0]["detail"]
+                .as_str()
+                .is_some_and(|d| d.contains("refused")),
+            "{}",
+            r.text
+        );
+        assert!(steps[0]["duration_ms"].is_u64());
+    }
+    assert!(!r.text.contains("\"pw\""));
+}

@@ -1,0 +1,11 @@
+//! End-to-end tests of the HTTP API, each on SQLite and on Postgres.
+
+mod helpers;
+
+mod auth;
+mod contract;
+mod mailboxes;
+mod persistence;
+mod secrets;
+mod seeds;
+mod tenancy;
