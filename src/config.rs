@@ -18,6 +18,7 @@ pub struct FileSettings {
     pub rate_limit_per_minute: Option<u32>,
     pub body_limit_bytes: Option<usize>,
     pub probe_timeout_secs: Option<u64>,
+    pub helo_name: Option<String>,
     pub http_workers: Option<usize>,
     pub log: Option<String>,
 }
@@ -33,6 +34,7 @@ pub struct Settings {
     pub rate_limit_per_minute: u32,
     pub body_limit_bytes: usize,
     pub probe_timeout_secs: u64,
+    pub helo_name: String,
     pub http_workers: usize,
     pub log: String,
 }
@@ -51,6 +53,7 @@ impl std::fmt::Debug for Settings {
             .field("rate_limit_per_minute", &self.rate_limit_per_minute)
             .field("body_limit_bytes", &self.body_limit_bytes)
             .field("probe_timeout_secs", &self.probe_timeout_secs)
+            .field("helo_name", &self.helo_name)
             .field("http_workers", &self.http_workers)
             .field("log", &self.log)
             .finish()
@@ -72,6 +75,15 @@ pub enum ConfigError {
     Parse { path: String, message: String },
     #[error("environment variable {name}: {message}")]
     Env { name: String, message: String },
+}
+
+/// The machine's host name, the usual EHLO name of a mail client.
+fn default_helo_name() -> String {
+    std::fs::read_to_string("/etc/hostname")
+        .ok()
+        .map(|h| h.trim().to_string())
+        .filter(|h| warmup_domain::mail_server::is_host_name(h))
+        .unwrap_or_else(|| "localhost".to_string())
 }
 
 /// Hides the password of a database URL for log lines.
@@ -154,6 +166,7 @@ impl Settings {
             probe_timeout_secs: env_number(env, "probe_timeout_secs")?
                 .or(f.probe_timeout_secs)
                 .unwrap_or(15),
+            helo_name: text("helo_name", f.helo_name).unwrap_or_else(default_helo_name),
             http_workers,
             log: text("log", f.log).unwrap_or_else(|| "info".to_string()),
         })

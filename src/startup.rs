@@ -8,7 +8,7 @@ use actix_web::web;
 use sea_orm::DatabaseConnection;
 use warmup_api::{ApiSettings, AppState};
 use warmup_entity::store::organizations;
-use warmup_worker::TlsTrust;
+use warmup_worker::{ProbeOptions, TlsTrust};
 
 use crate::config::Settings;
 use crate::{database, secret_key};
@@ -79,7 +79,10 @@ impl Application {
         let api = ApiSettings {
             body_limit: settings.body_limit_bytes,
             rate_limit_per_minute: settings.rate_limit_per_minute,
-            probe_timeout: Duration::from_secs(settings.probe_timeout_secs),
+            probe: ProbeOptions {
+                timeout: Duration::from_secs(settings.probe_timeout_secs),
+                helo_name: settings.helo_name.clone(),
+            },
         };
         let state = web::Data::new(AppState::new(db.clone(), secrets, tls, api));
         let server = warmup_api::serve(listener, state, settings.http_workers)?;

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use sea_orm::DatabaseConnection;
 use warmup_entity::secret_box::SecretBox;
-use warmup_worker::TlsTrust;
+use warmup_worker::{ProbeOptions, TlsTrust};
 
 use crate::metrics::Metrics;
 use crate::rate_limit::RateLimiter;
@@ -16,8 +16,8 @@ pub struct ApiSettings {
     pub body_limit: usize,
     /// Requests per API key per minute.
     pub rate_limit_per_minute: u32,
-    /// Time allowed to each step of a connection test.
-    pub probe_timeout: Duration,
+    /// Step timeout and EHLO name of connection tests.
+    pub probe: ProbeOptions,
 }
 
 impl Default for ApiSettings {
@@ -25,7 +25,7 @@ impl Default for ApiSettings {
         Self {
             body_limit: 64 * 1024,
             rate_limit_per_minute: 600,
-            probe_timeout: Duration::from_secs(15),
+            probe: ProbeOptions::default(),
         }
     }
 }

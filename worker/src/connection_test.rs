@@ -20,6 +20,24 @@ pub struct ServerLogin {
     pub password: Secret,
 }
 
+/// How a connection test behaves.
+#[derive(Debug, Clone)]
+pub struct ProbeOptions {
+    /// Time allowed to each step.
+    pub timeout: Duration,
+    /// The name we give in EHLO.
+    pub helo_name: String,
+}
+
+impl Default for ProbeOptions {
+    fn default() -> Self {
+        Self {
+            timeout: Duration::from_secs(15),
+            helo_name: "localhost".to_string(),
+        }
+    }
+}
+
 /// One step of a connection test.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ProbeStep {
@@ -126,18 +144,18 @@ impl Steps {
 pub async fn test_smtp(
     login: &ServerLogin,
     trust: &TlsTrust,
-    timeout: Duration,
+    options: &ProbeOptions,
 ) -> ConnectionReport {
-    smtp_probe::probe(login, trust, timeout).await
+    smtp_probe::probe(login, trust, options).await
 }
 
 /// Connects, secures, logs in and lists folders on an IMAP server.
 pub async fn test_imap(
     login: &ServerLogin,
     trust: &TlsTrust,
-    timeout: Duration,
+    options: &ProbeOptions,
 ) -> ConnectionReport {
-    imap_probe::probe(login, trust, timeout).await
+    imap_probe::probe(login, trust, options.timeout).await
 }
 
 /// Opens the TCP connection, naming the address in the step detail.

@@ -6,5 +6,5 @@ mod imap_probe;
 mod smtp_probe;
 pub mod tls;
 
-pub use connection_test::{ConnectionReport, ProbeStep, ServerLogin};
+pub use connection_test::{ConnectionReport, ProbeOptions, ProbeStep, ServerLogin};
 pub use tls::TlsTrust;

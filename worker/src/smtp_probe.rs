@@ -5,7 +5,6 @@ use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::task::{Context, Poll};
-use std::time::Duration;
 
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
 use lettre::transport::smtp::client::{AsyncSmtpConnection, AsyncTokioStream};
@@ -16,7 +15,7 @@ use tokio_rustls::client::TlsStream;
 use warmup_domain::Security;
 
 use crate::connection_test::{
-    ConnectionReport, ServerLogin, StepOutcome, Steps, tcp_connect, tls_handshake,
+    ConnectionReport, ProbeOptions, ServerLogin, StepOutcome, Steps, tcp_connect, tls_handshake,
 };
 use crate::tls::TlsTrust;
 
@@ -61,20 +60,14 @@ fn smtp_failure(e: &lettre::transport::smtp::Error) -> StepOutcome {
     StepOutcome::failed(e.status().map(u16::from), e.to_string())
 }
 
-fn hello_name() -> ClientId {
-    ClientId::Domain(
-        std::env::var("WARMUP_HELO_NAME").unwrap_or_else(|_| "warmup.localhost".to_string()),
-    )
-}
-
 pub(crate) async fn probe(
     login: &ServerLogin,
     trust: &TlsTrust,
-    timeout: Duration,
+    options: &ProbeOptions,
 ) -> ConnectionReport {
-    let mut steps = Steps::new(timeout);
+    let mut steps = Steps::new(options.timeout);
     let host = login.host.as_str();
-    let hello = hello_name();
+    let hello = ClientId::Domain(options.helo_name.clone());
 
     let Some(tcp) = steps.run("connect", tcp_connect(host, login.port)).await else {
         return steps.report(host, login.port);

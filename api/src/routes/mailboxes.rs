@@ -375,10 +375,10 @@ pub async fn run_connection_test<R: crate::server_input::HasServers + Clone>(
 ) -> Result<ConnectionTest, ApiError> {
     let smtp = login(row, Protocol::Smtp, &state.secrets)?;
     let imap = login(row, Protocol::Imap, &state.secrets)?;
-    let timeout = state.settings.probe_timeout;
+    let options = &state.settings.probe;
     let (smtp, imap) = futures::join!(
-        warmup_worker::connection_test::test_smtp(&smtp, &state.tls, timeout),
-        warmup_worker::connection_test::test_imap(&imap, &state.tls, timeout),
+        warmup_worker::connection_test::test_smtp(&smtp, &state.tls, options),
+        warmup_worker::connection_test::test_imap(&imap, &state.tls, options),
     );
     Ok(ConnectionTest {
         ok: smtp.ok && imap.ok,
