@@ -36,6 +36,19 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> 
     Ok(db)
 }
 
+/// Fails when the schema is behind this binary: API processes in a scale-out deployment do not
+/// migrate by themselves (several would race), `warmup migrate` does it once.
+pub async fn ensure_current(db: &DatabaseConnection) -> anyhow::Result<()> {
+    let pending = Migrator::get_pending_migrations_read_only(db).await?;
+    if !pending.is_empty() {
+        anyhow::bail!(
+            "the database schema is {} migration(s) behind this binary: run `warmup migrate` first",
+            pending.len()
+        );
+    }
+    Ok(())
+}
+
 /// Applies every pending migration.
 pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
     Migrator::up(db, None).await?;

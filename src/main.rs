@@ -51,7 +51,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("database is up to date");
         }
         Command::Serve | Command::Api | Command::Openapi => {
-            let app = Application::build(&settings).await?;
+            // One `serve` process owns its database and migrates it; `api` processes of a
+            // scale-out deployment leave that to `warmup migrate`.
+            let migrate = matches!(command, Command::Serve);
+            let app = Application::build_with(&settings, migrate).await?;
+            if let Some(path) = settings.sqlite_path() {
+                println!("data: SQLite database {}", path.display());
+            }
             let host = settings
                 .listen
                 .rsplit_once(':')

@@ -32,17 +32,8 @@ pub async fn bootstrap(
     db: &DatabaseConnection,
     settings: &Settings,
 ) -> anyhow::Result<Option<Bootstrap>> {
-    if !organizations::is_empty(db).await? {
-        return Ok(None);
-    }
-    let (org, key) = organizations::create_with_key(
-        db,
-        "Default organization",
-        true,
-        settings.bootstrap_api_key.clone(),
-    )
-    .await?;
-    Ok(Some(Bootstrap {
+    let created = organizations::bootstrap(db, settings.bootstrap_api_key.clone()).await?;
+    Ok(created.map(|(org, key)| Bootstrap {
         organization: org.id.to_string(),
         generated_key: settings
             .bootstrap_api_key
@@ -52,12 +43,22 @@ pub async fn bootstrap(
 }
 
 impl Application {
-    /// Opens the database, migrates it, bootstraps it and binds the listener.
+    /// Opens the database, migrates it (or, with `migrate` false, checks that it is current),
+    /// bootstraps it and binds the listener.
     pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
+        Self::build_with(settings, true).await
+    }
+
+    /// [`Application::build`] with the choice to migrate or only check the schema.
+    pub async fn build_with(settings: &Settings, migrate: bool) -> anyhow::Result<Self> {
         let secrets = secret_key::load(settings)?;
         let tls = TlsTrust::load(settings.extra_ca_file.as_deref())?;
         let db = database::connect(settings).await?;
-        database::migrate(&db).await?;
+        if migrate {
+            database::migrate(&db).await?;
+        } else {
+            database::ensure_current(&db).await?;
+        }
         if let Some(b) = bootstrap(&db, settings).await? {
             match &b.generated_key {
                 // Printed, never logged: this is the only time the key exists in clear.

@@ -56,6 +56,9 @@ impl FromRequest for Caller {
             let key = api_keys::authenticate(&state.db, &token)
                 .await?
                 .ok_or(ApiError::Unauthorized)?;
+            if let Err(e) = api_keys::touch(&state.db, key.id, chrono::Utc::now()).await {
+                tracing::warn!(error = %e, "could not record API key use");
+            }
             Ok(Caller {
                 org: OrgId(key.organization_id),
                 key_id: key.id,

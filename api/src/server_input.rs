@@ -184,8 +184,11 @@ pub fn apply<R: HasServers>(
         (security, port.flatten())
     };
     let username = match &input.username {
-        Some(u) if u.trim().is_empty() => {
-            v.add(format!("{f}.username"), "must not be empty");
+        Some(u) if u.trim().is_empty() || u.len() > 320 || u.chars().any(char::is_control) => {
+            v.add(
+                format!("{f}.username"),
+                "must be 1 to 320 characters without control characters",
+            );
             None
         }
         Some(u) => Some(u.trim().to_string()),

@@ -32,6 +32,9 @@ pub struct ApiKey {
     pub prefix: String,
     pub platform_admin: bool,
     pub created_at: DateTime<Utc>,
+    /// Last time the key authenticated a request (to the minute).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_used_at: Option<DateTime<Utc>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub revoked_at: Option<DateTime<Utc>>,
 }
@@ -44,6 +47,7 @@ impl From<api_key::Model> for ApiKey {
             prefix: m.prefix,
             platform_admin: m.platform_admin,
             created_at: m.created_at,
+            last_used_at: m.last_used_at,
             revoked_at: m.revoked_at,
         }
     }

@@ -2,7 +2,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use rand::RngCore;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
@@ -80,6 +80,26 @@ pub async fn authenticate<C: ConnectionTrait>(
         .filter(api_key::Column::RevokedAt.is_null())
         .one(db)
         .await?)
+}
+
+/// Records that a key was used, at most once a minute per key to keep reads cheap.
+pub async fn touch<C: ConnectionTrait>(
+    db: &C,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let stale = now - chrono::Duration::minutes(1);
+    api_key::Entity::update_many()
+        .col_expr(api_key::Column::LastUsedAt, now.into())
+        .filter(api_key::Column::Id.eq(id))
+        .filter(
+            sea_orm::sea_query::Condition::any()
+                .add(api_key::Column::LastUsedAt.is_null())
+                .add(api_key::Column::LastUsedAt.lt(stale)),
+        )
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// The organization's keys, oldest first, revoked ones included.

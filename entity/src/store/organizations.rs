@@ -2,37 +2,68 @@
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, Set,
-    TransactionTrait,
+    ActiveModelTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    PaginatorTrait, Set, TransactionTrait,
 };
 use uuid::Uuid;
 
 use super::{StoreError, api_keys};
 use crate::organization;
 
-/// Creates an organization and its first API key in one transaction; returns the plaintext key.
-pub async fn create_with_key(
-    db: &DatabaseConnection,
+/// Lock id that serializes bootstrap across processes sharing one Postgres.
+const BOOTSTRAP_LOCK: i64 = 727_001;
+
+async fn insert_with_key(
+    txn: &DatabaseTransaction,
     name: &str,
     platform_admin: bool,
     key: Option<String>,
 ) -> Result<(organization::Model, api_keys::IssuedKey), StoreError> {
-    let txn = db.begin().await?;
     let org = organization::ActiveModel {
         id: Set(Uuid::now_v7()),
         name: Set(name.to_string()),
         created_at: Set(Utc::now()),
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
-    let issued = api_keys::insert(&txn, org.id, "default", platform_admin, key).await?;
-    txn.commit().await?;
+    let key_name = if platform_admin {
+        "bootstrap"
+    } else {
+        "default"
+    };
+    let issued = api_keys::insert(txn, org.id, key_name, platform_admin, key).await?;
     Ok((org, issued))
 }
 
-/// True when no organization exists yet (a fresh installation).
-pub async fn is_empty<C: ConnectionTrait>(db: &C) -> Result<bool, StoreError> {
-    Ok(organization::Entity::find().count(db).await? == 0)
+/// Creates an organization and its first (non-admin) API key in one transaction.
+pub async fn create_with_key(
+    db: &DatabaseConnection,
+    name: &str,
+) -> Result<(organization::Model, api_keys::IssuedKey), StoreError> {
+    let txn = db.begin().await?;
+    let created = insert_with_key(&txn, name, false, None).await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+/// Creates the first organization with a platform-admin key (`key`, or a generated one),
+/// unless an organization exists already. On Postgres an advisory lock makes processes that
+/// start together create only one.
+pub async fn bootstrap(
+    db: &DatabaseConnection,
+    key: Option<String>,
+) -> Result<Option<(organization::Model, api_keys::IssuedKey)>, StoreError> {
+    let txn = db.begin().await?;
+    if txn.get_database_backend() == sea_orm::DbBackend::Postgres {
+        txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({BOOTSTRAP_LOCK})"))
+            .await?;
+    }
+    if organization::Entity::find().count(&txn).await? > 0 {
+        return Ok(None);
+    }
+    let created = insert_with_key(&txn, "Default organization", true, key).await?;
+    txn.commit().await?;
+    Ok(Some(created))
 }
 
 /// One organization by id.
