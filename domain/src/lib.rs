@@ -6,6 +6,7 @@ pub mod email;
 pub mod mail_server;
 pub mod provider;
 pub mod secret;
+pub mod smtp_reply;
 pub mod timezone;
 pub mod violations;
 
