@@ -94,6 +94,23 @@ fn contains_any(haystack: &str, needles: &[&str]) -> bool {
     needles.iter().any(|n| haystack.contains(n))
 }
 
+/// Authentication replies: the AUTH codes, the `5.7.8`-family statuses, or words that say so.
+fn is_auth_failure(code: u16, subject_detail: Option<(u16, u16)>, lower: &str) -> bool {
+    let auth_code = matches!(code, 530 | 534 | 535 | 454)
+        && (subject_detail.is_none_or(|(s, _)| s == 7)
+            || contains_any(lower, &["auth", "credential", "password", "login"]));
+    auth_code
+        || matches!(subject_detail, Some((7, 8)) | Some((7, 9)) | Some((7, 14)))
+        || contains_any(
+            lower,
+            &[
+                "authentication failed",
+                "invalid credentials",
+                "username and password not accepted",
+            ],
+        )
+}
+
 /// Splits `"451 4.4.2 Bad connection"` (also multi-line, `451-...`) into code, enhanced status
 /// and text. `None` when it does not start with a three-digit code.
 pub fn parse_reply(raw: &str) -> Option<(u16, Option<EnhancedStatus>, String)> {
@@ -143,21 +160,7 @@ pub fn classify(code: u16, enhanced: Option<EnhancedStatus>, text: &str) -> Smtp
     ) || matches!(subject_detail, Some((7, 28)) | Some((4, 5)))
     {
         ReplyCategory::RateLimited
-    } else if matches!(code, 530 | 534 | 535 | 454)
-        && (subject_detail.is_none_or(|(s, _)| s == 7)
-            || contains_any(&lower, &["auth", "credential", "password", "login"]))
-    {
-        ReplyCategory::AuthFailed
-    } else if matches!(subject_detail, Some((7, 8)) | Some((7, 9)) | Some((7, 14)))
-        || contains_any(
-            &lower,
-            &[
-                "authentication failed",
-                "invalid credentials",
-                "username and password not accepted",
-            ],
-        )
-    {
+    } else if is_auth_failure(code, subject_detail, &lower) {
         ReplyCategory::AuthFailed
     } else if matches!(subject_detail, Some((2, 2)))
         || contains_any(
