@@ -5,8 +5,10 @@ pub mod account;
 pub mod email;
 pub mod mail_server;
 pub mod provider;
+pub mod ramp;
 pub mod secret;
 pub mod smtp_reply;
+pub mod split;
 pub mod timezone;
 pub mod violations;
 
