@@ -6,6 +6,7 @@ pub mod email;
 pub mod mail_server;
 pub mod provider;
 pub mod ramp;
+pub mod retry;
 pub mod secret;
 pub mod smtp_reply;
 pub mod split;

@@ -1,0 +1,187 @@
+//! When to try a deferred send again: exponential backoff with jitter, a longer pause for rate
+//! limits, a short one for greylisting (the server asked for exactly that), and a hard stop
+//! after too many attempts or too long, so a broken route never becomes a retry storm.
+
+use chrono::{DateTime, Duration, Utc};
+use serde::Serialize;
+
+use crate::smtp_reply::{ReplyCategory, SmtpReply};
+
+/// Tunables of the retry schedule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Delay after the first failure; doubled after each further one.
+    pub base: Duration,
+    pub max_delay: Duration,
+    /// Greylisting servers accept a retry after a few minutes.
+    pub greylist_delay: Duration,
+    /// Rate limits need more patience than the base delay.
+    pub rate_limit_delay: Duration,
+    /// Attempts in all, the first included.
+    pub max_attempts: u32,
+    /// Give up when the first attempt is older than this.
+    pub max_age: Duration,
+    /// ± this share of the delay is random, so retries from many sends spread out.
+    pub jitter_percent: u32,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            base: Duration::minutes(5),
+            max_delay: Duration::hours(4),
+            greylist_delay: Duration::minutes(6),
+            rate_limit_delay: Duration::minutes(30),
+            max_attempts: 8,
+            max_age: Duration::hours(24),
+            jitter_percent: 20,
+        }
+    }
+}
+
+/// What to do after a failed attempt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "decision")]
+pub enum RetryDecision {
+    RetryAt { at: DateTime<Utc> },
+    GiveUp { reason: String },
+}
+
+impl RetryPolicy {
+    /// Decides after `failed_attempts` failures (≥ 1) ending with `reply`, the first attempt
+    /// having been made at `first_attempt`. `jitter` is a random number in [0, 1].
+    pub fn next(
+        &self,
+        failed_attempts: u32,
+        reply: &SmtpReply,
+        first_attempt: DateTime<Utc>,
+        now: DateTime<Utc>,
+        jitter: f64,
+    ) -> RetryDecision {
+        if reply.permanent {
+            return RetryDecision::GiveUp {
+                reason: format!("permanent failure {}", describe(reply)),
+            };
+        }
+        if failed_attempts >= self.max_attempts {
+            return RetryDecision::GiveUp {
+                reason: format!(
+                    "still failing after {failed_attempts} attempts, last {}",
+                    describe(reply)
+                ),
+            };
+        }
+        let exponent = failed_attempts.saturating_sub(1).min(20);
+        let backoff = self
+            .base
+            .checked_mul(1 << exponent)
+            .unwrap_or(self.max_delay)
+            .min(self.max_delay);
+        let delay = match reply.category {
+            ReplyCategory::Greylisted if failed_attempts == 1 => self.greylist_delay,
+            ReplyCategory::RateLimited => backoff.max(self.rate_limit_delay),
+            _ => backoff,
+        };
+        let spread = delay.num_milliseconds() as f64 * f64::from(self.jitter_percent) / 100.0;
+        let offset = spread * (jitter.clamp(0.0, 1.0) * 2.0 - 1.0);
+        let delay = delay + Duration::milliseconds(offset.round() as i64);
+        let at = now + delay.max(Duration::seconds(1));
+        if at - first_attempt > self.max_age {
+            return RetryDecision::GiveUp {
+                reason: format!(
+                    "not delivered within {} hours, last {}",
+                    self.max_age.num_hours(),
+                    describe(reply)
+                ),
+            };
+        }
+        RetryDecision::RetryAt { at }
+    }
+}
+
+fn describe(reply: &SmtpReply) -> String {
+    match reply.enhanced {
+        Some(e) => format!("{} {} {}", reply.code, e, reply.text),
+        None => format!("{} {}", reply.code, reply.text),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::smtp_reply::classify_raw;
+
+    fn reply(raw: &str) -> SmtpReply {
+        classify_raw(raw).unwrap_or_else(|| panic!("unparsed {raw}"))
+    }
+
+    fn at(decision: &RetryDecision) -> Option<DateTime<Utc>> {
+        match decision {
+            RetryDecision::RetryAt { at } => Some(*at),
+            RetryDecision::GiveUp { .. } => None,
+        }
+    }
+
+    #[test]
+    fn backs_off_exponentially_up_to_the_cap() {
+        let p = RetryPolicy {
+            jitter_percent: 0,
+            max_age: Duration::days(30),
+            max_attempts: 20,
+            ..RetryPolicy::default()
+        };
+        let now = Utc::now();
+        let r = reply("451 4.4.2 Bad connection to remote mail server");
+        let delays: Vec<i64> = (1..=8)
+            .filter_map(|n| at(&p.next(n, &r, now, now, 0.5)).map(|t| (t - now).num_minutes()))
+            .collect();
+        assert_eq!(delays, [5, 10, 20, 40, 80, 160, 240, 240]);
+    }
+
+    #[test]
+    fn greylisting_retries_soon_and_rate_limits_wait_longer() {
+        let p = RetryPolicy {
+            jitter_percent: 0,
+            ..RetryPolicy::default()
+        };
+        let now = Utc::now();
+        let grey = p.next(1, &reply("450 4.2.0 Greylisted"), now, now, 0.5);
+        assert_eq!(at(&grey).map(|t| (t - now).num_minutes()), Some(6));
+        let tss = p.next(
+            1,
+            &reply("421 4.7.0 [TSS04] temporarily deferred"),
+            now,
+            now,
+            0.5,
+        );
+        assert_eq!(at(&tss).map(|t| (t - now).num_minutes()), Some(30));
+    }
+
+    #[test]
+    fn permanent_failures_too_many_attempts_and_old_sends_give_up() {
+        let p = RetryPolicy::default();
+        let now = Utc::now();
+        assert!(at(&p.next(1, &reply("550 5.1.1 User unknown"), now, now, 0.5)).is_none());
+        let transient = reply("451 4.4.2 Bad connection");
+        assert!(at(&p.next(8, &transient, now, now, 0.5)).is_none());
+        let day_ago = now - Duration::minutes(23 * 60 + 50);
+        assert!(at(&p.next(3, &transient, day_ago, now, 0.5)).is_none());
+    }
+
+    #[test]
+    fn jitter_stays_within_its_share_and_never_schedules_in_the_past() {
+        let p = RetryPolicy::default();
+        let now = Utc::now();
+        let r = reply("451 4.4.2 Bad connection");
+        for j in [0.0, 0.25, 0.5, 0.75, 1.0] {
+            let t = at(&p.next(1, &r, now, now, j)).unwrap_or(now);
+            let secs = (t - now).num_seconds();
+            assert!((240..=360).contains(&secs), "{secs}");
+        }
+        let tiny = RetryPolicy {
+            base: Duration::milliseconds(1),
+            ..RetryPolicy::default()
+        };
+        assert!(at(&tiny.next(1, &r, now, now, 0.0)).is_some_and(|t| t > now));
+    }
+}
