@@ -4,6 +4,7 @@
 pub mod account;
 pub mod email;
 pub mod mail_server;
+pub mod pattern;
 pub mod provider;
 pub mod ramp;
 pub mod retry;
@@ -12,6 +13,7 @@ pub mod smtp_reply;
 pub mod split;
 pub mod timezone;
 pub mod violations;
+pub mod weekday;
 
 pub use account::{MailboxStatus, SeedGroup};
 pub use email::EmailAddress;

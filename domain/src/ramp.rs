@@ -1,9 +1,10 @@
 //! Ramp-up: how many warmup messages a mailbox sends on its n-th sending day. Days are counted
 //! in sending days, not calendar days, so a pause or a skipped weekday never jumps the volume.
 
-use chrono::{NaiveDate, Weekday};
+use chrono::NaiveDate;
 
 use crate::violations::Violations;
+use crate::weekday::Day;
 
 /// Hard limits, so that a typo cannot turn warmup into a spam run.
 pub const MAX_PER_DAY_LIMIT: u32 = 500;
@@ -17,7 +18,7 @@ pub struct Ramp {
     pub daily_increase: u32,
     pub max_per_day: u32,
     /// Days of the week on which mail is sent.
-    pub weekdays: Vec<Weekday>,
+    pub weekdays: Vec<Day>,
     pub daily_variance_percent: u32,
 }
 
@@ -28,15 +29,7 @@ impl Default for Ramp {
             start_per_day: 3,
             daily_increase: 2,
             max_per_day: 40,
-            weekdays: vec![
-                Weekday::Mon,
-                Weekday::Tue,
-                Weekday::Wed,
-                Weekday::Thu,
-                Weekday::Fri,
-                Weekday::Sat,
-                Weekday::Sun,
-            ],
+            weekdays: Day::ALL.to_vec(),
             daily_variance_percent: 20,
         }
     }
@@ -77,8 +70,7 @@ impl Ramp {
 
     /// True when mail goes out on `date`.
     pub fn sends_on(&self, date: NaiveDate) -> bool {
-        use chrono::Datelike;
-        self.weekdays.contains(&date.weekday())
+        self.weekdays.contains(&Day::of(date))
     }
 
     /// The planned volume of sending day `n` (0 = the first), before variance.
@@ -146,7 +138,7 @@ mod tests {
     #[test]
     fn only_listed_weekdays_send() {
         let r = Ramp {
-            weekdays: vec![Weekday::Mon],
+            weekdays: vec![Day::Mon],
             ..Ramp::default()
         };
         let monday = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap_or_default();
