@@ -6,6 +6,7 @@ use tracing_subscriber::EnvFilter;
 use warmup::config::Settings;
 use warmup::startup::Application;
 use warmup::{database, install_crypto_provider};
+use warmup_worker::WorkerOptions;
 
 /// Self-hostable email warmup and deliverability service.
 #[derive(Parser)]
@@ -24,10 +25,35 @@ enum Command {
     Serve,
     /// Run only the HTTP API (scale-out on Postgres).
     Api,
+    /// Run only the background jobs (scale-out on Postgres).
+    Worker,
     /// Apply database migrations and exit.
     Migrate,
     /// Print the OpenAPI document.
     Openapi,
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(t) => t,
+                Err(_) => {
+                    let _ = tokio::signal::ctrl_c().await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
 
 fn init_tracing(level: &str) {
@@ -50,6 +76,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             database::migrate(&db).await?;
             println!("database is up to date");
         }
+        Command::Worker => {
+            let db = database::connect(&settings).await?;
+            database::ensure_current(&db).await?;
+            println!("warmup worker running; stop it with Ctrl-C or SIGTERM");
+            warmup_worker::run_until(db, WorkerOptions::default(), shutdown_signal()).await?;
+        }
         Command::Serve | Command::Api | Command::Openapi => {
             // One `serve` process owns its database and migrates it; `api` processes of a
             // scale-out deployment leave that to `warmup migrate`.
@@ -66,7 +98,24 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 "warmup listening on http://{host}:{port}  (API docs: http://{host}:{port}/docs, OpenAPI: http://{host}:{port}/openapi.json)",
                 port = app.port()
             );
-            app.run_until_stopped().await?;
+            if migrate {
+                // The embedded default runs the background jobs beside the API and stops them
+                // when the API stops (actix handles SIGINT and SIGTERM).
+                let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+                let worker = tokio::spawn(warmup_worker::run_until(
+                    app.db().clone(),
+                    WorkerOptions::default(),
+                    async move {
+                        let _ = stopped.await;
+                    },
+                ));
+                let served = app.run_until_stopped().await;
+                let _ = stop.send(());
+                worker.await??;
+                served?;
+            } else {
+                app.run_until_stopped().await?;
+            }
         }
     }
     Ok(())

@@ -75,5 +75,9 @@ async fn new_organization_keys_work_and_list_without_secrets(app: &TestApp) {
         "a key must never be listed in full"
     );
     assert_eq!(keys.json["items"][0]["platform_admin"], false);
-    assert!(keys.json["items"][0]["last_used_at"].is_string(), "{}", keys.text);
+    assert!(
+        keys.json["items"][0]["last_used_at"].is_string(),
+        "{}",
+        keys.text
+    );
 }

@@ -9,3 +9,4 @@ mod persistence;
 mod secrets;
 mod seeds;
 mod tenancy;
+mod worker;

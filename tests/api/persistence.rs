@@ -52,7 +52,10 @@ async fn restart_keeps_data_postgres() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn api_processes_refuse_an_unmigrated_database_and_serve_migrates_it() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let url = format!("sqlite://{}?mode=rwc", dir.path().join("fresh.sqlite").display());
+    let url = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("fresh.sqlite").display()
+    );
     let key = warmup_entity::secret_box::SecretBox::generate_key();
     let settings = warmup::config::Settings::load_from(None, &|k: &str| match k {
         "DATABASE_URL" => Some(url.clone()),
@@ -66,5 +69,9 @@ async fn api_processes_refuse_an_unmigrated_database_and_serve_migrates_it() {
     assert!(message.contains("warmup migrate"), "{message}");
     let served = warmup::startup::Application::build_with(&settings, true).await;
     assert!(served.is_ok());
-    assert!(warmup::startup::Application::build_with(&settings, false).await.is_ok());
+    assert!(
+        warmup::startup::Application::build_with(&settings, false)
+            .await
+            .is_ok()
+    );
 }

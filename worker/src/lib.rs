@@ -1,10 +1,13 @@
-//! Everything that talks to mail servers: the connection test today; sending and engagement
-//! jobs build on the same TLS trust and login code.
+//! Background work and everything that talks to mail servers: the job runner, the connection
+//! test, and (next) sending and engagement jobs on the same TLS trust and login code.
 
 pub mod connection_test;
+pub mod housekeeping;
 mod imap_probe;
+pub mod runner;
 mod smtp_probe;
 pub mod tls;
 
 pub use connection_test::{ConnectionReport, ProbeOptions, ProbeStep, ServerLogin};
+pub use runner::{RunError, WorkerOptions, run_until};
 pub use tls::TlsTrust;

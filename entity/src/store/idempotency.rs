@@ -95,3 +95,15 @@ pub async fn release<C: ConnectionTrait>(
         .await?;
     Ok(())
 }
+
+/// Forgets answers older than `cutoff`: a key is a retry guard, not an archive.
+pub async fn purge_older_than<C: ConnectionTrait>(
+    db: &C,
+    cutoff: chrono::DateTime<Utc>,
+) -> Result<u64, StoreError> {
+    let res = idempotency_key::Entity::delete_many()
+        .filter(idempotency_key::Column::CreatedAt.lt(cutoff))
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected)
+}

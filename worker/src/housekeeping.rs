@@ -1,0 +1,22 @@
+//! Periodic clean-up. Every process runs it on its own clock; each step is idempotent, so
+//! several workers on one database only repeat harmless deletes.
+
+use apalis::prelude::{BoxDynError, Data};
+use apalis_cron::Tick;
+use chrono::{Duration, Utc};
+use warmup_entity::store::idempotency;
+
+use crate::runner::JobState;
+
+/// How long a POST's answer is replayed for a retried `Idempotency-Key`.
+pub const IDEMPOTENCY_RETENTION_HOURS: i64 = 24;
+
+/// One round of clean-up.
+pub async fn run(_tick: Tick, state: Data<JobState>) -> Result<(), BoxDynError> {
+    let cutoff = Utc::now() - Duration::hours(IDEMPOTENCY_RETENTION_HOURS);
+    let purged = idempotency::purge_older_than(&state.db, cutoff).await?;
+    if purged > 0 {
+        tracing::info!(purged, "forgot expired idempotency keys");
+    }
+    Ok(())
+}
