@@ -74,6 +74,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Migrate => {
             let db = database::connect(&settings).await?;
             database::migrate(&db).await?;
+            if let Some(b) = warmup::startup::bootstrap(&db, &settings).await? {
+                warmup::startup::announce(&b);
+            }
             println!("database is up to date");
         }
         Command::Worker => {

@@ -42,6 +42,23 @@ pub async fn bootstrap(
     }))
 }
 
+/// Tells the operator what the first start created.
+pub fn announce(b: &Bootstrap) {
+    match &b.generated_key {
+        // Printed, never logged: this is the only time the key exists in clear.
+        Some(key) => println!(
+            "Created the first organization ({}) with a platform administrator API key.\n\
+             It is shown only this once:\n\n    {key}\n",
+            b.organization
+        ),
+        None => println!(
+            "Created the first organization ({}) with the API key from \
+             WARMUP_BOOTSTRAP_API_KEY.",
+            b.organization
+        ),
+    }
+}
+
 impl Application {
     /// Opens the database, migrates it (or, with `migrate` false, checks that it is current),
     /// bootstraps it and binds the listener.
@@ -60,19 +77,7 @@ impl Application {
             database::ensure_current(&db).await?;
         }
         if let Some(b) = bootstrap(&db, settings).await? {
-            match &b.generated_key {
-                // Printed, never logged: this is the only time the key exists in clear.
-                Some(key) => println!(
-                    "Created the first organization ({}) with a platform administrator API key.\n\
-                     It is shown only this once:\n\n    {key}\n",
-                    b.organization
-                ),
-                None => println!(
-                    "Created the first organization ({}) with the API key from \
-                     WARMUP_BOOTSTRAP_API_KEY.",
-                    b.organization
-                ),
-            }
+            announce(&b);
         }
         let listener = TcpListener::bind(&settings.listen)
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.listen))?;

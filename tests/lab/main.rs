@@ -1,0 +1,12 @@
+//! Tests against the real mail lab (Postfix, Dovecot, postgrey, dnsmasq on loopback), started
+//! by `scripts/test`: each provider personality, each fault, DSNs, and the API's connection test.
+
+// The API harness is shared; the lab tests use only part of it.
+#[path = "../api/helpers.rs"]
+#[allow(dead_code)]
+mod helpers;
+mod support;
+
+mod connection;
+mod faults;
+mod providers;
