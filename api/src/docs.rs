@@ -26,6 +26,7 @@ use crate::routes;
         (name = "api-keys", description = "Keys of the caller's organization"),
         (name = "mailboxes", description = "Sender mailboxes"),
         (name = "seeds", description = "Seed accounts that receive and engage with warmup mail"),
+        (name = "warmup", description = "Warmup preferences, start and pause, schedule preview"),
     )
 )]
 struct ApiDoc;

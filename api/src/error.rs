@@ -162,6 +162,7 @@ impl From<StoreError> for ApiError {
         match e {
             StoreError::Conflict(msg) => ApiError::Conflict(msg),
             StoreError::Db(db) => ApiError::Internal(db.to_string()),
+            StoreError::Corrupt(what) => ApiError::Internal(what),
         }
     }
 }

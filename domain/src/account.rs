@@ -39,6 +39,37 @@ impl MailboxStatus {
     }
 }
 
+/// Where a mailbox's warmup stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum WarmupStatus {
+    NotStarted,
+    Running,
+    Paused,
+}
+
+impl WarmupStatus {
+    /// The stable name used in the API and the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WarmupStatus::NotStarted => "not_started",
+            WarmupStatus::Running => "running",
+            WarmupStatus::Paused => "paused",
+        }
+    }
+
+    /// Parses the stable name.
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            WarmupStatus::NotStarted,
+            WarmupStatus::Running,
+            WarmupStatus::Paused,
+        ]
+        .into_iter()
+        .find(|v| v.as_str() == s)
+    }
+}
+
 /// The quality tier of a seed account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -83,5 +114,12 @@ mod tests {
             assert_eq!(SeedGroup::parse(g.as_str()), Some(g));
         }
         assert_eq!(SeedGroup::parse("gold"), None);
+        for w in [
+            WarmupStatus::NotStarted,
+            WarmupStatus::Running,
+            WarmupStatus::Paused,
+        ] {
+            assert_eq!(WarmupStatus::parse(w.as_str()), Some(w));
+        }
     }
 }

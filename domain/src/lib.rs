@@ -3,8 +3,10 @@
 
 pub mod account;
 pub mod email;
+pub mod language;
 pub mod mail_server;
 pub mod pattern;
+pub mod preferences;
 pub mod provider;
 pub mod ramp;
 pub mod retry;
@@ -15,7 +17,7 @@ pub mod timezone;
 pub mod violations;
 pub mod weekday;
 
-pub use account::{MailboxStatus, SeedGroup};
+pub use account::{MailboxStatus, SeedGroup, WarmupStatus};
 pub use email::EmailAddress;
 pub use mail_server::{MailServer, Security};
 pub use provider::Provider;

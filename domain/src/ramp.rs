@@ -12,7 +12,7 @@ pub const MAX_DAILY_INCREASE: u32 = 50;
 pub const MAX_VARIANCE_PERCENT: u32 = 50;
 
 /// A validated ramp.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Ramp {
     pub start_per_day: u32,
     pub daily_increase: u32,

@@ -37,9 +37,27 @@ impl ProviderSplit {
         ))
     }
 
+    /// A split known to be valid (the patterns' defaults, tested to sum to 100).
+    pub(crate) fn from_valid(percentages: BTreeMap<Provider, u8>) -> Self {
+        Self(percentages.into_iter().filter(|(_, p)| *p > 0).collect())
+    }
+
     /// The percentages, zero entries left out.
     pub fn percentages(&self) -> &BTreeMap<Provider, u8> {
         &self.0
+    }
+}
+
+impl serde::Serialize for ProviderSplit {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProviderSplit {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw: BTreeMap<Provider, i64> = serde::Deserialize::deserialize(d)?;
+        ProviderSplit::parse(&raw).map_err(serde::de::Error::custom)
     }
 }
 

@@ -8,5 +8,7 @@ pub mod organization;
 pub mod secret_box;
 pub mod seed;
 pub mod store;
+pub mod warmup_defaults;
+pub mod warmup_settings;
 
 pub use store::{OrgId, StoreError};

@@ -4,6 +4,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m0001_tenants;
 mod m0002_mail_accounts;
+mod m0003_warmup_preferences;
 
 pub struct Migrator;
 
@@ -13,6 +14,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m0001_tenants::Migration),
             Box::new(m0002_mail_accounts::Migration),
+            Box::new(m0003_warmup_preferences::Migration),
         ]
     }
 }

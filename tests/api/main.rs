@@ -9,4 +9,5 @@ mod persistence;
 mod secrets;
 mod seeds;
 mod tenancy;
+mod warmup;
 mod worker;

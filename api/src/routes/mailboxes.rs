@@ -122,7 +122,7 @@ fn check_status(v: &mut Violations, status: MailboxStatus) -> Option<MailboxStat
 }
 
 fn blank(org: Uuid) -> mailbox::Model {
-    let now = Utc::now();
+    let now = warmup_entity::store::now();
     mailbox::Model {
         id: Uuid::now_v7(),
         organization_id: org,
@@ -321,7 +321,7 @@ pub async fn update(
     if !v.is_empty() {
         return Err(ApiError::Validation(v.into_vec()));
     }
-    row.updated_at = Utc::now();
+    row.updated_at = warmup_entity::store::now();
     let saved = mailboxes::update(&state.db, caller.org, row)
         .await?
         .ok_or(ApiError::NotFound("mailbox"))?;

@@ -5,6 +5,7 @@ pub mod health;
 pub mod mailboxes;
 pub mod organizations;
 pub mod seeds;
+pub mod warmup;
 
 use actix_web::middleware::from_fn;
 use utoipa_actix_web::scope;
@@ -35,6 +36,16 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(seeds::get)
                 .service(seeds::update)
                 .service(seeds::delete)
-                .service(seeds::connection_test),
+                .service(seeds::connection_test)
+                .service(warmup::get_settings)
+                .service(warmup::put_settings)
+                .service(warmup::patch_settings)
+                .service(warmup::start)
+                .service(warmup::pause)
+                .service(warmup::schedule)
+                .service(warmup::get_defaults)
+                .service(warmup::put_defaults)
+                .service(warmup::apply)
+                .service(warmup::patterns),
         );
 }

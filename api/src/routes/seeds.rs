@@ -84,7 +84,7 @@ impl From<seed::Model> for Seed {
 }
 
 fn blank(owner: Option<Uuid>) -> seed::Model {
-    let now = Utc::now();
+    let now = warmup_entity::store::now();
     seed::Model {
         id: Uuid::now_v7(),
         organization_id: owner,
@@ -278,7 +278,7 @@ pub async fn update(
     if !v.is_empty() {
         return Err(ApiError::Validation(v.into_vec()));
     }
-    row.updated_at = Utc::now();
+    row.updated_at = warmup_entity::store::now();
     Ok(web::Json(seeds::update(&state.db, row).await?.into()))
 }
 

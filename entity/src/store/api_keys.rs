@@ -51,7 +51,7 @@ pub(crate) async fn insert<C: ConnectionTrait>(
         prefix: Set(plaintext.chars().take(10).collect()),
         key_hash: Set(digest(&plaintext)),
         platform_admin: Set(platform_admin),
-        created_at: Set(Utc::now()),
+        created_at: Set(super::now()),
         last_used_at: Set(None),
         revoked_at: Set(None),
     }
@@ -137,7 +137,7 @@ pub async fn revoke<C: ConnectionTrait>(
         return Ok(Some(key));
     }
     let mut active: api_key::ActiveModel = key.into();
-    active.revoked_at = Set(Some(Utc::now()));
+    active.revoked_at = Set(Some(super::now()));
     Ok(Some(active.update(db).await?))
 }
 

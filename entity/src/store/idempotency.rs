@@ -34,7 +34,7 @@ pub async fn claim<C: ConnectionTrait>(
         request_fingerprint: Set(fingerprint.to_string()),
         status_code: Set(None),
         response_body: Set(None),
-        created_at: Set(Utc::now()),
+        created_at: Set(super::now()),
     }
     .insert(db)
     .await;

@@ -7,9 +7,17 @@ pub mod mailboxes;
 pub mod organizations;
 pub mod page;
 pub mod seeds;
+pub mod warmup;
 
 use sea_orm::{DbErr, SqlErr};
 use uuid::Uuid;
+
+/// The current time at the precision both databases store (microseconds), so a value
+/// returned before a write equals the value read back after it.
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    use chrono::SubsecRound;
+    chrono::Utc::now().trunc_subsecs(6)
+}
 
 /// The organization a request acts for. Built only from an authenticated API key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -20,6 +28,9 @@ pub struct OrgId(pub Uuid);
 pub enum StoreError {
     #[error("{0}")]
     Conflict(String),
+    /// A stored value that no longer parses: a bug or a hand-edited row, never client input.
+    #[error("corrupt data: {0}")]
+    Corrupt(String),
     #[error("database error: {0}")]
     Db(#[from] DbErr),
 }

@@ -1,6 +1,5 @@
 //! Organizations: created by platform admins (or at bootstrap) together with their first key.
 
-use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
     PaginatorTrait, Set, TransactionTrait,
@@ -22,7 +21,7 @@ async fn insert_with_key(
     let org = organization::ActiveModel {
         id: Set(Uuid::now_v7()),
         name: Set(name.to_string()),
-        created_at: Set(Utc::now()),
+        created_at: Set(super::now()),
     }
     .insert(txn)
     .await?;

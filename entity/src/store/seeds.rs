@@ -95,3 +95,19 @@ pub async fn delete<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<bool, StoreE
     let res = seed::Entity::delete_by_id(id).exec(db).await?;
     Ok(res.rows_affected > 0)
 }
+
+/// Providers for which `org` can use at least one active seed.
+pub async fn active_providers<C: ConnectionTrait>(
+    db: &C,
+    org: OrgId,
+) -> Result<std::collections::BTreeSet<warmup_domain::Provider>, StoreError> {
+    let rows = seed::Entity::find()
+        .filter(visible_to(org))
+        .filter(seed::Column::Active.eq(true))
+        .all(db)
+        .await?;
+    Ok(rows
+        .iter()
+        .filter_map(|s| s.provider.parse().ok())
+        .collect())
+}

@@ -1,0 +1,459 @@
+//! Warmup preferences: per mailbox, the organization's defaults, bulk changes, start/pause,
+//! the schedule preview and the patterns' parameters.
+
+use std::collections::BTreeMap;
+
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, put, web};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+use warmup_domain::pattern::{Pattern, PatternParams};
+use warmup_domain::preferences::{DayPlan, PreferencesPatch, WarmupPreferences, preview};
+use warmup_domain::timezone::parse_time_zone;
+use warmup_domain::weekday::Day;
+use warmup_domain::{MailboxStatus, Provider, WarmupStatus};
+use warmup_entity::OrgId;
+use warmup_entity::store::warmup::{self, MailboxWarmup};
+use warmup_entity::store::{mailboxes, seeds};
+
+use crate::auth::Caller;
+use crate::error::{ApiError, AuthErrors, BodyErrors, ConflictError, NotFoundError};
+use crate::json_body::Body;
+use crate::state::AppState;
+
+/// Preferences as returned: the values in force, pattern defaults filled in.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Preferences {
+    pub start_per_day: u32,
+    pub daily_increase: u32,
+    pub max_per_day: u32,
+    pub weekdays: Vec<Day>,
+    pub daily_variance_percent: u32,
+    pub reply_rate_percent: u32,
+    pub provider_split: BTreeMap<Provider, u8>,
+    pub pattern: Pattern,
+    pub languages: Vec<String>,
+}
+
+impl From<&WarmupPreferences> for Preferences {
+    fn from(p: &WarmupPreferences) -> Self {
+        Self {
+            start_per_day: p.ramp.start_per_day,
+            daily_increase: p.ramp.daily_increase,
+            max_per_day: p.ramp.max_per_day,
+            weekdays: p.ramp.weekdays.clone(),
+            daily_variance_percent: p.ramp.daily_variance_percent,
+            reply_rate_percent: p.effective_reply_rate(),
+            provider_split: p.effective_split().percentages().clone(),
+            pattern: p.pattern,
+            languages: p.languages.iter().map(|l| l.code().to_string()).collect(),
+        }
+    }
+}
+
+/// Something about the preferences the service cannot honour as asked.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Warning {
+    /// Stable code, e.g. `provider_without_seeds`.
+    pub code: String,
+    pub message: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub providers: Vec<Provider>,
+}
+
+/// A mailbox's warmup.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WarmupSettings {
+    pub mailbox_id: Uuid,
+    pub status: WarmupStatus,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status_reason: Option<String>,
+    /// The next sending day's number (0 before the first): where the ramp stands.
+    pub sending_day: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<DateTime<Utc>>,
+    /// False while the mailbox follows the organization's defaults.
+    pub customized: bool,
+    pub preferences: Preferences,
+    pub warnings: Vec<Warning>,
+}
+
+async fn warnings(
+    state: &AppState,
+    org: OrgId,
+    prefs: &WarmupPreferences,
+) -> Result<Vec<Warning>, ApiError> {
+    let available = seeds::active_providers(&state.db, org).await?;
+    let missing = prefs.unserved_providers(&available);
+    Ok(if missing.is_empty() {
+        Vec::new()
+    } else {
+        vec![Warning {
+            code: "provider_without_seeds".into(),
+            message: format!(
+                "the provider split sends to {} but no active seed serves {}: those sends are not \
+                 planned until seeds are added (nothing is sent elsewhere instead)",
+                missing
+                    .iter()
+                    .map(|p| p.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                if missing.len() == 1 { "it" } else { "them" },
+            ),
+            providers: missing,
+        }]
+    })
+}
+
+async fn settings_out(
+    state: &AppState,
+    org: OrgId,
+    w: &MailboxWarmup,
+) -> Result<WarmupSettings, ApiError> {
+    Ok(WarmupSettings {
+        mailbox_id: w.mailbox_id,
+        status: w.status,
+        status_reason: w.status_reason.clone(),
+        sending_day: w.sending_days,
+        started_at: w.started_at,
+        customized: w.customized,
+        preferences: Preferences::from(&w.preferences),
+        warnings: warnings(state, org, &w.preferences).await?,
+    })
+}
+
+async fn find(state: &AppState, org: OrgId, id: Uuid) -> Result<MailboxWarmup, ApiError> {
+    warmup::get(&state.db, org, id)
+        .await?
+        .ok_or(ApiError::NotFound("mailbox"))
+}
+
+/// Get a mailbox's warmup preferences and progress.
+#[utoipa::path(
+    tag = "warmup",
+    params(("id" = Uuid, Path, description = "Mailbox id")),
+    responses((status = 200, body = WarmupSettings), AuthErrors, NotFoundError),
+    security(("api_key" = []))
+)]
+#[get("/mailboxes/{id}/warmup")]
+pub async fn get_settings(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<WarmupSettings>, ApiError> {
+    let w = find(&state, caller.org, *id).await?;
+    Ok(web::Json(settings_out(&state, caller.org, &w).await?))
+}
+
+async fn change(
+    state: &AppState,
+    caller: &Caller,
+    id: Uuid,
+    patch: &PreferencesPatch,
+    replace: bool,
+) -> Result<WarmupSettings, ApiError> {
+    let mut w = find(state, caller.org, id).await?;
+    let base = if replace {
+        warmup::org_defaults(&state.db, caller.org).await?
+    } else {
+        w.preferences.clone()
+    };
+    w.preferences = base.merge(patch, "").map_err(ApiError::Validation)?;
+    let saved = warmup::save(&state.db, caller.org, &w, warmup_entity::store::now()).await?;
+    settings_out(state, caller.org, &saved).await
+}
+
+/// Replace a mailbox's preferences; omitted fields take the organization's defaults.
+#[utoipa::path(
+    tag = "warmup",
+    params(("id" = Uuid, Path, description = "Mailbox id")),
+    request_body = PreferencesPatch,
+    responses((status = 200, body = WarmupSettings), AuthErrors, BodyErrors, NotFoundError),
+    security(("api_key" = []))
+)]
+#[put("/mailboxes/{id}/warmup")]
+pub async fn put_settings(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    body: Body<PreferencesPatch>,
+) -> Result<web::Json<WarmupSettings>, ApiError> {
+    Ok(web::Json(
+        change(&state, &caller, *id, &body.value, true).await?,
+    ))
+}
+
+/// Change some of a mailbox's preferences; omitted fields keep their value.
+#[utoipa::path(
+    tag = "warmup",
+    params(("id" = Uuid, Path, description = "Mailbox id")),
+    request_body = PreferencesPatch,
+    responses((status = 200, body = WarmupSettings), AuthErrors, BodyErrors, NotFoundError),
+    security(("api_key" = []))
+)]
+#[patch("/mailboxes/{id}/warmup")]
+pub async fn patch_settings(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    body: Body<PreferencesPatch>,
+) -> Result<web::Json<WarmupSettings>, ApiError> {
+    Ok(web::Json(
+        change(&state, &caller, *id, &body.value, false).await?,
+    ))
+}
+
+/// Start (or resume) warming up a mailbox. The ramp continues where it stood.
+#[utoipa::path(
+    tag = "warmup",
+    params(("id" = Uuid, Path, description = "Mailbox id")),
+    responses((status = 200, body = WarmupSettings), AuthErrors, NotFoundError, ConflictError),
+    security(("api_key" = []))
+)]
+#[post("/mailboxes/{id}/warmup/start")]
+pub async fn start(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<WarmupSettings>, ApiError> {
+    let mailbox = mailboxes::get(&state.db, caller.org, *id)
+        .await?
+        .ok_or(ApiError::NotFound("mailbox"))?;
+    if MailboxStatus::parse(&mailbox.status) != Some(MailboxStatus::Active) {
+        return Err(ApiError::Conflict(format!(
+            "the mailbox is {}{}: set its status to active first",
+            mailbox.status,
+            mailbox
+                .status_reason
+                .map(|r| format!(" ({r})"))
+                .unwrap_or_default()
+        )));
+    }
+    let mut w = find(&state, caller.org, *id).await?;
+    let now = warmup_entity::store::now();
+    w.status = WarmupStatus::Running;
+    w.status_reason = None;
+    w.started_at.get_or_insert(now);
+    let saved = warmup::save(&state.db, caller.org, &w, now).await?;
+    Ok(web::Json(settings_out(&state, caller.org, &saved).await?))
+}
+
+/// Pause warming up a mailbox. Nothing more is planned; the ramp does not advance.
+#[utoipa::path(
+    tag = "warmup",
+    params(("id" = Uuid, Path, description = "Mailbox id")),
+    responses((status = 200, body = WarmupSettings), AuthErrors, NotFoundError),
+    security(("api_key" = []))
+)]
+#[post("/mailboxes/{id}/warmup/pause")]
+pub async fn pause(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<WarmupSettings>, ApiError> {
+    let mut w = find(&state, caller.org, *id).await?;
+    w.status = WarmupStatus::Paused;
+    w.status_reason = Some("paused through the API".into());
+    let saved = warmup::save(&state.db, caller.org, &w, warmup_entity::store::now()).await?;
+    Ok(web::Json(settings_out(&state, caller.org, &saved).await?))
+}
+
+/// Get the organization's default preferences for mailboxes without their own.
+#[utoipa::path(
+    tag = "warmup",
+    responses((status = 200, body = Preferences), AuthErrors),
+    security(("api_key" = []))
+)]
+#[get("/warmup/preferences")]
+pub async fn get_defaults(
+    state: web::Data<AppState>,
+    caller: Caller,
+) -> Result<web::Json<Preferences>, ApiError> {
+    let prefs = warmup::org_defaults(&state.db, caller.org).await?;
+    Ok(web::Json(Preferences::from(&prefs)))
+}
+
+/// Replace the organization's default preferences; omitted fields take the built-in defaults.
+#[utoipa::path(
+    tag = "warmup",
+    request_body = PreferencesPatch,
+    responses((status = 200, body = Preferences), AuthErrors, BodyErrors),
+    security(("api_key" = []))
+)]
+#[put("/warmup/preferences")]
+pub async fn put_defaults(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: Body<PreferencesPatch>,
+) -> Result<web::Json<Preferences>, ApiError> {
+    let prefs = WarmupPreferences::default()
+        .merge(&body.value, "")
+        .map_err(ApiError::Validation)?;
+    warmup::set_org_defaults(&state.db, caller.org, &prefs, warmup_entity::store::now()).await?;
+    Ok(web::Json(Preferences::from(&prefs)))
+}
+
+/// Which mailboxes a bulk change applies to, and the change.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApplyPreferences {
+    /// Every mailbox of the organization.
+    pub all: Option<bool>,
+    /// These mailboxes (ids of other organizations are refused).
+    pub mailbox_ids: Option<Vec<Uuid>>,
+    /// The fields to set; the others keep each mailbox's value.
+    pub preferences: PreferencesPatch,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AppliedPreferences {
+    /// Mailboxes whose preferences changed.
+    pub changed: Vec<Uuid>,
+    /// Mailboxes that already had these values.
+    pub unchanged: Vec<Uuid>,
+}
+
+/// Set preferences on many mailboxes at once: all or none change.
+#[utoipa::path(
+    tag = "warmup",
+    request_body = ApplyPreferences,
+    responses((status = 200, body = AppliedPreferences), AuthErrors, BodyErrors),
+    security(("api_key" = []))
+)]
+#[post("/warmup/preferences/apply")]
+pub async fn apply(
+    state: web::Data<AppState>,
+    caller: Caller,
+    _req: HttpRequest,
+    body: Body<ApplyPreferences>,
+) -> Result<web::Json<AppliedPreferences>, ApiError> {
+    let input = &body.value;
+    let ids = match (input.all, &input.mailbox_ids) {
+        (Some(true), None) => warmup::mailbox_ids(&state.db, caller.org, None).await?,
+        (None | Some(false), Some(ids)) if !ids.is_empty() => {
+            let found = warmup::mailbox_ids(&state.db, caller.org, Some(ids)).await?;
+            let unknown: Vec<String> = ids
+                .iter()
+                .filter(|id| !found.contains(id))
+                .map(Uuid::to_string)
+                .collect();
+            if !unknown.is_empty() {
+                return Err(ApiError::invalid(
+                    "mailbox_ids",
+                    format!("no such mailbox: {}", unknown.join(", ")),
+                ));
+            }
+            found
+        }
+        _ => {
+            return Err(ApiError::invalid(
+                "all",
+                "give either `\"all\": true` or a non-empty `mailbox_ids`",
+            ));
+        }
+    };
+    let txn = sea_orm::TransactionTrait::begin(&state.db).await?;
+    let now = warmup_entity::store::now();
+    let mut out = AppliedPreferences {
+        changed: Vec::new(),
+        unchanged: Vec::new(),
+    };
+    for id in ids {
+        let Some(mut w) = warmup::get(&txn, caller.org, id).await? else {
+            continue;
+        };
+        let merged = w
+            .preferences
+            .merge(&input.preferences, "preferences.")
+            .map_err(|mut v| {
+                for x in &mut v {
+                    x.message = format!("{} (mailbox {id})", x.message);
+                }
+                ApiError::Validation(v)
+            })?;
+        if merged == w.preferences && w.customized {
+            out.unchanged.push(id);
+            continue;
+        }
+        w.preferences = merged;
+        warmup::save(&txn, caller.org, &w, now).await?;
+        out.changed.push(id);
+    }
+    txn.commit().await?;
+    Ok(web::Json(out))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ScheduleQuery {
+    /// Days to preview, 1 to 90 (default 14).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 90)]
+    pub days: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Schedule {
+    pub mailbox_id: Uuid,
+    pub status: WarmupStatus,
+    /// The mailbox's time zone, in which the dates are.
+    pub timezone: String,
+    pub days: Vec<DayPlan>,
+    pub warnings: Vec<Warning>,
+}
+
+/// Preview the coming days: each day's message count and its share per provider.
+#[utoipa::path(
+    tag = "warmup",
+    params(("id" = Uuid, Path, description = "Mailbox id"), ScheduleQuery),
+    responses((status = 200, body = Schedule), AuthErrors, NotFoundError),
+    security(("api_key" = []))
+)]
+#[get("/mailboxes/{id}/warmup/schedule")]
+pub async fn schedule(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    query: web::Query<ScheduleQuery>,
+) -> Result<web::Json<Schedule>, ApiError> {
+    let days = match &query.days {
+        None => 14,
+        Some(raw) => raw
+            .parse::<u32>()
+            .ok()
+            .filter(|d| (1..=90).contains(d))
+            .ok_or_else(|| ApiError::invalid("days", "must be a whole number from 1 to 90"))?,
+    };
+    let mailbox = mailboxes::get(&state.db, caller.org, *id)
+        .await?
+        .ok_or(ApiError::NotFound("mailbox"))?;
+    let w = find(&state, caller.org, *id).await?;
+    let tz = parse_time_zone(&mailbox.timezone).unwrap_or(chrono_tz::UTC);
+    let today = warmup_entity::store::now().with_timezone(&tz).date_naive();
+    let plan = preview(
+        &w.preferences,
+        warmup::variance_seed(*id),
+        w.sending_days,
+        &w.carry,
+        today,
+        days,
+    );
+    Ok(web::Json(Schedule {
+        mailbox_id: *id,
+        status: w.status,
+        timezone: mailbox.timezone,
+        days: plan,
+        warnings: warnings(&state, caller.org, &w.preferences).await?,
+    }))
+}
+
+/// The parameters of the B2B and B2C patterns: windows, probabilities, delays, default split.
+#[utoipa::path(
+    tag = "warmup",
+    responses((status = 200, body = Vec<PatternParams>), AuthErrors),
+    security(("api_key" = []))
+)]
+#[get("/warmup/patterns")]
+pub async fn patterns(_caller: Caller) -> HttpResponse {
+    HttpResponse::Ok().json([Pattern::B2b.params(), Pattern::B2c.params()])
+}

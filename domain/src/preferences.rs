@@ -1,0 +1,329 @@
+//! A mailbox's warmup preferences: ramp, reply rate, provider split, pattern and languages,
+//! and how partial changes (PATCH, bulk apply) merge into them with every bad field named.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{Datelike, Duration, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::language::Language;
+use crate::pattern::Pattern;
+use crate::provider::Provider;
+use crate::ramp::Ramp;
+use crate::split::{Carry, ProviderSplit, allocate};
+use crate::violations::{Violation, Violations};
+use crate::weekday::Day;
+
+/// Validated preferences. Serialized as they are stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WarmupPreferences {
+    pub ramp: Ramp,
+    /// Share of opened messages the seeds answer; `None` uses the pattern's default.
+    pub reply_rate_percent: Option<u32>,
+    /// `None` uses the pattern's default split.
+    pub provider_split: Option<ProviderSplit>,
+    pub pattern: Pattern,
+    pub languages: Vec<Language>,
+}
+
+impl Default for WarmupPreferences {
+    fn default() -> Self {
+        Self {
+            ramp: Ramp::default(),
+            reply_rate_percent: None,
+            provider_split: None,
+            pattern: Pattern::B2b,
+            languages: vec![Language::english()],
+        }
+    }
+}
+
+/// A partial change, as clients send it. Absent fields keep their value.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PreferencesPatch {
+    /// Messages on the first sending day (1 to `max_per_day`).
+    pub start_per_day: Option<i64>,
+    /// Added each sending day (0 to 50).
+    pub daily_increase: Option<i64>,
+    /// The ceiling (1 to 500).
+    pub max_per_day: Option<i64>,
+    /// Days on which mail is sent, e.g. `["mon","tue","wed","thu","fri"]`.
+    pub weekdays: Option<Vec<Day>>,
+    /// Each day's volume varies at random by up to ± this share (0 to 50).
+    pub daily_variance_percent: Option<i64>,
+    /// Share of opened messages that get a reply (0 to 100); default from the pattern.
+    pub reply_rate_percent: Option<i64>,
+    /// Percent per provider, summing to 100; default from the pattern.
+    pub provider_split: Option<BTreeMap<Provider, i64>>,
+    pub pattern: Option<Pattern>,
+    /// ISO 639-1 codes of the languages to write in (at least one).
+    pub languages: Option<Vec<String>>,
+}
+
+fn small(v: &mut Violations, field: &str, value: i64, max: i64) -> Option<u32> {
+    if (0..=max).contains(&value) {
+        u32::try_from(value).ok()
+    } else {
+        v.add(field, format!("must be from 0 to {max}"));
+        None
+    }
+}
+
+impl WarmupPreferences {
+    /// The split in force: the mailbox's own or the pattern's default.
+    pub fn effective_split(&self) -> ProviderSplit {
+        self.provider_split
+            .clone()
+            .unwrap_or_else(|| ProviderSplit::from_valid(self.pattern.params().default_split))
+    }
+
+    /// The reply rate in force, in percent.
+    pub fn effective_reply_rate(&self) -> u32 {
+        self.reply_rate_percent
+            .unwrap_or_else(|| (self.pattern.params().reply_probability * 100.0).round() as u32)
+    }
+
+    /// Applies `patch`, naming every invalid field under `prefix` (e.g. `preferences.`).
+    pub fn merge(&self, patch: &PreferencesPatch, prefix: &str) -> Result<Self, Vec<Violation>> {
+        let f = |name: &str| format!("{prefix}{name}");
+        let mut v = Violations::new();
+        let mut next = self.clone();
+        if let Some(x) = patch.start_per_day {
+            next.ramp.start_per_day = small(&mut v, &f("start_per_day"), x, 500).unwrap_or(1);
+        }
+        if let Some(x) = patch.daily_increase {
+            next.ramp.daily_increase = small(&mut v, &f("daily_increase"), x, 50).unwrap_or(0);
+        }
+        if let Some(x) = patch.max_per_day {
+            next.ramp.max_per_day = small(&mut v, &f("max_per_day"), x, 500).unwrap_or(1);
+        }
+        if let Some(days) = &patch.weekdays {
+            let set: BTreeSet<Day> = days.iter().copied().collect();
+            next.ramp.weekdays = set.into_iter().collect();
+        }
+        if let Some(x) = patch.daily_variance_percent {
+            next.ramp.daily_variance_percent =
+                small(&mut v, &f("daily_variance_percent"), x, 50).unwrap_or(0);
+        }
+        if let Some(x) = patch.reply_rate_percent {
+            next.reply_rate_percent = small(&mut v, &f("reply_rate_percent"), x, 100);
+        }
+        if let Some(split) = &patch.provider_split {
+            next.provider_split = v.check(&f("provider_split"), ProviderSplit::parse(split));
+        }
+        if let Some(p) = patch.pattern {
+            next.pattern = p;
+        }
+        if let Some(codes) = &patch.languages {
+            let mut langs = Vec::new();
+            for (i, code) in codes.iter().enumerate() {
+                if let Some(l) = v.check(&f(&format!("languages.{i}")), code.parse::<Language>())
+                    && !langs.contains(&l)
+                {
+                    langs.push(l);
+                }
+            }
+            if codes.is_empty() {
+                v.add(f("languages"), "must name at least one language");
+            }
+            next.languages = langs;
+        }
+        if v.is_empty() {
+            next.ramp.validate(prefix, &mut v);
+        }
+        v.finish(|| next)
+    }
+
+    /// Providers the split sends to that `available` (providers with active seeds) lacks.
+    pub fn unserved_providers(&self, available: &BTreeSet<Provider>) -> Vec<Provider> {
+        self.effective_split()
+            .percentages()
+            .keys()
+            .filter(|p| !available.contains(p))
+            .copied()
+            .collect()
+    }
+}
+
+/// One planned day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct DayPlan {
+    #[schema(value_type = String, format = Date)]
+    pub date: NaiveDate,
+    pub count: u32,
+    pub providers: BTreeMap<Provider, u32>,
+}
+
+/// A number in [-1, 1] fixed by `seed` and `date`, so a day's variance is the same whenever it
+/// is computed (previews and the planner agree).
+pub fn day_noise(seed: u64, date: NaiveDate) -> f64 {
+    // SplitMix64: a well-mixed hash of the seed and the day.
+    let mut z =
+        seed ^ (i64::from(date.num_days_from_ce()) as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^= z >> 31;
+    (z >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0
+}
+
+/// The plan of `days` days from `from`: the count of each day (with its fixed variance) and
+/// its share per provider. `sending_day` is the index of the next sending day and `carry` the
+/// split remainders so far; both continue from where the mailbox stands.
+pub fn preview(
+    prefs: &WarmupPreferences,
+    seed: u64,
+    sending_day: u32,
+    carry: &Carry,
+    from: NaiveDate,
+    days: u32,
+) -> Vec<DayPlan> {
+    let split = prefs.effective_split();
+    let mut carry = carry.clone();
+    let mut n = sending_day;
+    (0..days)
+        .map(|i| {
+            let date = from + Duration::days(i64::from(i));
+            if !prefs.ramp.sends_on(date) {
+                return DayPlan {
+                    date,
+                    count: 0,
+                    providers: BTreeMap::new(),
+                };
+            }
+            let count = prefs.ramp.volume(n, day_noise(seed, date));
+            let (providers, next) = allocate(count, &split, &carry);
+            carry = next;
+            n += 1;
+            DayPlan {
+                date,
+                count,
+                providers: providers.into_iter().filter(|(_, c)| *c > 0).collect(),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(r: Result<WarmupPreferences, Vec<Violation>>) -> Vec<String> {
+        r.err()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|v| v.field)
+            .collect()
+    }
+
+    #[test]
+    fn patches_merge_and_name_every_bad_field() {
+        let base = WarmupPreferences::default();
+        let ok = base.merge(
+            &PreferencesPatch {
+                max_per_day: Some(25),
+                weekdays: Some(vec![Day::Fri, Day::Mon, Day::Mon]),
+                languages: Some(vec!["DE".into(), "en".into(), "de".into()]),
+                provider_split: Some([(Provider::Gmail, 70), (Provider::Outlook, 30)].into()),
+                ..PreferencesPatch::default()
+            },
+            "",
+        );
+        let ok = ok.unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(ok.ramp.max_per_day, 25);
+        assert_eq!(ok.ramp.weekdays, vec![Day::Mon, Day::Fri]);
+        assert_eq!(
+            ok.languages.iter().map(|l| l.code()).collect::<Vec<_>>(),
+            ["de", "en"]
+        );
+        assert_eq!(ok.ramp.start_per_day, base.ramp.start_per_day, "untouched");
+
+        let bad = base.merge(
+            &PreferencesPatch {
+                start_per_day: Some(-1),
+                daily_variance_percent: Some(90),
+                reply_rate_percent: Some(101),
+                provider_split: Some([(Provider::Gmail, 70)].into()),
+                languages: Some(vec!["en".into(), "klingon".into()]),
+                ..PreferencesPatch::default()
+            },
+            "p.",
+        );
+        assert_eq!(
+            fields(bad),
+            [
+                "p.start_per_day",
+                "p.daily_variance_percent",
+                "p.reply_rate_percent",
+                "p.provider_split",
+                "p.languages.1"
+            ]
+        );
+        let cross = base.merge(
+            &PreferencesPatch {
+                start_per_day: Some(30),
+                max_per_day: Some(10),
+                weekdays: Some(vec![]),
+                ..PreferencesPatch::default()
+            },
+            "",
+        );
+        assert_eq!(fields(cross), ["start_per_day", "weekdays"]);
+    }
+
+    #[test]
+    fn pattern_defaults_apply_until_the_mailbox_sets_its_own() {
+        let p = WarmupPreferences {
+            pattern: Pattern::B2c,
+            ..WarmupPreferences::default()
+        };
+        assert_eq!(p.effective_reply_rate(), 15);
+        assert_eq!(
+            p.effective_split().percentages().get(&Provider::Yahoo),
+            Some(&20)
+        );
+        let available: BTreeSet<Provider> = [Provider::Gmail, Provider::Outlook].into();
+        assert_eq!(
+            p.unserved_providers(&available),
+            [Provider::Yahoo, Provider::Aol]
+        );
+    }
+
+    #[test]
+    fn previews_skip_off_days_continue_the_ramp_and_are_repeatable() {
+        let prefs = WarmupPreferences {
+            ramp: Ramp {
+                weekdays: Day::WORKDAYS.to_vec(),
+                daily_variance_percent: 0,
+                ..Ramp::default()
+            },
+            ..WarmupPreferences::default()
+        };
+        // Friday 2026-12-04, then the weekend, then Monday.
+        let from = NaiveDate::from_ymd_opt(2026, 12, 4).unwrap_or_default();
+        let plan = preview(&prefs, 42, 3, &Carry::new(), from, 4);
+        let counts: Vec<u32> = plan.iter().map(|d| d.count).collect();
+        assert_eq!(counts, [9, 0, 0, 11], "sending days 3 and 4: 3 + 2n");
+        for day in &plan {
+            assert_eq!(day.providers.values().sum::<u32>(), day.count);
+        }
+        assert_eq!(plan, preview(&prefs, 42, 3, &Carry::new(), from, 4));
+        let varied = WarmupPreferences::default();
+        assert_eq!(
+            preview(&varied, 7, 0, &Carry::new(), from, 30),
+            preview(&varied, 7, 0, &Carry::new(), from, 30)
+        );
+    }
+
+    #[test]
+    fn day_noise_is_spread_over_minus_one_to_one() {
+        let start = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default();
+        let values: Vec<f64> = (0..1000)
+            .map(|i| day_noise(9, start + Duration::days(i)))
+            .collect();
+        assert!(values.iter().all(|v| (-1.0..=1.0).contains(v)));
+        let mean = values.iter().sum::<f64>() / 1000.0;
+        assert!(mean.abs() < 0.1, "mean {mean}");
+        assert!(values.iter().any(|v| *v > 0.8) && values.iter().any(|v| *v < -0.8));
+    }
+}

@@ -1,0 +1,281 @@
+//! Warmup preferences through the API: per mailbox, defaults, bulk apply, start/pause, preview.
+
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, mailbox_body, seed_body};
+use crate::on_both_databases;
+
+on_both_databases!(
+    preferences_default_then_patch_put_and_validate,
+    organization_defaults_apply_to_mailboxes_without_their_own,
+    bulk_apply_changes_all_or_nothing,
+    start_and_pause_and_the_schedule_preview,
+);
+
+async fn mailbox(app: &TestApp, key: &str, email: &str) -> String {
+    let m = app.create_mailbox(key, &mailbox_body(email, "pw")).await;
+    m["id"].as_str().unwrap_or_default().to_string()
+}
+
+async fn preferences_default_then_patch_put_and_validate(app: &TestApp) {
+    let key = app.new_org("Acme").await;
+    let id = mailbox(app, &key, "w@acme.example").await;
+    let path = format!("/v1/mailboxes/{id}/warmup");
+    let w = app.get(&path, &key).await.expect(200).json;
+    assert_eq!(w["status"], "not_started");
+    assert_eq!(w["customized"], false);
+    assert_eq!(w["preferences"]["start_per_day"], 3);
+    assert_eq!(w["preferences"]["pattern"], "b2b");
+    assert_eq!(w["preferences"]["languages"], json!(["en"]));
+    let split: u64 = w["preferences"]["provider_split"]
+        .as_object()
+        .map(|m| m.values().filter_map(Value::as_u64).sum())
+        .unwrap_or(0);
+    assert_eq!(split, 100);
+    // No seeds yet: every provider of the split is unserved, and the API says so.
+    assert_eq!(w["warnings"][0]["code"], "provider_without_seeds");
+
+    let patched = app
+        .patch(
+            &path,
+            &key,
+            &json!({"max_per_day": 20, "weekdays": ["mon", "wed"], "languages": ["de", "fr"]}),
+        )
+        .await
+        .expect(200)
+        .json;
+    assert_eq!(patched["customized"], true);
+    assert_eq!(patched["preferences"]["max_per_day"], 20);
+    assert_eq!(patched["preferences"]["weekdays"], json!(["mon", "wed"]));
+    assert_eq!(
+        patched["preferences"]["start_per_day"], 3,
+        "untouched fields stay"
+    );
+
+    let put = app
+        .request(
+            reqwest::Method::PUT,
+            &path,
+            Some(&key),
+            Some(&json!({"pattern": "b2c"})),
+        )
+        .await
+        .expect(200)
+        .json;
+    assert_eq!(put["preferences"]["pattern"], "b2c");
+    assert_eq!(
+        put["preferences"]["max_per_day"], 40,
+        "PUT replaces: the rest from the defaults"
+    );
+    assert_eq!(
+        put["preferences"]["reply_rate_percent"], 15,
+        "B2C's default reply rate"
+    );
+
+    let bad = app
+        .patch(
+            &path,
+            &key,
+            &json!({"provider_split": {"gmail": 50, "outlook": 20}, "daily_variance_percent": 75, "languages": ["xx"]}),
+        )
+        .await
+        .expect_problem(422, "validation");
+    assert_eq!(
+        bad.fields(),
+        ["daily_variance_percent", "provider_split", "languages.0"]
+    );
+    let unknown = app
+        .patch(&path, &key, &json!({"provider_split": {"hotmail": 100}}))
+        .await;
+    unknown.expect_problem(422, "validation");
+    let after = app.get(&path, &key).await.json;
+    assert_eq!(
+        after["preferences"], put["preferences"],
+        "a refused change changes nothing"
+    );
+}
+
+async fn organization_defaults_apply_to_mailboxes_without_their_own(app: &TestApp) {
+    let key = app.new_org("Acme").await;
+    let id = mailbox(app, &key, "d@acme.example").await;
+    let defaults = app
+        .request(
+            reqwest::Method::PUT,
+            "/v1/warmup/preferences",
+            Some(&key),
+            Some(&json!({"start_per_day": 5, "pattern": "b2c"})),
+        )
+        .await
+        .expect(200)
+        .json;
+    assert_eq!(defaults["start_per_day"], 5);
+    let got = app
+        .get("/v1/warmup/preferences", &key)
+        .await
+        .expect(200)
+        .json;
+    assert_eq!(got, defaults);
+    let w = app
+        .get(&format!("/v1/mailboxes/{id}/warmup"), &key)
+        .await
+        .json;
+    assert_eq!(w["preferences"]["start_per_day"], 5);
+    assert_eq!(w["preferences"]["pattern"], "b2c");
+    // Another organization keeps the built-in defaults.
+    let other = app.new_org("Other").await;
+    assert_eq!(
+        app.get("/v1/warmup/preferences", &other).await.json["start_per_day"],
+        3
+    );
+}
+
+async fn bulk_apply_changes_all_or_nothing(app: &TestApp) {
+    let key = app.new_org("Acme").await;
+    let a = mailbox(app, &key, "a@acme.example").await;
+    let b = mailbox(app, &key, "b@acme.example").await;
+    app.patch(
+        &format!("/v1/mailboxes/{b}/warmup"),
+        &key,
+        &json!({"max_per_day": 15}),
+    )
+    .await
+    .expect(200);
+    let r = app
+        .post(
+            "/v1/warmup/preferences/apply",
+            &key,
+            &json!({"all": true, "preferences": {"max_per_day": 15}}),
+        )
+        .await
+        .expect(200)
+        .json;
+    assert_eq!(r["changed"], json!([a]));
+    assert_eq!(r["unchanged"], json!([b]));
+
+    // start_per_day 20 is above b's... no: above both caps of 15: refused for all, nothing changes.
+    let refused = app
+        .post(
+            "/v1/warmup/preferences/apply",
+            &key,
+            &json!({"mailbox_ids": [a, b], "preferences": {"start_per_day": 20}}),
+        )
+        .await
+        .expect_problem(422, "validation");
+    assert_eq!(refused.fields(), ["preferences.start_per_day"]);
+    assert_eq!(
+        app.get(&format!("/v1/mailboxes/{a}/warmup"), &key)
+            .await
+            .json["preferences"]["start_per_day"],
+        3
+    );
+
+    let other = app.new_org("Other").await;
+    let foreign = mailbox(app, &other, "x@other.example").await;
+    let r = app
+        .post(
+            "/v1/warmup/preferences/apply",
+            &key,
+            &json!({"mailbox_ids": [a, foreign], "preferences": {"max_per_day": 9}}),
+        )
+        .await
+        .expect_problem(422, "validation");
+    assert_eq!(r.fields(), ["mailbox_ids"]);
+    app.post(
+        "/v1/warmup/preferences/apply",
+        &key,
+        &json!({"preferences": {}}),
+    )
+    .await
+    .expect_problem(422, "validation");
+}
+
+async fn start_and_pause_and_the_schedule_preview(app: &TestApp) {
+    let key = app.new_org("Acme").await;
+    let id = mailbox(app, &key, "s@acme.example").await;
+    for (i, provider) in ["gmail", "outlook"].iter().enumerate() {
+        let mut seed = seed_body(&format!("seed{i}@seeds.example"), "pw");
+        seed["provider"] = json!(provider);
+        app.post("/v1/seeds", &key, &seed).await.expect(201);
+    }
+    app.patch(
+        &format!("/v1/mailboxes/{id}/warmup"),
+        &key,
+        &json!({"provider_split": {"gmail": 60, "outlook": 40}, "daily_variance_percent": 0,
+                "start_per_day": 2, "daily_increase": 1, "max_per_day": 5}),
+    )
+    .await
+    .expect(200);
+    let started = app
+        .post(
+            &format!("/v1/mailboxes/{id}/warmup/start"),
+            &key,
+            &json!({}),
+        )
+        .await
+        .expect(200)
+        .json;
+    assert_eq!(started["status"], "running");
+    assert!(started["started_at"].is_string());
+    assert_eq!(started["warnings"], json!([]), "both providers have seeds");
+
+    let s = app
+        .get(&format!("/v1/mailboxes/{id}/warmup/schedule?days=10"), &key)
+        .await
+        .expect(200)
+        .json;
+    let days = s["days"].as_array().cloned().unwrap_or_default();
+    assert_eq!(days.len(), 10);
+    let counts: Vec<u64> = days.iter().filter_map(|d| d["count"].as_u64()).collect();
+    assert_eq!(
+        counts,
+        [2, 3, 4, 5, 5, 5, 5, 5, 5, 5],
+        "every day sends by default"
+    );
+    let mut gmail = 0;
+    for d in &days {
+        let per: u64 = d["providers"]
+            .as_object()
+            .map(|m| m.values().filter_map(Value::as_u64).sum())
+            .unwrap_or(0);
+        assert_eq!(Some(per), d["count"].as_u64());
+        gmail += d["providers"]["gmail"].as_u64().unwrap_or(0);
+    }
+    assert_eq!(gmail, 26, "60 % of 44, rounded with carried remainders");
+    app.get(&format!("/v1/mailboxes/{id}/warmup/schedule?days=0"), &key)
+        .await
+        .expect_problem(422, "validation");
+
+    let paused = app
+        .post(
+            &format!("/v1/mailboxes/{id}/warmup/pause"),
+            &key,
+            &json!({}),
+        )
+        .await
+        .expect(200)
+        .json;
+    assert_eq!(paused["status"], "paused");
+    assert_eq!(paused["started_at"], started["started_at"]);
+    // A paused mailbox (the mailbox itself, not its warmup) cannot start.
+    app.patch(
+        &format!("/v1/mailboxes/{id}"),
+        &key,
+        &json!({"status": "paused"}),
+    )
+    .await
+    .expect(200);
+    app.post(
+        &format!("/v1/mailboxes/{id}/warmup/start"),
+        &key,
+        &json!({}),
+    )
+    .await
+    .expect_problem(409, "conflict");
+    let patterns = app.get("/v1/warmup/patterns", &key).await.expect(200).json;
+    assert_eq!(patterns[0]["pattern"], "b2b");
+    assert!(
+        patterns[1]["send_windows"]
+            .as_array()
+            .is_some_and(|w| !w.is_empty())
+    );
+}
