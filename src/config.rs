@@ -19,6 +19,7 @@ pub struct FileSettings {
     pub body_limit_bytes: Option<usize>,
     pub probe_timeout_secs: Option<u64>,
     pub helo_name: Option<String>,
+    pub allow_private_mail_hosts: Option<bool>,
     pub http_workers: Option<usize>,
     pub log: Option<String>,
 }
@@ -35,6 +36,7 @@ pub struct Settings {
     pub body_limit_bytes: usize,
     pub probe_timeout_secs: u64,
     pub helo_name: String,
+    pub allow_private_mail_hosts: bool,
     pub http_workers: usize,
     pub log: String,
 }
@@ -54,6 +56,7 @@ impl std::fmt::Debug for Settings {
             .field("body_limit_bytes", &self.body_limit_bytes)
             .field("probe_timeout_secs", &self.probe_timeout_secs)
             .field("helo_name", &self.helo_name)
+            .field("allow_private_mail_hosts", &self.allow_private_mail_hosts)
             .field("http_workers", &self.http_workers)
             .field("log", &self.log)
             .finish()
@@ -116,6 +119,19 @@ fn env_number<T: std::str::FromStr>(
         .transpose()
 }
 
+fn env_bool(env: &dyn Fn(&str) -> Option<String>, key: &str) -> Result<Option<bool>, ConfigError> {
+    env_value(env, key)
+        .map(|raw| match raw.trim().to_ascii_lowercase().as_str() {
+            "1" | "true" | "yes" | "on" => Ok(true),
+            "0" | "false" | "no" | "off" => Ok(false),
+            _ => Err(ConfigError::Env {
+                name: format!("WARMUP_{}", key.to_ascii_uppercase()),
+                message: format!("{raw:?} is not true or false"),
+            }),
+        })
+        .transpose()
+}
+
 impl Settings {
     /// Loads settings from `file` (if any) and the process environment.
     pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
@@ -151,12 +167,21 @@ impl Settings {
         let http_workers = env_number(env, "http_workers")?
             .or(f.http_workers)
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, usize::from));
+        let bootstrap_api_key = text("bootstrap_api_key", f.bootstrap_api_key);
+        if let Some(k) = &bootstrap_api_key
+            && (k.chars().count() < 32 || k.chars().any(|c| c.is_whitespace() || c.is_control()))
+        {
+            return Err(ConfigError::Env {
+                name: "WARMUP_BOOTSTRAP_API_KEY".into(),
+                message: "must be at least 32 characters without spaces (it is a password)".into(),
+            });
+        }
         Ok(Settings {
             listen: text("listen", f.listen).unwrap_or_else(|| DEFAULT_LISTEN.to_string()),
             database_url,
             secret_key: text("secret_key", f.secret_key),
             extra_ca_file: text("extra_ca_file", f.extra_ca_file),
-            bootstrap_api_key: text("bootstrap_api_key", f.bootstrap_api_key),
+            bootstrap_api_key,
             rate_limit_per_minute: env_number(env, "rate_limit_per_minute")?
                 .or(f.rate_limit_per_minute)
                 .unwrap_or(600),
@@ -167,6 +192,9 @@ impl Settings {
                 .or(f.probe_timeout_secs)
                 .unwrap_or(15),
             helo_name: text("helo_name", f.helo_name).unwrap_or_else(default_helo_name),
+            allow_private_mail_hosts: env_bool(env, "allow_private_mail_hosts")?
+                .or(f.allow_private_mail_hosts)
+                .unwrap_or(false),
             http_workers,
             log: text("log", f.log).unwrap_or_else(|| "info".to_string()),
         })
@@ -241,6 +269,14 @@ mod tests {
         assert!(err.is_some_and(|e| e.contains("lisen")));
         let err = Settings::load_from(None, &env(&[("WARMUP_RATE_LIMIT_PER_MINUTE", "lots")]));
         assert!(matches!(err, Err(ConfigError::Env { .. })));
+    }
+
+    #[test]
+    fn short_bootstrap_keys_are_refused() {
+        let err = Settings::load_from(None, &env(&[("WARMUP_BOOTSTRAP_API_KEY", "changeme")]));
+        assert!(matches!(err, Err(ConfigError::Env { .. })));
+        let ok = Settings::load_from(None, &env(&[("WARMUP_BOOTSTRAP_API_KEY", &"k".repeat(32))]));
+        assert!(ok.is_ok());
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 use warmup_migration::{Migrator, MigratorTrait};
 
 use crate::config::{Settings, redact_url};
@@ -15,7 +15,14 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> 
         .acquire_timeout(Duration::from_secs(30))
         .sqlx_logging(false);
     if settings.is_sqlite() {
-        options.max_connections(8);
+        // Set on every pooled connection: WAL lets readers run beside the one writer, the busy
+        // timeout makes writers queue instead of failing with "database is locked".
+        options.max_connections(8).map_sqlx_sqlite_opts(|o| {
+            o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(10))
+                .foreign_keys(true)
+        });
     } else {
         options.max_connections(20);
     }
@@ -25,14 +32,6 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> 
             redact_url(&settings.database_url)
         )
     })?;
-    if db.get_database_backend() == DbBackend::Sqlite {
-        // WAL lets readers run beside the one writer; the busy timeout makes writers queue
-        // instead of failing with "database is locked".
-        db.execute_unprepared(
-            "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;",
-        )
-        .await?;
-    }
     Ok(db)
 }
 

@@ -49,6 +49,13 @@ pub fn load(settings: &Settings) -> anyhow::Result<SecretBox> {
     let key = if path.exists() {
         std::fs::read_to_string(&path)
             .map_err(|e| anyhow::anyhow!("cannot read key file {}: {e}", path.display()))?
+    } else if std::fs::metadata(&db_path).is_ok_and(|m| m.len() > 0) {
+        anyhow::bail!(
+            "the database {} exists but its key file {} does not: without the key stored \
+             passwords cannot be read. Restore the key file, or set WARMUP_SECRET_KEY",
+            db_path.display(),
+            path.display()
+        );
     } else {
         let key = create_key_file(&path)?;
         tracing::warn!(
@@ -102,6 +109,26 @@ mod tests {
                 .unwrap_or_default();
             assert_eq!(mode, 0o600);
         }
+    }
+
+    #[test]
+    fn a_database_without_its_key_file_refuses_to_start() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let db = dir.path().join("w.sqlite");
+        std::fs::write(&db, b"SQLite format 3\0").unwrap_or_else(|e| panic!("{e}"));
+        let settings = Settings::load_from(None, &|k: &str| {
+            (k == "DATABASE_URL").then(|| format!("sqlite://{}?mode=rwc", db.display()))
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+        let err = load(&settings)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("key file"), "{err}");
+        assert!(
+            !dir.path().join("warmup.key").exists(),
+            "no new key may be made up"
+        );
     }
 
     #[test]

@@ -88,6 +88,7 @@ impl Application {
             probe: ProbeOptions {
                 timeout: Duration::from_secs(settings.probe_timeout_secs),
                 helo_name: settings.helo_name.clone(),
+                allow_private_hosts: settings.allow_private_mail_hosts,
             },
         };
         let state = web::Data::new(AppState::new(db.clone(), secrets, tls, api));

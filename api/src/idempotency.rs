@@ -1,5 +1,6 @@
 //! `Idempotency-Key` on POST: the first request does the work and its answer is stored; a retry
-//! with the same key and body gets that answer back and nothing is created twice.
+//! with the same key and body gets that answer back and nothing is created twice. Stored answers
+//! are encrypted like credentials: one of them may carry a newly issued API key.
 
 use std::future::Future;
 
@@ -7,6 +8,7 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::ContentType;
 use actix_web::{HttpRequest, HttpResponse};
 use serde::Serialize;
+use warmup_domain::Secret;
 use warmup_entity::store::idempotency::{self, Claim};
 
 use crate::auth::Caller;
@@ -57,14 +59,21 @@ where
     match idempotency::claim(&state.db, caller.key_id, &key, &fingerprint).await? {
         Claim::Completed { status, body } => {
             let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
-            Ok(json_response(status, body, true))
+            let body = state
+                .secrets
+                .open(&body, &context(caller, &key))
+                .map_err(|e| ApiError::Internal(format!("stored idempotent answer: {e}")))?;
+            Ok(json_response(status, body.expose().to_string(), true))
         }
         Claim::InProgress => Err(ApiError::IdempotencyInProgress),
         Claim::Mismatch => Err(ApiError::IdempotencyKeyReused),
         Claim::Claimed => match work().await {
             Ok(value) => {
                 let body = serde_json::to_string(&value).unwrap_or_default();
-                idempotency::complete(&state.db, caller.key_id, &key, status.as_u16(), &body)
+                let sealed = state
+                    .secrets
+                    .seal(&Secret::new(body.clone()), &context(caller, &key));
+                idempotency::complete(&state.db, caller.key_id, &key, status.as_u16(), &sealed)
                     .await?;
                 Ok(json_response(status, body, false))
             }
@@ -74,6 +83,10 @@ where
             }
         },
     }
+}
+
+fn context(caller: &Caller, key: &str) -> String {
+    format!("idempotency:{}:{key}", caller.key_id)
 }
 
 fn json_response(status: StatusCode, body: String, replayed: bool) -> HttpResponse {

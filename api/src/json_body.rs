@@ -61,10 +61,15 @@ fn deserialize_error(err: serde_path_to_error::Error<serde_json::Error>) -> ApiE
                 None if path.is_empty() => "body".to_string(),
                 None => path,
             };
+            // serde quotes the offending value ("invalid type: string \"hunter2\", expected
+            // u16"); only the expectation goes back, so no value a client sent is echoed.
+            let expected = message.split_once(", expected ").map(|(_, e)| e.to_string());
             let message = if field.ends_with("password") {
                 "must be a string".to_string()
             } else if message.starts_with("unknown field") {
                 "is not a known field".to_string()
+            } else if let Some(expected) = expected {
+                format!("must be {expected}")
             } else if message.starts_with("missing field") {
                 "is required".to_string()
             } else {
@@ -187,6 +192,14 @@ mod tests {
             (s, f.as_str(), m.as_str()),
             (422, "smtp.x", "is not a known field")
         );
+    }
+
+    #[test]
+    fn values_sent_are_never_echoed_in_messages() {
+        let (s, f, m) = field_and_message(r#"{"email":"a","smtp":"hunter2"}"#);
+        assert_eq!((s, f.as_str()), (422, "smtp"));
+        assert!(!m.contains("hunter2"), "{m}");
+        assert!(m.starts_with("must be"), "{m}");
     }
 
     #[test]

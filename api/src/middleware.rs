@@ -79,7 +79,11 @@ pub async fn record_metrics(
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
     let started = Instant::now();
     let state = req.app_data::<web::Data<AppState>>().cloned();
-    let method = req.method().to_string();
+    // Only standard methods become label values: arbitrary ones would grow the series forever.
+    let method = match req.method().as_str() {
+        m @ ("GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS") => m.to_string(),
+        _ => "other".to_string(),
+    };
     let res = next.call(req).await?;
     if let Some(state) = state {
         let route = res

@@ -48,6 +48,10 @@ impl RateLimiter {
         // Forget finished windows so the map holds only keys active this period.
         if windows.len() > 10_000 {
             windows.retain(|_, w| now.duration_since(w.started) < self.period);
+            // A flood of made-up keys: forget them all rather than grow without bound.
+            if windows.len() > 100_000 {
+                windows.clear();
+            }
         }
         let window = windows.entry(key.to_string()).or_insert(Window {
             started: now,

@@ -210,6 +210,19 @@ pub fn apply<R: HasServers>(
     if let (Some(host), Some(port), Some(security), Some(username), Some(password)) =
         (host, port, security, username, password)
     {
+        let moved = *cols.host != host
+            || *cols.port != i32::from(port)
+            || *cols.security != security.as_str()
+            || *cols.username != username;
+        if !creating && moved && password.is_none() {
+            // Otherwise anyone allowed to edit could send the stored password to a server of
+            // their choosing with a connection test.
+            v.add(
+                format!("{f}.password"),
+                "is required when host, port, security or username change",
+            );
+            return;
+        }
         *cols.host = host;
         *cols.port = i32::from(port);
         *cols.security = security.as_str().to_string();

@@ -57,7 +57,7 @@ impl EmailAddress {
 fn is_atext_or_dot(c: char) -> bool {
     c.is_ascii_alphanumeric()
         || "!#$%&'*+-/=?^_`{|}~.".contains(c)
-        || (!c.is_ascii() && !c.is_whitespace())
+        || (!c.is_ascii() && !c.is_whitespace() && !c.is_control())
 }
 
 impl fmt::Display for EmailAddress {

@@ -80,6 +80,42 @@ pub fn is_host_name(s: &str) -> bool {
         })
 }
 
+/// True for an address on the public internet: not loopback, private, link-local, shared,
+/// documentation, multicast or reserved. Mail servers of tenants must be public unless the
+/// operator allows private ones, so that the service cannot be aimed at its own network.
+pub fn is_public_ip(ip: std::net::IpAddr) -> bool {
+    use std::net::IpAddr;
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, c, _] = v4.octets();
+            !(v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || v4.is_multicast()
+                || v4.is_documentation()
+                || a == 0
+                || (a == 100 && (64..128).contains(&b))
+                || (a == 198 && (b == 18 || b == 19))
+                || (a == 192 && b == 0 && c == 0)
+                || a >= 240)
+        }
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return is_public_ip(IpAddr::V4(v4));
+            }
+            let first = v6.segments()[0];
+            !(v6.is_loopback()
+                || v6.is_unspecified()
+                || v6.is_multicast()
+                || (first & 0xfe00) == 0xfc00
+                || (first & 0xffc0) == 0xfe80
+                || first == 0x2001 && v6.segments()[1] == 0x0db8)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,6 +140,38 @@ mod tests {
         assert_eq!(parse_port(65535), Ok(65535));
         for bad in [0, -1, 65536] {
             assert_eq!(parse_port(bad), Err(ServerError::Port));
+        }
+    }
+
+    #[test]
+    fn only_public_addresses_count_as_public() {
+        for private in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "100.64.0.1",
+            "0.0.0.0",
+            "255.255.255.255",
+            "::1",
+            "fd00::1",
+            "fe80::1",
+            "::ffff:127.0.0.1",
+            "192.0.2.1",
+            "2001:db8::1",
+            "240.0.0.1",
+        ] {
+            let ip: std::net::IpAddr = private
+                .parse()
+                .unwrap_or(std::net::Ipv4Addr::LOCALHOST.into());
+            assert!(!is_public_ip(ip), "{private}");
+        }
+        for public in ["8.8.8.8", "142.250.1.1", "2a00:1450::1"] {
+            let ip: std::net::IpAddr = public
+                .parse()
+                .unwrap_or(std::net::Ipv4Addr::LOCALHOST.into());
+            assert!(is_public_ip(ip), "{public}");
         }
     }
 

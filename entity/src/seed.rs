@@ -8,6 +8,8 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub organization_id: Option<Uuid>,
+    /// The organization id, or `shared` for the pool: what email addresses are unique within.
+    pub scope_key: String,
     pub email: String,
     pub provider: String,
     pub seed_group: String,

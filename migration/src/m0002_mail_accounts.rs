@@ -53,12 +53,15 @@ impl MigrationTrait for Migration {
             )
             .await?;
 
-        // organization_id NULL marks the shared pool that platform admins manage.
+        // organization_id NULL marks the shared pool that platform admins manage. scope_key is
+        // the organization id or "shared", so one unique index covers both kinds of seed (a
+        // NULL would never collide).
         let mut seeds = Table::create();
         seeds
             .table("seeds")
             .col(pk_uuid("id"))
             .col(uuid_null("organization_id"))
+            .col(string("scope_key"))
             .col(string("email"))
             .col(string("provider"))
             .col(string("seed_group"))
@@ -78,10 +81,11 @@ impl MigrationTrait for Migration {
         manager
             .create_index(
                 Index::create()
-                    .name("idx_seeds_org_email")
+                    .name("uq_seeds_scope_email")
                     .table("seeds")
-                    .col("organization_id")
+                    .col("scope_key")
                     .col("email")
+                    .unique()
                     .to_owned(),
             )
             .await

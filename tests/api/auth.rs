@@ -5,6 +5,7 @@ use crate::helpers::{ADMIN_KEY, TestApp, mailbox_body};
 use crate::on_both_databases;
 
 on_both_databases!(
+    the_platform_admin_key_can_be_rotated_but_never_lost,
     requests_without_a_valid_key_are_401_problems,
     revoked_keys_stop_working_at_once,
     only_platform_admins_create_organizations,
@@ -80,4 +81,58 @@ async fn new_organization_keys_work_and_list_without_secrets(app: &TestApp) {
         "{}",
         keys.text
     );
+}
+
+async fn the_platform_admin_key_can_be_rotated_but_never_lost(app: &TestApp) {
+    let admin_id = app.get("/v1/api-keys", ADMIN_KEY).await.json["items"][0]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    // A plain key of the admin's organization may neither revoke nor mint admin keys.
+    let plain = app
+        .post("/v1/api-keys", ADMIN_KEY, &json!({"name": "ops"}))
+        .await
+        .expect(201);
+    let plain = plain.json["key"].as_str().unwrap_or_default().to_string();
+    app.delete(&format!("/v1/api-keys/{admin_id}"), &plain)
+        .await
+        .expect_problem(403, "forbidden");
+    app.post(
+        "/v1/api-keys",
+        &plain,
+        &json!({"name": "x", "platform_admin": true}),
+    )
+    .await
+    .expect_problem(403, "forbidden");
+    // The last admin key cannot be revoked ...
+    app.delete(&format!("/v1/api-keys/{admin_id}"), ADMIN_KEY)
+        .await
+        .expect_problem(409, "conflict");
+    // ... until another exists.
+    let next = app
+        .post(
+            "/v1/api-keys",
+            ADMIN_KEY,
+            &json!({"name": "rotated", "platform_admin": true}),
+        )
+        .await
+        .expect(201);
+    assert_eq!(next.json["platform_admin"], true);
+    let next = next.json["key"].as_str().unwrap_or_default().to_string();
+    app.delete(&format!("/v1/api-keys/{admin_id}"), &next)
+        .await
+        .expect(204);
+    app.get("/v1/mailboxes", ADMIN_KEY)
+        .await
+        .expect_problem(401, "unauthorized");
+    app.post(
+        "/v1/organizations",
+        &next,
+        &json!({"name": "Still possible"}),
+    )
+    .await
+    .expect(201);
+    // The listing never shows more of a key than its short prefix.
+    let listed = app.get("/v1/api-keys", &next).await.expect(200);
+    assert!(!listed.text.contains(&next[..20]), "{}", listed.text);
 }

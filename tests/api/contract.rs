@@ -8,6 +8,7 @@ use crate::helpers::{ADMIN_KEY, Backend, Reply, TestApp, mailbox_body, spawn_app
 use crate::on_both_databases;
 
 on_both_databases!(
+    abandoned_idempotency_claims_are_taken_over_and_live_ones_refused,
     bad_bodies_get_precise_problems_and_nothing_is_stored,
     retried_posts_with_an_idempotency_key_create_once,
     health_readiness_and_metrics_answer,
@@ -207,4 +208,45 @@ async fn served_and_committed_openapi_match_the_code() {
         asset.status, 200,
         "the docs UI's script is bundled, not fetched from a CDN"
     );
+}
+
+async fn abandoned_idempotency_claims_are_taken_over_and_live_ones_refused(app: &TestApp) {
+    use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+    use warmup_entity::{api_key, idempotency_key};
+    let admin = api_key::Entity::find().one(&app.db).await.ok().flatten();
+    let admin = admin.unwrap_or_else(|| panic!("no admin key"));
+    let body = json!({"name": "claimed"});
+    // The fingerprint the API computes: method, path and the body's SHA-256.
+    let bytes = serde_json::to_vec(&body).unwrap_or_default();
+    let digest: String = <sha2::Sha256 as sha2::Digest>::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    for (key, age) in [("abandoned", 600), ("running", 5)] {
+        idempotency_key::ActiveModel {
+            api_key_id: Set(admin.id),
+            idempotency_key: Set(key.into()),
+            request_fingerprint: Set(format!("POST /v1/api-keys {digest}")),
+            status_code: Set(None),
+            response_body: Set(None),
+            created_at: Set(chrono::Utc::now() - chrono::Duration::seconds(age)),
+        }
+        .insert(&app.db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let send = |key: &'static str| {
+        let req = app
+            .client
+            .post(format!("{}/v1/api-keys", app.address))
+            .bearer_auth(ADMIN_KEY)
+            .header("Idempotency-Key", key)
+            .header("Content-Type", "application/json")
+            .body(bytes.clone());
+        async move { Reply::from(req.send().await.unwrap_or_else(|e| panic!("{e}"))).await }
+    };
+    send("abandoned").await.expect(201);
+    send("running")
+        .await
+        .expect_problem(409, "idempotency_in_progress");
 }

@@ -32,11 +32,18 @@ async fn create_read_update_delete_a_mailbox(app: &TestApp) {
     let got = app.get(&path, &key).await.expect(200);
     assert_eq!(got.json, created);
 
+    // Moving a server needs the password again: the stored one never goes to a new server.
+    let moved = app
+        .patch(&path, &key, &json!({"imap": {"port": 1993}}))
+        .await
+        .expect_problem(422, "validation");
+    assert_eq!(moved.fields(), ["imap.password"]);
     let patched = app
         .patch(
             &path,
             &key,
-            &json!({"display_name": "Jane Doe", "status": "paused", "imap": {"port": 1993}}),
+            &json!({"display_name": "Jane Doe", "status": "paused",
+                    "imap": {"port": 1993, "password": "pw2"}}),
         )
         .await
         .expect(200);
@@ -268,4 +275,33 @@ async fn connection_test_reports_the_failing_step(app: &TestApp) {
         assert!(steps[0]["duration_ms"].is_u64());
     }
     assert!(!r.text.contains("\"pw\""));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connection_tests_refuse_private_addresses_unless_the_operator_allows_them() {
+    use crate::helpers::{ADMIN_KEY, Backend, spawn_app_with};
+    let app = spawn_app_with(Backend::Sqlite, |s| s.allow_private_mail_hosts = false).await;
+    let mut body = mailbox_body("ssrf@acme.example", "pw");
+    body["smtp"]["host"] = json!("127.0.0.1");
+    body["imap"]["host"] = json!("localhost");
+    let m = app.create_mailbox(ADMIN_KEY, &body).await;
+    let id = m["id"].as_str().unwrap_or_default();
+    let r = app
+        .post(
+            &format!("/v1/mailboxes/{id}/connection-test"),
+            ADMIN_KEY,
+            &json!({}),
+        )
+        .await
+        .expect(200);
+    for proto in ["smtp", "imap"] {
+        let step = &r.json[proto]["steps"][0];
+        assert_eq!(step["step"], "connect");
+        assert_eq!(step["ok"], false);
+        let detail = step["detail"].as_str().unwrap_or_default();
+        assert!(
+            detail.contains("WARMUP_ALLOW_PRIVATE_MAIL_HOSTS"),
+            "{detail}"
+        );
+    }
 }

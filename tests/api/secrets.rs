@@ -6,7 +6,52 @@ use serde_json::json;
 use crate::helpers::{Backend, TestApp, mailbox_body, seed_body};
 use crate::on_both_databases;
 
-on_both_databases!(passwords_never_come_back_and_are_encrypted_at_rest);
+on_both_databases!(
+    passwords_never_come_back_and_are_encrypted_at_rest,
+    issued_keys_replayed_for_an_idempotency_key_are_not_stored_in_clear,
+);
+
+async fn issued_keys_replayed_for_an_idempotency_key_are_not_stored_in_clear(app: &TestApp) {
+    let send = || {
+        app.client
+            .post(format!("{}/v1/api-keys", app.address))
+            .bearer_auth(crate::helpers::ADMIN_KEY)
+            .header("Idempotency-Key", "new-key-1")
+            .json(&json!({"name": "ci"}))
+            .send()
+    };
+    let first = crate::helpers::Reply::from(send().await.unwrap_or_else(|e| panic!("{e}")))
+        .await
+        .expect(201);
+    let again = crate::helpers::Reply::from(send().await.unwrap_or_else(|e| panic!("{e}")))
+        .await
+        .expect(201);
+    let key = first.json["key"].as_str().unwrap_or_default().to_string();
+    assert!(key.len() > 20);
+    assert_eq!(
+        again.json["key"], first.json["key"],
+        "the retry gets the first answer"
+    );
+    let backend = app.db.get_database_backend();
+    let rows = app
+        .db
+        .query_all_raw(Statement::from_string(
+            backend,
+            "SELECT * FROM idempotency_keys",
+        ))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(rows.len(), 1);
+    for row in rows {
+        for col in row.column_names() {
+            let value: Option<String> = row.try_get("", &col).ok().flatten();
+            assert!(
+                !value.as_deref().unwrap_or_default().contains(&key),
+                "idempotency_keys.{col} holds the issued key in clear"
+            );
+        }
+    }
+}
 
 const SMTP_PW: &str = "Sm7p-Pa55-unique-4711";
 const IMAP_PW: &str = "1map-Pa55-unique-0815";
@@ -93,6 +138,7 @@ async fn passwords_never_come_back_and_are_encrypted_at_rest(app: &TestApp) {
         let path = app.settings.sqlite_path().unwrap_or_default();
         for p in [path.clone(), path.with_extension("sqlite-wal")] {
             let bytes = std::fs::read(&p).unwrap_or_default();
+            assert!(!bytes.is_empty(), "{} is missing or empty", p.display());
             let text = String::from_utf8_lossy(&bytes);
             for pw in [SMTP_PW, IMAP_PW, NEW_PW, SEED_PW] {
                 assert!(

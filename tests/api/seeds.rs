@@ -66,7 +66,7 @@ async fn private_seeds_are_crud_for_their_organization(app: &TestApp) {
         .patch(
             &path,
             &org,
-            &json!({"group": "premium", "imap": {"security": "starttls", "port": 143}}),
+            &json!({"group": "premium", "imap": {"security": "starttls", "port": 143, "password": "pw2"}}),
         )
         .await
         .expect(200);

@@ -27,6 +27,8 @@ pub struct ProbeOptions {
     pub timeout: Duration,
     /// The name we give in EHLO.
     pub helo_name: String,
+    /// Whether tenants' servers may be on loopback or private networks.
+    pub allow_private_hosts: bool,
 }
 
 impl Default for ProbeOptions {
@@ -34,6 +36,7 @@ impl Default for ProbeOptions {
         Self {
             timeout: Duration::from_secs(15),
             helo_name: "localhost".to_string(),
+            allow_private_hosts: false,
         }
     }
 }
@@ -155,15 +158,38 @@ pub async fn test_imap(
     trust: &TlsTrust,
     options: &ProbeOptions,
 ) -> ConnectionReport {
-    imap_probe::probe(login, trust, options.timeout).await
+    imap_probe::probe(login, trust, options).await
 }
 
-/// Opens the TCP connection, naming the address in the step detail.
+/// Opens the TCP connection, naming the address in the step detail. Unless private hosts are
+/// allowed, every address the name resolves to must be public, and the connection goes to the
+/// address that was checked (so a second lookup cannot point it elsewhere).
 pub(crate) async fn tcp_connect(
     host: &str,
     port: u16,
+    allow_private: bool,
 ) -> Result<(tokio::net::TcpStream, StepOutcome), StepOutcome> {
-    match tokio::net::TcpStream::connect((host, port)).await {
+    let addrs: Vec<std::net::SocketAddr> = tokio::net::lookup_host((host, port))
+        .await
+        .map_err(|e| StepOutcome::failed(None, format!("cannot resolve {host}: {e}")))?
+        .collect();
+    if !allow_private
+        && let Some(private) = addrs
+            .iter()
+            .find(|a| !warmup_domain::mail_server::is_public_ip(a.ip()))
+    {
+        return Err(StepOutcome::failed(
+            None,
+            format!(
+                "{host} resolves to {}, a loopback or private address; an operator can allow                  private mail servers with WARMUP_ALLOW_PRIVATE_MAIL_HOSTS=true",
+                private.ip()
+            ),
+        ));
+    }
+    let Some(first) = addrs.first().copied() else {
+        return Err(StepOutcome::failed(None, format!("{host} has no address")));
+    };
+    match tokio::net::TcpStream::connect(first).await {
         Ok(s) => {
             let peer = s
                 .peer_addr()

@@ -1,14 +1,13 @@
 //! The IMAP half of the connection test, on async-imap.
 
 use std::fmt::Debug;
-use std::time::Duration;
 
 use futures::TryStreamExt;
 use tokio::io::{AsyncRead, AsyncWrite};
 use warmup_domain::Security;
 
 use crate::connection_test::{
-    ConnectionReport, ServerLogin, StepOutcome, Steps, tcp_connect, tls_handshake,
+    ConnectionReport, ProbeOptions, ServerLogin, StepOutcome, Steps, tcp_connect, tls_handshake,
 };
 use crate::tls::TlsTrust;
 
@@ -38,13 +37,19 @@ async fn greeting<T: ImapIo>(
 pub(crate) async fn probe(
     login: &ServerLogin,
     trust: &TlsTrust,
-    timeout: Duration,
+    options: &ProbeOptions,
 ) -> ConnectionReport {
-    let mut steps = Steps::new(timeout);
+    let mut steps = Steps::new(options.timeout);
     let host = login.host.as_str();
     let port = login.port;
 
-    let Some(tcp) = steps.run("connect", tcp_connect(host, port)).await else {
+    let Some(tcp) = steps
+        .run(
+            "connect",
+            tcp_connect(host, port, options.allow_private_hosts),
+        )
+        .await
+    else {
         return steps.report(host, port);
     };
     let greeted = match login.security {

@@ -69,7 +69,13 @@ pub(crate) async fn probe(
     let host = login.host.as_str();
     let hello = ClientId::Domain(options.helo_name.clone());
 
-    let Some(tcp) = steps.run("connect", tcp_connect(host, login.port)).await else {
+    let Some(tcp) = steps
+        .run(
+            "connect",
+            tcp_connect(host, login.port, options.allow_private_hosts),
+        )
+        .await
+    else {
         return steps.report(host, login.port);
     };
     let transport: Box<dyn AsyncTokioStream> = if login.security == Security::Tls {

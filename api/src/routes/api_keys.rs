@@ -10,7 +10,9 @@ use warmup_entity::api_key;
 use warmup_entity::store::api_keys;
 
 use crate::auth::Caller;
-use crate::error::{ApiError, AuthErrors, BodyErrors, NotFoundError};
+use crate::error::{
+    ApiError, AuthErrors, BodyErrors, ConflictError, ForbiddenError, NotFoundError,
+};
 use crate::idempotency;
 use crate::json_body::Body;
 use crate::pagination::{PageQuery, Paged};
@@ -22,6 +24,9 @@ use crate::state::AppState;
 pub struct CreateApiKey {
     /// What the key is for, 1 to 200 characters.
     pub name: String,
+    /// A platform administrator key (only platform administrators may create one), for
+    /// rotating the administrator's key.
+    pub platform_admin: Option<bool>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -66,7 +71,7 @@ pub struct CreatedApiKey {
     tag = "api-keys",
     request_body = CreateApiKey,
     params(("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key return the first answer")),
-    responses((status = 201, body = CreatedApiKey), AuthErrors, BodyErrors),
+    responses((status = 201, body = CreatedApiKey), AuthErrors, BodyErrors, ForbiddenError),
     security(("api_key" = []))
 )]
 #[post("/api-keys")]
@@ -76,6 +81,10 @@ pub async fn create(
     req: HttpRequest,
     body: Body<CreateApiKey>,
 ) -> Result<HttpResponse, ApiError> {
+    let admin = body.value.platform_admin.unwrap_or(false);
+    if admin {
+        caller.require_admin()?;
+    }
     idempotency::once(
         &state,
         &caller,
@@ -84,7 +93,7 @@ pub async fn create(
         StatusCode::CREATED,
         || async {
             let name = parse_name("name", &body.value.name)?;
-            let issued = api_keys::create(&state.db, caller.org, &name).await?;
+            let issued = api_keys::create(&state.db, caller.org, &name, admin).await?;
             Ok(CreatedApiKey {
                 api_key: issued.model.into(),
                 key: issued.plaintext,
@@ -115,7 +124,7 @@ pub async fn list(
 #[utoipa::path(
     tag = "api-keys",
     params(("id" = Uuid, Path, description = "API key id")),
-    responses((status = 204, description = "Revoked"), AuthErrors, NotFoundError),
+    responses((status = 204, description = "Revoked"), AuthErrors, NotFoundError, ForbiddenError, ConflictError),
     security(("api_key" = []))
 )]
 #[delete("/api-keys/{id}")]
@@ -124,7 +133,20 @@ pub async fn revoke(
     caller: Caller,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    api_keys::revoke(&state.db, caller.org, id.into_inner())
+    let key = api_keys::get(&state.db, caller.org, *id)
+        .await?
+        .ok_or(ApiError::NotFound("API key"))?;
+    if key.platform_admin && key.revoked_at.is_none() {
+        caller.require_admin()?;
+        if api_keys::live_admin_keys(&state.db).await? <= 1 {
+            return Err(ApiError::Conflict(
+                "this is the last platform administrator key: create another one before \
+                 revoking it"
+                    .into(),
+            ));
+        }
+    }
+    api_keys::revoke(&state.db, caller.org, key.id)
         .await?
         .ok_or(ApiError::NotFound("API key"))?;
     Ok(HttpResponse::NoContent().finish())

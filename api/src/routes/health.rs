@@ -32,11 +32,10 @@ pub async fn healthz() -> web::Json<Health> {
 )]
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> Result<web::Json<Health>, ApiError> {
-    state
-        .db
-        .ping()
-        .await
-        .map_err(|e| ApiError::Unavailable(format!("database unreachable: {e}")))?;
+    state.db.ping().await.map_err(|e| {
+        tracing::error!(error = %e, "readiness: database unreachable");
+        ApiError::Unavailable("the database does not answer".into())
+    })?;
     Ok(web::Json(Health {
         status: "ok".into(),
     }))

@@ -88,6 +88,7 @@ fn blank(owner: Option<Uuid>) -> seed::Model {
     seed::Model {
         id: Uuid::now_v7(),
         organization_id: owner,
+        scope_key: String::new(),
         email: String::new(),
         provider: String::new(),
         seed_group: SeedGroup::Standard.as_str().into(),
@@ -279,7 +280,10 @@ pub async fn update(
         return Err(ApiError::Validation(v.into_vec()));
     }
     row.updated_at = warmup_entity::store::now();
-    Ok(web::Json(seeds::update(&state.db, row).await?.into()))
+    let saved = seeds::update(&state.db, row)
+        .await?
+        .ok_or(ApiError::NotFound("seed"))?;
+    Ok(web::Json(saved.into()))
 }
 
 /// Delete a seed.

@@ -61,13 +61,14 @@ pub(crate) async fn insert<C: ConnectionTrait>(
     Ok(IssuedKey { model, plaintext })
 }
 
-/// Issues a new key for `org`. Admin rights are never granted through this path.
+/// Issues a new key for `org`; the caller has checked that it may grant `platform_admin`.
 pub async fn create<C: ConnectionTrait>(
     db: &C,
     org: OrgId,
     name: &str,
+    platform_admin: bool,
 ) -> Result<IssuedKey, StoreError> {
-    insert(db, org.0, name, false, None).await
+    insert(db, org.0, name, platform_admin, None).await
 }
 
 /// The live (not revoked) key whose plaintext is `key`.
@@ -118,6 +119,28 @@ pub async fn list<C: ConnectionTrait>(
         .all(db)
         .await?;
     Ok(Page::from_overfetch(rows, page.limit, |k| k.id))
+}
+
+/// One key of the organization.
+pub async fn get<C: ConnectionTrait>(
+    db: &C,
+    org: OrgId,
+    id: Uuid,
+) -> Result<Option<api_key::Model>, StoreError> {
+    Ok(api_key::Entity::find_by_id(id)
+        .filter(api_key::Column::OrganizationId.eq(org.0))
+        .one(db)
+        .await?)
+}
+
+/// How many platform-administrator keys still work.
+pub async fn live_admin_keys<C: ConnectionTrait>(db: &C) -> Result<u64, StoreError> {
+    use sea_orm::PaginatorTrait;
+    Ok(api_key::Entity::find()
+        .filter(api_key::Column::PlatformAdmin.eq(true))
+        .filter(api_key::Column::RevokedAt.is_null())
+        .count(db)
+        .await?)
 }
 
 /// Revokes a key of the organization; `None` when it has no such key.

@@ -21,6 +21,10 @@ pub enum Claim {
     Mismatch,
 }
 
+/// A claim whose request has not finished after this long was abandoned (a dropped connection,
+/// a crash): the next retry may take it over.
+pub const ABANDONED_AFTER_SECS: i64 = 120;
+
 /// Claims `key` for the caller's API key, or reports what an earlier use left.
 pub async fn claim<C: ConnectionTrait>(
     db: &C,
@@ -28,13 +32,14 @@ pub async fn claim<C: ConnectionTrait>(
     key: &str,
     fingerprint: &str,
 ) -> Result<Claim, StoreError> {
+    let now = super::now();
     let inserted = idempotency_key::ActiveModel {
         api_key_id: Set(api_key_id),
         idempotency_key: Set(key.to_string()),
         request_fingerprint: Set(fingerprint.to_string()),
         status_code: Set(None),
         response_body: Set(None),
-        created_at: Set(super::now()),
+        created_at: Set(now),
     }
     .insert(db)
     .await;
@@ -55,6 +60,22 @@ pub async fn claim<C: ConnectionTrait>(
                 status: u16::try_from(status).unwrap_or(200),
                 body,
             }),
+            _ if row.created_at < now - chrono::Duration::seconds(ABANDONED_AFTER_SECS) => {
+                // Take the abandoned claim over; only one retry wins the conditional update.
+                let taken = idempotency_key::Entity::update_many()
+                    .col_expr(idempotency_key::Column::CreatedAt, now.into())
+                    .filter(idempotency_key::Column::ApiKeyId.eq(api_key_id))
+                    .filter(idempotency_key::Column::IdempotencyKey.eq(key))
+                    .filter(idempotency_key::Column::StatusCode.is_null())
+                    .filter(idempotency_key::Column::CreatedAt.eq(row.created_at))
+                    .exec(db)
+                    .await?;
+                Ok(if taken.rows_affected == 1 {
+                    Claim::Claimed
+                } else {
+                    Claim::InProgress
+                })
+            }
             _ => Ok(Claim::InProgress),
         },
     }

@@ -66,13 +66,12 @@ pub async fn update<C: ConnectionTrait>(
     if get(db, org, model.id).await?.is_none() {
         return Ok(None);
     }
-    let saved = model
-        .into_active_model()
-        .reset_all()
-        .update(db)
-        .await
-        .map_err(|e| conflict_on_unique(e, DUPLICATE))?;
-    Ok(Some(saved))
+    match model.into_active_model().reset_all().update(db).await {
+        Ok(saved) => Ok(Some(saved)),
+        // Deleted between the read and this write.
+        Err(sea_orm::DbErr::RecordNotUpdated) => Ok(None),
+        Err(e) => Err(conflict_on_unique(e, DUPLICATE)),
+    }
 }
 
 /// Deletes a mailbox of `org`; false when it had none with that id.

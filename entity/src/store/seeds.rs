@@ -3,13 +3,13 @@
 
 use sea_orm::sea_query::Condition;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
 
 use super::page::{Page, PageRequest};
-use super::{OrgId, StoreError};
+use super::{OrgId, StoreError, conflict_on_unique};
 use crate::seed;
 
 /// Seeds visible to `org`: the shared pool and its own.
@@ -19,36 +19,25 @@ fn visible_to(org: OrgId) -> Condition {
         .add(seed::Column::OrganizationId.eq(org.0))
 }
 
-/// Where a seed belongs: the shared pool or one organization.
-fn same_scope(owner: Option<Uuid>) -> Condition {
-    match owner {
-        Some(org) => Condition::all().add(seed::Column::OrganizationId.eq(org)),
-        None => Condition::all().add(seed::Column::OrganizationId.is_null()),
-    }
-}
+const DUPLICATE: &str = "a seed with this email address already exists";
 
-async fn ensure_unique<C: ConnectionTrait>(db: &C, model: &seed::Model) -> Result<(), StoreError> {
-    let taken = seed::Entity::find()
-        .filter(same_scope(model.organization_id))
-        .filter(seed::Column::Email.eq(model.email.as_str()))
-        .filter(seed::Column::Id.ne(model.id))
-        .count(db)
-        .await?;
-    if taken > 0 {
-        return Err(StoreError::Conflict(
-            "a seed with this email address already exists".into(),
-        ));
-    }
-    Ok(())
+/// What email addresses are unique within: one organization, or the shared pool.
+pub fn scope_key(owner: Option<Uuid>) -> String {
+    owner.map_or_else(|| "shared".to_string(), |o| o.to_string())
 }
 
 /// Inserts a seed. The caller decides the owner (`None` = shared pool, admins only).
 pub async fn insert<C: ConnectionTrait>(
     db: &C,
-    model: seed::Model,
+    mut model: seed::Model,
 ) -> Result<seed::Model, StoreError> {
-    ensure_unique(db, &model).await?;
-    Ok(model.into_active_model().reset_all().insert(db).await?)
+    model.scope_key = scope_key(model.organization_id);
+    model
+        .into_active_model()
+        .reset_all()
+        .insert(db)
+        .await
+        .map_err(|e| conflict_on_unique(e, DUPLICATE))
 }
 
 /// One seed visible to `org`.
@@ -81,13 +70,18 @@ pub async fn list_visible<C: ConnectionTrait>(
     Ok(Page::from_overfetch(rows, page.limit, |m| m.id))
 }
 
-/// Writes every field of a seed the caller has already been allowed to change.
+/// Writes every field of a seed the caller has already been allowed to change; `None` when
+/// it was deleted meanwhile.
 pub async fn update<C: ConnectionTrait>(
     db: &C,
-    model: seed::Model,
-) -> Result<seed::Model, StoreError> {
-    ensure_unique(db, &model).await?;
-    Ok(model.into_active_model().reset_all().update(db).await?)
+    mut model: seed::Model,
+) -> Result<Option<seed::Model>, StoreError> {
+    model.scope_key = scope_key(model.organization_id);
+    match model.into_active_model().reset_all().update(db).await {
+        Ok(saved) => Ok(Some(saved)),
+        Err(sea_orm::DbErr::RecordNotUpdated) => Ok(None),
+        Err(e) => Err(conflict_on_unique(e, DUPLICATE)),
+    }
 }
 
 /// Deletes a seed the caller has already been allowed to delete.
