@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 /// Every setting, as the file spells it. Environment variables use the `WARMUP_` prefix and the
 /// upper-case name (`listen` → `WARMUP_LISTEN`); `DATABASE_URL` is read without the prefix too.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct FileSettings {
     pub listen: Option<String>,
@@ -20,12 +20,13 @@ pub struct FileSettings {
     pub probe_timeout_secs: Option<u64>,
     pub helo_name: Option<String>,
     pub allow_private_mail_hosts: Option<bool>,
+    pub clock_speedup: Option<f64>,
     pub http_workers: Option<usize>,
     pub log: Option<String>,
 }
 
 /// Resolved settings.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq)]
 pub struct Settings {
     pub listen: String,
     pub database_url: String,
@@ -37,6 +38,7 @@ pub struct Settings {
     pub probe_timeout_secs: u64,
     pub helo_name: String,
     pub allow_private_mail_hosts: bool,
+    pub clock_speedup: f64,
     pub http_workers: usize,
     pub log: String,
 }
@@ -57,6 +59,7 @@ impl std::fmt::Debug for Settings {
             .field("probe_timeout_secs", &self.probe_timeout_secs)
             .field("helo_name", &self.helo_name)
             .field("allow_private_mail_hosts", &self.allow_private_mail_hosts)
+            .field("clock_speedup", &self.clock_speedup)
             .field("http_workers", &self.http_workers)
             .field("log", &self.log)
             .finish()
@@ -195,6 +198,9 @@ impl Settings {
             allow_private_mail_hosts: env_bool(env, "allow_private_mail_hosts")?
                 .or(f.allow_private_mail_hosts)
                 .unwrap_or(false),
+            clock_speedup: env_number(env, "clock_speedup")?
+                .or(f.clock_speedup)
+                .unwrap_or(1.0),
             http_workers,
             log: text("log", f.log).unwrap_or_else(|| "info".to_string()),
         })

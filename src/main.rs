@@ -6,7 +6,6 @@ use tracing_subscriber::EnvFilter;
 use warmup::config::Settings;
 use warmup::startup::Application;
 use warmup::{database, install_crypto_provider};
-use warmup_worker::WorkerOptions;
 
 /// Self-hostable email warmup and deliverability service.
 #[derive(Parser)]
@@ -80,10 +79,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("database is up to date");
         }
         Command::Worker => {
+            let secrets = warmup::secret_key::load(&settings)?;
+            let tls = warmup_worker::TlsTrust::load(settings.extra_ca_file.as_deref())?;
             let db = database::connect(&settings).await?;
             database::ensure_current(&db).await?;
+            let clock = warmup_worker::clock::Clock::scaled(settings.clock_speedup);
+            let options = warmup::startup::worker_options(&settings, secrets, tls, clock);
             println!("warmup worker running; stop it with Ctrl-C or SIGTERM");
-            warmup_worker::run_until(db, WorkerOptions::default(), shutdown_signal()).await?;
+            warmup_worker::run_until(db, options, shutdown_signal()).await?;
         }
         Command::Serve | Command::Api | Command::Openapi => {
             // One `serve` process owns its database and migrates it; `api` processes of a
@@ -107,7 +110,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
                 let worker = tokio::spawn(warmup_worker::run_until(
                     app.db().clone(),
-                    WorkerOptions::default(),
+                    app.worker_options(),
                     async move {
                         let _ = stopped.await;
                     },

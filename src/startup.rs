@@ -7,8 +7,11 @@ use actix_web::dev::Server;
 use actix_web::web;
 use sea_orm::DatabaseConnection;
 use warmup_api::{ApiSettings, AppState};
+use warmup_domain::retry::RetryPolicy;
 use warmup_entity::store::organizations;
-use warmup_worker::{ProbeOptions, TlsTrust};
+use warmup_worker::clock::Clock;
+use warmup_worker::sender::SendDeps;
+use warmup_worker::{ProbeOptions, TlsTrust, WorkerOptions};
 
 use crate::config::Settings;
 use crate::{database, secret_key};
@@ -18,6 +21,28 @@ pub struct Application {
     port: u16,
     server: Server,
     db: DatabaseConnection,
+    worker: WorkerOptions,
+}
+
+/// The worker's options from the settings: the clock, the keys and trust it sends with.
+pub fn worker_options(
+    settings: &Settings,
+    secrets: warmup_entity::secret_box::SecretBox,
+    tls: TlsTrust,
+    clock: Clock,
+) -> WorkerOptions {
+    WorkerOptions {
+        warmup: Some(SendDeps {
+            clock,
+            secrets,
+            tls,
+            retry: RetryPolicy::default(),
+            allow_private_hosts: settings.allow_private_mail_hosts,
+            helo_name: settings.helo_name.clone(),
+            smtp_timeout: Duration::from_secs(60),
+        }),
+        ..WorkerOptions::default()
+    }
 }
 
 /// What the first start created, to tell the operator once.
@@ -91,9 +116,16 @@ impl Application {
                 allow_private_hosts: settings.allow_private_mail_hosts,
             },
         };
-        let state = web::Data::new(AppState::new(db.clone(), secrets, tls, api));
+        let clock = Clock::scaled(settings.clock_speedup);
+        let worker = worker_options(settings, secrets.clone(), tls.clone(), clock);
+        let state = web::Data::new(AppState::new(db.clone(), secrets, tls, api, clock));
         let server = warmup_api::serve(listener, state, settings.http_workers)?;
-        Ok(Self { port, server, db })
+        Ok(Self {
+            port,
+            server,
+            db,
+            worker,
+        })
     }
 
     /// The bound port (useful when listening on port 0).
@@ -104,6 +136,11 @@ impl Application {
     /// A handle that stops the server gracefully.
     pub fn handle(&self) -> actix_web::dev::ServerHandle {
         self.server.handle()
+    }
+
+    /// How this application's background worker runs (same clock and keys as the API).
+    pub fn worker_options(&self) -> WorkerOptions {
+        self.worker.clone()
     }
 
     /// The database connection the application uses.

@@ -63,7 +63,9 @@ fn deserialize_error(err: serde_path_to_error::Error<serde_json::Error>) -> ApiE
             };
             // serde quotes the offending value ("invalid type: string \"hunter2\", expected
             // u16"); only the expectation goes back, so no value a client sent is echoed.
-            let expected = message.split_once(", expected ").map(|(_, e)| e.to_string());
+            let expected = message
+                .split_once(", expected ")
+                .map(|(_, e)| e.to_string());
             let message = if field.ends_with("password") {
                 "must be a string".to_string()
             } else if message.starts_with("unknown field") {

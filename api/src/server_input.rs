@@ -90,7 +90,7 @@ pub trait HasServers {
 
     /// Where a sealed password of this row and protocol belongs.
     fn secret_context(&self, protocol: Protocol) -> String {
-        format!("{}:{}:{}", self.kind(), self.id(), protocol.field())
+        warmup_entity::secret_box::context(self.kind(), self.id(), protocol.field())
     }
 }
 

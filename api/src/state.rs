@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use sea_orm::DatabaseConnection;
 use warmup_entity::secret_box::SecretBox;
+use warmup_worker::clock::Clock;
 use warmup_worker::{ProbeOptions, TlsTrust};
 
 use crate::metrics::Metrics;
@@ -38,6 +39,8 @@ pub struct AppState {
     pub settings: ApiSettings,
     pub limiter: RateLimiter,
     pub metrics: Metrics,
+    /// The process's clock (scaled in tests and demos).
+    pub clock: Clock,
 }
 
 impl AppState {
@@ -46,6 +49,7 @@ impl AppState {
         secrets: SecretBox,
         tls: TlsTrust,
         settings: ApiSettings,
+        clock: Clock,
     ) -> Self {
         Self {
             limiter: RateLimiter::new(settings.rate_limit_per_minute, Duration::from_secs(60)),
@@ -54,6 +58,7 @@ impl AppState {
             secrets,
             tls,
             settings,
+            clock,
         }
     }
 }

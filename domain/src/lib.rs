@@ -2,10 +2,12 @@
 //! Nothing here does I/O or reads the clock; callers pass `now` where time matters.
 
 pub mod account;
+pub mod content;
 pub mod email;
 pub mod language;
 pub mod mail_server;
 pub mod pattern;
+pub mod planner;
 pub mod preferences;
 pub mod provider;
 pub mod ramp;

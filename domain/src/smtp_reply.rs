@@ -67,6 +67,26 @@ pub enum ReplyCategory {
     Other,
 }
 
+impl ReplyCategory {
+    /// The stable name used in the API and the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReplyCategory::Accepted => "accepted",
+            ReplyCategory::Greylisted => "greylisted",
+            ReplyCategory::RateLimited => "rate_limited",
+            ReplyCategory::BadConnection => "bad_connection",
+            ReplyCategory::Routing => "routing",
+            ReplyCategory::AuthFailed => "auth_failed",
+            ReplyCategory::MailboxFull => "mailbox_full",
+            ReplyCategory::UnknownRecipient => "unknown_recipient",
+            ReplyCategory::PolicyBlock => "policy_block",
+            ReplyCategory::MessageRejected => "message_rejected",
+            ReplyCategory::ServiceUnavailable => "service_unavailable",
+            ReplyCategory::Other => "other",
+        }
+    }
+}
+
 /// A classified reply.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SmtpReply {
@@ -356,6 +376,29 @@ mod tests {
         assert_eq!(EnhancedStatus::parse("4.4444.1"), None);
         assert!(parse_reply("hello").is_none());
         assert!(parse_reply("999 nope").is_none());
+    }
+
+    #[test]
+    fn category_names_match_their_serde_names() {
+        for c in [
+            Accepted,
+            Greylisted,
+            RateLimited,
+            BadConnection,
+            Routing,
+            AuthFailed,
+            MailboxFull,
+            UnknownRecipient,
+            PolicyBlock,
+            MessageRejected,
+            ServiceUnavailable,
+            Other,
+        ] {
+            assert_eq!(
+                serde_json::to_value(c).ok(),
+                Some(serde_json::Value::from(c.as_str()))
+            );
+        }
     }
 
     #[test]

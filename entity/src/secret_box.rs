@@ -12,6 +12,12 @@ use warmup_domain::Secret;
 const VERSION: &str = "v1.";
 const NONCE_LEN: usize = 24;
 
+/// The associated data that binds a stored password to its row and field, e.g.
+/// `mailbox:<id>:smtp`.
+pub fn context(kind: &str, id: uuid::Uuid, field: &str) -> String {
+    format!("{kind}:{id}:{field}")
+}
+
 /// The process's data-encryption key.
 #[derive(Clone)]
 pub struct SecretBox {

@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m0001_tenants;
 mod m0002_mail_accounts;
 mod m0003_warmup_preferences;
+mod m0004_sends;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0001_tenants::Migration),
             Box::new(m0002_mail_accounts::Migration),
             Box::new(m0003_warmup_preferences::Migration),
+            Box::new(m0004_sends::Migration),
         ]
     }
 }

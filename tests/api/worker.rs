@@ -50,6 +50,7 @@ async fn housekeeping_forgets_expired_idempotency_keys_only(app: &TestApp) {
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let options = warmup_worker::WorkerOptions {
         housekeeping_schedule: "* * * * * *".into(),
+        ..warmup_worker::WorkerOptions::default()
     };
     let worker = tokio::spawn(warmup_worker::run_until(
         app.db.clone(),

@@ -10,3 +10,4 @@ mod support;
 mod connection;
 mod faults;
 mod providers;
+mod warmup;

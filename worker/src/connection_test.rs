@@ -161,6 +161,31 @@ pub async fn test_imap(
     imap_probe::probe(login, trust, options).await
 }
 
+/// Resolves a tenant's mail server; unless private hosts are allowed, every address must be
+/// public, so the service cannot be aimed at its own network.
+pub(crate) async fn resolve_allowed(
+    host: &str,
+    port: u16,
+    allow_private: bool,
+) -> Result<Vec<std::net::SocketAddr>, String> {
+    let addrs: Vec<std::net::SocketAddr> = tokio::net::lookup_host((host, port))
+        .await
+        .map_err(|e| format!("cannot resolve {host}: {e}"))?
+        .collect();
+    if !allow_private
+        && let Some(private) = addrs
+            .iter()
+            .find(|a| !warmup_domain::mail_server::is_public_ip(a.ip()))
+    {
+        return Err(format!(
+            "{host} resolves to {}, a loopback or private address; an operator can allow \
+             private mail servers with WARMUP_ALLOW_PRIVATE_MAIL_HOSTS=true",
+            private.ip()
+        ));
+    }
+    Ok(addrs)
+}
+
 /// Opens the TCP connection, naming the address in the step detail. Unless private hosts are
 /// allowed, every address the name resolves to must be public, and the connection goes to the
 /// address that was checked (so a second lookup cannot point it elsewhere).

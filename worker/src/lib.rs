@@ -1,10 +1,13 @@
 //! Background work and everything that talks to mail servers: the job runner, the connection
 //! test, and (next) sending and engagement jobs on the same TLS trust and login code.
 
+pub mod clock;
 pub mod connection_test;
 pub mod housekeeping;
 mod imap_probe;
+pub mod planner;
 pub mod runner;
+pub mod sender;
 mod smtp_probe;
 pub mod tls;
 

@@ -9,7 +9,8 @@ use apalis::prelude::*;
 use apalis_cron::CronScheduler;
 use sea_orm::DatabaseConnection;
 
-use crate::housekeeping;
+use crate::sender::SendDeps;
+use crate::{housekeeping, planner, sender};
 
 /// What the jobs share.
 #[derive(Clone)]
@@ -18,16 +19,48 @@ pub struct JobState {
 }
 
 /// How the worker runs.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct WorkerOptions {
     /// Cron schedule (with seconds) of the housekeeping job.
     pub housekeeping_schedule: String,
+    /// Planning and sending warmup mail; `None` runs housekeeping only.
+    pub warmup: Option<SendDeps>,
+    /// Simulated time between two rounds of planning and sending.
+    pub tick: chrono::Duration,
 }
 
 impl Default for WorkerOptions {
     fn default() -> Self {
         Self {
             housekeeping_schedule: "0 */10 * * * *".to_string(),
+            warmup: None,
+            tick: chrono::Duration::seconds(30),
+        }
+    }
+}
+
+/// Plans and sends until told to stop; a failed round is logged and the next one tries again.
+async fn warmup_loop(
+    db: DatabaseConnection,
+    deps: SendDeps,
+    tick: chrono::Duration,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
+    use rand::SeedableRng;
+    let owner = format!("worker-{}", uuid::Uuid::new_v4().simple());
+    let mut rng = rand::rngs::StdRng::from_os_rng();
+    // At least 50 ms of real time between rounds, however fast the clock runs.
+    let pause = deps.clock.real(tick).max(Duration::from_millis(50));
+    while !*stop.borrow() {
+        if let Err(e) = planner::plan_due(&db, &deps.clock, &mut rng).await {
+            tracing::error!(error = %e, "planning failed");
+        }
+        if let Err(e) = sender::send_due(&db, &deps, &owner).await {
+            tracing::error!(error = %e, "sending failed");
+        }
+        tokio::select! {
+            _ = stop.changed() => {}
+            _ = tokio::time::sleep(pause) => {}
         }
     }
 }
@@ -49,6 +82,11 @@ pub async fn run_until(
 ) -> Result<(), RunError> {
     let schedule = cron::Schedule::from_str(&options.housekeeping_schedule)
         .map_err(|e| RunError::Schedule(options.housekeeping_schedule.clone(), e.to_string()))?;
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let warmup = options
+        .warmup
+        .clone()
+        .map(|deps| tokio::spawn(warmup_loop(db.clone(), deps, options.tick, stop_rx)));
     let state = JobState { db };
     let monitor = Monitor::new()
         .shutdown_timeout(Duration::from_secs(30))
@@ -59,11 +97,17 @@ pub async fn run_until(
                 .data(state.clone())
                 .build(housekeeping::run)
         });
-    monitor
+    let result = monitor
         .run_with_signal(async move {
             shutdown.await;
+            let _ = stop_tx.send(true);
             Ok(())
         })
         .await
-        .map_err(|e| RunError::Monitor(e.to_string()))
+        .map_err(|e| RunError::Monitor(e.to_string()));
+    // The round in progress finishes its sends before the worker returns.
+    if let Some(handle) = warmup {
+        let _ = handle.await;
+    }
+    result
 }

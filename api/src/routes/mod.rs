@@ -43,6 +43,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(warmup::start)
                 .service(warmup::pause)
                 .service(warmup::schedule)
+                .service(warmup::stats)
+                .service(warmup::events)
                 .service(warmup::get_defaults)
                 .service(warmup::put_defaults)
                 .service(warmup::apply)

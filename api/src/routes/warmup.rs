@@ -160,7 +160,7 @@ async fn change(
         w.preferences.clone()
     };
     w.preferences = base.merge(patch, "").map_err(ApiError::Validation)?;
-    let saved = warmup::save(&state.db, caller.org, &w, warmup_entity::store::now()).await?;
+    let saved = warmup::save(&state.db, caller.org, &w, state.clock.now()).await?;
     settings_out(state, caller.org, &saved).await
 }
 
@@ -231,7 +231,7 @@ pub async fn start(
         )));
     }
     let mut w = find(&state, caller.org, *id).await?;
-    let now = warmup_entity::store::now();
+    let now = state.clock.now();
     w.status = WarmupStatus::Running;
     w.status_reason = None;
     w.started_at.get_or_insert(now);
@@ -255,7 +255,7 @@ pub async fn pause(
     let mut w = find(&state, caller.org, *id).await?;
     w.status = WarmupStatus::Paused;
     w.status_reason = Some("paused through the API".into());
-    let saved = warmup::save(&state.db, caller.org, &w, warmup_entity::store::now()).await?;
+    let saved = warmup::save(&state.db, caller.org, &w, state.clock.now()).await?;
     Ok(web::Json(settings_out(&state, caller.org, &saved).await?))
 }
 
@@ -290,7 +290,7 @@ pub async fn put_defaults(
     let prefs = WarmupPreferences::default()
         .merge(&body.value, "")
         .map_err(ApiError::Validation)?;
-    warmup::set_org_defaults(&state.db, caller.org, &prefs, warmup_entity::store::now()).await?;
+    warmup::set_org_defaults(&state.db, caller.org, &prefs, state.clock.now()).await?;
     Ok(web::Json(Preferences::from(&prefs)))
 }
 
@@ -354,7 +354,7 @@ pub async fn apply(
         }
     };
     let txn = sea_orm::TransactionTrait::begin(&state.db).await?;
-    let now = warmup_entity::store::now();
+    let now = state.clock.now();
     let mut out = AppliedPreferences {
         changed: Vec::new(),
         unchanged: Vec::new(),
@@ -429,7 +429,7 @@ pub async fn schedule(
         .ok_or(ApiError::NotFound("mailbox"))?;
     let w = find(&state, caller.org, *id).await?;
     let tz = parse_time_zone(&mailbox.timezone).unwrap_or(chrono_tz::UTC);
-    let today = warmup_entity::store::now().with_timezone(&tz).date_naive();
+    let today = state.clock.now().with_timezone(&tz).date_naive();
     let plan = preview(
         &w.preferences,
         warmup::variance_seed(*id),
@@ -456,4 +456,192 @@ pub async fn schedule(
 #[get("/warmup/patterns")]
 pub async fn patterns(_caller: Caller) -> HttpResponse {
     HttpResponse::Ok().json([Pattern::B2b.params(), Pattern::B2c.params()])
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StatsQuery {
+    /// First day, `YYYY-MM-DD` in the mailbox's time zone (default: 30 days ago).
+    #[param(value_type = Option<String>, format = Date)]
+    pub from: Option<String>,
+    /// Last day, `YYYY-MM-DD` (default: today).
+    #[param(value_type = Option<String>, format = Date)]
+    pub to: Option<String>,
+}
+
+/// What happened on one day.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DayStats {
+    #[schema(value_type = String, format = Date)]
+    pub date: String,
+    pub planned: u32,
+    pub sent: u32,
+    /// Sends deferred at least once (and retried).
+    pub deferred: u32,
+    pub failed: u32,
+    /// Returned by the receiving side after acceptance (a DSN).
+    pub bounced: u32,
+    pub cancelled: u32,
+    /// Still waiting to be sent or retried.
+    pub pending: u32,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Stats {
+    pub mailbox_id: Uuid,
+    pub days: Vec<DayStats>,
+}
+
+fn parse_day(field: &str, raw: &str) -> Result<chrono::NaiveDate, ApiError> {
+    chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+        .map_err(|_| ApiError::invalid(field, "must be a date like 2026-12-01"))
+}
+
+/// What happened per day: planned, sent, deferred, failed, bounced.
+#[utoipa::path(
+    tag = "warmup",
+    params(("id" = Uuid, Path, description = "Mailbox id"), StatsQuery),
+    responses((status = 200, body = Stats), AuthErrors, NotFoundError),
+    security(("api_key" = []))
+)]
+#[get("/mailboxes/{id}/warmup/stats")]
+pub async fn stats(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    query: web::Query<StatsQuery>,
+) -> Result<web::Json<Stats>, ApiError> {
+    let mailbox = mailboxes::get(&state.db, caller.org, *id)
+        .await?
+        .ok_or(ApiError::NotFound("mailbox"))?;
+    let tz = parse_time_zone(&mailbox.timezone).unwrap_or(chrono_tz::UTC);
+    let today = state.clock.now().with_timezone(&tz).date_naive();
+    let to = match &query.to {
+        Some(raw) => parse_day("to", raw)?,
+        None => today,
+    };
+    let from = match &query.from {
+        Some(raw) => parse_day("from", raw)?,
+        None => to - chrono::Duration::days(30),
+    };
+    if from > to {
+        return Err(ApiError::invalid("from", "must not be after `to`"));
+    }
+    let days = warmup_entity::store::sends::daily_stats(
+        &state.db,
+        caller.org,
+        *id,
+        &from.format("%Y-%m-%d").to_string(),
+        &to.format("%Y-%m-%d").to_string(),
+    )
+    .await?;
+    Ok(web::Json(Stats {
+        mailbox_id: *id,
+        days: days
+            .into_iter()
+            .map(|d| DayStats {
+                date: d.date,
+                planned: d.planned,
+                sent: d.sent,
+                deferred: d.deferred,
+                failed: d.failed,
+                bounced: 0,
+                cancelled: d.cancelled,
+                pending: d.pending,
+            })
+            .collect(),
+    }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct EventsQuery {
+    /// Items per page, 1 to 200 (default 50).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
+    pub limit: Option<String>,
+    /// The `next` value of the previous page.
+    #[param(value_type = Option<String>, format = Uuid)]
+    pub after: Option<String>,
+    /// Only `sent`, `deferred` or `failed` attempts.
+    pub outcome: Option<String>,
+}
+
+/// One delivery attempt of a warmup message.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WarmupEvent {
+    pub id: Uuid,
+    pub at: DateTime<Utc>,
+    /// `sent`, `deferred` or `failed`.
+    pub outcome: String,
+    pub send_id: Uuid,
+    pub message_id: String,
+    pub seed: String,
+    pub provider: String,
+    pub attempt: i32,
+    /// The server's reply code (absent when no server answered).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<i32>,
+    /// RFC 3463 enhanced status, e.g. `4.4.2`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enhanced_status: Option<String>,
+    /// What the server said, or what went wrong.
+    pub text: String,
+    /// e.g. `greylisted`, `rate_limited`, `bad_connection`, `auth_failed`.
+    pub category: String,
+    pub duration_ms: i64,
+}
+
+/// What happened, newest first: every delivery attempt with the server's answer.
+#[utoipa::path(
+    tag = "warmup",
+    params(("id" = Uuid, Path, description = "Mailbox id"), EventsQuery),
+    responses((status = 200, body = crate::pagination::Paged<WarmupEvent>), AuthErrors, NotFoundError),
+    security(("api_key" = []))
+)]
+#[get("/mailboxes/{id}/warmup/events")]
+pub async fn events(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    query: web::Query<EventsQuery>,
+) -> Result<web::Json<crate::pagination::Paged<WarmupEvent>>, ApiError> {
+    mailboxes::get(&state.db, caller.org, *id)
+        .await?
+        .ok_or(ApiError::NotFound("mailbox"))?;
+    let page = crate::pagination::PageQuery {
+        limit: query.limit.clone(),
+        after: query.after.clone(),
+    }
+    .parse()?;
+    let outcome = match query.outcome.as_deref() {
+        None => None,
+        Some(o @ ("sent" | "deferred" | "failed")) => Some(o),
+        Some(_) => {
+            return Err(ApiError::invalid(
+                "outcome",
+                "must be sent, deferred or failed",
+            ));
+        }
+    };
+    let found =
+        warmup_entity::store::sends::events(&state.db, caller.org, *id, outcome, page).await?;
+    Ok(web::Json(
+        found
+            .map(|e| WarmupEvent {
+                id: e.attempt.id,
+                at: e.attempt.attempted_at,
+                outcome: e.attempt.outcome,
+                send_id: e.send.id,
+                message_id: e.send.message_id,
+                seed: e.send.seed_email,
+                provider: e.send.provider,
+                attempt: e.attempt.attempt,
+                code: e.attempt.code,
+                enhanced_status: e.attempt.enhanced,
+                text: e.attempt.text,
+                category: e.attempt.category,
+                duration_ms: e.attempt.duration_ms,
+            })
+            .into(),
+    ))
 }

@@ -7,6 +7,7 @@ pub mod mailboxes;
 pub mod organizations;
 pub mod page;
 pub mod seeds;
+pub mod sends;
 pub mod warmup;
 
 use sea_orm::{DbErr, SqlErr};

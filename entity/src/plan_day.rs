@@ -1,0 +1,20 @@
+use sea_orm::entity::prelude::*;
+
+/// A day already planned for a mailbox: planning it again plans nothing.
+#[sea_orm::model]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "plan_days")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub mailbox_id: Uuid,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub plan_date: String,
+    pub sending_day: i32,
+    /// What the ramp asked for.
+    pub count: i32,
+    /// What could be planned (fewer when a provider lacks seeds).
+    pub planned: i32,
+    pub created_at: DateTimeUtc,
+}
+
+impl ActiveModelBehavior for ActiveModel {}

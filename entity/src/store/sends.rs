@@ -1,0 +1,457 @@
+//! The send pipeline's rows: days planned, sends claimed under a lease, attempts recorded.
+//! These functions serve the workers, which act for every organization; each row they return
+//! carries its organization.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set, TransactionTrait,
+};
+use uuid::Uuid;
+use warmup_domain::split::Carry;
+use warmup_domain::{MailboxStatus, Provider, WarmupStatus};
+
+use super::StoreError;
+use super::warmup::{MailboxWarmup, variance_seed};
+use crate::{mailbox, plan_day, seed, send, send_attempt, warmup_settings};
+
+/// States of a send.
+pub const PLANNED: &str = "planned";
+pub const SENDING: &str = "sending";
+pub const SENT: &str = "sent";
+pub const DEFERRED: &str = "deferred";
+pub const FAILED: &str = "failed";
+pub const CANCELLED: &str = "cancelled";
+
+/// A running warmup of an active mailbox, ready to plan.
+#[derive(Debug, Clone)]
+pub struct PlanTarget {
+    pub mailbox: mailbox::Model,
+    pub warmup: MailboxWarmup,
+    pub variance_seed: u64,
+}
+
+/// Every running warmup whose mailbox is active.
+pub async fn plan_targets<C: ConnectionTrait>(db: &C) -> Result<Vec<PlanTarget>, StoreError> {
+    let rows = warmup_settings::Entity::find()
+        .filter(warmup_settings::Column::Status.eq(WarmupStatus::Running.as_str()))
+        .all(db)
+        .await?;
+    let mut out = Vec::new();
+    for row in rows {
+        let Some(m) = mailbox::Entity::find_by_id(row.mailbox_id).one(db).await? else {
+            continue;
+        };
+        if m.status != MailboxStatus::Active.as_str() {
+            continue;
+        }
+        let org = super::OrgId(m.organization_id);
+        if let Some(warmup) = super::warmup::get(db, org, m.id).await? {
+            out.push(PlanTarget {
+                variance_seed: variance_seed(m.id),
+                mailbox: m,
+                warmup,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// A seed a mailbox may send to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeedRef {
+    pub id: Uuid,
+    pub email: String,
+}
+
+/// Active seeds visible to the mailbox's organization, per provider, without the mailbox itself.
+pub async fn usable_seeds<C: ConnectionTrait>(
+    db: &C,
+    mailbox: &mailbox::Model,
+) -> Result<BTreeMap<Provider, Vec<SeedRef>>, StoreError> {
+    let rows = seed::Entity::find()
+        .filter(
+            sea_orm::sea_query::Condition::any()
+                .add(seed::Column::OrganizationId.is_null())
+                .add(seed::Column::OrganizationId.eq(mailbox.organization_id)),
+        )
+        .filter(seed::Column::Active.eq(true))
+        .filter(seed::Column::Email.ne(mailbox.email.as_str()))
+        .order_by_asc(seed::Column::Id)
+        .all(db)
+        .await?;
+    let mut out: BTreeMap<Provider, Vec<SeedRef>> = BTreeMap::new();
+    for s in rows {
+        if let Ok(p) = s.provider.parse() {
+            out.entry(p).or_default().push(SeedRef {
+                id: s.id,
+                email: s.email,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// True when the day is already planned for the mailbox.
+pub async fn day_planned<C: ConnectionTrait>(
+    db: &C,
+    mailbox_id: Uuid,
+    date: &str,
+) -> Result<bool, StoreError> {
+    Ok(plan_day::Entity::find_by_id((mailbox_id, date.to_string()))
+        .one(db)
+        .await?
+        .is_some())
+}
+
+/// A day's plan to store.
+pub struct NewPlan {
+    pub mailbox_id: Uuid,
+    pub organization_id: Uuid,
+    pub date: String,
+    pub sending_day: u32,
+    pub count: u32,
+    pub carry: Carry,
+    pub sends: Vec<send::Model>,
+}
+
+/// Stores a day's plan in one transaction: the day, its sends, the ramp's progress. Returns
+/// false (and stores nothing) when another worker planned the day first.
+pub async fn record_plan(
+    db: &DatabaseConnection,
+    plan: NewPlan,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let txn = db.begin().await?;
+    let day = plan_day::ActiveModel {
+        mailbox_id: Set(plan.mailbox_id),
+        plan_date: Set(plan.date.clone()),
+        sending_day: Set(i32::try_from(plan.sending_day).unwrap_or(i32::MAX)),
+        count: Set(i32::try_from(plan.count).unwrap_or(i32::MAX)),
+        planned: Set(i32::try_from(plan.sends.len()).unwrap_or(i32::MAX)),
+        created_at: Set(now),
+    };
+    if day.insert(&txn).await.is_err() {
+        // The primary key says the day is planned already.
+        txn.rollback().await?;
+        return Ok(false);
+    }
+    for s in plan.sends {
+        sea_orm::IntoActiveModel::into_active_model(s)
+            .reset_all()
+            .insert(&txn)
+            .await?;
+    }
+    warmup_settings::Entity::update_many()
+        .col_expr(
+            warmup_settings::Column::SendingDays,
+            Expr::value(i32::try_from(plan.sending_day + 1).unwrap_or(i32::MAX)),
+        )
+        .col_expr(
+            warmup_settings::Column::SplitCarry,
+            Expr::value(serde_json::to_string(&plan.carry).unwrap_or_default()),
+        )
+        .col_expr(warmup_settings::Column::UpdatedAt, Expr::value(now))
+        .filter(warmup_settings::Column::MailboxId.eq(plan.mailbox_id))
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(true)
+}
+
+/// Claims up to `limit` due sends for `owner` until `lease_until`: planned or deferred sends
+/// whose time has come move to `sending`, each by a conditional update that only one worker
+/// can win, so no send is ever taken twice.
+pub async fn claim_due<C: ConnectionTrait>(
+    db: &C,
+    owner: &str,
+    now: DateTime<Utc>,
+    lease_until: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<send::Model>, StoreError> {
+    let candidates = send::Entity::find()
+        .filter(send::Column::State.is_in([PLANNED, DEFERRED]))
+        .filter(send::Column::NextAttemptAt.lte(now))
+        .order_by_asc(send::Column::NextAttemptAt)
+        .limit(limit)
+        .all(db)
+        .await?;
+    let mut claimed = Vec::new();
+    for c in candidates {
+        let won = send::Entity::update_many()
+            .col_expr(send::Column::State, Expr::value(SENDING))
+            .col_expr(send::Column::LeaseOwner, Expr::value(owner))
+            .col_expr(send::Column::LeaseUntil, Expr::value(lease_until))
+            .col_expr(
+                send::Column::Attempts,
+                Expr::col(send::Column::Attempts).add(1),
+            )
+            .col_expr(send::Column::UpdatedAt, Expr::value(now))
+            .filter(send::Column::Id.eq(c.id))
+            .filter(send::Column::State.eq(c.state.as_str()))
+            .exec(db)
+            .await?;
+        if won.rows_affected == 1
+            && let Some(row) = send::Entity::find_by_id(c.id).one(db).await?
+        {
+            claimed.push(row);
+        }
+    }
+    Ok(claimed)
+}
+
+/// The outcome of one attempt.
+pub struct AttemptRecord {
+    pub code: Option<u16>,
+    pub enhanced: Option<String>,
+    pub text: String,
+    pub category: String,
+    /// The send's next state: `sent`, `deferred` or `failed`.
+    pub state: &'static str,
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    pub duration_ms: i64,
+}
+
+/// Records an attempt and moves the send on, if `owner` still holds its lease.
+pub async fn record_attempt(
+    db: &DatabaseConnection,
+    claimed: &send::Model,
+    owner: &str,
+    now: DateTime<Utc>,
+    a: AttemptRecord,
+) -> Result<bool, StoreError> {
+    let txn = db.begin().await?;
+    let mut update = send::Entity::update_many()
+        .col_expr(send::Column::State, Expr::value(a.state))
+        .col_expr(
+            send::Column::LeaseOwner,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(
+            send::Column::LeaseUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .col_expr(send::Column::LastCode, Expr::value(a.code.map(i32::from)))
+        .col_expr(send::Column::LastEnhanced, Expr::value(a.enhanced.clone()))
+        .col_expr(send::Column::LastText, Expr::value(Some(a.text.clone())))
+        .col_expr(
+            send::Column::LastCategory,
+            Expr::value(Some(a.category.clone())),
+        )
+        .col_expr(send::Column::UpdatedAt, Expr::value(now));
+    if let Some(next) = a.next_attempt_at {
+        update = update.col_expr(send::Column::NextAttemptAt, Expr::value(next));
+    }
+    if a.state == SENT {
+        update = update.col_expr(send::Column::SentAt, Expr::value(Some(now)));
+    }
+    let res = update
+        .filter(send::Column::Id.eq(claimed.id))
+        .filter(send::Column::State.eq(SENDING))
+        .filter(send::Column::LeaseOwner.eq(owner))
+        .exec(&txn)
+        .await?;
+    if res.rows_affected != 1 {
+        txn.rollback().await?;
+        return Ok(false);
+    }
+    send_attempt::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        send_id: Set(claimed.id),
+        attempt: Set(claimed.attempts),
+        attempted_at: Set(now),
+        code: Set(a.code.map(i32::from)),
+        enhanced: Set(a.enhanced),
+        text: Set(a.text),
+        category: Set(a.category),
+        outcome: Set(a.state.to_string()),
+        duration_ms: Set(a.duration_ms),
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(true)
+}
+
+/// Stops a mailbox after a failure that retrying cannot fix (a refused login, a permanent
+/// block): the mailbox goes to `error` with the reason, its warmup pauses, and its waiting
+/// sends are cancelled.
+pub async fn stop_mailbox<C: ConnectionTrait>(
+    db: &C,
+    mailbox_id: Uuid,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    mailbox::Entity::update_many()
+        .col_expr(
+            mailbox::Column::Status,
+            Expr::value(MailboxStatus::Error.as_str()),
+        )
+        .col_expr(
+            mailbox::Column::StatusReason,
+            Expr::value(Some(reason.to_string())),
+        )
+        .col_expr(mailbox::Column::UpdatedAt, Expr::value(now))
+        .filter(mailbox::Column::Id.eq(mailbox_id))
+        .exec(db)
+        .await?;
+    warmup_settings::Entity::update_many()
+        .col_expr(
+            warmup_settings::Column::Status,
+            Expr::value(WarmupStatus::Paused.as_str()),
+        )
+        .col_expr(
+            warmup_settings::Column::StatusReason,
+            Expr::value(Some(reason.to_string())),
+        )
+        .col_expr(warmup_settings::Column::UpdatedAt, Expr::value(now))
+        .filter(warmup_settings::Column::MailboxId.eq(mailbox_id))
+        .exec(db)
+        .await?;
+    send::Entity::update_many()
+        .col_expr(send::Column::State, Expr::value(CANCELLED))
+        .col_expr(send::Column::UpdatedAt, Expr::value(now))
+        .filter(send::Column::MailboxId.eq(mailbox_id))
+        .filter(send::Column::State.is_in([PLANNED, DEFERRED]))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// A mailbox's sends, for its owner.
+pub async fn of_mailbox<C: ConnectionTrait>(
+    db: &C,
+    org: super::OrgId,
+    mailbox_id: Uuid,
+) -> Result<Vec<send::Model>, StoreError> {
+    Ok(send::Entity::find()
+        .filter(send::Column::OrganizationId.eq(org.0))
+        .filter(send::Column::MailboxId.eq(mailbox_id))
+        .order_by_asc(send::Column::ScheduledAt)
+        .all(db)
+        .await?)
+}
+
+/// The attempts of a send, oldest first.
+pub async fn attempts_of<C: ConnectionTrait>(
+    db: &C,
+    send_id: Uuid,
+) -> Result<Vec<send_attempt::Model>, StoreError> {
+    Ok(send_attempt::Entity::find()
+        .filter(send_attempt::Column::SendId.eq(send_id))
+        .order_by_asc(send_attempt::Column::Attempt)
+        .all(db)
+        .await?)
+}
+
+/// What happened on one planned day.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DayStats {
+    pub date: String,
+    pub planned: u32,
+    pub sent: u32,
+    /// Sends deferred at least once (retried later).
+    pub deferred: u32,
+    pub failed: u32,
+    pub cancelled: u32,
+    /// Still waiting to be sent or retried.
+    pub pending: u32,
+}
+
+/// Per-day counts of a mailbox's sends with `from <= plan_date <= to` (`YYYY-MM-DD`).
+pub async fn daily_stats<C: ConnectionTrait>(
+    db: &C,
+    org: super::OrgId,
+    mailbox_id: Uuid,
+    from: &str,
+    to: &str,
+) -> Result<Vec<DayStats>, StoreError> {
+    let rows = send::Entity::find()
+        .filter(send::Column::OrganizationId.eq(org.0))
+        .filter(send::Column::MailboxId.eq(mailbox_id))
+        .filter(send::Column::PlanDate.gte(from))
+        .filter(send::Column::PlanDate.lte(to))
+        .all(db)
+        .await?;
+    let ids: Vec<Uuid> = rows.iter().map(|s| s.id).collect();
+    let mut deferred_once = std::collections::HashSet::new();
+    for chunk in ids.chunks(500) {
+        let attempts = send_attempt::Entity::find()
+            .filter(send_attempt::Column::SendId.is_in(chunk.iter().copied()))
+            .filter(send_attempt::Column::Outcome.eq(DEFERRED))
+            .all(db)
+            .await?;
+        deferred_once.extend(attempts.into_iter().map(|a| a.send_id));
+    }
+    let mut days: BTreeMap<String, DayStats> = BTreeMap::new();
+    for s in rows {
+        let d = days.entry(s.plan_date.clone()).or_insert_with(|| DayStats {
+            date: s.plan_date.clone(),
+            ..DayStats::default()
+        });
+        d.planned += 1;
+        match s.state.as_str() {
+            SENT => d.sent += 1,
+            FAILED => d.failed += 1,
+            CANCELLED => d.cancelled += 1,
+            _ => d.pending += 1,
+        }
+        if deferred_once.contains(&s.id) {
+            d.deferred += 1;
+        }
+    }
+    Ok(days.into_values().collect())
+}
+
+/// One attempt with the send it belongs to: an event of the mailbox's warmup.
+#[derive(Debug, Clone)]
+pub struct SendEvent {
+    pub attempt: send_attempt::Model,
+    pub send: send::Model,
+}
+
+/// A page of a mailbox's attempts, newest first, optionally only one outcome.
+pub async fn events<C: ConnectionTrait>(
+    db: &C,
+    org: super::OrgId,
+    mailbox_id: Uuid,
+    outcome: Option<&str>,
+    page: super::page::PageRequest,
+) -> Result<super::page::Page<SendEvent>, StoreError> {
+    let sends_of_mailbox: BTreeMap<Uuid, send::Model> = send::Entity::find()
+        .filter(send::Column::OrganizationId.eq(org.0))
+        .filter(send::Column::MailboxId.eq(mailbox_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s))
+        .collect();
+    let mut q = send_attempt::Entity::find()
+        .filter(send_attempt::Column::SendId.is_in(sends_of_mailbox.keys().copied()));
+    if let Some(o) = outcome {
+        q = q.filter(send_attempt::Column::Outcome.eq(o));
+    }
+    if let Some(after) = page.after {
+        q = q.filter(send_attempt::Column::Id.lt(after));
+    }
+    let rows = q
+        .order_by_desc(send_attempt::Column::Id)
+        .limit(page.limit + 1)
+        .all(db)
+        .await?;
+    let events: Vec<SendEvent> = rows
+        .into_iter()
+        .filter_map(|a| {
+            sends_of_mailbox
+                .get(&a.send_id)
+                .cloned()
+                .map(|send| SendEvent { attempt: a, send })
+        })
+        .collect();
+    Ok(super::page::Page::from_overfetch(events, page.limit, |e| {
+        e.attempt.id
+    }))
+}

@@ -1,0 +1,247 @@
+//! Warmup sending end to end: the API starts a warmup, the worker plans the day on a fast
+//! clock and sends through the lab's submission server, and the lab shows each message once,
+//! at the seed the plan chose.
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use warmup_entity::store::OrgId;
+use warmup_entity::store::sends;
+
+use crate::helpers::{Backend, TestApp, spawn_app_with};
+use crate::support::{Lab, var};
+
+/// A time zone in which it is now between 18:00 and 18:59, inside the B2C pattern's windows
+/// on every day of the week.
+fn evening_zone() -> String {
+    use chrono::Timelike;
+    let hour = i64::from(chrono::Utc::now().hour());
+    let mut offset = (18 - hour).rem_euclid(24);
+    if offset > 14 {
+        offset -= 24;
+    }
+    // Etc/GMT zones have inverted signs: Etc/GMT-3 is UTC+3.
+    match offset {
+        0 => "Etc/GMT".to_string(),
+        o if o > 0 => format!("Etc/GMT-{o}"),
+        o => format!("Etc/GMT+{}", -o),
+    }
+}
+
+async fn lab_app(backend: Backend) -> TestApp {
+    spawn_app_with(backend, |s| s.clock_speedup = 600.0).await
+}
+
+/// Starts the worker of `app`; returns the handle that stops it.
+fn start_worker(
+    app: &TestApp,
+) -> (
+    tokio::sync::oneshot::Sender<()>,
+    tokio::task::JoinHandle<()>,
+) {
+    let secrets = warmup_entity::secret_box::SecretBox::from_base64(
+        app.settings.secret_key.as_deref().unwrap_or_default(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let tls = warmup_worker::TlsTrust::load(app.settings.extra_ca_file.as_deref())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let clock = warmup_worker::clock::Clock::scaled(app.settings.clock_speedup);
+    let options = warmup::startup::worker_options(&app.settings, secrets, tls, clock);
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let db = app.db.clone();
+    let handle = tokio::spawn(async move {
+        let _ = warmup_worker::run_until(db, options, async move {
+            let _ = stopped.await;
+        })
+        .await;
+    });
+    (stop, handle)
+}
+
+async fn setup(app: &TestApp, lab: &Lab, password: &str) -> (String, String, Vec<String>) {
+    let key = app.new_org("Lab").await;
+    let email = lab.unique("w", "sender.test");
+    let port: u16 = var("MAILLAB_SUBMISSION_PORT").parse().unwrap_or(0);
+    let m = app
+        .create_mailbox(
+            &key,
+            &json!({
+                "email": email, "display_name": "Wendy Warm", "provider": "smtp",
+                "smtp": {"host": lab.tls_name(), "port": port, "security": "starttls", "password": password},
+                "imap": {"host": lab.tls_name(), "port": 24993, "security": "tls", "password": password},
+                "timezone": evening_zone(),
+            }),
+        )
+        .await;
+    let id = m["id"].as_str().unwrap_or_default().to_string();
+    let mut seeds = Vec::new();
+    for provider in ["gmail", "gmail", "outlook", "outlook"] {
+        let seed = lab.unique("seed", &format!("{provider}.test"));
+        app.post(
+            "/v1/seeds",
+            &key,
+            &json!({
+                "email": seed, "provider": provider,
+                "imap": {"host": lab.tls_name(), "port": 24993, "security": "tls", "password": lab.password()},
+                "smtp": {"host": lab.tls_name(), "port": port, "security": "starttls", "password": lab.password()},
+            }),
+        )
+        .await
+        .expect(201);
+        seeds.push(seed);
+    }
+    app.patch(
+        &format!("/v1/mailboxes/{id}/warmup"),
+        &key,
+        &json!({"pattern": "b2c", "start_per_day": 3, "daily_increase": 1, "daily_variance_percent": 0,
+                "provider_split": {"gmail": 50, "outlook": 50}, "languages": ["en", "de"]}),
+    )
+    .await
+    .expect(200);
+    app.post(
+        &format!("/v1/mailboxes/{id}/warmup/start"),
+        &key,
+        &json!({}),
+    )
+    .await
+    .expect(200);
+    (key, id, seeds)
+}
+
+/// Waits until the mailbox has sends and none of them is still waiting to be sent.
+async fn settled(app: &TestApp, mailbox: &str) -> Vec<warmup_entity::send::Model> {
+    let mailbox_id: uuid::Uuid = mailbox.parse().unwrap_or_default();
+    let org = OrgId(org_of(app, mailbox_id).await);
+    for _ in 0..240 {
+        let rows = sends::of_mailbox(&app.db, org, mailbox_id)
+            .await
+            .unwrap_or_default();
+        if !rows.is_empty()
+            && rows
+                .iter()
+                .all(|s| !matches!(s.state.as_str(), "planned" | "sending" | "deferred"))
+        {
+            return rows;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    panic!(
+        "sends did not settle in 120 s: {:?}",
+        sends::of_mailbox(&app.db, org, mailbox_id).await
+    );
+}
+
+async fn org_of(app: &TestApp, mailbox: uuid::Uuid) -> uuid::Uuid {
+    use sea_orm::EntityTrait;
+    warmup_entity::mailbox::Entity::find_by_id(mailbox)
+        .one(&app.db)
+        .await
+        .ok()
+        .flatten()
+        .map(|m| m.organization_id)
+        .unwrap_or_default()
+}
+
+async fn a_running_warmup_sends_the_day_s_plan_once_to_the_split_s_seeds(backend: Backend) {
+    let lab = Lab::get();
+    let app = lab_app(backend).await;
+    let (key, mailbox, seeds) = setup(&app, &lab, &lab.password()).await;
+    let (stop, worker) = start_worker(&app);
+    let rows = settled(&app, &mailbox).await;
+    let _ = stop.send(());
+    let _ = worker.await;
+
+    assert_eq!(rows.len(), 3, "day 0 of a ramp starting at 3: {rows:?}");
+    let gmail = rows.iter().filter(|s| s.provider == "gmail").count();
+    assert_eq!(
+        gmail, 2,
+        "3 at 50/50: the tie goes to gmail, the remainder is carried"
+    );
+    let mut targets: Vec<&str> = rows.iter().map(|s| s.seed_email.as_str()).collect();
+    targets.sort_unstable();
+    targets.dedup();
+    assert_eq!(targets.len(), 3, "no seed twice a day");
+    for s in &rows {
+        assert_eq!(s.state, "sent", "{s:?}");
+        assert!(seeds.contains(&s.seed_email));
+        let attempts = sends::attempts_of(&app.db, s.id).await.unwrap_or_default();
+        assert_eq!(attempts.len(), 1);
+        assert_eq!(attempts[0].code, Some(250));
+        // The lab's own view: exactly one copy, at the planned seed.
+        let copy = lab.wait_for(&s.message_id, Duration::from_secs(30)).await;
+        assert_eq!(copy.user, s.seed_email);
+        assert_eq!(
+            lab.where_is(&s.message_id).len(),
+            1,
+            "duplicated: {}",
+            s.message_id
+        );
+    }
+    let w = app
+        .get(&format!("/v1/mailboxes/{mailbox}/warmup"), &key)
+        .await
+        .expect(200)
+        .json;
+    assert_eq!(w["sending_day"], 1, "one sending day planned: {w}");
+}
+
+async fn a_refused_login_stops_the_mailbox_with_the_reason(backend: Backend) {
+    let lab = Lab::get();
+    let app = lab_app(backend).await;
+    let (key, mailbox, _) = setup(&app, &lab, "not-the-password").await;
+    let (stop, worker) = start_worker(&app);
+    let rows = settled(&app, &mailbox).await;
+    let _ = stop.send(());
+    let _ = worker.await;
+
+    let failed: Vec<_> = rows.iter().filter(|s| s.state == "failed").collect();
+    assert_eq!(
+        failed.len(),
+        1,
+        "the first refusal stops the rest: {rows:?}"
+    );
+    assert_eq!(failed[0].last_code, Some(535));
+    assert!(
+        rows.iter()
+            .filter(|s| s.state != "failed")
+            .all(|s| s.state == "cancelled")
+    );
+    let m: Value = app
+        .get(&format!("/v1/mailboxes/{mailbox}"), &key)
+        .await
+        .expect(200)
+        .json;
+    assert_eq!(m["status"], "error");
+    assert!(
+        m["status_reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("535")),
+        "{m}"
+    );
+    let w = app
+        .get(&format!("/v1/mailboxes/{mailbox}/warmup"), &key)
+        .await
+        .expect(200)
+        .json;
+    assert_eq!(w["status"], "paused");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn warmup_sends_once_per_plan_sqlite() {
+    a_running_warmup_sends_the_day_s_plan_once_to_the_split_s_seeds(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn warmup_sends_once_per_plan_postgres() {
+    a_running_warmup_sends_the_day_s_plan_once_to_the_split_s_seeds(Backend::Postgres).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refused_login_stops_the_mailbox_sqlite() {
+    a_refused_login_stops_the_mailbox_with_the_reason(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refused_login_stops_the_mailbox_postgres() {
+    a_refused_login_stops_the_mailbox_with_the_reason(Backend::Postgres).await;
+}

@@ -1,0 +1,142 @@
+//! Turns running warmups into planned sends, one day at a time per mailbox, in the mailbox's
+//! time zone. A day is planned once: the day row and its sends are written in one transaction
+//! that a second planner loses.
+
+use std::collections::HashSet;
+
+use chrono::Duration;
+use rand::Rng;
+use rand::seq::IndexedRandom;
+use sea_orm::DatabaseConnection;
+use uuid::Uuid;
+use warmup_domain::content::compose_unique;
+use warmup_domain::language::Language;
+use warmup_domain::pattern::windows_on;
+use warmup_domain::planner::{DayInput, plan_day, remaining_windows};
+use warmup_domain::timezone::parse_time_zone;
+use warmup_entity::send;
+use warmup_entity::store::StoreError;
+use warmup_entity::store::sends::{self, NewPlan, PLANNED, PlanTarget};
+
+use crate::clock::Clock;
+
+/// Plans today for every running warmup that has no plan for today yet; returns how many days
+/// were planned.
+pub async fn plan_due(
+    db: &DatabaseConnection,
+    clock: &Clock,
+    rng: &mut impl Rng,
+) -> Result<u32, StoreError> {
+    let mut planned = 0;
+    for target in sends::plan_targets(db).await? {
+        if plan_target(db, clock, &target, rng).await? {
+            planned += 1;
+        }
+    }
+    Ok(planned)
+}
+
+async fn plan_target(
+    db: &DatabaseConnection,
+    clock: &Clock,
+    target: &PlanTarget,
+    rng: &mut impl Rng,
+) -> Result<bool, StoreError> {
+    let mailbox = &target.mailbox;
+    let prefs = &target.warmup.preferences;
+    let tz = parse_time_zone(&mailbox.timezone).unwrap_or(chrono_tz::UTC);
+    let now = clock.now();
+    let today = now.with_timezone(&tz).date_naive();
+    let date = today.format("%Y-%m-%d").to_string();
+    if !prefs.ramp.sends_on(today) || sends::day_planned(db, mailbox.id, &date).await? {
+        return Ok(false);
+    }
+    let params = prefs.pattern.params();
+    let windows = remaining_windows(&windows_on(&params, today, &tz), now);
+    if windows.is_empty() {
+        // Today's windows are over: the ramp waits for the next sending day.
+        return Ok(false);
+    }
+    let seeds = sends::usable_seeds(db, mailbox).await?;
+    let input = DayInput {
+        preferences: prefs,
+        sending_day: target.warmup.sending_days,
+        carry: &target.warmup.carry,
+        seeds: &seeds,
+        windows: &windows,
+        min_gap: Duration::minutes(i64::from(params.min_gap_minutes)),
+        variance_seed: target.variance_seed,
+        date: today,
+    };
+    let outcome = plan_day(&input, rng);
+    if outcome.sends.is_empty() {
+        // No seed can take today's mail: nothing is planned and the ramp does not advance.
+        return Ok(false);
+    }
+    let domain = mailbox
+        .email
+        .rsplit('@')
+        .next()
+        .unwrap_or("localhost")
+        .to_string();
+    let mut used = HashSet::new();
+    let rows = outcome
+        .sends
+        .into_iter()
+        .map(|p| {
+            let language = prefs
+                .languages
+                .choose(rng)
+                .copied()
+                .unwrap_or_else(Language::english);
+            let recipient = p
+                .seed
+                .email
+                .split('@')
+                .next()
+                .unwrap_or_default()
+                .to_string();
+            let draft = compose_unique(language, &mailbox.display_name, &recipient, &mut used, rng);
+            send::Model {
+                id: Uuid::now_v7(),
+                organization_id: mailbox.organization_id,
+                mailbox_id: mailbox.id,
+                seed_id: Some(p.seed.id),
+                seed_email: p.seed.email,
+                provider: p.provider.as_str().to_string(),
+                plan_date: date.clone(),
+                scheduled_at: p.at,
+                state: PLANNED.to_string(),
+                message_id: format!("{}@{domain}", Uuid::new_v4().simple()),
+                language: language.code().to_string(),
+                subject: draft.subject,
+                body: draft.body,
+                attempts: 0,
+                next_attempt_at: p.at,
+                lease_owner: None,
+                lease_until: None,
+                last_code: None,
+                last_enhanced: None,
+                last_text: None,
+                last_category: None,
+                sent_at: None,
+                created_at: now,
+                updated_at: now,
+            }
+        })
+        .collect();
+    let plan = NewPlan {
+        mailbox_id: mailbox.id,
+        organization_id: mailbox.organization_id,
+        date,
+        sending_day: target.warmup.sending_days,
+        count: outcome.count,
+        carry: outcome.carry,
+        sends: rows,
+    };
+    let stored = sends::record_plan(db, plan, now).await?;
+    if stored && !outcome.shortfall.is_empty() {
+        tracing::warn!(mailbox = %mailbox.id, shortfall = ?outcome.shortfall, "providers without enough seeds");
+    }
+    Ok(stored)
+}
