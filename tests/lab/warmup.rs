@@ -245,3 +245,138 @@ async fn refused_login_stops_the_mailbox_sqlite() {
 async fn refused_login_stops_the_mailbox_postgres() {
     a_refused_login_stops_the_mailbox_with_the_reason(Backend::Postgres).await;
 }
+
+/// A send row as a worker leaves it when it dies mid-conversation: `sending`, lease run out.
+async fn interrupted_send(
+    app: &TestApp,
+    mailbox: uuid::Uuid,
+    seed: &warmup_entity::seed::Model,
+    message_id: &str,
+) -> uuid::Uuid {
+    use sea_orm::ActiveModelTrait;
+    let now = chrono::Utc::now();
+    let id = uuid::Uuid::now_v7();
+    let row = warmup_entity::send::Model {
+        id,
+        organization_id: org_of(app, mailbox).await,
+        mailbox_id: mailbox,
+        seed_id: Some(seed.id),
+        seed_email: seed.email.clone(),
+        provider: seed.provider.clone(),
+        plan_date: now.format("%Y-%m-%d").to_string(),
+        scheduled_at: now - chrono::Duration::hours(2),
+        state: "sending".into(),
+        message_id: message_id.to_string(),
+        language: "en".into(),
+        subject: "Coffee on Friday?".into(),
+        body: "Hi,\nare you free for a coffee on Friday?\nBest,\nWendy".into(),
+        attempts: 1,
+        next_attempt_at: now - chrono::Duration::hours(2),
+        lease_owner: Some("worker-that-died".into()),
+        lease_until: Some(now - chrono::Duration::hours(1)),
+        last_code: None,
+        last_enhanced: None,
+        last_text: None,
+        last_category: None,
+        sent_at: None,
+        created_at: now,
+        updated_at: now,
+    };
+    sea_orm::IntoActiveModel::into_active_model(row)
+        .reset_all()
+        .insert(&app.db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    id
+}
+
+async fn interrupted_sends_are_checked_at_the_seed_and_never_duplicated(backend: Backend) {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let lab = Lab::get();
+    let app = lab_app(backend).await;
+    let key = app.new_org("Lab").await;
+    let email = lab.unique("w", "sender.test");
+    let port: u16 = var("MAILLAB_SUBMISSION_PORT").parse().unwrap_or(0);
+    let m = app
+        .create_mailbox(
+            &key,
+            &json!({
+                "email": email, "provider": "smtp",
+                "smtp": {"host": lab.tls_name(), "port": port, "security": "starttls", "password": lab.password()},
+                "imap": {"host": lab.tls_name(), "port": 24993, "security": "tls", "password": lab.password()},
+            }),
+        )
+        .await;
+    let mailbox: uuid::Uuid = m["id"]
+        .as_str()
+        .unwrap_or_default()
+        .parse()
+        .unwrap_or_default();
+    let mut seeds = Vec::new();
+    for _ in 0..2 {
+        let seed = lab.unique("seed", "corp.test");
+        app.post(
+            "/v1/seeds",
+            &key,
+            &json!({
+                "email": seed, "provider": "google_workspace",
+                "imap": {"host": lab.tls_name(), "port": 24993, "security": "tls", "password": lab.password()},
+                "smtp": {"host": lab.tls_name(), "port": port, "security": "starttls", "password": lab.password()},
+            }),
+        )
+        .await
+        .expect(201);
+        let row = warmup_entity::seed::Entity::find()
+            .filter(warmup_entity::seed::Column::Email.eq(seed.as_str()))
+            .one(&app.db)
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| panic!("seed row"));
+        seeds.push(row);
+    }
+    // Delivered just before the worker died: the seed has it already.
+    let (delivered_id, msg) = lab.message(&email, &seeds[0].email, "Coffee on Friday?", &[]);
+    lab.submit(&email, &[&seeds[0].email], &msg)
+        .await
+        .unwrap_or_else(|r| panic!("{r:?}"));
+    lab.wait_for(&delivered_id, Duration::from_secs(30)).await;
+    let delivered = interrupted_send(&app, mailbox, &seeds[0], &delivered_id).await;
+    // Never got out: the seed has nothing.
+    let lost_id = format!("{}@sender.test", uuid::Uuid::new_v4().simple());
+    let lost = interrupted_send(&app, mailbox, &seeds[1], &lost_id).await;
+
+    let (stop, worker) = start_worker(&app);
+    let rows = settled(&app, &mailbox.to_string()).await;
+    let _ = stop.send(());
+    let _ = worker.await;
+
+    assert_eq!(rows.len(), 2);
+    assert!(rows.iter().all(|s| s.state == "sent"), "{rows:?}");
+    let first = sends::attempts_of(&app.db, delivered)
+        .await
+        .unwrap_or_default();
+    assert_eq!(first.len(), 1, "found at the seed: not sent again");
+    assert!(first[0].text.contains("found at the seed"), "{first:?}");
+    let second = sends::attempts_of(&app.db, lost).await.unwrap_or_default();
+    assert_eq!(second.len(), 2, "{second:?}");
+    assert_eq!(second[0].outcome, "deferred");
+    assert_eq!(second[1].code, Some(250));
+    lab.wait_for(&lost_id, Duration::from_secs(30)).await;
+    assert_eq!(
+        lab.where_is(&delivered_id).len(),
+        1,
+        "the delivered message was duplicated"
+    );
+    assert_eq!(lab.where_is(&lost_id).len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn interrupted_sends_recover_without_duplicates_sqlite() {
+    interrupted_sends_are_checked_at_the_seed_and_never_duplicated(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn interrupted_sends_recover_without_duplicates_postgres() {
+    interrupted_sends_are_checked_at_the_seed_and_never_duplicated(Backend::Postgres).await;
+}

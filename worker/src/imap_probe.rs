@@ -34,47 +34,41 @@ async fn greeting<T: ImapIo>(
     }
 }
 
-pub(crate) async fn probe(
+/// An IMAP session over plain TCP or TLS.
+pub(crate) type Session = async_imap::Session<Box<dyn ImapIo>>;
+
+/// Connects, secures and logs in, recording each step; `None` when a step failed.
+pub(crate) async fn login_steps(
     login: &ServerLogin,
     trust: &TlsTrust,
     options: &ProbeOptions,
-) -> ConnectionReport {
-    let mut steps = Steps::new(options.timeout);
+    steps: &mut Steps,
+) -> Option<Session> {
     let host = login.host.as_str();
-    let port = login.port;
-
-    let Some(tcp) = steps
+    let tcp = steps
         .run(
             "connect",
-            tcp_connect(host, port, options.allow_private_hosts),
+            tcp_connect(host, login.port, options.allow_private_hosts),
         )
-        .await
-    else {
-        return steps.report(host, port);
-    };
-    let greeted = match login.security {
+        .await?;
+    let client = match login.security {
         Security::Tls => {
-            let Some(tls) = steps.run("tls", tls_handshake(trust, host, tcp)).await else {
-                return steps.report(host, port);
-            };
+            let tls = steps.run("tls", tls_handshake(trust, host, tcp)).await?;
             let boxed: Box<dyn ImapIo> = Box::new(tls);
             steps
                 .run("greeting", greeting(async_imap::Client::new(boxed)))
-                .await
+                .await?
         }
         Security::None => {
             let boxed: Box<dyn ImapIo> = Box::new(tcp);
             steps
                 .run("greeting", greeting(async_imap::Client::new(boxed)))
-                .await
+                .await?
         }
         Security::Starttls => {
-            let Some(mut plain) = steps
+            let mut plain = steps
                 .run("greeting", greeting(async_imap::Client::new(tcp)))
-                .await
-            else {
-                return steps.report(host, port);
-            };
+                .await?;
             let upgrade = async {
                 plain
                     .run_command_and_check_ok("STARTTLS", None)
@@ -84,13 +78,9 @@ pub(crate) async fn probe(
                 let boxed: Box<dyn ImapIo> = Box::new(tls);
                 Ok((async_imap::Client::new(boxed), outcome))
             };
-            steps.run("starttls", upgrade).await
+            steps.run("starttls", upgrade).await?
         }
     };
-    let Some(client) = greeted else {
-        return steps.report(host, port);
-    };
-
     let logged_in = async {
         match client.login(&login.username, login.password.expose()).await {
             Ok(session) => Ok((
@@ -100,10 +90,35 @@ pub(crate) async fn probe(
             Err((e, _)) => Err(StepOutcome::failed(None, format!("login refused: {e}"))),
         }
     };
-    let Some(mut session) = steps.run("login", logged_in).await else {
-        return steps.report(host, port);
-    };
+    steps.run("login", logged_in).await
+}
 
+/// Logs in for a job (no report): the failed step's detail is the error.
+pub(crate) async fn open(
+    login: &ServerLogin,
+    trust: &TlsTrust,
+    options: &ProbeOptions,
+) -> Result<Session, String> {
+    let mut steps = Steps::new(options.timeout);
+    match login_steps(login, trust, options, &mut steps).await {
+        Some(session) => Ok(session),
+        None => Err(steps
+            .steps
+            .last()
+            .map(|s| format!("IMAP {}: {}", s.step, s.detail))
+            .unwrap_or_else(|| "IMAP login failed".to_string())),
+    }
+}
+
+pub(crate) async fn probe(
+    login: &ServerLogin,
+    trust: &TlsTrust,
+    options: &ProbeOptions,
+) -> ConnectionReport {
+    let mut steps = Steps::new(options.timeout);
+    let Some(mut session) = login_steps(login, trust, options, &mut steps).await else {
+        return steps.report(&login.host, login.port);
+    };
     let list = async {
         let names: Vec<String> = session
             .list(None, Some("*"))
@@ -118,5 +133,5 @@ pub(crate) async fn probe(
     };
     steps.run("list", list).await;
     let _ = session.logout().await;
-    steps.report(host, port)
+    steps.report(&login.host, login.port)
 }

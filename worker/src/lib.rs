@@ -5,6 +5,7 @@ pub mod clock;
 pub mod connection_test;
 pub mod housekeeping;
 mod imap_probe;
+pub mod message_lookup;
 pub mod planner;
 pub mod runner;
 pub mod sender;

@@ -55,6 +55,9 @@ async fn warmup_loop(
         if let Err(e) = planner::plan_due(&db, &deps.clock, &mut rng).await {
             tracing::error!(error = %e, "planning failed");
         }
+        if let Err(e) = sender::recover_expired(&db, &deps, &owner).await {
+            tracing::error!(error = %e, "recovering interrupted sends failed");
+        }
         if let Err(e) = sender::send_due(&db, &deps, &owner).await {
             tracing::error!(error = %e, "sending failed");
         }

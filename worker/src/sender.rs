@@ -79,6 +79,88 @@ pub async fn send_due(
     Ok(attempted)
 }
 
+/// How long after a lease runs out a send is checked at its seed: time for a message that was
+/// accepted just before the crash to arrive.
+pub const RECOVERY_GRACE_MINUTES: i64 = 15;
+
+/// Finds sends whose worker stopped mid-conversation and settles each by asking the seed:
+/// a message found there was delivered (recorded as sent, never sent again); one not found
+/// is sent again. Without a seed to ask, the send fails rather than risk a duplicate.
+pub async fn recover_expired(
+    db: &DatabaseConnection,
+    deps: &SendDeps,
+    owner: &str,
+) -> Result<u32, StoreError> {
+    let now = deps.clock.now();
+    let expired =
+        sends::expired_leases(db, now - Duration::minutes(RECOVERY_GRACE_MINUTES), 20).await?;
+    let mut settled = 0;
+    for e in expired {
+        let Some(s) = sends::take_over(db, &e, owner, now + Duration::minutes(30)).await? else {
+            continue;
+        };
+        let verdict = match s.seed_id {
+            Some(seed_id) => look_up_at_seed(db, deps, seed_id, &s.message_id).await,
+            None => Err("the seed is gone".to_string()),
+        };
+        let (state, next, text) = match verdict {
+            Ok(Some(folder)) => (SENT, None, format!("found at the seed in {folder} after the sending worker stopped")),
+            Ok(None) => (DEFERRED, Some(now), "not at the seed after the sending worker stopped: sending again".to_string()),
+            Err(err) if err == "the seed is gone" => (FAILED, None, "the sending worker stopped and the seed is gone: not sent again, to avoid a duplicate".to_string()),
+            Err(err) => {
+                // The seed cannot be asked right now: keep the lease and try again later.
+                tracing::warn!(send = %s.id, error = %err, "cannot verify an interrupted send yet");
+                continue;
+            }
+        };
+        let record = AttemptRecord {
+            code: None,
+            enhanced: None,
+            text,
+            category: "recovered".to_string(),
+            state,
+            next_attempt_at: next,
+            duration_ms: 0,
+        };
+        if sends::record_attempt(db, &s, owner, now, record).await? {
+            settled += 1;
+        }
+    }
+    Ok(settled)
+}
+
+async fn look_up_at_seed(
+    db: &DatabaseConnection,
+    deps: &SendDeps,
+    seed_id: uuid::Uuid,
+    message_id: &str,
+) -> Result<Option<String>, String> {
+    let seed = sends::seed_by_id(db, seed_id)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| "the seed is gone".to_string())?;
+    let password = deps
+        .secrets
+        .open(&seed.imap_password, &context("seed", seed.id, "imap"))
+        .map_err(|e| format!("seed IMAP password: {e}"))?;
+    let login = crate::ServerLogin {
+        host: seed.imap_host.clone(),
+        port: u16::try_from(seed.imap_port).unwrap_or(993),
+        security: Security::parse(&seed.imap_security).unwrap_or(Security::Tls),
+        username: seed.imap_username.clone(),
+        password,
+    };
+    let options = crate::ProbeOptions {
+        timeout: deps.smtp_timeout,
+        helo_name: deps.helo_name.clone(),
+        allow_private_hosts: deps.allow_private_hosts,
+    };
+    let mut session = crate::imap_probe::open(&login, &deps.tls, &options).await?;
+    let found = crate::message_lookup::find_message(&mut session, message_id).await;
+    let _ = session.logout().await;
+    Ok(found?.map(|f| f.folder))
+}
+
 /// The next state after an attempt, when to try again, and whether to stop the mailbox.
 fn decide(
     reply: &SmtpReply,

@@ -455,3 +455,48 @@ pub async fn events<C: ConnectionTrait>(
         e.attempt.id
     }))
 }
+
+/// Sends whose worker stopped mid-conversation: still `sending` with a lease that ran out
+/// before `before`.
+pub async fn expired_leases<C: ConnectionTrait>(
+    db: &C,
+    before: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<send::Model>, StoreError> {
+    Ok(send::Entity::find()
+        .filter(send::Column::State.eq(SENDING))
+        .filter(send::Column::LeaseUntil.lt(before))
+        .order_by_asc(send::Column::LeaseUntil)
+        .limit(limit)
+        .all(db)
+        .await?)
+}
+
+/// Takes over an expired lease; only one worker wins it.
+pub async fn take_over<C: ConnectionTrait>(
+    db: &C,
+    expired: &send::Model,
+    owner: &str,
+    lease_until: DateTime<Utc>,
+) -> Result<Option<send::Model>, StoreError> {
+    let won = send::Entity::update_many()
+        .col_expr(send::Column::LeaseOwner, Expr::value(owner))
+        .col_expr(send::Column::LeaseUntil, Expr::value(lease_until))
+        .filter(send::Column::Id.eq(expired.id))
+        .filter(send::Column::State.eq(SENDING))
+        .filter(send::Column::LeaseUntil.eq(expired.lease_until))
+        .exec(db)
+        .await?;
+    if won.rows_affected != 1 {
+        return Ok(None);
+    }
+    Ok(send::Entity::find_by_id(expired.id).one(db).await?)
+}
+
+/// A seed by id, for the workers.
+pub async fn seed_by_id<C: ConnectionTrait>(
+    db: &C,
+    id: Uuid,
+) -> Result<Option<seed::Model>, StoreError> {
+    Ok(seed::Entity::find_by_id(id).one(db).await?)
+}

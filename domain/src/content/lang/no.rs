@@ -114,7 +114,7 @@ const TOPICS: &[Topic] = &[
             "Noen av oss møtes {place} {day} for å feire at kvartalet er over.",
         ],
         follows: &[
-            "Jeg har hørt at {food} er veldig god der.",
+            "Jeg har hørt at man bør smake {food} der.",
             "Det hadde vært fint om du kunne stikke innom, om så bare for en halvtime.",
             "Vi begynner nok {time}.",
         ],

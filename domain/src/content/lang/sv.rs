@@ -114,7 +114,7 @@ const TOPICS: &[Topic] = &[
             "Några av oss ses {place} {day} för att fira att kvartalet är slut.",
         ],
         follows: &[
-            "Jag har hört att {food} är jättegod där.",
+            "Jag har hört att man ska prova {food} där.",
             "Det vore roligt om du kunde titta förbi, om så bara en halvtimme.",
             "Vi börjar nog {time}.",
         ],
