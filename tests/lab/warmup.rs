@@ -380,3 +380,23 @@ async fn interrupted_sends_recover_without_duplicates_sqlite() {
 async fn interrupted_sends_recover_without_duplicates_postgres() {
     interrupted_sends_are_checked_at_the_seed_and_never_duplicated(Backend::Postgres).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn three_workers_on_one_postgres_send_each_message_once() {
+    let lab = Lab::get();
+    let app = lab_app(Backend::Postgres).await;
+    let (_key, mailbox, _) = setup(&app, &lab, &lab.password()).await;
+    let workers: Vec<_> = (0..3).map(|_| start_worker(&app)).collect();
+    let rows = settled(&app, &mailbox).await;
+    for (stop, handle) in workers {
+        let _ = stop.send(());
+        let _ = handle.await;
+    }
+    assert_eq!(rows.len(), 3, "the day is planned once, not once per worker: {rows:?}");
+    for s in &rows {
+        assert_eq!(s.state, "sent");
+        assert_eq!(sends::attempts_of(&app.db, s.id).await.unwrap_or_default().len(), 1);
+        lab.wait_for(&s.message_id, Duration::from_secs(30)).await;
+        assert_eq!(lab.where_is(&s.message_id).len(), 1, "sent twice: {}", s.message_id);
+    }
+}
