@@ -392,11 +392,138 @@ async fn three_workers_on_one_postgres_send_each_message_once() {
         let _ = stop.send(());
         let _ = handle.await;
     }
-    assert_eq!(rows.len(), 3, "the day is planned once, not once per worker: {rows:?}");
+    assert_eq!(
+        rows.len(),
+        3,
+        "the day is planned once, not once per worker: {rows:?}"
+    );
     for s in &rows {
         assert_eq!(s.state, "sent");
-        assert_eq!(sends::attempts_of(&app.db, s.id).await.unwrap_or_default().len(), 1);
+        assert_eq!(
+            sends::attempts_of(&app.db, s.id)
+                .await
+                .unwrap_or_default()
+                .len(),
+            1
+        );
         lab.wait_for(&s.message_id, Duration::from_secs(30)).await;
-        assert_eq!(lab.where_is(&s.message_id).len(), 1, "sent twice: {}", s.message_id);
+        assert_eq!(
+            lab.where_is(&s.message_id).len(),
+            1,
+            "sent twice: {}",
+            s.message_id
+        );
     }
+}
+
+async fn a_real_bounce_is_recorded_against_its_send_and_filed_away(backend: Backend) {
+    let lab = Lab::get();
+    let app = lab_app(backend).await;
+    let key = app.new_org("Lab").await;
+    let email = lab.unique("w", "sender.test");
+    let port: u16 = var("MAILLAB_SUBMISSION_PORT").parse().unwrap_or(0);
+    let imaps: u16 = var("MAILLAB_IMAPS_PORT").parse().unwrap_or(0);
+    let m = app
+        .create_mailbox(
+            &key,
+            &json!({
+                "email": email, "provider": "smtp", "timezone": evening_zone(),
+                "smtp": {"host": lab.tls_name(), "port": port, "security": "starttls", "password": lab.password()},
+                "imap": {"host": lab.tls_name(), "port": imaps, "security": "tls", "password": lab.password()},
+            }),
+        )
+        .await;
+    let mailbox = m["id"].as_str().unwrap_or_default().to_string();
+    // A seed whose address does not exist: the relay accepts, the MX answers 550 5.1.1, and
+    // Postfix returns a real bounce to the sender.
+    let gone = lab.unique("nouser", "corp.test");
+    app.post(
+        "/v1/seeds",
+        &key,
+        &json!({"email": gone, "provider": "google_workspace",
+                "imap": {"host": lab.tls_name(), "port": imaps, "security": "tls", "password": lab.password()},
+                "smtp": {"host": lab.tls_name(), "port": port, "security": "starttls", "password": lab.password()}}),
+    )
+    .await
+    .expect(201);
+    app.patch(
+        &format!("/v1/mailboxes/{mailbox}/warmup"),
+        &key,
+        &json!({"pattern": "b2c", "start_per_day": 1, "daily_variance_percent": 0,
+                "provider_split": {"google_workspace": 100}}),
+    )
+    .await
+    .expect(200);
+    app.post(
+        &format!("/v1/mailboxes/{mailbox}/warmup/start"),
+        &key,
+        &json!({}),
+    )
+    .await
+    .expect(200);
+
+    let (stop, worker) = start_worker(&app);
+    let mut bounced = None;
+    for _ in 0..120 {
+        let rows = sends::of_mailbox(
+            &app.db,
+            OrgId(org_of(&app, mailbox.parse().unwrap_or_default()).await),
+            mailbox.parse().unwrap_or_default(),
+        )
+        .await
+        .unwrap_or_default();
+        if let Some(b) = rows.into_iter().find(|s| s.state == "bounced") {
+            bounced = Some(b);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    let _ = stop.send(());
+    let _ = worker.await;
+    let b = bounced.unwrap_or_else(|| panic!("no bounce recorded in 60 s\n{}", lab.log_tail()));
+    assert_eq!(b.last_enhanced.as_deref(), Some("5.1.1"));
+    assert!(
+        b.last_text
+            .as_deref()
+            .unwrap_or_default()
+            .contains("User unknown"),
+        "{b:?}"
+    );
+    let stats = app
+        .get(&format!("/v1/mailboxes/{mailbox}/warmup/stats"), &key)
+        .await
+        .expect(200)
+        .json;
+    assert_eq!(stats["days"][0]["bounced"], 1, "{stats}");
+    let events = app
+        .get(
+            &format!("/v1/mailboxes/{mailbox}/warmup/events?outcome=bounced"),
+            &key,
+        )
+        .await
+        .expect(200)
+        .json;
+    assert_eq!(events["items"][0]["enhanced_status"], "5.1.1", "{events}");
+    // Filed out of the inbox into the warmup folder.
+    let inbox = lab.read_folder(&email, "INBOX").await;
+    assert!(
+        inbox.iter().all(|msg| !msg.contains(&b.message_id)),
+        "the bounce is still in INBOX"
+    );
+    let filed = lab.read_folder(&email, "Warmup").await;
+    assert!(
+        filed
+            .iter()
+            .any(|msg| msg.contains(&b.message_id) && msg.contains("5.1.1"))
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bounces_are_recorded_and_filed_sqlite() {
+    a_real_bounce_is_recorded_against_its_send_and_filed_away(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bounces_are_recorded_and_filed_postgres() {
+    a_real_bounce_is_recorded_against_its_send_and_filed_away(Backend::Postgres).await;
 }

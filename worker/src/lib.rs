@@ -3,12 +3,14 @@
 
 pub mod clock;
 pub mod connection_test;
+pub mod dsn;
 pub mod housekeeping;
 mod imap_probe;
 pub mod message_lookup;
 pub mod planner;
 pub mod runner;
 pub mod sender;
+pub mod sender_scan;
 mod smtp_probe;
 pub mod tls;
 

@@ -10,7 +10,7 @@ use apalis_cron::CronScheduler;
 use sea_orm::DatabaseConnection;
 
 use crate::sender::SendDeps;
-use crate::{housekeeping, planner, sender};
+use crate::{housekeeping, planner, sender, sender_scan};
 
 /// What the jobs share.
 #[derive(Clone)]
@@ -51,7 +51,19 @@ async fn warmup_loop(
     let mut rng = rand::rngs::StdRng::from_os_rng();
     // At least 50 ms of real time between rounds, however fast the clock runs.
     let pause = deps.clock.real(tick).max(Duration::from_millis(50));
+    // Inboxes are read every five simulated minutes, and never more than every two seconds.
+    let scan_every = deps
+        .clock
+        .real(chrono::Duration::minutes(5))
+        .max(Duration::from_secs(2));
+    let mut last_scan: Option<std::time::Instant> = None;
     while !*stop.borrow() {
+        if last_scan.is_none_or(|t| t.elapsed() >= scan_every) {
+            last_scan = Some(std::time::Instant::now());
+            if let Err(e) = sender_scan::scan_all(&db, &deps).await {
+                tracing::error!(error = %e, "reading delivery reports failed");
+            }
+        }
         if let Err(e) = planner::plan_due(&db, &deps.clock, &mut rng).await {
             tracing::error!(error = %e, "planning failed");
         }

@@ -545,7 +545,7 @@ pub async fn stats(
                 sent: d.sent,
                 deferred: d.deferred,
                 failed: d.failed,
-                bounced: 0,
+                bounced: d.bounced,
                 cancelled: d.cancelled,
                 pending: d.pending,
             })
@@ -562,7 +562,7 @@ pub struct EventsQuery {
     /// The `next` value of the previous page.
     #[param(value_type = Option<String>, format = Uuid)]
     pub after: Option<String>,
-    /// Only `sent`, `deferred` or `failed` attempts.
+    /// Only `sent`, `deferred`, `failed`, `bounced` or `delayed` events.
     pub outcome: Option<String>,
 }
 
@@ -571,7 +571,7 @@ pub struct EventsQuery {
 pub struct WarmupEvent {
     pub id: Uuid,
     pub at: DateTime<Utc>,
-    /// `sent`, `deferred` or `failed`.
+    /// `sent`, `deferred` or `failed` (an attempt), `bounced` or `delayed` (a delivery report).
     pub outcome: String,
     pub send_id: Uuid,
     pub message_id: String,
@@ -615,11 +615,11 @@ pub async fn events(
     .parse()?;
     let outcome = match query.outcome.as_deref() {
         None => None,
-        Some(o @ ("sent" | "deferred" | "failed")) => Some(o),
+        Some(o @ ("sent" | "deferred" | "failed" | "bounced" | "delayed")) => Some(o),
         Some(_) => {
             return Err(ApiError::invalid(
                 "outcome",
-                "must be sent, deferred or failed",
+                "must be sent, deferred, failed, bounced or delayed",
             ));
         }
     };

@@ -357,6 +357,8 @@ pub struct DayStats {
     pub deferred: u32,
     pub failed: u32,
     pub cancelled: u32,
+    /// Accepted, then returned with a bounce.
+    pub bounced: u32,
     /// Still waiting to be sent or retried.
     pub pending: u32,
 }
@@ -397,6 +399,7 @@ pub async fn daily_stats<C: ConnectionTrait>(
             SENT => d.sent += 1,
             FAILED => d.failed += 1,
             CANCELLED => d.cancelled += 1,
+            BOUNCED => d.bounced += 1,
             _ => d.pending += 1,
         }
         if deferred_once.contains(&s.id) {
@@ -499,4 +502,108 @@ pub async fn seed_by_id<C: ConnectionTrait>(
     id: Uuid,
 ) -> Result<Option<seed::Model>, StoreError> {
     Ok(seed::Entity::find_by_id(id).one(db).await?)
+}
+
+/// A send returned after acceptance.
+pub const BOUNCED: &str = "bounced";
+
+/// Mailboxes whose inbox may hold reports on warmup mail: those with a warmup.
+pub async fn scan_targets<C: ConnectionTrait>(db: &C) -> Result<Vec<mailbox::Model>, StoreError> {
+    let ids: Vec<Uuid> = warmup_settings::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|w| w.mailbox_id)
+        .collect();
+    Ok(mailbox::Entity::find()
+        .filter(mailbox::Column::Id.is_in(ids))
+        .order_by_asc(mailbox::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// The send of a mailbox with this Message-ID.
+pub async fn by_message_id<C: ConnectionTrait>(
+    db: &C,
+    mailbox_id: Uuid,
+    message_id: &str,
+) -> Result<Option<send::Model>, StoreError> {
+    Ok(send::Entity::find()
+        .filter(send::Column::MailboxId.eq(mailbox_id))
+        .filter(send::Column::MessageId.eq(message_id))
+        .one(db)
+        .await?)
+}
+
+/// What a delivery report said about a send.
+pub struct Report {
+    /// `failed` (a bounce) or `delayed` (a delay notice).
+    pub action: String,
+    pub status: Option<String>,
+    pub diagnostic: Option<String>,
+}
+
+/// Records a delivery report once: a bounce moves the send to `bounced`, a delay notice is
+/// noted once. Returns false when it was recorded before (reports are read again after a crash).
+pub async fn record_report(
+    db: &DatabaseConnection,
+    s: &send::Model,
+    report: Report,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let outcome = if report.action == "failed" {
+        BOUNCED
+    } else {
+        "delayed"
+    };
+    let txn = db.begin().await?;
+    let seen = send_attempt::Entity::find()
+        .filter(send_attempt::Column::SendId.eq(s.id))
+        .filter(send_attempt::Column::Outcome.eq(outcome))
+        .one(&txn)
+        .await?
+        .is_some();
+    if seen {
+        txn.rollback().await?;
+        return Ok(false);
+    }
+    let text = report
+        .diagnostic
+        .clone()
+        .unwrap_or_else(|| format!("{} notice", report.action));
+    let code = text.get(..3).and_then(|c| c.parse::<i32>().ok());
+    if outcome == BOUNCED {
+        send::Entity::update_many()
+            .col_expr(send::Column::State, Expr::value(BOUNCED))
+            .col_expr(send::Column::LastCode, Expr::value(code))
+            .col_expr(
+                send::Column::LastEnhanced,
+                Expr::value(report.status.clone()),
+            )
+            .col_expr(send::Column::LastText, Expr::value(Some(text.clone())))
+            .col_expr(
+                send::Column::LastCategory,
+                Expr::value(Some("bounce".to_string())),
+            )
+            .col_expr(send::Column::UpdatedAt, Expr::value(now))
+            .filter(send::Column::Id.eq(s.id))
+            .exec(&txn)
+            .await?;
+    }
+    send_attempt::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        send_id: Set(s.id),
+        attempt: Set(s.attempts),
+        attempted_at: Set(now),
+        code: Set(code),
+        enhanced: Set(report.status),
+        text: Set(text),
+        category: Set("dsn".to_string()),
+        outcome: Set(outcome.to_string()),
+        duration_ms: Set(0),
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(true)
 }

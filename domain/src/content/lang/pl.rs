@@ -31,7 +31,7 @@ const TOPICS: &[Topic] = &[
         subjects: &["Po naszym spotkaniu", "Notatki w sprawie {project}", "Dalsze kroki w sprawie {project}"],
         leads: &[
             "Jeszcze raz dzięki za spotkanie w sprawie {project}.",
-            "Rano przejrzałam notatki w sprawie {project}.",
+            "Rano jeszcze raz przejrzeliśmy notatki w sprawie {project}.",
         ],
         follows: &[
             "Znajdziemy {day} pół godziny, żeby ustalić kolejne kroki?",

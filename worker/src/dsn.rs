@@ -1,0 +1,220 @@
+//! Reading delivery status notifications (RFC 3464): a `multipart/report` whose
+//! `message/delivery-status` part says, per recipient, what happened, and which quotes the
+//! original message (whole, or its headers) so that it can be matched by Message-ID.
+
+use mail_parser::{MessageParser, MimeHeaders};
+
+/// What a DSN reports about one recipient.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DsnRecipient {
+    pub final_recipient: Option<String>,
+    /// `failed`, `delayed`, `delivered`, `relayed` or `expanded`.
+    pub action: String,
+    /// The RFC 3463 status, e.g. `5.1.1`.
+    pub status: Option<String>,
+    pub diagnostic: Option<String>,
+}
+
+/// A parsed DSN.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dsn {
+    /// The Message-ID of the message it reports on, without angle brackets.
+    pub original_message_id: Option<String>,
+    pub recipients: Vec<DsnRecipient>,
+}
+
+impl Dsn {
+    /// The most serious action reported: `failed` over `delayed` over anything else.
+    pub fn worst_action(&self) -> Option<&DsnRecipient> {
+        self.recipients
+            .iter()
+            .find(|r| r.action == "failed")
+            .or_else(|| self.recipients.iter().find(|r| r.action == "delayed"))
+            .or_else(|| self.recipients.first())
+    }
+}
+
+fn strip_id(raw: &str) -> String {
+    raw.trim()
+        .trim_start_matches('<')
+        .trim_end_matches('>')
+        .to_string()
+}
+
+/// Header-style fields with folded continuation lines joined, grouped into blocks.
+fn field_blocks(text: &str) -> Vec<Vec<(String, String)>> {
+    let mut blocks = Vec::new();
+    let mut current: Vec<(String, String)> = Vec::new();
+    for line in text.lines() {
+        if line.trim().is_empty() {
+            if !current.is_empty() {
+                blocks.push(std::mem::take(&mut current));
+            }
+            continue;
+        }
+        if line.starts_with([' ', '\t']) {
+            if let Some((_, value)) = current.last_mut() {
+                value.push(' ');
+                value.push_str(line.trim());
+            }
+            continue;
+        }
+        if let Some((name, value)) = line.split_once(':') {
+            current.push((name.trim().to_ascii_lowercase(), value.trim().to_string()));
+        }
+    }
+    if !current.is_empty() {
+        blocks.push(current);
+    }
+    blocks
+}
+
+fn field(block: &[(String, String)], name: &str) -> Option<String> {
+    block
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.clone())
+}
+
+/// The value of an address-type field (`rfc822; user@example.com`) without its type.
+fn typed_value(v: String) -> String {
+    v.split_once(';')
+        .map_or(v.clone(), |(_, rest)| rest.trim().to_string())
+}
+
+/// Parses a DSN; `None` when the message is not one.
+pub fn parse(raw: &[u8]) -> Option<Dsn> {
+    let message = MessageParser::default().parse(raw)?;
+    let mut status_text = None;
+    let mut original = None;
+    for part in &message.parts {
+        let Some(ct) = part.content_type() else {
+            continue;
+        };
+        let kind = (
+            ct.ctype().to_ascii_lowercase(),
+            ct.subtype().unwrap_or_default().to_ascii_lowercase(),
+        );
+        match (kind.0.as_str(), kind.1.as_str()) {
+            ("message", "delivery-status" | "global-delivery-status") => {
+                status_text = part.text_contents().map(str::to_string);
+            }
+            ("message", "rfc822" | "global") => {
+                if let Some(id) = part.message().and_then(|m| m.message_id()) {
+                    original = Some(strip_id(id));
+                }
+            }
+            ("text", "rfc822-headers" | "global-headers") if original.is_none() => {
+                let text = part.text_contents().unwrap_or_default();
+                original = field_blocks(text)
+                    .first()
+                    .and_then(|b| field(b, "message-id"))
+                    .map(|v| strip_id(&v));
+            }
+            _ => {}
+        }
+    }
+    let status_text = status_text?;
+    let blocks = field_blocks(&status_text);
+    let recipients = blocks
+        .iter()
+        .filter(|b| field(b, "action").is_some())
+        .map(|b| DsnRecipient {
+            final_recipient: field(b, "final-recipient").map(typed_value),
+            action: field(b, "action").unwrap_or_default().to_ascii_lowercase(),
+            status: field(b, "status")
+                .map(|s| s.split_whitespace().next().unwrap_or_default().to_string()),
+            diagnostic: field(b, "diagnostic-code").map(typed_value),
+        })
+        .collect();
+    Some(Dsn {
+        original_message_id: original,
+        recipients,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BOUNCE: &str = "From: MAILER-DAEMON@sender.test (Mail Delivery System)\r\n\
+Subject: Undelivered Mail Returned to Sender\r\n\
+To: w@sender.test\r\n\
+MIME-Version: 1.0\r\n\
+Content-Type: multipart/report; report-type=delivery-status; boundary=\"B1\"\r\n\
+\r\n\
+--B1\r\n\
+Content-Type: text/plain; charset=us-ascii\r\n\
+\r\n\
+I'm sorry to have to inform you that your message could not be delivered.\r\n\
+\r\n\
+--B1\r\n\
+Content-Type: message/delivery-status\r\n\
+\r\n\
+Reporting-MTA: dns; mail.sender.test\r\n\
+Arrival-Date: Sat, 28 Nov 2026 07:00:00 +0000 (UTC)\r\n\
+\r\n\
+Final-Recipient: rfc822; nouser-1@corp.test\r\n\
+Original-Recipient: rfc822;nouser-1@corp.test\r\n\
+Action: failed\r\n\
+Status: 5.1.1\r\n\
+Remote-MTA: dns; 127.0.0.14\r\n\
+Diagnostic-Code: smtp; 550 5.1.1 <nouser-1@corp.test>: Recipient address\r\n\
+\x20   rejected: User unknown in virtual mailbox table\r\n\
+\r\n\
+--B1\r\n\
+Content-Type: message/rfc822\r\n\
+\r\n\
+From: w@sender.test\r\n\
+To: nouser-1@corp.test\r\n\
+Subject: Hello\r\n\
+Message-ID: <abc123@sender.test>\r\n\
+\r\n\
+Hello\r\n\
+\r\n\
+--B1--\r\n";
+
+    #[test]
+    fn reads_a_postfix_bounce() {
+        let dsn = parse(BOUNCE.as_bytes()).unwrap_or_else(|| panic!("not parsed as a DSN"));
+        assert_eq!(
+            dsn.original_message_id.as_deref(),
+            Some("abc123@sender.test")
+        );
+        let r = dsn.worst_action().unwrap_or_else(|| panic!("no recipient"));
+        assert_eq!(r.action, "failed");
+        assert_eq!(r.status.as_deref(), Some("5.1.1"));
+        assert_eq!(r.final_recipient.as_deref(), Some("nouser-1@corp.test"));
+        let diag = r.diagnostic.clone().unwrap_or_default();
+        assert!(
+            diag.starts_with("550 5.1.1") && diag.contains("User unknown"),
+            "{diag}"
+        );
+    }
+
+    #[test]
+    fn reads_a_delay_notice_quoting_only_headers() {
+        let raw = BOUNCE
+            .replace("Action: failed", "Action: delayed")
+            .replace("Status: 5.1.1", "Status: 4.4.1")
+            .replace(
+                "Content-Type: message/rfc822",
+                "Content-Type: text/rfc822-headers",
+            );
+        let dsn = parse(raw.as_bytes()).unwrap_or_else(|| panic!("not parsed"));
+        assert_eq!(
+            dsn.original_message_id.as_deref(),
+            Some("abc123@sender.test")
+        );
+        assert_eq!(
+            dsn.worst_action().map(|r| r.action.as_str()),
+            Some("delayed")
+        );
+    }
+
+    #[test]
+    fn ordinary_mail_is_not_a_dsn() {
+        let raw = b"From: a@b.test\r\nSubject: hi\r\nMessage-ID: <x@b.test>\r\n\r\nHello\r\n";
+        assert_eq!(parse(raw), None);
+    }
+}
