@@ -527,3 +527,172 @@ async fn bounces_are_recorded_and_filed_sqlite() {
 async fn bounces_are_recorded_and_filed_postgres() {
     a_real_bounce_is_recorded_against_its_send_and_filed_away(Backend::Postgres).await;
 }
+
+/// A mailbox warming up to one seed at corp.test whose submission server answers `fault`
+/// for that seed; returns the app, the key, the mailbox id and the seed.
+async fn one_send(backend: Backend, fault: &str) -> (Lab, TestApp, String, String, String) {
+    let lab = Lab::get();
+    let app = lab_app(backend).await;
+    let key = app.new_org("Lab").await;
+    let email = lab.unique("w", "sender.test");
+    let port: u16 = var("MAILLAB_SUBMISSION_PORT").parse().unwrap_or(0);
+    let imaps: u16 = var("MAILLAB_IMAPS_PORT").parse().unwrap_or(0);
+    let m = app
+        .create_mailbox(
+            &key,
+            &json!({
+                "email": email, "provider": "smtp", "timezone": evening_zone(),
+                "smtp": {"host": lab.tls_name(), "port": port, "security": "starttls", "password": lab.password()},
+                "imap": {"host": lab.tls_name(), "port": imaps, "security": "tls", "password": lab.password()},
+            }),
+        )
+        .await;
+    let mailbox = m["id"].as_str().unwrap_or_default().to_string();
+    let seed = lab.unique("seed", "corp.test");
+    app.post(
+        "/v1/seeds",
+        &key,
+        &json!({"email": seed, "provider": "google_workspace",
+                "imap": {"host": lab.tls_name(), "port": imaps, "security": "tls", "password": lab.password()},
+                "smtp": {"host": lab.tls_name(), "port": port, "security": "starttls", "password": lab.password()}}),
+    )
+    .await
+    .expect(201);
+    app.patch(
+        &format!("/v1/mailboxes/{mailbox}/warmup"),
+        &key,
+        &json!({"pattern": "b2c", "start_per_day": 1, "daily_variance_percent": 0,
+                "provider_split": {"google_workspace": 100}}),
+    )
+    .await
+    .expect(200);
+    lab.fault(&["submission", "set", &seed, fault]);
+    app.post(
+        &format!("/v1/mailboxes/{mailbox}/warmup/start"),
+        &key,
+        &json!({}),
+    )
+    .await
+    .expect(200);
+    (lab, app, key, mailbox, seed)
+}
+
+async fn the_send(app: &TestApp, mailbox: &str) -> Option<warmup_entity::send::Model> {
+    let id: uuid::Uuid = mailbox.parse().unwrap_or_default();
+    sends::of_mailbox(&app.db, OrgId(org_of(app, id).await), id)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .next()
+}
+
+/// Polls until the mailbox's send satisfies `done`.
+async fn until(
+    app: &TestApp,
+    mailbox: &str,
+    what: &str,
+    done: impl Fn(&warmup_entity::send::Model) -> bool,
+) -> warmup_entity::send::Model {
+    for _ in 0..120 {
+        if let Some(s) = the_send(app, mailbox).await.filter(|s| done(s)) {
+            return s;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    panic!(
+        "{what} did not happen in 30 s: {:?}",
+        the_send(app, mailbox).await
+    );
+}
+
+async fn a_451_4_4_2_is_retried_and_delivered_once_the_fault_clears(backend: Backend) {
+    let (lab, app, _key, mailbox, seed) =
+        one_send(backend, "451 4.4.2 Bad connection to remote mail server").await;
+    let (stop, worker) = start_worker(&app);
+    let deferred = until(&app, &mailbox, "a deferral", |s| s.state == "deferred").await;
+    assert_eq!(deferred.last_code, Some(451));
+    assert_eq!(deferred.last_enhanced.as_deref(), Some("4.4.2"));
+    assert_eq!(deferred.last_category.as_deref(), Some("bad_connection"));
+    lab.fault(&["submission", "clear", &seed]);
+    let sent = until(&app, &mailbox, "delivery", |s| s.state == "sent").await;
+    let _ = stop.send(());
+    let _ = worker.await;
+    let attempts = sends::attempts_of(&app.db, sent.id)
+        .await
+        .unwrap_or_default();
+    assert!(attempts.len() >= 2, "{attempts:?}");
+    assert!(
+        attempts[..attempts.len() - 1]
+            .iter()
+            .all(|a| a.outcome == "deferred" && a.code == Some(451))
+    );
+    assert_eq!(attempts.last().and_then(|a| a.code), Some(250));
+    lab.wait_for(&sent.message_id, Duration::from_secs(30))
+        .await;
+    assert_eq!(lab.where_is(&sent.message_id).len(), 1);
+}
+
+async fn greylisting_at_the_client_is_retried_until_accepted(backend: Backend) {
+    let (lab, app, _key, mailbox, _seed) = one_send(backend, "greylist").await;
+    let (stop, worker) = start_worker(&app);
+    let sent = until(&app, &mailbox, "delivery", |s| s.state == "sent").await;
+    let _ = stop.send(());
+    let _ = worker.await;
+    let attempts = sends::attempts_of(&app.db, sent.id)
+        .await
+        .unwrap_or_default();
+    assert_eq!(attempts[0].code, Some(450), "{attempts:?}");
+    assert_eq!(attempts[0].category, "greylisted");
+    assert_eq!(attempts.last().and_then(|a| a.code), Some(250));
+    lab.wait_for(&sent.message_id, Duration::from_secs(30))
+        .await;
+    assert_eq!(lab.where_is(&sent.message_id).len(), 1);
+}
+
+async fn a_550_5_1_1_fails_without_retry(backend: Backend) {
+    let (lab, app, _key, mailbox, seed) = one_send(backend, "550 5.1.1 User unknown").await;
+    let (stop, worker) = start_worker(&app);
+    let failed = until(&app, &mailbox, "the failure", |s| s.state == "failed").await;
+    // Give the worker time to (wrongly) retry.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let _ = stop.send(());
+    let _ = worker.await;
+    lab.fault(&["submission", "clear", &seed]);
+    let attempts = sends::attempts_of(&app.db, failed.id)
+        .await
+        .unwrap_or_default();
+    assert_eq!(attempts.len(), 1, "{attempts:?}");
+    assert_eq!(attempts[0].enhanced.as_deref(), Some("5.1.1"));
+    assert_eq!(attempts[0].category, "unknown_recipient");
+    assert!(lab.where_is(&failed.message_id).is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn retried_451_4_4_2_sqlite() {
+    a_451_4_4_2_is_retried_and_delivered_once_the_fault_clears(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn retried_451_4_4_2_postgres() {
+    a_451_4_4_2_is_retried_and_delivered_once_the_fault_clears(Backend::Postgres).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn greylisting_retried_sqlite() {
+    greylisting_at_the_client_is_retried_until_accepted(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn greylisting_retried_postgres() {
+    greylisting_at_the_client_is_retried_until_accepted(Backend::Postgres).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn permanent_550_not_retried_sqlite() {
+    a_550_5_1_1_fails_without_retry(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn permanent_550_not_retried_postgres() {
+    a_550_5_1_1_fails_without_retry(Backend::Postgres).await;
+}

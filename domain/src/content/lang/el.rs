@@ -135,7 +135,7 @@ const TOPICS: &[Topic] = &[
 /// The Greek bank.
 pub(crate) const BANK: Bank = Bank {
     code: "el",
-    greetings: &["Γεια σου {to},", "Καλημέρα {to},", "Γεια σου {to}!", "Χαίρε {to},"],
+    greetings: &["Γεια σου {to},", "Καλημέρα {to},", "Γεια σου {to}!", "Γεια {to},"],
     plain_greetings: &["Γεια σου,", "Καλημέρα,", "Γεια σας,", "Γεια σε όλους,"],
     openers: &[
         "Ελπίζω η εβδομάδα σου να πηγαίνει καλά.",
