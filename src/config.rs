@@ -18,6 +18,7 @@ pub struct FileSettings {
     pub rate_limit_per_minute: Option<u32>,
     pub body_limit_bytes: Option<usize>,
     pub probe_timeout_secs: Option<u64>,
+    pub smtp_timeout_secs: Option<u64>,
     pub helo_name: Option<String>,
     pub allow_private_mail_hosts: Option<bool>,
     pub clock_speedup: Option<f64>,
@@ -36,6 +37,7 @@ pub struct Settings {
     pub rate_limit_per_minute: u32,
     pub body_limit_bytes: usize,
     pub probe_timeout_secs: u64,
+    pub smtp_timeout_secs: u64,
     pub helo_name: String,
     pub allow_private_mail_hosts: bool,
     pub clock_speedup: f64,
@@ -57,6 +59,7 @@ impl std::fmt::Debug for Settings {
             .field("rate_limit_per_minute", &self.rate_limit_per_minute)
             .field("body_limit_bytes", &self.body_limit_bytes)
             .field("probe_timeout_secs", &self.probe_timeout_secs)
+            .field("smtp_timeout_secs", &self.smtp_timeout_secs)
             .field("helo_name", &self.helo_name)
             .field("allow_private_mail_hosts", &self.allow_private_mail_hosts)
             .field("clock_speedup", &self.clock_speedup)
@@ -194,6 +197,10 @@ impl Settings {
             probe_timeout_secs: env_number(env, "probe_timeout_secs")?
                 .or(f.probe_timeout_secs)
                 .unwrap_or(15),
+            smtp_timeout_secs: env_number(env, "smtp_timeout_secs")?
+                .or(f.smtp_timeout_secs)
+                .unwrap_or(60)
+                .max(1),
             helo_name: text("helo_name", f.helo_name).unwrap_or_else(default_helo_name),
             allow_private_mail_hosts: env_bool(env, "allow_private_mail_hosts")?
                 .or(f.allow_private_mail_hosts)

@@ -39,7 +39,7 @@ pub fn worker_options(
             retry: RetryPolicy::default(),
             allow_private_hosts: settings.allow_private_mail_hosts,
             helo_name: settings.helo_name.clone(),
-            smtp_timeout: Duration::from_secs(60),
+            smtp_timeout: Duration::from_secs(settings.smtp_timeout_secs),
         }),
         ..WorkerOptions::default()
     }

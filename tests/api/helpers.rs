@@ -129,6 +129,7 @@ async fn test_settings(
             "WARMUP_BOOTSTRAP_API_KEY" => Some(ADMIN_KEY.into()),
             "WARMUP_HTTP_WORKERS" => Some("1".into()),
             "WARMUP_PROBE_TIMEOUT_SECS" => Some("5".into()),
+            "WARMUP_SMTP_TIMEOUT_SECS" => Some("5".into()),
             // Test servers (closed ports, the mail lab) are on loopback.
             "WARMUP_ALLOW_PRIVATE_MAIL_HOSTS" => Some("true".into()),
             "WARMUP_EXTRA_CA_FILE" => std::env::var("MAILLAB_CA_FILE").ok(),

@@ -696,3 +696,144 @@ async fn permanent_550_not_retried_sqlite() {
 async fn permanent_550_not_retried_postgres() {
     a_550_5_1_1_fails_without_retry(Backend::Postgres).await;
 }
+
+async fn three_senders_over_three_days_survive_a_crash(backend: Backend) {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let lab = Lab::get();
+    // Four simulated hours per real second.
+    let app = spawn_app_with(backend, |s| s.clock_speedup = 14_400.0).await;
+    let key = app.new_org("Lab").await;
+    let port: u16 = var("MAILLAB_SUBMISSION_PORT").parse().unwrap_or(0);
+    let imaps: u16 = var("MAILLAB_IMAPS_PORT").parse().unwrap_or(0);
+    for provider in ["gmail", "gmail", "gmail", "outlook", "outlook", "outlook"] {
+        app.post(
+            "/v1/seeds",
+            &key,
+            &json!({"email": lab.unique("seed", &format!("{provider}.test")), "provider": provider,
+                    "imap": {"host": lab.tls_name(), "port": imaps, "security": "tls", "password": lab.password()},
+                    "smtp": {"host": lab.tls_name(), "port": port, "security": "starttls", "password": lab.password()}}),
+        )
+        .await
+        .expect(201);
+    }
+    let mut mailboxes = Vec::new();
+    for _ in 0..3 {
+        let email = lab.unique("w", "sender.test");
+        let m = app
+            .create_mailbox(
+                &key,
+                &json!({
+                    "email": email, "provider": "smtp", "timezone": evening_zone(),
+                    "smtp": {"host": lab.tls_name(), "port": port, "security": "starttls", "password": lab.password()},
+                    "imap": {"host": lab.tls_name(), "port": imaps, "security": "tls", "password": lab.password()},
+                }),
+            )
+            .await;
+        let id = m["id"].as_str().unwrap_or_default().to_string();
+        app.patch(
+            &format!("/v1/mailboxes/{id}/warmup"),
+            &key,
+            &json!({"pattern": "b2c", "start_per_day": 2, "daily_increase": 1, "daily_variance_percent": 0,
+                    "provider_split": {"gmail": 50, "outlook": 50}}),
+        )
+        .await
+        .expect(200);
+        app.post(
+            &format!("/v1/mailboxes/{id}/warmup/start"),
+            &key,
+            &json!({}),
+        )
+        .await
+        .expect(200);
+        mailboxes.push(id.parse::<uuid::Uuid>().unwrap_or_default());
+    }
+
+    // The first worker dies abruptly (no shutdown, possibly mid-conversation) ...
+    let (_stop, crashed) = start_worker(&app);
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    crashed.abort();
+    let _ = crashed.await;
+    // ... and another takes over.
+    let (stop, worker) = start_worker(&app);
+    let org = OrgId(org_of(&app, mailboxes[0]).await);
+    let mut done = false;
+    for _ in 0..180 {
+        let mut all = true;
+        for m in &mailboxes {
+            let days = warmup_entity::plan_day::Entity::find()
+                .filter(warmup_entity::plan_day::Column::MailboxId.eq(*m))
+                .all(&app.db)
+                .await
+                .unwrap_or_default();
+            let rows = sends::of_mailbox(&app.db, org, *m)
+                .await
+                .unwrap_or_default();
+            let first_three: Vec<&str> = {
+                let mut d: Vec<&str> = days.iter().map(|d| d.plan_date.as_str()).collect();
+                d.sort_unstable();
+                d.into_iter().take(3).collect()
+            };
+            all &= first_three.len() == 3
+                && rows
+                    .iter()
+                    .filter(|s| first_three.contains(&s.plan_date.as_str()))
+                    .all(|s| s.state == "sent");
+        }
+        if all {
+            done = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    let _ = stop.send(());
+    let _ = worker.await;
+    assert!(
+        done,
+        "three days were not planned and sent in 90 s\n{}",
+        lab.log_tail()
+    );
+
+    for m in &mailboxes {
+        let mut days = warmup_entity::plan_day::Entity::find()
+            .filter(warmup_entity::plan_day::Column::MailboxId.eq(*m))
+            .all(&app.db)
+            .await
+            .unwrap_or_default();
+        days.sort_by(|a, b| a.plan_date.cmp(&b.plan_date));
+        let counts: Vec<i32> = days.iter().take(3).map(|d| d.count).collect();
+        assert_eq!(counts, [2, 3, 4], "the ramp by sending day");
+        let dates: Vec<String> = days.iter().take(3).map(|d| d.plan_date.clone()).collect();
+        let rows: Vec<_> = sends::of_mailbox(&app.db, org, *m)
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|s| dates.contains(&s.plan_date))
+            .collect();
+        assert_eq!(rows.len(), 9);
+        let gmail = rows.iter().filter(|s| s.provider == "gmail").count();
+        assert!(
+            (4..=5).contains(&gmail),
+            "50/50 of 9 within one message: {gmail}"
+        );
+        for s in &rows {
+            assert_eq!(s.state, "sent");
+            lab.wait_for(&s.message_id, Duration::from_secs(30)).await;
+            assert_eq!(
+                lab.where_is(&s.message_id).len(),
+                1,
+                "lost or duplicated: {}",
+                s.message_id
+            );
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_senders_three_days_and_a_crash_sqlite() {
+    three_senders_over_three_days_survive_a_crash(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_senders_three_days_and_a_crash_postgres() {
+    three_senders_over_three_days_survive_a_crash(Backend::Postgres).await;
+}

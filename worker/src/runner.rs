@@ -98,10 +98,17 @@ pub async fn run_until(
     let schedule = cron::Schedule::from_str(&options.housekeeping_schedule)
         .map_err(|e| RunError::Schedule(options.housekeeping_schedule.clone(), e.to_string()))?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let warmup = options
-        .warmup
-        .clone()
-        .map(|deps| tokio::spawn(warmup_loop(db.clone(), deps, options.tick, stop_rx)));
+    // Polled in this task, not spawned: whoever stops or aborts the worker stops it all.
+    let warmup = {
+        let db = db.clone();
+        let deps = options.warmup.clone();
+        let tick = options.tick;
+        async move {
+            if let Some(deps) = deps {
+                warmup_loop(db, deps, tick, stop_rx).await;
+            }
+        }
+    };
     let state = JobState { db };
     let monitor = Monitor::new()
         .shutdown_timeout(Duration::from_secs(30))
@@ -112,17 +119,12 @@ pub async fn run_until(
                 .data(state.clone())
                 .build(housekeeping::run)
         });
-    let result = monitor
-        .run_with_signal(async move {
-            shutdown.await;
-            let _ = stop_tx.send(true);
-            Ok(())
-        })
-        .await
-        .map_err(|e| RunError::Monitor(e.to_string()));
+    let monitor = monitor.run_with_signal(async move {
+        shutdown.await;
+        let _ = stop_tx.send(true);
+        Ok(())
+    });
     // The round in progress finishes its sends before the worker returns.
-    if let Some(handle) = warmup {
-        let _ = handle.await;
-    }
-    result
+    let (result, ()) = tokio::join!(monitor, warmup);
+    result.map_err(|e| RunError::Monitor(e.to_string()))
 }

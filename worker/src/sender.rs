@@ -37,20 +37,28 @@ pub struct SendDeps {
     pub smtp_timeout: std::time::Duration,
 }
 
-/// Claims and sends what is due; returns how many sends were attempted.
+/// Claims and sends what is due, one send at a time so that each lease starts when its
+/// conversation does; returns how many sends were attempted.
 pub async fn send_due(
     db: &DatabaseConnection,
     deps: &SendDeps,
     owner: &str,
 ) -> Result<u32, StoreError> {
-    let now = deps.clock.now();
-    // The lease outlives any SMTP conversation, in simulated time too.
-    let lease = Duration::seconds(600).max(Duration::milliseconds(
-        (deps.smtp_timeout.as_secs_f64() * 3.0 * deps.clock.speedup() * 1000.0) as i64,
-    ));
-    let claimed = sends::claim_due(db, owner, now, now + lease, 20).await?;
     let mut attempted = 0;
-    for s in claimed {
+    // A bounded batch per round keeps planning and report reading going on busy days.
+    for _ in 0..20 {
+        let now = deps.clock.now();
+        // The lease outlives any SMTP conversation (three timeouts), in simulated time too.
+        let lease = Duration::milliseconds(
+            (deps.smtp_timeout.as_secs_f64() * 3.0 * deps.clock.speedup() * 1000.0) as i64,
+        );
+        let Some(s) = sends::claim_due(db, owner, now, now + lease, 1)
+            .await?
+            .into_iter()
+            .next()
+        else {
+            break;
+        };
         let Some(m) = mailbox::Entity::find_by_id(s.mailbox_id).one(db).await? else {
             continue;
         };

@@ -58,7 +58,7 @@ const TOPICS: &[Topic] = &[
         ],
         follows: &[
             "Tai tikrai labai padėjo.",
-            "Esu skolingas tau kavą, gal {day}?",
+            "Kava iš manęs, gal {day}?",
         ],
     },
     Topic {
@@ -111,7 +111,7 @@ const TOPICS: &[Topic] = &[
         subjects: &["Nedidelis susibūrimas {day}", "Prisijungsi {day}?", "Maža šventė"],
         leads: &[
             "Rengiame nedidelį susibūrimą {place} {day}.",
-            "Keli iš mūsų renkamės {day} {place} paminėti ketvirčio pabaigos.",
+            "Keli iš mūsų renkamės {day} {place} paminėti ketvirčio pabaigą.",
         ],
         follows: &[
             "Sako, kad ten verta paragauti {food}.",
@@ -135,7 +135,7 @@ const TOPICS: &[Topic] = &[
 /// The Lithuanian bank.
 pub(crate) const BANK: Bank = Bank {
     code: "lt",
-    greetings: &["Labas, {to},", "Sveikas, {to}!", "Labas rytas, {to},", "Labas, {to}!"],
+    greetings: &["Labas, {to},", "Sveiki, {to}!", "Labas rytas, {to},", "Labas, {to}!"],
     plain_greetings: &["Labas,", "Sveiki,", "Labas rytas,", "Sveiki visi,"],
     openers: &[
         "Tikiuosi, tavo savaitė sekasi gerai.",
