@@ -89,13 +89,7 @@ async fn plan_target(
                 .choose(rng)
                 .copied()
                 .unwrap_or_else(Language::english);
-            let recipient = p
-                .seed
-                .email
-                .split('@')
-                .next()
-                .unwrap_or_default()
-                .to_string();
+            let recipient = first_name(&p.seed.email);
             let draft = compose_unique(language, &mailbox.display_name, &recipient, &mut used, rng);
             send::Model {
                 id: Uuid::now_v7(),
@@ -139,4 +133,38 @@ async fn plan_target(
         tracing::warn!(mailbox = %mailbox.id, shortfall = ?outcome.shortfall, "providers without enough seeds");
     }
     Ok(stored)
+}
+
+/// A first name guessed from an address (`jonas.berg@…` → `Jonas`), or empty (a neutral
+/// greeting) when the address does not start with one.
+fn first_name(email: &str) -> String {
+    let local = email.split('@').next().unwrap_or_default();
+    let first = local.split(['.', '-', '_', '+']).next().unwrap_or_default();
+    if (2..=20).contains(&first.chars().count()) && first.chars().all(char::is_alphabetic) {
+        let mut chars = first.chars();
+        chars
+            .next()
+            .map(|c| {
+                c.to_uppercase()
+                    .chain(chars.flat_map(char::to_lowercase))
+                    .collect()
+            })
+            .unwrap_or_default()
+    } else {
+        String::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_name;
+
+    #[test]
+    fn greets_by_a_first_name_only_when_the_address_has_one() {
+        assert_eq!(first_name("jonas.berg@example.com"), "Jonas");
+        assert_eq!(first_name("ANNA@example.com"), "Anna");
+        assert_eq!(first_name("3f2a9c-seed@corp.test"), "");
+        assert_eq!(first_name("x@example.com"), "");
+        assert_eq!(first_name("info2024@example.com"), "");
+    }
 }

@@ -94,7 +94,9 @@ pub(crate) fn greeting(bank: &Bank, to: &str, rng: &mut impl Rng) -> String {
 pub(crate) fn signature(bank: &Bank, name: &str, rng: &mut impl Rng) -> String {
     let signoff = pick(bank.signoffs, rng);
     if name.is_empty() {
-        signoff.trim_end_matches([',', '，', '、', '،', ' ']).to_string()
+        signoff
+            .trim_end_matches([',', '，', '、', '،', ' '])
+            .to_string()
     } else {
         format!("{signoff}\n{name}")
     }

@@ -16,7 +16,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Oběd {day}?", "Společný oběd {day}", "Zajdeme brzy na oběd?"],
+        subjects: &[
+            "Oběd {day}?",
+            "Společný oběd {day}",
+            "Zajdeme brzy na oběd?",
+        ],
         leads: &[
             "Zajdeme {day} spolu na oběd?",
             "Mám {day} konečně trochu času, společný oběd by byl fajn.",
@@ -28,7 +32,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Po naší schůzce", "Poznámky ohledně {project}", "Další kroky ohledně {project}"],
+        subjects: &[
+            "Po naší schůzce",
+            "Poznámky ohledně {project}",
+            "Další kroky ohledně {project}",
+        ],
         leads: &[
             "Ještě jednou díky za schůzku ohledně {project}.",
             "Ráno jsme si ještě jednou prošli poznámky ohledně {project}.",
@@ -40,7 +48,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Krátký dotaz ohledně {project}", "Malý dotaz", "Co nového ohledně {project}?"],
+        subjects: &[
+            "Krátký dotaz ohledně {project}",
+            "Malý dotaz",
+            "Co nového ohledně {project}?",
+        ],
         leads: &[
             "Nevíš, kdo se teď stará o věci ohledně {project}?",
             "Mám krátký dotaz ohledně {project}.",
@@ -51,15 +63,16 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Moc děkuju!", "Díky za pomoc", "Díky za pomoc ohledně {project}"],
+        subjects: &[
+            "Moc děkuju!",
+            "Díky za pomoc",
+            "Díky za pomoc ohledně {project}",
+        ],
         leads: &[
             "Moc děkuju za pomoc ohledně {project}.",
             "Díky za tvůj čas a za to, že jsme to mohli projít spolu.",
         ],
-        follows: &[
-            "Opravdu to hodně pomohlo.",
-            "Dlužím ti kafe, třeba {day}?",
-        ],
+        follows: &["Opravdu to hodně pomohlo.", "Dlužím ti kafe, třeba {day}?"],
     },
     Topic {
         subjects: &["Jaký byl víkend?", "Novinky z víkendu", "Klidný víkend"],
@@ -85,7 +98,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Krátký hovor {day}?", "Zavoláme si {day}?", "Chvilka na popovídání"],
+        subjects: &[
+            "Krátký hovor {day}?",
+            "Zavoláme si {day}?",
+            "Chvilka na popovídání",
+        ],
         leads: &[
             "Máš {day} čtvrt hodiny na krátký hovor?",
             "Můžeme si {day} krátce zavolat?",
@@ -97,7 +114,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Dlouho jsme se neslyšeli", "Jak se máš?", "Uvidíme se brzy?"],
+        subjects: &[
+            "Dlouho jsme se neslyšeli",
+            "Jak se máš?",
+            "Uvidíme se brzy?",
+        ],
         leads: &[
             "Už je to nějaký čas, co jsme spolu mluvili.",
             "Přemýšlím, jak se ti teď daří.",
@@ -120,7 +141,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Novinky ohledně {project}", "Dobré zprávy ohledně {project}", "Krátká aktualizace"],
+        subjects: &[
+            "Novinky ohledně {project}",
+            "Dobré zprávy ohledně {project}",
+            "Krátká aktualizace",
+        ],
         leads: &[
             "Krátká aktualizace ohledně {project}: všechno jde dobře.",
             "Dobré zprávy ohledně {project}: tento týden jsme se hodně posunuli.",
@@ -145,8 +170,19 @@ pub(crate) const BANK: Bank = Bank {
         "Doufám, že je u tebe teď trochu klidněji.",
     ],
     topics: TOPICS,
-    wishes: &["Hezký týden!", "Měj se hezky.", "Brzy se ozvu.", "Hezký víkend!"],
-    signoffs: &["Zdravím,", "S pozdravem,", "Díky a zdravím,", "Měj se,", "Hezký den,"],
+    wishes: &[
+        "Hezký týden!",
+        "Měj se hezky.",
+        "Brzy se ozvu.",
+        "Hezký víkend!",
+    ],
+    signoffs: &[
+        "Zdravím,",
+        "S pozdravem,",
+        "Díky a zdravím,",
+        "Měj se,",
+        "Hezký den,",
+    ],
     acks: &[
         "Díky za zprávu!",
         "Je fajn mít od tebe zprávu.",

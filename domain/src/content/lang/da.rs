@@ -4,7 +4,11 @@ use crate::content::bank::{Bank, Slots, Topic};
 
 const TOPICS: &[Topic] = &[
     Topic {
-        subjects: &["Kaffe {day}?", "En hurtig kop kaffe {time}?", "Tid til en kop kaffe?"],
+        subjects: &[
+            "Kaffe {day}?",
+            "En hurtig kop kaffe {time}?",
+            "Tid til en kop kaffe?",
+        ],
         leads: &[
             "Har du lyst til en kop kaffe {day} {time}?",
             "Er du i nærheden {day} {time}? Så kunne vi tage en hurtig kop kaffe.",
@@ -16,7 +20,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Frokost {day}?", "Skal vi spise frokost {day}?", "Frokost snart?"],
+        subjects: &[
+            "Frokost {day}?",
+            "Skal vi spise frokost {day}?",
+            "Frokost snart?",
+        ],
         leads: &[
             "Skal vi spise frokost sammen {day}?",
             "Jeg har endelig lidt tid {day}, så en frokost sammen ville være hyggelig.",
@@ -28,7 +36,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Efter vores møde", "Noter om {project}", "Næste skridt med {project}"],
+        subjects: &[
+            "Efter vores møde",
+            "Noter om {project}",
+            "Næste skridt med {project}",
+        ],
         leads: &[
             "Tak igen for mødet om {project}.",
             "Jeg har gennemgået mine noter om {project} her til morgen.",
@@ -40,7 +52,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Et hurtigt spørgsmål om {project}", "Et lille spørgsmål", "Hvordan går det med {project}?"],
+        subjects: &[
+            "Et hurtigt spørgsmål om {project}",
+            "Et lille spørgsmål",
+            "Hvordan går det med {project}?",
+        ],
         leads: &[
             "Ved du, hvem der tager sig af {project} lige nu?",
             "Jeg havde et hurtigt spørgsmål om {project}.",
@@ -51,7 +67,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Tusind tak!", "Tak for hjælpen", "Tak for hjælpen med {project}"],
+        subjects: &[
+            "Tusind tak!",
+            "Tak for hjælpen",
+            "Tak for hjælpen med {project}",
+        ],
         leads: &[
             "Tusind tak for din hjælp med {project}.",
             "Tak fordi du tog dig tid til at gennemgå {project} med mig.",
@@ -62,7 +82,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Hvordan var din weekend?", "Nyt fra weekenden", "En rolig weekend"],
+        subjects: &[
+            "Hvordan var din weekend?",
+            "Nyt fra weekenden",
+            "En rolig weekend",
+        ],
         leads: &[
             "Hvordan var din weekend?",
             "Jeg håber, du har haft en afslappende weekend.",
@@ -85,7 +109,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Et kort opkald {day}?", "Skal vi ringes ved {day}?", "Tid til en snak"],
+        subjects: &[
+            "Et kort opkald {day}?",
+            "Skal vi ringes ved {day}?",
+            "Tid til en snak",
+        ],
         leads: &[
             "Har du et kvarter {day} til et kort opkald?",
             "Kan vi lige ringes ved {day}?",
@@ -108,7 +136,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Lille komsammen {day}", "Er du med {day}?", "En lille fejring"],
+        subjects: &[
+            "Lille komsammen {day}",
+            "Er du med {day}?",
+            "En lille fejring",
+        ],
         leads: &[
             "Vi holder en lille komsammen {place} {day}.",
             "Nogle af os mødes {place} {day} for at fejre, at kvartalet er slut.",
@@ -120,7 +152,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Status på {project}", "Gode nyheder om {project}", "En kort opdatering"],
+        subjects: &[
+            "Status på {project}",
+            "Gode nyheder om {project}",
+            "En kort opdatering",
+        ],
         leads: &[
             "Bare en kort opdatering: {project} skrider godt frem.",
             "Vi er kommet et godt stykke videre med {project} i denne uge.",
@@ -145,7 +181,12 @@ pub(crate) const BANK: Bank = Bank {
         "Jeg håber, der er lidt mere ro på hos dig.",
     ],
     topics: TOPICS,
-    wishes: &["God uge!", "Hav en god dag.", "Vi ses snart.", "God weekend!"],
+    wishes: &[
+        "God uge!",
+        "Hav en god dag.",
+        "Vi ses snart.",
+        "God weekend!",
+    ],
     signoffs: &[
         "Mange hilsner,",
         "Venlig hilsen,",
@@ -164,7 +205,7 @@ pub(crate) const BANK: Bank = Bank {
         "Jeg kigger i min kalender og vender tilbage {day}.",
         "Jeg er med, vi ses {day}.",
         "Meget gerne, {time} er perfekt.",
-        "Jeg har ikke nået at kigge på {project} endnu, men det gør jeg snart.",
+        "Jeg har ikke nået at kigge på det endnu, men det gør jeg snart.",
         "Lad os tage det i ro og mag, når vi ses.",
     ],
     attribution: "Den {date} skrev {name}:",

@@ -28,7 +28,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Pärast meie koosolekut", "Märkmed {project}", "Veel kord {project}"],
+        subjects: &[
+            "Pärast meie koosolekut",
+            "Märkmed {project}",
+            "Veel kord {project}",
+        ],
         leads: &[
             "Aitäh veel kord, et rääkisime {project} nii põhjalikult.",
             "Vaatasin hommikul üle oma märkmed {project}.",
@@ -40,7 +44,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Lühike küsimus {project}", "Väike küsimus", "Uudiseid {project}?"],
+        subjects: &[
+            "Lühike küsimus {project}",
+            "Väike küsimus",
+            "Uudiseid {project}?",
+        ],
         leads: &[
             "Kas sul on uudiseid {project}?",
             "Mul oleks lühike küsimus {project}.",
@@ -62,7 +70,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Kuidas nädalavahetus läks?", "Nädalavahetuse uudised", "Rahulik nädalavahetus"],
+        subjects: &[
+            "Kuidas nädalavahetus läks?",
+            "Nädalavahetuse uudised",
+            "Rahulik nädalavahetus",
+        ],
         leads: &[
             "Kuidas su nädalavahetus möödus?",
             "Loodan, et said nädalavahetusel hästi puhata.",
@@ -73,7 +85,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Kas tead {item}?", "Üks soovitus sulle", "Midagi nädalavahetuseks"],
+        subjects: &[
+            "Kas tead {item}?",
+            "Üks soovitus sulle",
+            "Midagi nädalavahetuseks",
+        ],
         leads: &[
             "Kas sa tead juba {item}?",
             "Kolleeg kiitis väga {item} ja mulle meeldis kohe.",
@@ -108,7 +124,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Väike koosviibimine {day}", "Kas tuled {day}?", "Väike tähistamine"],
+        subjects: &[
+            "Väike koosviibimine {day}",
+            "Kas tuled {day}?",
+            "Väike tähistamine",
+        ],
         leads: &[
             "Korraldame {day} väikese koosviibimise {place}.",
             "Mõned meist saavad {day} kokku {place}, et kvartali lõppu tähistada.",
@@ -120,7 +140,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Ülevaade {project}", "Head uudised {project}", "Lühike ülevaade"],
+        subjects: &[
+            "Ülevaade {project}",
+            "Head uudised {project}",
+            "Lühike ülevaade",
+        ],
         leads: &[
             "Lühike ülevaade {project}: töö edeneb hästi.",
             "Siin on värsked uudised {project}: sel nädalal jõudsime palju edasi.",
@@ -135,7 +159,12 @@ const TOPICS: &[Topic] = &[
 /// The Estonian bank.
 pub(crate) const BANK: Bank = Bank {
     code: "et",
-    greetings: &["Tere, {to}!", "Tere {to},", "Hei {to},", "Tere hommikust, {to}!"],
+    greetings: &[
+        "Tere, {to}!",
+        "Tere {to},",
+        "Hei {to},",
+        "Tere hommikust, {to}!",
+    ],
     plain_greetings: &["Tere!", "Tere,", "Tere hommikust!", "Tervist!"],
     openers: &[
         "Loodan, et su nädal läheb hästi.",
@@ -145,8 +174,19 @@ pub(crate) const BANK: Bank = Bank {
         "Loodan, et sul on nüüd veidi rahulikum.",
     ],
     topics: TOPICS,
-    wishes: &["Head nädala jätku!", "Ilusat päeva!", "Kuulmiseni!", "Head nädalavahetust!"],
-    signoffs: &["Parimate soovidega,", "Tervitades,", "Lugupidamisega,", "Päikest,", "Kõike head,"],
+    wishes: &[
+        "Head nädala jätku!",
+        "Ilusat päeva!",
+        "Kuulmiseni!",
+        "Head nädalavahetust!",
+    ],
+    signoffs: &[
+        "Parimate soovidega,",
+        "Tervitades,",
+        "Lugupidamisega,",
+        "Päikest,",
+        "Kõike head,",
+    ],
     acks: &[
         "Aitäh sõnumi eest!",
         "Tore sinust kuulda.",

@@ -4,7 +4,11 @@ use crate::content::bank::{Bank, Slots, Topic};
 
 const TOPICS: &[Topic] = &[
     Topic {
-        subjects: &["Kahville {day}?", "Nopeat kahvit {time}?", "Kahvitauko {day}"],
+        subjects: &[
+            "Kahville {day}?",
+            "Nopeat kahvit {time}?",
+            "Kahvitauko {day}",
+        ],
         leads: &[
             "Lähtisitkö kahville {day} {time}?",
             "Oletko lähistöllä {day} {time}? Voisimme käydä nopeasti kahvilla.",
@@ -16,19 +20,27 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Lounaalle {day}?", "Yhteinen lounas {day}", "Lounasta pian?"],
+        subjects: &[
+            "Lounaalle {day}?",
+            "Yhteinen lounas {day}",
+            "Lounasta pian?",
+        ],
         leads: &[
             "Mennäänkö yhdessä lounaalle {day}?",
             "Minulla on vihdoin vähän aikaa {day}, joten yhteinen lounas olisi mukava.",
         ],
         follows: &[
             "Kollega suositteli, että {place} kannattaa maistaa {food}.",
-            "Voisimme nähdä {time}, jos se sopii sinulle.",
+            "Voisimme tavata {time}, jos se sopii sinulle.",
             "Kerro vain, niin varaan pöydän.",
         ],
     },
     Topic {
-        subjects: &["Palaverin jälkeen", "Muistiinpanoja {project}", "Jatkoa keskustelulle {project}"],
+        subjects: &[
+            "Palaverin jälkeen",
+            "Muistiinpanoja {project}",
+            "Jatkoa keskustelulle {project}",
+        ],
         leads: &[
             "Kiitos vielä hyvästä keskustelusta {project}.",
             "Kävin aamulla läpi muistiinpanoni {project}.",
@@ -40,7 +52,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Lyhyt kysymys {project}", "Pieni kysymys", "Mitä uutta {project}?"],
+        subjects: &[
+            "Lyhyt kysymys {project}",
+            "Pieni kysymys",
+            "Mitä uutta {project}?",
+        ],
         leads: &[
             "Tiedätkö, kuka vastaa tällä hetkellä {project}?",
             "Minulla olisi lyhyt kysymys {project}.",
@@ -62,7 +78,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Miten viikonloppu meni?", "Viikonlopun kuulumisia", "Rauhallinen viikonloppu"],
+        subjects: &[
+            "Miten viikonloppu meni?",
+            "Viikonlopun kuulumisia",
+            "Rauhallinen viikonloppu",
+        ],
         leads: &[
             "Miten viikonloppusi meni?",
             "Toivottavasti sinulla oli rentouttava viikonloppu.",
@@ -85,7 +105,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Lyhyt puhelu {day}?", "Soitellaanko {day}?", "Aikaa jutella"],
+        subjects: &[
+            "Lyhyt puhelu {day}?",
+            "Soitellaanko {day}?",
+            "Aikaa jutella",
+        ],
         leads: &[
             "Olisiko sinulla {day} vartti aikaa lyhyelle puhelulle?",
             "Voisimmeko soittaa lyhyesti {day}?",
@@ -108,7 +132,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Pienet juhlat {day}", "Tuletko mukaan {day}?", "Pieni juhlahetki"],
+        subjects: &[
+            "Pienet juhlat {day}",
+            "Tuletko mukaan {day}?",
+            "Pieni juhlahetki",
+        ],
         leads: &[
             "Järjestämme pienen yhteisen hetken {place} {day}.",
             "Osa meistä kokoontuu {place} {day} juhlistamaan vuosineljänneksen päättymistä.",
@@ -120,7 +148,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Tilannekatsaus {project}", "Hyviä uutisia {project}", "Lyhyt päivitys"],
+        subjects: &[
+            "Tilannekatsaus {project}",
+            "Hyviä uutisia {project}",
+            "Lyhyt päivitys",
+        ],
         leads: &[
             "Lyhyt päivitys {project}: työ etenee hyvin.",
             "Tässä uusimmat tiedot {project}: edistyimme tällä viikolla selvästi.",

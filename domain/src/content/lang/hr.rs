@@ -16,7 +16,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Ručak {day}?", "Zajednički ručak {day}", "Idemo uskoro na ručak?"],
+        subjects: &[
+            "Ručak {day}?",
+            "Zajednički ručak {day}",
+            "Idemo uskoro na ručak?",
+        ],
         leads: &[
             "Idemo {day} zajedno na ručak?",
             "Imam {day} napokon malo vremena, zajednički ručak bi bio super.",
@@ -28,7 +32,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Nakon našeg sastanka", "Bilješke glede {project}", "Sljedeći koraci glede {project}"],
+        subjects: &[
+            "Nakon našeg sastanka",
+            "Bilješke glede {project}",
+            "Sljedeći koraci glede {project}",
+        ],
         leads: &[
             "Još jednom hvala na sastanku glede {project}.",
             "Jutros smo još jednom prošli bilješke glede {project}.",
@@ -40,7 +48,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Kratko pitanje glede {project}", "Malo pitanje", "Ima li novosti glede {project}?"],
+        subjects: &[
+            "Kratko pitanje glede {project}",
+            "Malo pitanje",
+            "Ima li novosti glede {project}?",
+        ],
         leads: &[
             "Znaš li tko se sada brine o stvarima glede {project}?",
             "Imam kratko pitanje glede {project}.",
@@ -51,15 +63,16 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Veliko hvala!", "Hvala na pomoći", "Hvala na pomoći glede {project}"],
+        subjects: &[
+            "Veliko hvala!",
+            "Hvala na pomoći",
+            "Hvala na pomoći glede {project}",
+        ],
         leads: &[
             "Veliko hvala na pomoći glede {project}.",
             "Hvala na tvom vremenu i pomoći oko pregleda.",
         ],
-        follows: &[
-            "Stvarno je puno pomoglo.",
-            "Dugujem ti kavu, možda {day}?",
-        ],
+        follows: &["Stvarno je puno pomoglo.", "Dugujem ti kavu, možda {day}?"],
     },
     Topic {
         subjects: &["Kakav je bio vikend?", "Novosti s vikenda", "Miran vikend"],
@@ -85,7 +98,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Kratki poziv {day}?", "Čujemo se {day}?", "Trenutak za razgovor"],
+        subjects: &[
+            "Kratki poziv {day}?",
+            "Čujemo se {day}?",
+            "Trenutak za razgovor",
+        ],
         leads: &[
             "Imaš li {day} četvrt sata za kratki poziv?",
             "Možemo li se {day} nakratko čuti telefonom?",
@@ -108,7 +125,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Malo druženje {day}", "Pridružuješ nam se {day}?", "Malo slavlje"],
+        subjects: &[
+            "Malo druženje {day}",
+            "Pridružuješ nam se {day}?",
+            "Malo slavlje",
+        ],
         leads: &[
             "Organiziramo malo druženje {place} {day}.",
             "Nekoliko nas se nalazi {day} {place} da proslavimo kraj kvartala.",
@@ -120,7 +141,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Novosti glede {project}", "Dobre vijesti glede {project}", "Kratko ažuriranje"],
+        subjects: &[
+            "Novosti glede {project}",
+            "Dobre vijesti glede {project}",
+            "Kratko ažuriranje",
+        ],
         leads: &[
             "Kratko ažuriranje glede {project}: sve ide dobro.",
             "Dobre vijesti glede {project}: ovaj tjedan smo se lijepo pomaknuli naprijed.",
@@ -135,7 +160,12 @@ const TOPICS: &[Topic] = &[
 /// The Croatian bank.
 pub(crate) const BANK: Bank = Bank {
     code: "hr",
-    greetings: &["Bok {to},", "Pozdrav {to},", "Dobro jutro, {to},", "Bok {to}!"],
+    greetings: &[
+        "Bok {to},",
+        "Pozdrav {to},",
+        "Dobro jutro, {to},",
+        "Bok {to}!",
+    ],
     plain_greetings: &["Bok,", "Pozdrav,", "Dobro jutro,", "Pozdrav svima,"],
     openers: &[
         "Nadam se da ti tjedan dobro prolazi.",
@@ -145,8 +175,19 @@ pub(crate) const BANK: Bank = Bank {
         "Nadam se da je kod tebe sada malo mirnije.",
     ],
     topics: TOPICS,
-    wishes: &["Lijep tjedan!", "Ugodan dan.", "Čujemo se uskoro.", "Lijep vikend!"],
-    signoffs: &["Lijep pozdrav,", "Pozdrav,", "Hvala i pozdrav,", "Sve najbolje,", "Srdačno,"],
+    wishes: &[
+        "Lijep tjedan!",
+        "Ugodan dan.",
+        "Čujemo se uskoro.",
+        "Lijep vikend!",
+    ],
+    signoffs: &[
+        "Lijep pozdrav,",
+        "Pozdrav,",
+        "Hvala i pozdrav,",
+        "Sve najbolje,",
+        "Srdačno,",
+    ],
     acks: &[
         "Hvala na poruci!",
         "Lijepo te čuti.",

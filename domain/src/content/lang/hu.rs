@@ -28,7 +28,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["A megbeszélés után", "Jegyzetek {project}", "Következő lépések"],
+        subjects: &[
+            "A megbeszélés után",
+            "Jegyzetek {project}",
+            "Következő lépések",
+        ],
         leads: &[
             "Még egyszer köszönöm a megbeszélést {project}.",
             "Ma reggel átnéztem a jegyzeteimet {project}.",
@@ -40,7 +44,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Gyors kérdés {project}", "Egy apró kérdés", "Van valami újság {project}?"],
+        subjects: &[
+            "Gyors kérdés {project}",
+            "Egy apró kérdés",
+            "Van valami újság {project}?",
+        ],
         leads: &[
             "Van valami újság {project}?",
             "Lenne egy gyors kérdésem {project}.",
@@ -51,7 +59,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Nagyon köszönöm!", "Egy gyors köszönet", "Köszönöm a segítséget"],
+        subjects: &[
+            "Nagyon köszönöm!",
+            "Egy gyors köszönet",
+            "Köszönöm a segítséget",
+        ],
         leads: &[
             "Nagyon köszönöm a múlt heti segítségedet.",
             "Köszönöm, hogy szántál rám időt.",
@@ -62,7 +74,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Milyen volt a hétvégéd?", "Hétvégi hírek", "Egy nyugodt hétvége"],
+        subjects: &[
+            "Milyen volt a hétvégéd?",
+            "Hétvégi hírek",
+            "Egy nyugodt hétvége",
+        ],
         leads: &[
             "Milyen volt a hétvégéd?",
             "Remélem, jól kipihented magad a hétvégén.",
@@ -85,7 +101,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Rövid hívás {day}?", "Beszéljünk {day}?", "Idő egy beszélgetésre"],
+        subjects: &[
+            "Rövid hívás {day}?",
+            "Beszéljünk {day}?",
+            "Idő egy beszélgetésre",
+        ],
         leads: &[
             "Lenne {day} negyed órád egy rövid hívásra?",
             "Fel tudnálak hívni {day} pár percre?",
@@ -120,7 +140,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Friss hírek {project}", "Jó hírek {project}", "Egy rövid frissítés"],
+        subjects: &[
+            "Friss hírek {project}",
+            "Jó hírek {project}",
+            "Egy rövid frissítés",
+        ],
         leads: &[
             "Egy rövid frissítés {project}: jól haladunk.",
             "Jó hírek {project}: ezen a héten sokat léptünk előre.",
@@ -135,7 +159,12 @@ const TOPICS: &[Topic] = &[
 /// The Hungarian bank.
 pub(crate) const BANK: Bank = Bank {
     code: "hu",
-    greetings: &["Szia {to}!", "Szia {to},", "Jó reggelt, {to}!", "Helló {to},"],
+    greetings: &[
+        "Szia {to}!",
+        "Szia {to},",
+        "Jó reggelt, {to}!",
+        "Helló {to},",
+    ],
     plain_greetings: &["Szia!", "Sziasztok!", "Jó reggelt!", "Helló,"],
     openers: &[
         "Remélem, jól telik a heted.",
@@ -145,8 +174,19 @@ pub(crate) const BANK: Bank = Bank {
         "Remélem, nálad most egy kicsit nyugodtabb a helyzet.",
     ],
     topics: TOPICS,
-    wishes: &["Szép hetet!", "Legyen szép napod!", "Hamarosan beszélünk.", "Jó hétvégét!"],
-    signoffs: &["Üdv,", "Üdvözlettel,", "Minden jót,", "Barátsággal,", "Köszönettel,"],
+    wishes: &[
+        "Szép hetet!",
+        "Legyen szép napod!",
+        "Hamarosan beszélünk.",
+        "Jó hétvégét!",
+    ],
+    signoffs: &[
+        "Üdv,",
+        "Üdvözlettel,",
+        "Minden jót,",
+        "Barátsággal,",
+        "Köszönettel,",
+    ],
     acks: &[
         "Köszönöm az üzenetet!",
         "De jó, hogy írtál.",

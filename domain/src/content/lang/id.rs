@@ -16,7 +16,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Makan siang {day}?", "Makan siang bareng {day}", "Makan siang kapan-kapan?"],
+        subjects: &[
+            "Makan siang {day}?",
+            "Makan siang bareng {day}",
+            "Makan siang kapan-kapan?",
+        ],
         leads: &[
             "Bagaimana kalau kita makan siang bareng {day}?",
             "Akhirnya aku punya sedikit waktu {day}, makan siang bareng pasti seru.",
@@ -28,7 +32,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Setelah rapat kita", "Catatan soal {project}", "Langkah berikutnya untuk {project}"],
+        subjects: &[
+            "Setelah rapat kita",
+            "Catatan soal {project}",
+            "Langkah berikutnya untuk {project}",
+        ],
         leads: &[
             "Terima kasih lagi untuk rapat soal {project}.",
             "Tadi pagi aku membaca ulang catatan tentang {project}.",
@@ -40,7 +48,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Pertanyaan singkat soal {project}", "Pertanyaan kecil", "Ada kabar soal {project}?"],
+        subjects: &[
+            "Pertanyaan singkat soal {project}",
+            "Pertanyaan kecil",
+            "Ada kabar soal {project}?",
+        ],
         leads: &[
             "Kamu tahu siapa yang sekarang mengurus {project}?",
             "Aku punya pertanyaan singkat tentang {project}.",
@@ -51,7 +63,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Terima kasih banyak!", "Makasih atas bantuannya", "Makasih soal {project}"],
+        subjects: &[
+            "Terima kasih banyak!",
+            "Makasih atas bantuannya",
+            "Makasih soal {project}",
+        ],
         leads: &[
             "Terima kasih banyak atas bantuanmu dengan {project}.",
             "Makasih sudah meluangkan waktu untuk membahasnya bersamaku.",
@@ -62,7 +78,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Bagaimana akhir pekanmu?", "Cerita akhir pekan", "Akhir pekan yang tenang"],
+        subjects: &[
+            "Bagaimana akhir pekanmu?",
+            "Cerita akhir pekan",
+            "Akhir pekan yang tenang",
+        ],
         leads: &[
             "Bagaimana akhir pekanmu?",
             "Semoga akhir pekanmu tenang dan menyenangkan.",
@@ -73,7 +93,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Sudah tahu {item}?", "Rekomendasi buat kamu", "Ide untuk akhir pekan"],
+        subjects: &[
+            "Sudah tahu {item}?",
+            "Rekomendasi buat kamu",
+            "Ide untuk akhir pekan",
+        ],
         leads: &[
             "Kamu sudah tahu {item}?",
             "Teman kantor merekomendasikan {item} dan ternyata bagus sekali.",
@@ -85,7 +109,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Telepon sebentar {day}?", "Ngobrol {day}?", "Waktu untuk ngobrol"],
+        subjects: &[
+            "Telepon sebentar {day}?",
+            "Ngobrol {day}?",
+            "Waktu untuk ngobrol",
+        ],
         leads: &[
             "Kamu ada waktu lima belas menit {day} untuk telepon sebentar?",
             "Bisakah kita teleponan sebentar {day}?",
@@ -97,7 +125,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Lama tidak ngobrol", "Apa kabar?", "Ketemu dalam waktu dekat?"],
+        subjects: &[
+            "Lama tidak ngobrol",
+            "Apa kabar?",
+            "Ketemu dalam waktu dekat?",
+        ],
         leads: &[
             "Sudah lama sekali kita tidak ngobrol.",
             "Aku penasaran bagaimana kabarmu belakangan ini.",
@@ -120,7 +152,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Kabar terbaru soal {project}", "Kabar baik soal {project}", "Pembaruan singkat"],
+        subjects: &[
+            "Kabar terbaru soal {project}",
+            "Kabar baik soal {project}",
+            "Pembaruan singkat",
+        ],
         leads: &[
             "Pembaruan singkat soal {project}: semuanya berjalan lancar.",
             "Kabar baik soal {project}: minggu ini kami maju cukup jauh.",
@@ -135,7 +171,12 @@ const TOPICS: &[Topic] = &[
 /// The Indonesian bank.
 pub(crate) const BANK: Bank = Bank {
     code: "id",
-    greetings: &["Hai {to},", "Halo {to},", "Selamat pagi, {to},", "Halo {to}!"],
+    greetings: &[
+        "Hai {to},",
+        "Halo {to},",
+        "Selamat pagi, {to},",
+        "Halo {to}!",
+    ],
     plain_greetings: &["Hai,", "Halo,", "Selamat pagi,", "Halo semuanya,"],
     openers: &[
         "Semoga minggumu berjalan lancar.",
@@ -145,8 +186,19 @@ pub(crate) const BANK: Bank = Bank {
         "Semoga sekarang suasananya sedikit lebih tenang di tempatmu.",
     ],
     topics: TOPICS,
-    wishes: &["Selamat menjalani minggu ini!", "Semoga harimu menyenangkan.", "Sampai nanti.", "Selamat berakhir pekan!"],
-    signoffs: &["Salam,", "Salam hangat,", "Terima kasih dan salam,", "Sampai jumpa,", "Sukses selalu,"],
+    wishes: &[
+        "Selamat menjalani minggu ini!",
+        "Semoga harimu menyenangkan.",
+        "Sampai nanti.",
+        "Selamat berakhir pekan!",
+    ],
+    signoffs: &[
+        "Salam,",
+        "Salam hangat,",
+        "Terima kasih dan salam,",
+        "Sampai jumpa,",
+        "Sukses selalu,",
+    ],
     acks: &[
         "Makasih untuk pesannya!",
         "Senang dapat kabar darimu.",

@@ -4,7 +4,11 @@ use crate::content::bank::{Bank, Slots, Topic};
 
 const TOPICS: &[Topic] = &[
     Topic {
-        subjects: &["Kava {day}?", "Greita kava {time}?", "Kavos pertrauka {day}"],
+        subjects: &[
+            "Kava {day}?",
+            "Greita kava {time}?",
+            "Kavos pertrauka {day}",
+        ],
         leads: &[
             "Gal išgeriam kavos {day} {time}?",
             "Ar būsi netoliese {day} {time}? Galėtume greitai išgerti kavos.",
@@ -16,7 +20,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Pietūs {day}?", "Pietaujam kartu {day}?", "Netrukus pietūs?"],
+        subjects: &[
+            "Pietūs {day}?",
+            "Pietaujam kartu {day}?",
+            "Netrukus pietūs?",
+        ],
         leads: &[
             "Gal {day} pietaujam kartu?",
             "Pagaliau {day} turėsiu šiek tiek laiko, būtų smagu kartu papietauti.",
@@ -28,7 +36,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Po mūsų susitikimo", "Užrašai dėl {project}", "Tolesni žingsniai dėl {project}"],
+        subjects: &[
+            "Po mūsų susitikimo",
+            "Užrašai dėl {project}",
+            "Tolesni žingsniai dėl {project}",
+        ],
         leads: &[
             "Dar kartą ačiū už susitikimą dėl {project}.",
             "Šįryt dar kartą peržiūrėjau užrašus dėl {project}.",
@@ -40,7 +52,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Trumpas klausimas dėl {project}", "Mažas klausimas", "Yra naujienų dėl {project}?"],
+        subjects: &[
+            "Trumpas klausimas dėl {project}",
+            "Mažas klausimas",
+            "Yra naujienų dėl {project}?",
+        ],
         leads: &[
             "Ar žinai, kas dabar rūpinasi reikalais dėl {project}?",
             "Turiu trumpą klausimą dėl {project}.",
@@ -51,18 +67,23 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Labai ačiū!", "Ačiū už pagalbą", "Ačiū už pagalbą dėl {project}"],
+        subjects: &[
+            "Labai ačiū!",
+            "Ačiū už pagalbą",
+            "Ačiū už pagalbą dėl {project}",
+        ],
         leads: &[
             "Labai ačiū už pagalbą dėl {project}.",
             "Ačiū, kad skyrei laiko ir padėjai viską peržiūrėti.",
         ],
-        follows: &[
-            "Tai tikrai labai padėjo.",
-            "Kava iš manęs, gal {day}?",
-        ],
+        follows: &["Tai tikrai labai padėjo.", "Kava iš manęs, gal {day}?"],
     },
     Topic {
-        subjects: &["Kaip praėjo savaitgalis?", "Savaitgalio naujienos", "Ramus savaitgalis"],
+        subjects: &[
+            "Kaip praėjo savaitgalis?",
+            "Savaitgalio naujienos",
+            "Ramus savaitgalis",
+        ],
         leads: &[
             "Kaip praėjo tavo savaitgalis?",
             "Tikiuosi, savaitgalis buvo ramus ir malonus.",
@@ -73,7 +94,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Ar žinai {item}?", "Rekomendacija tau", "Kažkas savaitgaliui"],
+        subjects: &[
+            "Ar žinai {item}?",
+            "Rekomendacija tau",
+            "Kažkas savaitgaliui",
+        ],
         leads: &[
             "Ar jau žinai {item}?",
             "Kolegė rekomendavo {item}, ir tikrai verta.",
@@ -85,7 +110,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Trumpas skambutis {day}?", "Paskambinam {day}?", "Laikas pasikalbėti"],
+        subjects: &[
+            "Trumpas skambutis {day}?",
+            "Paskambinam {day}?",
+            "Laikas pasikalbėti",
+        ],
         leads: &[
             "Ar turėsi {day} ketvirtį valandos trumpam skambučiui?",
             "Ar galime {day} trumpai pasikalbėti telefonu?",
@@ -97,7 +126,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Seniai nesikalbėjome", "Kaip sekasi?", "Susitinkam netrukus?"],
+        subjects: &[
+            "Seniai nesikalbėjome",
+            "Kaip sekasi?",
+            "Susitinkam netrukus?",
+        ],
         leads: &[
             "Nuo paskutinio mūsų pokalbio praėjo nemažai laiko.",
             "Įdomu, kaip tau sekasi pastaruoju metu.",
@@ -108,7 +141,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Nedidelis susibūrimas {day}", "Prisijungsi {day}?", "Maža šventė"],
+        subjects: &[
+            "Nedidelis susibūrimas {day}",
+            "Prisijungsi {day}?",
+            "Maža šventė",
+        ],
         leads: &[
             "Rengiame nedidelį susibūrimą {place} {day}.",
             "Keli iš mūsų renkamės {day} {place} paminėti ketvirčio pabaigą.",
@@ -120,7 +157,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Naujienos dėl {project}", "Geros naujienos dėl {project}", "Trumpas atnaujinimas"],
+        subjects: &[
+            "Naujienos dėl {project}",
+            "Geros naujienos dėl {project}",
+            "Trumpas atnaujinimas",
+        ],
         leads: &[
             "Trumpas atnaujinimas dėl {project}: viskas klostosi gerai.",
             "Geros naujienos dėl {project}: šią savaitę gerokai pažengėme.",
@@ -135,7 +176,12 @@ const TOPICS: &[Topic] = &[
 /// The Lithuanian bank.
 pub(crate) const BANK: Bank = Bank {
     code: "lt",
-    greetings: &["Labas, {to},", "Sveiki, {to}!", "Labas rytas, {to},", "Labas, {to}!"],
+    greetings: &[
+        "Labas, {to},",
+        "Sveiki, {to}!",
+        "Labas rytas, {to},",
+        "Labas, {to}!",
+    ],
     plain_greetings: &["Labas,", "Sveiki,", "Labas rytas,", "Sveiki visi,"],
     openers: &[
         "Tikiuosi, tavo savaitė sekasi gerai.",
@@ -145,8 +191,19 @@ pub(crate) const BANK: Bank = Bank {
         "Tikiuosi, pas tave dabar šiek tiek ramiau.",
     ],
     topics: TOPICS,
-    wishes: &["Geros savaitės!", "Geros dienos.", "Iki greito.", "Gero savaitgalio!"],
-    signoffs: &["Linkėjimai,", "Pagarbiai,", "Ačiū ir iki,", "Viso gero,", "Geriausi linkėjimai,"],
+    wishes: &[
+        "Geros savaitės!",
+        "Geros dienos.",
+        "Iki greito.",
+        "Gero savaitgalio!",
+    ],
+    signoffs: &[
+        "Linkėjimai,",
+        "Pagarbiai,",
+        "Ačiū ir iki,",
+        "Viso gero,",
+        "Geriausi linkėjimai,",
+    ],
     acks: &[
         "Ačiū už žinutę!",
         "Smagu tave girdėti.",

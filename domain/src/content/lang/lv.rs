@@ -4,7 +4,11 @@ use crate::content::bank::{Bank, Slots, Topic};
 
 const TOPICS: &[Topic] = &[
     Topic {
-        subjects: &["Kafija {day}?", "Ātra kafija {time}?", "Kafijas pauze {day}"],
+        subjects: &[
+            "Kafija {day}?",
+            "Ātra kafija {time}?",
+            "Kafijas pauze {day}",
+        ],
         leads: &[
             "Varbūt iedzeram kafiju {day} {time}?",
             "Vai {day} {time} būsi tuvumā? Varētu ātri iedzert kafiju.",
@@ -16,7 +20,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Pusdienas {day}?", "Pusdienojam kopā {day}?", "Drīzumā pusdienas?"],
+        subjects: &[
+            "Pusdienas {day}?",
+            "Pusdienojam kopā {day}?",
+            "Drīzumā pusdienas?",
+        ],
         leads: &[
             "Varbūt {day} paēdam pusdienas kopā?",
             "Beidzot {day} man būs mazliet laika, būtu jauki kopā paēst pusdienas.",
@@ -28,7 +36,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Pēc mūsu tikšanās", "Piezīmes par {project}", "Vēlreiz par {project}"],
+        subjects: &[
+            "Pēc mūsu tikšanās",
+            "Piezīmes par {project}",
+            "Vēlreiz par {project}",
+        ],
         leads: &[
             "Vēlreiz paldies par tikšanos, kurā runājām par {project}.",
             "Šorīt vēlreiz pārskatīju piezīmes par {project}.",
@@ -40,7 +52,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Īss jautājums par {project}", "Mazs jautājums", "Vai ir jaunumi par {project}?"],
+        subjects: &[
+            "Īss jautājums par {project}",
+            "Mazs jautājums",
+            "Vai ir jaunumi par {project}?",
+        ],
         leads: &[
             "Vai zini, kurš tagad atbild par {project}?",
             "Man ir īss jautājums par {project}.",
@@ -51,7 +67,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Liels paldies!", "Paldies par palīdzību", "Paldies par palīdzību ar {project}"],
+        subjects: &[
+            "Liels paldies!",
+            "Paldies par palīdzību",
+            "Paldies par palīdzību ar {project}",
+        ],
         leads: &[
             "Liels paldies par palīdzību ar {project}.",
             "Paldies, ka atradi laiku un palīdzēji visu pārskatīt.",
@@ -62,7 +82,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Kā pagāja nedēļas nogale?", "Nedēļas nogales jaunumi", "Mierīga nedēļas nogale"],
+        subjects: &[
+            "Kā pagāja nedēļas nogale?",
+            "Nedēļas nogales jaunumi",
+            "Mierīga nedēļas nogale",
+        ],
         leads: &[
             "Kā tev pagāja nedēļas nogale?",
             "Ceru, ka nedēļas nogale bija mierīga un patīkama.",
@@ -73,7 +97,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Vai zini {item}?", "Ieteikums tev", "Kaut kas nedēļas nogalei"],
+        subjects: &[
+            "Vai zini {item}?",
+            "Ieteikums tev",
+            "Kaut kas nedēļas nogalei",
+        ],
         leads: &[
             "Vai tu jau zini {item}?",
             "Kolēģe ieteica {item}, un tas tiešām ir tā vērts.",
@@ -108,7 +136,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Neliela sanākšana {day}", "Pievienosies {day}?", "Maza ballīte"],
+        subjects: &[
+            "Neliela sanākšana {day}",
+            "Pievienosies {day}?",
+            "Maza ballīte",
+        ],
         leads: &[
             "Rīkojam nelielu sanākšanu {place} {day}.",
             "Daži no mums satiekas {day} {place}, lai atzīmētu ceturkšņa beigas.",
@@ -120,7 +152,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Jaunumi par {project}", "Labas ziņas par {project}", "Īss atjauninājums"],
+        subjects: &[
+            "Jaunumi par {project}",
+            "Labas ziņas par {project}",
+            "Īss atjauninājums",
+        ],
         leads: &[
             "Īss atjauninājums par {project}: viss rit labi.",
             "Labas ziņas par {project}: šonedēļ krietni pavirzījāmies uz priekšu.",
@@ -135,7 +171,12 @@ const TOPICS: &[Topic] = &[
 /// The Latvian bank.
 pub(crate) const BANK: Bank = Bank {
     code: "lv",
-    greetings: &["Sveiki, {to}!", "Čau, {to},", "Labrīt, {to}!", "Sveiki, {to},"],
+    greetings: &[
+        "Sveiki, {to}!",
+        "Čau, {to},",
+        "Labrīt, {to}!",
+        "Sveiki, {to},",
+    ],
     plain_greetings: &["Sveiki!", "Čau,", "Labrīt!", "Sveiki visiem,"],
     openers: &[
         "Ceru, ka tava nedēļa rit labi.",
@@ -145,8 +186,19 @@ pub(crate) const BANK: Bank = Bank {
         "Ceru, ka tev tagad ir mazliet mierīgāk.",
     ],
     topics: TOPICS,
-    wishes: &["Jauku nedēļu!", "Jauku dienu.", "Līdz drīzai.", "Jauku nedēļas nogali!"],
-    signoffs: &["Ar cieņu,", "Sveicieni,", "Paldies un uz tikšanos,", "Visu labu,", "Labākie novēlējumi,"],
+    wishes: &[
+        "Jauku nedēļu!",
+        "Jauku dienu.",
+        "Līdz drīzai.",
+        "Jauku nedēļas nogali!",
+    ],
+    signoffs: &[
+        "Ar cieņu,",
+        "Sveicieni,",
+        "Paldies un uz tikšanos,",
+        "Visu labu,",
+        "Labākie novēlējumi,",
+    ],
     acks: &[
         "Paldies par ziņu!",
         "Prieks no tevis dzirdēt.",
@@ -208,7 +260,7 @@ pub(crate) const BANK: Bank = Bank {
             "jaunpienācēju ceļvedi",
             "budžeta projektu",
             "prezentāciju klientam",
-            "pavasara jaunumu vēstuli",
+            "pavasara informatīvo vēstuli",
             "biroja pārcelšanos",
             "apmācību plānu",
             "komandas rokasgrāmatu",

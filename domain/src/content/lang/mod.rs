@@ -42,7 +42,14 @@ use crate::language::Language;
 
 /// The bank of `language`, by its ISO 639-1 code.
 pub(crate) fn bank(language: Language) -> &'static Bank {
-    match language.code() {
+    let bank = by_code(language.code());
+    debug_assert_eq!(bank.code, language.code(), "no bank for {language}");
+    bank
+}
+
+/// The bank written in the language with this code; English for an unknown code.
+fn by_code(code: &str) -> &'static Bank {
+    match code {
         "ar" => &ar::BANK,
         "bg" => &bg::BANK,
         "cs" => &cs::BANK,
@@ -79,5 +86,20 @@ pub(crate) fn bank(language: Language) -> &'static Bank {
         "vi" => &vi::BANK,
         "zh" => &zh::BANK,
         _ => &en::BANK,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::language::SUPPORTED;
+
+    #[test]
+    fn every_supported_code_has_its_own_bank() {
+        for code in SUPPORTED {
+            assert_eq!(by_code(code).code, code);
+        }
+        assert_eq!(by_code("xx").code, "en");
+        assert_eq!(bank(Language::english()).code, "en");
     }
 }

@@ -4,7 +4,11 @@ use crate::content::bank::{Bank, Slots, Topic};
 
 const TOPICS: &[Topic] = &[
     Topic {
-        subjects: &["Minum kopi {day}?", "Kopi sekejap {time}?", "Rehat kopi {day}"],
+        subjects: &[
+            "Minum kopi {day}?",
+            "Kopi sekejap {time}?",
+            "Rehat kopi {day}",
+        ],
         leads: &[
             "Awak nak minum kopi bersama {day} {time}?",
             "Awak ada di sekitar pejabat {day} {time}? Kita boleh minum kopi sekejap.",
@@ -16,7 +20,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Makan tengah hari {day}?", "Makan bersama {day}", "Makan tengah hari nanti?"],
+        subjects: &[
+            "Makan tengah hari {day}?",
+            "Makan bersama {day}",
+            "Makan tengah hari nanti?",
+        ],
         leads: &[
             "Apa kata kita makan tengah hari bersama {day}?",
             "Akhirnya saya ada sedikit masa {day}, seronok kalau kita dapat makan bersama.",
@@ -28,7 +36,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Selepas mesyuarat kita", "Nota tentang {project}", "Langkah seterusnya untuk {project}"],
+        subjects: &[
+            "Selepas mesyuarat kita",
+            "Nota tentang {project}",
+            "Langkah seterusnya untuk {project}",
+        ],
         leads: &[
             "Terima kasih sekali lagi untuk mesyuarat tentang {project}.",
             "Pagi tadi saya baca semula nota tentang {project}.",
@@ -40,7 +52,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Soalan ringkas tentang {project}", "Satu soalan kecil", "Ada berita tentang {project}?"],
+        subjects: &[
+            "Soalan ringkas tentang {project}",
+            "Satu soalan kecil",
+            "Ada berita tentang {project}?",
+        ],
         leads: &[
             "Awak tahu siapa yang menguruskan {project} sekarang?",
             "Saya ada satu soalan ringkas tentang {project}.",
@@ -51,7 +67,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Terima kasih banyak!", "Terima kasih atas bantuan", "Terima kasih tentang {project}"],
+        subjects: &[
+            "Terima kasih banyak!",
+            "Terima kasih atas bantuan",
+            "Terima kasih tentang {project}",
+        ],
         leads: &[
             "Terima kasih banyak atas bantuan awak dengan {project}.",
             "Terima kasih kerana meluangkan masa untuk membincangkannya bersama saya.",
@@ -62,7 +82,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Bagaimana hujung minggu awak?", "Cerita hujung minggu", "Hujung minggu yang tenang"],
+        subjects: &[
+            "Bagaimana hujung minggu awak?",
+            "Cerita hujung minggu",
+            "Hujung minggu yang tenang",
+        ],
         leads: &[
             "Bagaimana hujung minggu awak?",
             "Harap hujung minggu awak tenang dan menyeronokkan.",
@@ -73,7 +97,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Sudah tahu tentang {item}?", "Cadangan untuk awak", "Idea untuk hujung minggu"],
+        subjects: &[
+            "Sudah tahu tentang {item}?",
+            "Cadangan untuk awak",
+            "Idea untuk hujung minggu",
+        ],
         leads: &[
             "Awak sudah tahu tentang {item}?",
             "Rakan sepejabat mencadangkan {item} dan memang bagus.",
@@ -85,7 +113,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Panggilan ringkas {day}?", "Berbual {day}?", "Masa untuk berbual"],
+        subjects: &[
+            "Panggilan ringkas {day}?",
+            "Berbual {day}?",
+            "Masa untuk berbual",
+        ],
         leads: &[
             "Awak ada lima belas minit {day} untuk panggilan ringkas?",
             "Boleh kita bercakap sekejap di telefon {day}?",
@@ -108,7 +140,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Perjumpaan kecil {day}", "Nak ikut {day}?", "Sambutan kecil"],
+        subjects: &[
+            "Perjumpaan kecil {day}",
+            "Nak ikut {day}?",
+            "Sambutan kecil",
+        ],
         leads: &[
             "Kami mengadakan perjumpaan kecil {place} {day}.",
             "Beberapa orang daripada kami berkumpul {day} {place} untuk meraikan hujung suku tahun.",
@@ -120,7 +156,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Berita terkini tentang {project}", "Berita baik tentang {project}", "Kemas kini ringkas"],
+        subjects: &[
+            "Berita terkini tentang {project}",
+            "Berita baik tentang {project}",
+            "Kemas kini ringkas",
+        ],
         leads: &[
             "Kemas kini ringkas tentang {project}: semuanya berjalan lancar.",
             "Berita baik tentang {project}: minggu ini kami maju dengan agak jauh.",
@@ -135,7 +175,12 @@ const TOPICS: &[Topic] = &[
 /// The Malay bank.
 pub(crate) const BANK: Bank = Bank {
     code: "ms",
-    greetings: &["Hai {to},", "Helo {to},", "Selamat pagi, {to},", "Salam {to},"],
+    greetings: &[
+        "Hai {to},",
+        "Helo {to},",
+        "Selamat pagi, {to},",
+        "Salam {to},",
+    ],
     plain_greetings: &["Hai,", "Helo,", "Selamat pagi,", "Salam semua,"],
     openers: &[
         "Harap minggu awak berjalan lancar.",
@@ -145,8 +190,19 @@ pub(crate) const BANK: Bank = Bank {
         "Harap keadaan di tempat awak lebih tenang sekarang.",
     ],
     topics: TOPICS,
-    wishes: &["Selamat menjalani minggu ini!", "Semoga hari awak menyenangkan.", "Jumpa lagi.", "Selamat berhujung minggu!"],
-    signoffs: &["Salam,", "Salam mesra,", "Terima kasih dan salam,", "Jumpa lagi,", "Yang benar,"],
+    wishes: &[
+        "Selamat menjalani minggu ini!",
+        "Semoga hari awak menyenangkan.",
+        "Jumpa lagi.",
+        "Selamat berhujung minggu!",
+    ],
+    signoffs: &[
+        "Salam,",
+        "Salam mesra,",
+        "Terima kasih dan salam,",
+        "Jumpa lagi,",
+        "Yang benar,",
+    ],
     acks: &[
         "Terima kasih atas mesej awak!",
         "Gembira mendengar khabar daripada awak.",

@@ -16,7 +16,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Lunch {day}?", "Samen lunchen {day}?", "Binnenkort lunchen?"],
+        subjects: &[
+            "Lunch {day}?",
+            "Samen lunchen {day}?",
+            "Binnenkort lunchen?",
+        ],
         leads: &[
             "Zullen we {day} samen lunchen?",
             "Ik heb {day} eindelijk wat tijd, een lunch samen lijkt me leuk.",
@@ -28,7 +32,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Na ons overleg", "Aantekeningen over {project}", "Vervolgstappen {project}"],
+        subjects: &[
+            "Na ons overleg",
+            "Aantekeningen over {project}",
+            "Vervolgstappen {project}",
+        ],
         leads: &[
             "Nogmaals bedankt voor het overleg over {project}.",
             "Ik heb vanochtend mijn aantekeningen over {project} nog eens doorgenomen.",
@@ -40,7 +48,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Korte vraag over {project}", "Een kleine vraag", "Hoe staat {project} ervoor?"],
+        subjects: &[
+            "Korte vraag over {project}",
+            "Een kleine vraag",
+            "Hoe staat {project} ervoor?",
+        ],
         leads: &[
             "Weet jij wie zich op dit moment met {project} bezighoudt?",
             "Ik had een korte vraag over {project}.",
@@ -51,7 +63,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Dank je wel!", "Bedankt voor je hulp", "Bedankt voor {project}"],
+        subjects: &[
+            "Dank je wel!",
+            "Bedankt voor je hulp",
+            "Bedankt voor {project}",
+        ],
         leads: &[
             "Heel erg bedankt voor je hulp met {project}.",
             "Fijn dat je de tijd nam om {project} samen met mij door te nemen.",
@@ -62,7 +78,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Hoe was je weekend?", "Nieuws van het weekend", "Een rustig weekend"],
+        subjects: &[
+            "Hoe was je weekend?",
+            "Nieuws van het weekend",
+            "Een rustig weekend",
+        ],
         leads: &[
             "Hoe was je weekend?",
             "Ik hoop dat je een ontspannen weekend hebt gehad.",
@@ -73,7 +93,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Ken je {item} al?", "Een tip voor jou", "Iets voor het weekend"],
+        subjects: &[
+            "Ken je {item} al?",
+            "Een tip voor jou",
+            "Iets voor het weekend",
+        ],
         leads: &[
             "Ken jij {item} al?",
             "Een collega raadde me {item} aan en ik vond het geweldig.",
@@ -85,7 +109,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Even bellen {day}?", "Kort belletje {day}", "Een moment om te praten"],
+        subjects: &[
+            "Even bellen {day}?",
+            "Kort belletje {day}",
+            "Een moment om te praten",
+        ],
         leads: &[
             "Heb je {day} een kwartiertje voor een kort belletje?",
             "Kunnen we {day} even bellen?",
@@ -97,7 +125,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Lang niet gesproken", "Hoe gaat het met je?", "Binnenkort afspreken?"],
+        subjects: &[
+            "Lang niet gesproken",
+            "Hoe gaat het met je?",
+            "Binnenkort afspreken?",
+        ],
         leads: &[
             "Het is alweer een tijdje geleden dat we elkaar spraken.",
             "Ik vroeg me af hoe het tegenwoordig met je gaat.",
@@ -108,7 +140,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Kleine borrel {day}", "Doe je {day} mee?", "Een klein feestje"],
+        subjects: &[
+            "Kleine borrel {day}",
+            "Doe je {day} mee?",
+            "Een klein feestje",
+        ],
         leads: &[
             "We organiseren {day} een kleine borrel {place}.",
             "Met een paar collega's vieren we {day} {place} het einde van het kwartaal.",
@@ -120,7 +156,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Update over {project}", "Goed nieuws over {project}", "Een korte update"],
+        subjects: &[
+            "Update over {project}",
+            "Goed nieuws over {project}",
+            "Een korte update",
+        ],
         leads: &[
             "Even een korte update: {project} loopt goed.",
             "We zijn deze week flink opgeschoten met {project}.",
@@ -169,7 +209,7 @@ pub(crate) const BANK: Bank = Bank {
         "Ik kijk even in mijn agenda en laat het je {day} weten.",
         "Ik ben erbij, tot {day}!",
         "Graag, {time} is perfect.",
-        "Ik ben nog niet aan {project} toegekomen, maar dat komt snel.",
+        "Ik ben er nog niet aan toegekomen, maar dat komt snel.",
         "Laten we het er rustig over hebben als we elkaar zien.",
     ],
     attribution: "Op {date} schreef {name}:",

@@ -28,7 +28,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Etter møtet vårt", "Notater om {project}", "Neste steg for {project}"],
+        subjects: &[
+            "Etter møtet vårt",
+            "Notater om {project}",
+            "Neste steg for {project}",
+        ],
         leads: &[
             "Takk igjen for møtet om {project}.",
             "Jeg gikk gjennom notatene mine om {project} i morges.",
@@ -40,7 +44,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Et kjapt spørsmål om {project}", "Et lite spørsmål", "Hvordan går det med {project}?"],
+        subjects: &[
+            "Et kjapt spørsmål om {project}",
+            "Et lite spørsmål",
+            "Hvordan går det med {project}?",
+        ],
         leads: &[
             "Vet du hvem som har ansvaret for {project} nå?",
             "Jeg hadde et kjapt spørsmål om {project}.",
@@ -51,7 +59,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Tusen takk!", "Takk for hjelpen", "Takk for hjelpen med {project}"],
+        subjects: &[
+            "Tusen takk!",
+            "Takk for hjelpen",
+            "Takk for hjelpen med {project}",
+        ],
         leads: &[
             "Tusen takk for hjelpen med {project}.",
             "Takk for at du tok deg tid til å gå gjennom {project} med meg.",
@@ -97,7 +109,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Lenge siden sist", "Hvordan har du det?", "Skal vi ses snart?"],
+        subjects: &[
+            "Lenge siden sist",
+            "Hvordan har du det?",
+            "Skal vi ses snart?",
+        ],
         leads: &[
             "Det er lenge siden vi har snakket sammen.",
             "Jeg lurte på hvordan du har det for tiden.",
@@ -120,7 +136,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Status for {project}", "Gode nyheter om {project}", "En kort oppdatering"],
+        subjects: &[
+            "Status for {project}",
+            "Gode nyheter om {project}",
+            "En kort oppdatering",
+        ],
         leads: &[
             "Bare en kort oppdatering: {project} går fint fremover.",
             "Vi har kommet et godt stykke videre med {project} denne uken.",
@@ -145,7 +165,12 @@ pub(crate) const BANK: Bank = Bank {
         "Håper det er litt roligere hos deg nå.",
     ],
     topics: TOPICS,
-    wishes: &["Ha en fin uke!", "Ha en fin dag.", "Snakkes snart.", "God helg!"],
+    wishes: &[
+        "Ha en fin uke!",
+        "Ha en fin dag.",
+        "Snakkes snart.",
+        "God helg!",
+    ],
     signoffs: &[
         "Hilsen,",
         "Vennlig hilsen,",
@@ -164,7 +189,7 @@ pub(crate) const BANK: Bank = Bank {
         "Jeg sjekker kalenderen og gir deg beskjed {day}.",
         "Jeg er med, vi ses {day}.",
         "Gjerne, {time} passer perfekt.",
-        "Jeg har ikke rukket å se på {project} ennå, men det gjør jeg snart.",
+        "Jeg har ikke rukket å se på det ennå, men det gjør jeg snart.",
         "La oss ta det i ro og mak når vi ses.",
     ],
     attribution: "Den {date} skrev {name}:",

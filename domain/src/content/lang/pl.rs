@@ -4,7 +4,11 @@ use crate::content::bank::{Bank, Slots, Topic};
 
 const TOPICS: &[Topic] = &[
     Topic {
-        subjects: &["Kawa {day}?", "Szybka kawa {time}?", "Przerwa na kawę {day}"],
+        subjects: &[
+            "Kawa {day}?",
+            "Szybka kawa {time}?",
+            "Przerwa na kawę {day}",
+        ],
         leads: &[
             "Masz ochotę na kawę {day} {time}?",
             "Będziesz w okolicy {day} {time}? Moglibyśmy wyskoczyć na szybką kawę.",
@@ -28,7 +32,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Po naszym spotkaniu", "Notatki w sprawie {project}", "Dalsze kroki w sprawie {project}"],
+        subjects: &[
+            "Po naszym spotkaniu",
+            "Notatki w sprawie {project}",
+            "Dalsze kroki w sprawie {project}",
+        ],
         leads: &[
             "Jeszcze raz dzięki za spotkanie w sprawie {project}.",
             "Rano jeszcze raz przejrzeliśmy notatki w sprawie {project}.",
@@ -40,7 +48,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Krótkie pytanie w sprawie {project}", "Małe pytanie", "Co słychać w sprawie {project}?"],
+        subjects: &[
+            "Krótkie pytanie w sprawie {project}",
+            "Małe pytanie",
+            "Co słychać w sprawie {project}?",
+        ],
         leads: &[
             "Wiesz może, kto teraz zajmuje się sprawą {project}?",
             "Mam krótkie pytanie w sprawie {project}.",
@@ -51,18 +63,23 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Bardzo dziękuję!", "Dzięki za pomoc", "Dzięki za pomoc w sprawie {project}"],
+        subjects: &[
+            "Bardzo dziękuję!",
+            "Dzięki za pomoc",
+            "Dzięki za pomoc w sprawie {project}",
+        ],
         leads: &[
             "Bardzo dziękuję za pomoc w sprawie {project}.",
             "Dzięki, że znalazł się czas, żeby przejrzeć ze mną sprawę {project}.",
         ],
-        follows: &[
-            "To naprawdę dużo zmieniło.",
-            "Stawiam kawę, może {day}?",
-        ],
+        follows: &["To naprawdę dużo zmieniło.", "Stawiam kawę, może {day}?"],
     },
     Topic {
-        subjects: &["Jak minął weekend?", "Wieści z weekendu", "Spokojny weekend"],
+        subjects: &[
+            "Jak minął weekend?",
+            "Wieści z weekendu",
+            "Spokojny weekend",
+        ],
         leads: &[
             "Jak minął ci weekend?",
             "Mam nadzieję, że weekend był udany i spokojny.",
@@ -85,7 +102,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Krótka rozmowa {day}?", "Zdzwonimy się {day}?", "Chwila na rozmowę"],
+        subjects: &[
+            "Krótka rozmowa {day}?",
+            "Zdzwonimy się {day}?",
+            "Chwila na rozmowę",
+        ],
         leads: &[
             "Masz {day} kwadrans na krótką rozmowę telefoniczną?",
             "Możemy się zdzwonić {day}?",
@@ -97,7 +118,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Dawno się nie słyszeliśmy", "Co u ciebie?", "Spotkamy się niedługo?"],
+        subjects: &[
+            "Dawno się nie słyszeliśmy",
+            "Co u ciebie?",
+            "Spotkamy się niedługo?",
+        ],
         leads: &[
             "Dawno nie rozmawialiśmy.",
             "Zastanawiam się, co u ciebie ostatnio słychać.",
@@ -108,7 +133,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Małe spotkanie {day}", "Wpadniesz {day}?", "Małe świętowanie"],
+        subjects: &[
+            "Małe spotkanie {day}",
+            "Wpadniesz {day}?",
+            "Małe świętowanie",
+        ],
         leads: &[
             "Organizujemy {day} małe spotkanie {place}.",
             "Kilka osób spotyka się {day} {place}, żeby uczcić koniec kwartału.",
@@ -120,7 +149,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Aktualności w sprawie {project}", "Dobre wieści w sprawie {project}", "Krótka aktualizacja"],
+        subjects: &[
+            "Aktualności w sprawie {project}",
+            "Dobre wieści w sprawie {project}",
+            "Krótka aktualizacja",
+        ],
         leads: &[
             "Krótka aktualizacja w sprawie {project}: wszystko idzie dobrze.",
             "Dobre wieści w sprawie {project}: w tym tygodniu posunęliśmy się mocno do przodu.",
@@ -135,7 +168,12 @@ const TOPICS: &[Topic] = &[
 /// The Polish bank.
 pub(crate) const BANK: Bank = Bank {
     code: "pl",
-    greetings: &["Cześć {to},", "Hej {to},", "Dzień dobry, {to},", "Cześć {to}!"],
+    greetings: &[
+        "Cześć {to},",
+        "Hej {to},",
+        "Dzień dobry, {to},",
+        "Cześć {to}!",
+    ],
     plain_greetings: &["Cześć,", "Dzień dobry,", "Hej,", "Cześć wszystkim,"],
     openers: &[
         "Mam nadzieję, że tydzień mija ci dobrze.",
@@ -145,8 +183,19 @@ pub(crate) const BANK: Bank = Bank {
         "Mam nadzieję, że u ciebie jest teraz trochę spokojniej.",
     ],
     topics: TOPICS,
-    wishes: &["Miłego tygodnia!", "Miłego dnia.", "Do usłyszenia.", "Udanego weekendu!"],
-    signoffs: &["Pozdrawiam,", "Pozdrawiam serdecznie,", "Do zobaczenia,", "Serdeczności,", "Trzymaj się,"],
+    wishes: &[
+        "Miłego tygodnia!",
+        "Miłego dnia.",
+        "Do usłyszenia.",
+        "Udanego weekendu!",
+    ],
+    signoffs: &[
+        "Pozdrawiam,",
+        "Pozdrawiam serdecznie,",
+        "Do zobaczenia,",
+        "Serdeczności,",
+        "Trzymaj się,",
+    ],
     acks: &[
         "Dzięki za wiadomość!",
         "Miło cię słyszeć.",
@@ -205,7 +254,7 @@ pub(crate) const BANK: Bank = Bank {
         project: &[
             "raportu kwartalnego",
             "nowej strony internetowej",
-            "poradnika dla nowych osób",
+            "poradnika dla nowicjuszy",
             "projektu budżetu",
             "prezentacji dla klienta",
             "wiosennego newslettera",

@@ -4,7 +4,11 @@ use crate::content::bank::{Bank, Slots, Topic};
 
 const TOPICS: &[Topic] = &[
     Topic {
-        subjects: &["O cafea {day}?", "O cafea rapidă {time}?", "Pauză de cafea {day}"],
+        subjects: &[
+            "O cafea {day}?",
+            "O cafea rapidă {time}?",
+            "Pauză de cafea {day}",
+        ],
         leads: &[
             "Ai chef de o cafea {day} {time}?",
             "Ești prin zonă {day} {time}? Am putea bea o cafea pe fugă.",
@@ -16,7 +20,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Prânz {day}?", "Mâncăm împreună {day}?", "Un prânz în curând?"],
+        subjects: &[
+            "Prânz {day}?",
+            "Mâncăm împreună {day}?",
+            "Un prânz în curând?",
+        ],
         leads: &[
             "Ce zici să luăm prânzul împreună {day}?",
             "Am în sfârșit puțin timp {day}, un prânz împreună ar fi minunat.",
@@ -28,7 +36,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["După întâlnirea noastră", "Notițe despre {project}", "Pașii următori pentru {project}"],
+        subjects: &[
+            "După întâlnirea noastră",
+            "Notițe despre {project}",
+            "Pașii următori pentru {project}",
+        ],
         leads: &[
             "Mulțumesc încă o dată pentru întâlnirea despre {project}.",
             "Azi-dimineață mi-am recitit notițele despre {project}.",
@@ -40,7 +52,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["O întrebare scurtă despre {project}", "O mică întrebare", "Noutăți despre {project}?"],
+        subjects: &[
+            "O întrebare scurtă despre {project}",
+            "O mică întrebare",
+            "Noutăți despre {project}?",
+        ],
         leads: &[
             "Știi cine se ocupă acum de {project}?",
             "Am o întrebare scurtă despre {project}.",
@@ -51,7 +67,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Mulțumesc mult!", "Mulțumesc pentru ajutor", "Mulțumesc pentru ajutorul cu {project}"],
+        subjects: &[
+            "Mulțumesc mult!",
+            "Mulțumesc pentru ajutor",
+            "Mulțumesc pentru ajutorul cu {project}",
+        ],
         leads: &[
             "Mulțumesc mult pentru ajutorul cu {project}.",
             "Mulțumesc că ți-ai făcut timp să ne uităm împreună pe material.",
@@ -62,7 +82,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Cum a fost weekendul?", "Vești din weekend", "Un weekend liniștit"],
+        subjects: &[
+            "Cum a fost weekendul?",
+            "Vești din weekend",
+            "Un weekend liniștit",
+        ],
         leads: &[
             "Cum ți-a fost weekendul?",
             "Sper că weekendul a fost liniștit și plăcut.",
@@ -73,7 +97,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Cunoști {item}?", "O recomandare pentru tine", "Ceva pentru weekend"],
+        subjects: &[
+            "Cunoști {item}?",
+            "O recomandare pentru tine",
+            "Ceva pentru weekend",
+        ],
         leads: &[
             "Cunoști deja {item}?",
             "O colegă mi-a recomandat {item} și chiar merită.",
@@ -85,7 +113,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Un apel scurt {day}?", "Vorbim {day}?", "Un moment de discuție"],
+        subjects: &[
+            "Un apel scurt {day}?",
+            "Vorbim {day}?",
+            "Un moment de discuție",
+        ],
         leads: &[
             "Ai un sfert de oră {day} pentru un apel scurt?",
             "Putem vorbi puțin la telefon {day}?",
@@ -97,7 +129,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Nu am mai vorbit de mult", "Ce mai faci?", "Ne vedem curând?"],
+        subjects: &[
+            "Nu am mai vorbit de mult",
+            "Ce mai faci?",
+            "Ne vedem curând?",
+        ],
         leads: &[
             "A trecut ceva vreme de când n-am mai vorbit.",
             "Mă întrebam ce mai faci în ultima vreme.",
@@ -108,7 +144,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["O mică întâlnire {day}", "Vii și tu {day}?", "O mică sărbătoare"],
+        subjects: &[
+            "O mică întâlnire {day}",
+            "Vii și tu {day}?",
+            "O mică sărbătoare",
+        ],
         leads: &[
             "Organizăm o mică întâlnire {place} {day}.",
             "Câțiva dintre noi ne vedem {day} {place} ca să sărbătorim finalul trimestrului.",
@@ -120,7 +160,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Noutăți despre {project}", "Vești bune despre {project}", "O scurtă actualizare"],
+        subjects: &[
+            "Noutăți despre {project}",
+            "Vești bune despre {project}",
+            "O scurtă actualizare",
+        ],
         leads: &[
             "O scurtă actualizare despre {project}: totul merge bine.",
             "Vești bune despre {project}: săptămâna asta am avansat destul de mult.",
@@ -135,7 +179,12 @@ const TOPICS: &[Topic] = &[
 /// The Romanian bank.
 pub(crate) const BANK: Bank = Bank {
     code: "ro",
-    greetings: &["Bună, {to},", "Salut, {to}!", "Bună dimineața, {to},", "Dragă {to},"],
+    greetings: &[
+        "Bună, {to},",
+        "Salut, {to}!",
+        "Bună dimineața, {to},",
+        "Dragă {to},",
+    ],
     plain_greetings: &["Bună,", "Salut!", "Bună dimineața,", "Salutare tuturor,"],
     openers: &[
         "Sper că săptămâna ta merge bine.",
@@ -145,8 +194,19 @@ pub(crate) const BANK: Bank = Bank {
         "Sper că e ceva mai liniște la tine acum.",
     ],
     topics: TOPICS,
-    wishes: &["O săptămână bună!", "O zi frumoasă.", "Vorbim curând.", "Weekend plăcut!"],
-    signoffs: &["Toate cele bune,", "Cu drag,", "Mulțumesc și pe curând,", "Numai bine,", "Pe curând,"],
+    wishes: &[
+        "O săptămână bună!",
+        "O zi frumoasă.",
+        "Vorbim curând.",
+        "Weekend plăcut!",
+    ],
+    signoffs: &[
+        "Toate cele bune,",
+        "Cu drag,",
+        "Mulțumesc și pe curând,",
+        "Numai bine,",
+        "Pe curând,",
+    ],
     acks: &[
         "Mulțumesc pentru mesaj!",
         "Mă bucur să aud de tine.",

@@ -4,7 +4,11 @@ use crate::content::bank::{Bank, Slots, Topic};
 
 const TOPICS: &[Topic] = &[
     Topic {
-        subjects: &["Káva {day}?", "Rýchla káva {time}?", "Prestávka na kávu {day}"],
+        subjects: &[
+            "Káva {day}?",
+            "Rýchla káva {time}?",
+            "Prestávka na kávu {day}",
+        ],
         leads: &[
             "Máš chuť zájsť na kávu {day} {time}?",
             "Budeš {day} {time} nablízku? Mohli by sme si dať rýchlu kávu.",
@@ -16,7 +20,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Obed {day}?", "Spoločný obed {day}", "Zájdeme čoskoro na obed?"],
+        subjects: &[
+            "Obed {day}?",
+            "Spoločný obed {day}",
+            "Zájdeme čoskoro na obed?",
+        ],
         leads: &[
             "Zájdeme {day} spolu na obed?",
             "Mám {day} konečne trochu času, spoločný obed by bol fajn.",
@@ -28,7 +36,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Po našom stretnutí", "Poznámky ohľadom {project}", "Ďalšie kroky ohľadom {project}"],
+        subjects: &[
+            "Po našom stretnutí",
+            "Poznámky ohľadom {project}",
+            "Ďalšie kroky ohľadom {project}",
+        ],
         leads: &[
             "Ešte raz vďaka za stretnutie ohľadom {project}.",
             "Ráno sme si ešte raz prešli poznámky ohľadom {project}.",
@@ -40,7 +52,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Krátka otázka ohľadom {project}", "Malá otázka", "Čo nové ohľadom {project}?"],
+        subjects: &[
+            "Krátka otázka ohľadom {project}",
+            "Malá otázka",
+            "Čo nové ohľadom {project}?",
+        ],
         leads: &[
             "Nevieš, kto sa teraz stará o veci ohľadom {project}?",
             "Mám krátku otázku ohľadom {project}.",
@@ -51,15 +67,16 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Veľká vďaka!", "Vďaka za pomoc", "Vďaka za pomoc ohľadom {project}"],
+        subjects: &[
+            "Veľká vďaka!",
+            "Vďaka za pomoc",
+            "Vďaka za pomoc ohľadom {project}",
+        ],
         leads: &[
             "Veľmi pekne ďakujem za pomoc ohľadom {project}.",
             "Vďaka za tvoj čas a za to, že sme to mohli prejsť spolu.",
         ],
-        follows: &[
-            "Naozaj to veľmi pomohlo.",
-            "Dlžím ti kávu, možno {day}?",
-        ],
+        follows: &["Naozaj to veľmi pomohlo.", "Dlžím ti kávu, možno {day}?"],
     },
     Topic {
         subjects: &["Aký bol víkend?", "Novinky z víkendu", "Pokojný víkend"],
@@ -85,7 +102,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Krátky hovor {day}?", "Zavoláme si {day}?", "Chvíľka na rozhovor"],
+        subjects: &[
+            "Krátky hovor {day}?",
+            "Zavoláme si {day}?",
+            "Chvíľka na rozhovor",
+        ],
         leads: &[
             "Máš {day} štvrťhodinku na krátky hovor?",
             "Môžeme si {day} krátko zavolať?",
@@ -120,7 +141,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Novinky ohľadom {project}", "Dobré správy ohľadom {project}", "Krátka aktualizácia"],
+        subjects: &[
+            "Novinky ohľadom {project}",
+            "Dobré správy ohľadom {project}",
+            "Krátka aktualizácia",
+        ],
         leads: &[
             "Krátka aktualizácia ohľadom {project}: všetko ide dobre.",
             "Dobré správy ohľadom {project}: tento týždeň sme sa poriadne posunuli.",
@@ -145,8 +170,19 @@ pub(crate) const BANK: Bank = Bank {
         "Dúfam, že je u teba teraz trochu pokojnejšie.",
     ],
     topics: TOPICS,
-    wishes: &["Pekný týždeň!", "Maj sa pekne.", "Čoskoro sa ozvem.", "Pekný víkend!"],
-    signoffs: &["Zdravím,", "S pozdravom,", "Vďaka a zdravím,", "Maj sa,", "Pekný deň,"],
+    wishes: &[
+        "Pekný týždeň!",
+        "Maj sa pekne.",
+        "Čoskoro sa ozvem.",
+        "Pekný víkend!",
+    ],
+    signoffs: &[
+        "Zdravím,",
+        "S pozdravom,",
+        "Vďaka a zdravím,",
+        "Maj sa,",
+        "Pekný deň,",
+    ],
     acks: &[
         "Vďaka za správu!",
         "Je fajn mať od teba správu.",

@@ -16,7 +16,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Kosilo {day}?", "Skupno kosilo {day}", "Greva kmalu na kosilo?"],
+        subjects: &[
+            "Kosilo {day}?",
+            "Skupno kosilo {day}",
+            "Greva kmalu na kosilo?",
+        ],
         leads: &[
             "Greva {day} skupaj na kosilo?",
             "Imam {day} končno malo časa, skupno kosilo bi bilo super.",
@@ -28,7 +32,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Po najinem sestanku", "Zapiski glede {project}", "Naslednji koraki glede {project}"],
+        subjects: &[
+            "Po najinem sestanku",
+            "Zapiski glede {project}",
+            "Naslednji koraki glede {project}",
+        ],
         leads: &[
             "Še enkrat hvala za sestanek glede {project}.",
             "Zjutraj smo še enkrat pregledali zapiske glede {project}.",
@@ -40,7 +48,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Kratko vprašanje glede {project}", "Majhno vprašanje", "Kaj je novega glede {project}?"],
+        subjects: &[
+            "Kratko vprašanje glede {project}",
+            "Majhno vprašanje",
+            "Kaj je novega glede {project}?",
+        ],
         leads: &[
             "Veš, kdo zdaj skrbi za stvari glede {project}?",
             "Imam kratko vprašanje glede {project}.",
@@ -51,15 +63,16 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Najlepša hvala!", "Hvala za pomoč", "Hvala za pomoč glede {project}"],
+        subjects: &[
+            "Najlepša hvala!",
+            "Hvala za pomoč",
+            "Hvala za pomoč glede {project}",
+        ],
         leads: &[
             "Najlepša hvala za pomoč glede {project}.",
             "Hvala za tvoj čas in pomoč pri pregledu.",
         ],
-        follows: &[
-            "Res je zelo pomagalo.",
-            "Dolgujem ti kavo, mogoče {day}?",
-        ],
+        follows: &["Res je zelo pomagalo.", "Dolgujem ti kavo, mogoče {day}?"],
     },
     Topic {
         subjects: &["Kakšen je bil vikend?", "Novice z vikenda", "Miren vikend"],
@@ -85,7 +98,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Kratek klic {day}?", "Se slišiva {day}?", "Trenutek za pogovor"],
+        subjects: &[
+            "Kratek klic {day}?",
+            "Se slišiva {day}?",
+            "Trenutek za pogovor",
+        ],
         leads: &[
             "Imaš {day} četrt ure za kratek klic?",
             "Se lahko {day} na hitro slišiva po telefonu?",
@@ -108,7 +125,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Majhno druženje {day}", "Se nam pridružiš {day}?", "Majhno praznovanje"],
+        subjects: &[
+            "Majhno druženje {day}",
+            "Se nam pridružiš {day}?",
+            "Majhno praznovanje",
+        ],
         leads: &[
             "Pripravljamo majhno druženje {place} {day}.",
             "Nekaj nas se dobi {day} {place}, da proslavimo konec četrtletja.",
@@ -120,7 +141,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Novice glede {project}", "Dobre novice glede {project}", "Kratka posodobitev"],
+        subjects: &[
+            "Novice glede {project}",
+            "Dobre novice glede {project}",
+            "Kratka posodobitev",
+        ],
         leads: &[
             "Kratka posodobitev glede {project}: vse gre dobro.",
             "Dobre novice glede {project}: ta teden smo se lepo premaknili naprej.",
@@ -135,7 +160,12 @@ const TOPICS: &[Topic] = &[
 /// The Slovenian bank.
 pub(crate) const BANK: Bank = Bank {
     code: "sl",
-    greetings: &["Živjo {to},", "Zdravo {to},", "Dobro jutro, {to},", "Živjo {to}!"],
+    greetings: &[
+        "Živjo {to},",
+        "Zdravo {to},",
+        "Dobro jutro, {to},",
+        "Živjo {to}!",
+    ],
     plain_greetings: &["Živjo,", "Pozdravljeni,", "Dobro jutro,", "Zdravo,"],
     openers: &[
         "Upam, da ti teden lepo teče.",
@@ -145,8 +175,19 @@ pub(crate) const BANK: Bank = Bank {
         "Upam, da je pri tebi zdaj malo bolj mirno.",
     ],
     topics: TOPICS,
-    wishes: &["Lep teden!", "Lepo se imej.", "Se slišimo kmalu.", "Lep vikend!"],
-    signoffs: &["Lep pozdrav,", "Lp,", "Hvala in lep pozdrav,", "Vse dobro,", "Pozdrav,"],
+    wishes: &[
+        "Lep teden!",
+        "Lepo se imej.",
+        "Se slišimo kmalu.",
+        "Lep vikend!",
+    ],
+    signoffs: &[
+        "Lep pozdrav,",
+        "Lp,",
+        "Hvala in lep pozdrav,",
+        "Vse dobro,",
+        "Pozdrav,",
+    ],
     acks: &[
         "Hvala za sporočilo!",
         "Lepo, da se oglašaš.",

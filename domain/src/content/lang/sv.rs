@@ -28,7 +28,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Efter vårt möte", "Anteckningar om {project}", "Nästa steg för {project}"],
+        subjects: &[
+            "Efter vårt möte",
+            "Anteckningar om {project}",
+            "Nästa steg för {project}",
+        ],
         leads: &[
             "Tack igen för mötet om {project}.",
             "Jag gick igenom mina anteckningar om {project} i morse.",
@@ -40,7 +44,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["En snabb fråga om {project}", "En liten fråga", "Hur går det med {project}?"],
+        subjects: &[
+            "En snabb fråga om {project}",
+            "En liten fråga",
+            "Hur går det med {project}?",
+        ],
         leads: &[
             "Vet du vem som ansvarar för {project} just nu?",
             "Jag hade en snabb fråga om {project}.",
@@ -51,7 +59,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Tusen tack!", "Tack för hjälpen", "Tack för hjälpen med {project}"],
+        subjects: &[
+            "Tusen tack!",
+            "Tack för hjälpen",
+            "Tack för hjälpen med {project}",
+        ],
         leads: &[
             "Tusen tack för din hjälp med {project}.",
             "Tack för att du tog dig tid att gå igenom {project} med mig.",
@@ -73,7 +85,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Känner du till {item}?", "Ett tips till dig", "Något för helgen"],
+        subjects: &[
+            "Känner du till {item}?",
+            "Ett tips till dig",
+            "Något för helgen",
+        ],
         leads: &[
             "Känner du till {item}?",
             "En kollega tipsade mig om {item}, och jag blev helt förtjust.",
@@ -85,7 +101,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Ett kort samtal {day}?", "Ringas {day}?", "Tid för ett snack"],
+        subjects: &[
+            "Ett kort samtal {day}?",
+            "Ringas {day}?",
+            "Tid för ett snack",
+        ],
         leads: &[
             "Har du en kvart {day} för ett kort samtal?",
             "Kan vi höras snabbt per telefon {day}?",
@@ -108,7 +128,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Liten träff {day}", "Hänger du med {day}?", "Ett litet firande"],
+        subjects: &[
+            "Liten träff {day}",
+            "Hänger du med {day}?",
+            "Ett litet firande",
+        ],
         leads: &[
             "Vi ordnar en liten träff {place} {day}.",
             "Några av oss ses {place} {day} för att fira att kvartalet är slut.",
@@ -120,7 +144,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Läget för {project}", "Goda nyheter om {project}", "En kort uppdatering"],
+        subjects: &[
+            "Läget för {project}",
+            "Goda nyheter om {project}",
+            "En kort uppdatering",
+        ],
         leads: &[
             "Bara en kort uppdatering: {project} går framåt fint.",
             "Vi har kommit en bra bit med {project} den här veckan.",
@@ -145,7 +173,12 @@ pub(crate) const BANK: Bank = Bank {
         "Hoppas att det är lite lugnare hos dig nu.",
     ],
     topics: TOPICS,
-    wishes: &["Ha en fin vecka!", "Ha en bra dag.", "Hörs snart.", "Trevlig helg!"],
+    wishes: &[
+        "Ha en fin vecka!",
+        "Ha en bra dag.",
+        "Hörs snart.",
+        "Trevlig helg!",
+    ],
     signoffs: &[
         "Hälsningar,",
         "Vänliga hälsningar,",
@@ -164,7 +197,7 @@ pub(crate) const BANK: Bank = Bank {
         "Jag kollar min kalender och återkommer {day}.",
         "Jag är med, vi ses {day}.",
         "Gärna, {time} passar perfekt.",
-        "Jag har inte hunnit titta på {project} än, men det gör jag snart.",
+        "Jag har inte hunnit titta på det än, men det gör jag snart.",
         "Vi tar det i lugn och ro när vi ses.",
     ],
     attribution: "Den {date} skrev {name}:",

@@ -4,7 +4,11 @@ use crate::content::bank::{Bank, Slots, Topic};
 
 const TOPICS: &[Topic] = &[
     Topic {
-        subjects: &["Kahve molası: {day}?", "Hızlı bir kahve {time}?", "Bir kahve içelim mi?"],
+        subjects: &[
+            "Kahve molası: {day}?",
+            "Hızlı bir kahve {time}?",
+            "Bir kahve içelim mi?",
+        ],
         leads: &[
             "Sence {day} {time} bir kahve içebilir miyiz?",
             "Acaba {day} {time} buralarda olacak mısın? Hızlıca bir kahve içebiliriz.",
@@ -16,7 +20,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Öğle yemeği: {day}?", "Birlikte öğle yemeği?", "Yakında öğle yemeği?"],
+        subjects: &[
+            "Öğle yemeği: {day}?",
+            "Birlikte öğle yemeği?",
+            "Yakında öğle yemeği?",
+        ],
         leads: &[
             "Ne dersin, {day} birlikte öğle yemeği yiyelim mi?",
             "Nihayet {day} biraz vaktim var, birlikte öğle yemeği harika olur.",
@@ -28,7 +36,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Toplantımızdan sonra", "Notlar: {project}", "Sonraki adımlar: {project}"],
+        subjects: &[
+            "Toplantımızdan sonra",
+            "Notlar: {project}",
+            "Sonraki adımlar: {project}",
+        ],
         leads: &[
             "Toplantı için tekrar teşekkürler, özellikle {project} konusunda.",
             "Bu sabah {project} ile ilgili notlarımı yeniden gözden geçirdim.",
@@ -40,18 +52,26 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Kısa bir soru: {project}", "Küçük bir soru", "Yeni bir şey var mı?"],
+        subjects: &[
+            "Kısa bir soru: {project}",
+            "Küçük bir soru",
+            "Yeni bir şey var mı?",
+        ],
         leads: &[
             "Şu sıralar {project} ile kimin ilgilendiğini biliyor musun?",
             "Aklıma {project} hakkında kısa bir soru takıldı.",
         ],
         follows: &[
             "Sadece aynı işi iki kez yapmadığımızdan emin olmak istiyorum.",
-            "Daha kolay olursa {day} de konuşabiliriz.",
+            "Daha kolay olursa bunu {day} konuşabiliriz.",
         ],
     },
     Topic {
-        subjects: &["Çok teşekkürler!", "Yardımın için teşekkürler", "Teşekkürler: {project}"],
+        subjects: &[
+            "Çok teşekkürler!",
+            "Yardımın için teşekkürler",
+            "Teşekkürler: {project}",
+        ],
         leads: &[
             "Bu hafta {project} konusundaki yardımın için çok teşekkür ederim.",
             "Vakit ayırıp benimle birlikte üzerinden geçtiğin için teşekkürler.",
@@ -62,7 +82,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Hafta sonun nasıldı?", "Hafta sonundan haberler", "Sakin bir hafta sonu"],
+        subjects: &[
+            "Hafta sonun nasıldı?",
+            "Hafta sonundan haberler",
+            "Sakin bir hafta sonu",
+        ],
         leads: &[
             "Hafta sonun nasıl geçti?",
             "Umarım hafta sonu sakin ve keyifli geçmiştir.",
@@ -73,7 +97,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Bir önerim var", "Senin için bir tavsiye", "Hafta sonu için bir fikir"],
+        subjects: &[
+            "Bir önerim var",
+            "Senin için bir tavsiye",
+            "Hafta sonu için bir fikir",
+        ],
         leads: &[
             "Acaba {item} duydun mu?",
             "Bir iş arkadaşım {item} önerdi ve gerçekten çok beğendim.",
@@ -85,7 +113,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Kısa bir görüşme: {day}?", "Telefonda konuşalım mı?", "Biraz sohbet için zaman"],
+        subjects: &[
+            "Kısa bir görüşme: {day}?",
+            "Telefonda konuşalım mı?",
+            "Biraz sohbet için zaman",
+        ],
         leads: &[
             "Acaba {day} kısa bir telefon görüşmesi için on beş dakikan olur mu?",
             "Ne dersin, {day} kısaca telefonda konuşabilir miyiz?",
@@ -97,7 +129,7 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Uzun zaman oldu", "Nasılsın?", "Yakında görüşelim mi?"],
+        subjects: &["Uzun zaman oldu", "Sen nasılsın?", "Yakında görüşelim mi?"],
         leads: &[
             "Son konuşmamızın üzerinden epey zaman geçti.",
             "Son zamanlarda nasıl olduğunu merak ettim.",
@@ -108,7 +140,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Küçük bir buluşma: {day}", "Sen de gelir misin?", "Küçük bir kutlama"],
+        subjects: &[
+            "Küçük bir buluşma: {day}",
+            "Sen de gelir misin?",
+            "Küçük bir kutlama",
+        ],
         leads: &[
             "Bu arada {day} {place} küçük bir buluşma ayarlıyoruz.",
             "Çeyrek sonunu kutlamak için {day} {place} birkaç kişi toplanıyoruz.",
@@ -120,7 +156,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Güncelleme: {project}", "İyi haberler: {project}", "Kısa bir güncelleme"],
+        subjects: &[
+            "Güncelleme: {project}",
+            "İyi haberler: {project}",
+            "Kısa bir güncelleme",
+        ],
         leads: &[
             "Kısa bir güncelleme: {project} tarafında her şey yolunda.",
             "İyi haber: bu hafta {project} konusunda epey ilerledik.",
@@ -135,7 +175,12 @@ const TOPICS: &[Topic] = &[
 /// The Turkish bank.
 pub(crate) const BANK: Bank = Bank {
     code: "tr",
-    greetings: &["Merhaba {to},", "Selam {to},", "Günaydın {to},", "Merhaba {to}!"],
+    greetings: &[
+        "Merhaba {to},",
+        "Selam {to},",
+        "Günaydın {to},",
+        "Merhaba {to}!",
+    ],
     plain_greetings: &["Merhaba,", "Selam,", "Günaydın,", "Herkese merhaba,"],
     openers: &[
         "Umarım haftan iyi geçiyordur.",
@@ -145,8 +190,19 @@ pub(crate) const BANK: Bank = Bank {
         "Umarım şu sıralar biraz daha sakindir.",
     ],
     topics: TOPICS,
-    wishes: &["İyi haftalar!", "İyi günler.", "Görüşmek üzere.", "İyi hafta sonları!"],
-    signoffs: &["Sevgiler,", "Selamlar,", "Teşekkürler ve görüşmek üzere,", "Kolay gelsin,", "Saygılar,"],
+    wishes: &[
+        "İyi haftalar!",
+        "İyi günler.",
+        "Görüşmek üzere.",
+        "İyi hafta sonları!",
+    ],
+    signoffs: &[
+        "Sevgiler,",
+        "Selamlar,",
+        "Teşekkürler ve görüşmek üzere,",
+        "Kolay gelsin,",
+        "Saygılar,",
+    ],
     acks: &[
         "Mesajın için teşekkürler!",
         "Senden haber almak güzel.",

@@ -4,7 +4,11 @@ use crate::content::bank::{Bank, Slots, Topic};
 
 const TOPICS: &[Topic] = &[
     Topic {
-        subjects: &["Cà phê {day} nhé?", "Uống cà phê {time}?", "Nghỉ giải lao {day}"],
+        subjects: &[
+            "Cà phê {day} nhé?",
+            "Uống cà phê {time}?",
+            "Nghỉ giải lao {day}",
+        ],
         leads: &[
             "Bạn có muốn đi uống cà phê {day} {time} không?",
             "Bạn có ở gần đây {day} {time} không? Mình có thể uống nhanh một ly cà phê.",
@@ -16,7 +20,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Ăn trưa {day} nhé?", "Cùng ăn trưa {day}", "Hôm nào ăn trưa nhé?"],
+        subjects: &[
+            "Ăn trưa {day} nhé?",
+            "Cùng ăn trưa {day}",
+            "Hôm nào ăn trưa nhé?",
+        ],
         leads: &[
             "Hay là mình cùng ăn trưa {day} nhé?",
             "Cuối cùng mình cũng có chút thời gian {day}, cùng ăn trưa thì vui lắm.",
@@ -28,7 +36,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Sau buổi họp của mình", "Ghi chú về {project}", "Bước tiếp theo cho {project}"],
+        subjects: &[
+            "Sau buổi họp của mình",
+            "Ghi chú về {project}",
+            "Bước tiếp theo cho {project}",
+        ],
         leads: &[
             "Cảm ơn bạn lần nữa về buổi họp bàn về {project}.",
             "Sáng nay mình đã đọc lại ghi chú về {project}.",
@@ -40,7 +52,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Câu hỏi nhanh về {project}", "Một câu hỏi nhỏ", "Có tin gì về {project}?"],
+        subjects: &[
+            "Câu hỏi nhanh về {project}",
+            "Một câu hỏi nhỏ",
+            "Có tin gì về {project}?",
+        ],
         leads: &[
             "Bạn có biết hiện giờ ai đang phụ trách {project} không?",
             "Mình có một câu hỏi nhanh về {project}.",
@@ -51,7 +67,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Cảm ơn bạn nhiều!", "Cảm ơn vì đã giúp đỡ", "Cảm ơn về {project}"],
+        subjects: &[
+            "Cảm ơn bạn nhiều!",
+            "Cảm ơn vì đã giúp đỡ",
+            "Cảm ơn về {project}",
+        ],
         leads: &[
             "Cảm ơn bạn rất nhiều vì đã giúp mình với {project}.",
             "Cảm ơn bạn đã dành thời gian cùng mình xem lại mọi thứ.",
@@ -62,7 +82,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Cuối tuần của bạn thế nào?", "Chuyện cuối tuần", "Một cuối tuần yên bình"],
+        subjects: &[
+            "Cuối tuần của bạn thế nào?",
+            "Chuyện cuối tuần",
+            "Một cuối tuần yên bình",
+        ],
         leads: &[
             "Cuối tuần của bạn thế nào?",
             "Mong là bạn đã có một cuối tuần thư thái.",
@@ -73,7 +97,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Bạn biết {item} chưa?", "Một gợi ý cho bạn", "Ý tưởng cho cuối tuần"],
+        subjects: &[
+            "Bạn biết {item} chưa?",
+            "Một gợi ý cho bạn",
+            "Ý tưởng cho cuối tuần",
+        ],
         leads: &[
             "Bạn đã biết {item} chưa?",
             "Một đồng nghiệp giới thiệu cho mình {item} và thật sự rất hay.",
@@ -85,7 +113,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Gọi điện nhanh {day}?", "Nói chuyện {day} nhé?", "Chút thời gian trò chuyện"],
+        subjects: &[
+            "Gọi điện nhanh {day}?",
+            "Nói chuyện {day} nhé?",
+            "Chút thời gian trò chuyện",
+        ],
         leads: &[
             "Bạn có mười lăm phút {day} cho một cuộc gọi ngắn không?",
             "Mình gọi điện nói chuyện chút {day} được không?",
@@ -97,7 +129,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Lâu rồi không nói chuyện", "Bạn khỏe không?", "Sớm gặp nhau nhé?"],
+        subjects: &[
+            "Lâu rồi không nói chuyện",
+            "Bạn khỏe không?",
+            "Sớm gặp nhau nhé?",
+        ],
         leads: &[
             "Lâu lắm rồi mình chưa nói chuyện với nhau.",
             "Mình đang tự hỏi dạo này bạn thế nào.",
@@ -108,7 +144,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Buổi gặp mặt nhỏ {day}", "Bạn tham gia {day} nhé?", "Một buổi liên hoan nhỏ"],
+        subjects: &[
+            "Buổi gặp mặt nhỏ {day}",
+            "Bạn tham gia {day} nhé?",
+            "Một buổi liên hoan nhỏ",
+        ],
         leads: &[
             "Tụi mình tổ chức một buổi gặp mặt nhỏ {place} {day}.",
             "Vài người tụi mình sẽ gặp nhau {day} {place} để mừng kết thúc quý.",
@@ -120,7 +160,11 @@ const TOPICS: &[Topic] = &[
         ],
     },
     Topic {
-        subjects: &["Tin mới về {project}", "Tin vui về {project}", "Cập nhật ngắn"],
+        subjects: &[
+            "Tin mới về {project}",
+            "Tin vui về {project}",
+            "Cập nhật ngắn",
+        ],
         leads: &[
             "Cập nhật ngắn về {project}: mọi thứ đang suôn sẻ.",
             "Tin vui về {project}: tuần này tụi mình tiến được khá xa.",
@@ -135,8 +179,18 @@ const TOPICS: &[Topic] = &[
 /// The Vietnamese bank.
 pub(crate) const BANK: Bank = Bank {
     code: "vi",
-    greetings: &["Chào {to},", "Chào {to} nhé,", "Chào buổi sáng {to},", "Xin chào {to},"],
-    plain_greetings: &["Chào bạn,", "Xin chào,", "Chào buổi sáng,", "Chào mọi người,"],
+    greetings: &[
+        "Chào {to},",
+        "{to} thân mến,",
+        "Chào buổi sáng {to},",
+        "Xin chào {to},",
+    ],
+    plain_greetings: &[
+        "Chào bạn,",
+        "Xin chào,",
+        "Chào buổi sáng,",
+        "Chào mọi người,",
+    ],
     openers: &[
         "Mong là tuần của bạn suôn sẻ.",
         "Mong là bạn vẫn khỏe.",
@@ -145,8 +199,19 @@ pub(crate) const BANK: Bank = Bank {
         "Mong là dạo này bên bạn đỡ bận rộn hơn.",
     ],
     topics: TOPICS,
-    wishes: &["Chúc bạn một tuần vui vẻ!", "Chúc bạn một ngày tốt lành.", "Nói chuyện sau nhé.", "Cuối tuần vui vẻ nhé!"],
-    signoffs: &["Thân,", "Thân mến,", "Cảm ơn bạn,", "Hẹn gặp lại,", "Chúc mọi điều tốt đẹp,"],
+    wishes: &[
+        "Chúc bạn một tuần vui vẻ!",
+        "Chúc bạn một ngày tốt lành.",
+        "Nói chuyện sau nhé.",
+        "Cuối tuần vui vẻ nhé!",
+    ],
+    signoffs: &[
+        "Thân,",
+        "Thân mến,",
+        "Cảm ơn bạn,",
+        "Hẹn gặp lại,",
+        "Chúc mọi điều tốt đẹp,",
+    ],
     acks: &[
         "Cảm ơn tin nhắn của bạn!",
         "Vui quá khi nhận được tin của bạn.",
@@ -205,7 +270,7 @@ pub(crate) const BANK: Bank = Bank {
         project: &[
             "báo cáo quý",
             "trang web mới",
-            "tài liệu cho nhân viên mới",
+            "tài liệu nhân viên mới",
             "dự thảo ngân sách",
             "bài thuyết trình cho khách",
             "bản tin hằng tháng",
