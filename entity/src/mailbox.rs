@@ -27,6 +27,11 @@ pub struct Model {
     pub imap_username: String,
     #[sea_orm(column_type = "Text")]
     pub imap_password: String,
+    /// DKIM selector, signing domain and sealed private key, when the mailbox signs.
+    pub dkim_selector: Option<String>,
+    pub dkim_domain: Option<String>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub dkim_private_key: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

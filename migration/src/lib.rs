@@ -6,6 +6,7 @@ mod m0001_tenants;
 mod m0002_mail_accounts;
 mod m0003_warmup_preferences;
 mod m0004_sends;
+mod m0005_mailbox_dkim;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_mail_accounts::Migration),
             Box::new(m0003_warmup_preferences::Migration),
             Box::new(m0004_sends::Migration),
+            Box::new(m0005_mailbox_dkim::Migration),
         ]
     }
 }

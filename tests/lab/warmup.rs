@@ -28,6 +28,37 @@ fn evening_zone() -> String {
     }
 }
 
+/// An account on the lab's submission (STARTTLS) and IMAPS servers, as the API takes it.
+fn lab_account(lab: &Lab, email: &str, provider: &str, password: &str) -> Value {
+    let submission: u16 = var("MAILLAB_SUBMISSION_PORT").parse().unwrap_or(0);
+    let imaps: u16 = var("MAILLAB_IMAPS_PORT").parse().unwrap_or(0);
+    json!({
+        "email": email, "provider": provider,
+        "smtp": {"host": lab.tls_name(), "port": submission, "security": "starttls", "password": password},
+        "imap": {"host": lab.tls_name(), "port": imaps, "security": "tls", "password": password},
+    })
+}
+
+/// A sender mailbox in a time zone where it is evening now; returns its id.
+async fn add_mailbox(app: &TestApp, lab: &Lab, key: &str, email: &str, password: &str) -> String {
+    let mut body = lab_account(lab, email, "smtp", password);
+    body["display_name"] = json!("Wendy Warm");
+    body["timezone"] = json!(evening_zone());
+    let m = app.create_mailbox(key, &body).await;
+    m["id"].as_str().unwrap_or_default().to_string()
+}
+
+/// A private seed of the organization.
+async fn add_seed(app: &TestApp, lab: &Lab, key: &str, email: &str, provider: &str) {
+    app.post(
+        "/v1/seeds",
+        key,
+        &lab_account(lab, email, provider, &lab.password()),
+    )
+    .await
+    .expect(201);
+}
+
 async fn lab_app(backend: Backend) -> TestApp {
     spawn_app_with(backend, |s| s.clock_speedup = 600.0).await
 }
@@ -61,33 +92,11 @@ fn start_worker(
 async fn setup(app: &TestApp, lab: &Lab, password: &str) -> (String, String, Vec<String>) {
     let key = app.new_org("Lab").await;
     let email = lab.unique("w", "sender.test");
-    let port: u16 = var("MAILLAB_SUBMISSION_PORT").parse().unwrap_or(0);
-    let m = app
-        .create_mailbox(
-            &key,
-            &json!({
-                "email": email, "display_name": "Wendy Warm", "provider": "smtp",
-                "smtp": {"host": lab.tls_name(), "port": port, "security": "starttls", "password": password},
-                "imap": {"host": lab.tls_name(), "port": 24993, "security": "tls", "password": password},
-                "timezone": evening_zone(),
-            }),
-        )
-        .await;
-    let id = m["id"].as_str().unwrap_or_default().to_string();
+    let id = add_mailbox(app, lab, &key, &email, password).await;
     let mut seeds = Vec::new();
     for provider in ["gmail", "gmail", "outlook", "outlook"] {
         let seed = lab.unique("seed", &format!("{provider}.test"));
-        app.post(
-            "/v1/seeds",
-            &key,
-            &json!({
-                "email": seed, "provider": provider,
-                "imap": {"host": lab.tls_name(), "port": 24993, "security": "tls", "password": lab.password()},
-                "smtp": {"host": lab.tls_name(), "port": port, "security": "starttls", "password": lab.password()},
-            }),
-        )
-        .await
-        .expect(201);
+        add_seed(app, lab, &key, &seed, provider).await;
         seeds.push(seed);
     }
     app.patch(
@@ -296,36 +305,14 @@ async fn interrupted_sends_are_checked_at_the_seed_and_never_duplicated(backend:
     let app = lab_app(backend).await;
     let key = app.new_org("Lab").await;
     let email = lab.unique("w", "sender.test");
-    let port: u16 = var("MAILLAB_SUBMISSION_PORT").parse().unwrap_or(0);
-    let m = app
-        .create_mailbox(
-            &key,
-            &json!({
-                "email": email, "provider": "smtp",
-                "smtp": {"host": lab.tls_name(), "port": port, "security": "starttls", "password": lab.password()},
-                "imap": {"host": lab.tls_name(), "port": 24993, "security": "tls", "password": lab.password()},
-            }),
-        )
-        .await;
-    let mailbox: uuid::Uuid = m["id"]
-        .as_str()
-        .unwrap_or_default()
+    let mailbox: uuid::Uuid = add_mailbox(&app, &lab, &key, &email, &lab.password())
+        .await
         .parse()
         .unwrap_or_default();
     let mut seeds = Vec::new();
     for _ in 0..2 {
         let seed = lab.unique("seed", "corp.test");
-        app.post(
-            "/v1/seeds",
-            &key,
-            &json!({
-                "email": seed, "provider": "google_workspace",
-                "imap": {"host": lab.tls_name(), "port": 24993, "security": "tls", "password": lab.password()},
-                "smtp": {"host": lab.tls_name(), "port": port, "security": "starttls", "password": lab.password()},
-            }),
-        )
-        .await
-        .expect(201);
+        add_seed(&app, &lab, &key, &seed, "google_workspace").await;
         let row = warmup_entity::seed::Entity::find()
             .filter(warmup_entity::seed::Column::Email.eq(seed.as_str()))
             .one(&app.db)
@@ -421,31 +408,11 @@ async fn a_real_bounce_is_recorded_against_its_send_and_filed_away(backend: Back
     let app = lab_app(backend).await;
     let key = app.new_org("Lab").await;
     let email = lab.unique("w", "sender.test");
-    let port: u16 = var("MAILLAB_SUBMISSION_PORT").parse().unwrap_or(0);
-    let imaps: u16 = var("MAILLAB_IMAPS_PORT").parse().unwrap_or(0);
-    let m = app
-        .create_mailbox(
-            &key,
-            &json!({
-                "email": email, "provider": "smtp", "timezone": evening_zone(),
-                "smtp": {"host": lab.tls_name(), "port": port, "security": "starttls", "password": lab.password()},
-                "imap": {"host": lab.tls_name(), "port": imaps, "security": "tls", "password": lab.password()},
-            }),
-        )
-        .await;
-    let mailbox = m["id"].as_str().unwrap_or_default().to_string();
+    let mailbox = add_mailbox(&app, &lab, &key, &email, &lab.password()).await;
     // A seed whose address does not exist: the relay accepts, the MX answers 550 5.1.1, and
     // Postfix returns a real bounce to the sender.
     let gone = lab.unique("nouser", "corp.test");
-    app.post(
-        "/v1/seeds",
-        &key,
-        &json!({"email": gone, "provider": "google_workspace",
-                "imap": {"host": lab.tls_name(), "port": imaps, "security": "tls", "password": lab.password()},
-                "smtp": {"host": lab.tls_name(), "port": port, "security": "starttls", "password": lab.password()}}),
-    )
-    .await
-    .expect(201);
+    add_seed(&app, &lab, &key, &gone, "google_workspace").await;
     app.patch(
         &format!("/v1/mailboxes/{mailbox}/warmup"),
         &key,
@@ -535,29 +502,9 @@ async fn one_send(backend: Backend, fault: &str) -> (Lab, TestApp, String, Strin
     let app = lab_app(backend).await;
     let key = app.new_org("Lab").await;
     let email = lab.unique("w", "sender.test");
-    let port: u16 = var("MAILLAB_SUBMISSION_PORT").parse().unwrap_or(0);
-    let imaps: u16 = var("MAILLAB_IMAPS_PORT").parse().unwrap_or(0);
-    let m = app
-        .create_mailbox(
-            &key,
-            &json!({
-                "email": email, "provider": "smtp", "timezone": evening_zone(),
-                "smtp": {"host": lab.tls_name(), "port": port, "security": "starttls", "password": lab.password()},
-                "imap": {"host": lab.tls_name(), "port": imaps, "security": "tls", "password": lab.password()},
-            }),
-        )
-        .await;
-    let mailbox = m["id"].as_str().unwrap_or_default().to_string();
+    let mailbox = add_mailbox(&app, &lab, &key, &email, &lab.password()).await;
     let seed = lab.unique("seed", "corp.test");
-    app.post(
-        "/v1/seeds",
-        &key,
-        &json!({"email": seed, "provider": "google_workspace",
-                "imap": {"host": lab.tls_name(), "port": imaps, "security": "tls", "password": lab.password()},
-                "smtp": {"host": lab.tls_name(), "port": port, "security": "starttls", "password": lab.password()}}),
-    )
-    .await
-    .expect(201);
+    add_seed(&app, &lab, &key, &seed, "google_workspace").await;
     app.patch(
         &format!("/v1/mailboxes/{mailbox}/warmup"),
         &key,
@@ -703,33 +650,14 @@ async fn three_senders_over_three_days_survive_a_crash(backend: Backend) {
     // Four simulated hours per real second.
     let app = spawn_app_with(backend, |s| s.clock_speedup = 14_400.0).await;
     let key = app.new_org("Lab").await;
-    let port: u16 = var("MAILLAB_SUBMISSION_PORT").parse().unwrap_or(0);
-    let imaps: u16 = var("MAILLAB_IMAPS_PORT").parse().unwrap_or(0);
     for provider in ["gmail", "gmail", "gmail", "outlook", "outlook", "outlook"] {
-        app.post(
-            "/v1/seeds",
-            &key,
-            &json!({"email": lab.unique("seed", &format!("{provider}.test")), "provider": provider,
-                    "imap": {"host": lab.tls_name(), "port": imaps, "security": "tls", "password": lab.password()},
-                    "smtp": {"host": lab.tls_name(), "port": port, "security": "starttls", "password": lab.password()}}),
-        )
-        .await
-        .expect(201);
+        let seed = lab.unique("seed", &format!("{provider}.test"));
+        add_seed(&app, &lab, &key, &seed, provider).await;
     }
     let mut mailboxes = Vec::new();
     for _ in 0..3 {
         let email = lab.unique("w", "sender.test");
-        let m = app
-            .create_mailbox(
-                &key,
-                &json!({
-                    "email": email, "provider": "smtp", "timezone": evening_zone(),
-                    "smtp": {"host": lab.tls_name(), "port": port, "security": "starttls", "password": lab.password()},
-                    "imap": {"host": lab.tls_name(), "port": imaps, "security": "tls", "password": lab.password()},
-                }),
-            )
-            .await;
-        let id = m["id"].as_str().unwrap_or_default().to_string();
+        let id = add_mailbox(&app, &lab, &key, &email, &lab.password()).await;
         app.patch(
             &format!("/v1/mailboxes/{id}/warmup"),
             &key,
@@ -836,4 +764,104 @@ async fn three_senders_three_days_and_a_crash_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn three_senders_three_days_and_a_crash_postgres() {
     three_senders_over_three_days_survive_a_crash(Backend::Postgres).await;
+}
+
+async fn dkim_signed_mail_passes_the_outlook_rule_and_unsigned_mail_is_junked(backend: Backend) {
+    let lab = Lab::get();
+    let app = lab_app(backend).await;
+    let key = app.new_org("Lab").await;
+    let pem = std::fs::read_to_string(var("MAILLAB_DKIM_KEY_FILE")).unwrap_or_default();
+    assert!(pem.contains("PRIVATE KEY"));
+    let signed_email = lab.unique("w", "sender.test");
+    let mut body = lab_account(&lab, &signed_email, "smtp", &lab.password());
+    body["timezone"] = json!(evening_zone());
+    body["dkim"] = json!({"selector": "lab", "private_key": "not a key"});
+    let bad = app
+        .post("/v1/mailboxes", &key, &body)
+        .await
+        .expect_problem(422, "validation");
+    assert_eq!(bad.fields(), ["dkim.private_key"]);
+    body["dkim"] = json!({"selector": "lab", "private_key": pem});
+    let signed = app.post("/v1/mailboxes", &key, &body).await.expect(201);
+    assert_eq!(
+        signed.json["dkim"],
+        json!({"selector": "lab", "domain": "sender.test", "private_key_set": true})
+    );
+    assert!(
+        !signed.text.contains("PRIVATE KEY"),
+        "the key is write-only"
+    );
+    let signed_id = signed.json["id"].as_str().unwrap_or_default().to_string();
+    let unsigned_email = lab.unique("w", "sender.test");
+    let unsigned_id = add_mailbox(&app, &lab, &key, &unsigned_email, &lab.password()).await;
+    for _ in 0..2 {
+        let seed = lab.unique("seed", "outlook.test");
+        add_seed(&app, &lab, &key, &seed, "outlook").await;
+    }
+    for id in [&signed_id, &unsigned_id] {
+        app.patch(
+            &format!("/v1/mailboxes/{id}/warmup"),
+            &key,
+            &json!({"pattern": "b2c", "start_per_day": 1, "daily_variance_percent": 0,
+                    "provider_split": {"outlook": 100}}),
+        )
+        .await
+        .expect(200);
+        app.post(
+            &format!("/v1/mailboxes/{id}/warmup/start"),
+            &key,
+            &json!({}),
+        )
+        .await
+        .expect(200);
+    }
+    let (stop, worker) = start_worker(&app);
+    let signed_rows = settled(&app, &signed_id).await;
+    let unsigned_rows = settled(&app, &unsigned_id).await;
+    let _ = stop.send(());
+    let _ = worker.await;
+    let s = &signed_rows[0];
+    assert_eq!(s.state, "sent");
+    let copy = lab.wait_for(&s.message_id, Duration::from_secs(30)).await;
+    assert_eq!(
+        copy.folder, "INBOX",
+        "signed mail passes the Outlook-like rule"
+    );
+    let raw = lab.read_folder(&s.seed_email, "INBOX").await;
+    let msg = raw
+        .iter()
+        .find(|m| m.contains(&s.message_id))
+        .cloned()
+        .unwrap_or_default();
+    assert!(msg.contains("DKIM-Signature:"), "{msg}");
+    assert!(
+        msg.contains("d=sender.test") && msg.contains("s=lab"),
+        "{msg}"
+    );
+    let u = &unsigned_rows[0];
+    let copy = lab.wait_for(&u.message_id, Duration::from_secs(30)).await;
+    assert_eq!(
+        copy.folder, "Junk Email",
+        "unsigned mail is junked by the Outlook-like rule"
+    );
+    // Removing the key stops signing.
+    let removed = app
+        .patch(
+            &format!("/v1/mailboxes/{signed_id}"),
+            &key,
+            &json!({"dkim": null}),
+        )
+        .await
+        .expect(200);
+    assert!(removed.json.get("dkim").is_none(), "{}", removed.text);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dkim_signing_sqlite() {
+    dkim_signed_mail_passes_the_outlook_rule_and_unsigned_mail_is_junked(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dkim_signing_postgres() {
+    dkim_signed_mail_passes_the_outlook_rule_and_unsigned_mail_is_junked(Backend::Postgres).await;
 }

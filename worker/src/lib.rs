@@ -3,6 +3,7 @@
 
 pub mod clock;
 pub mod connection_test;
+pub mod dkim;
 pub mod dsn;
 pub mod housekeeping;
 mod imap_probe;

@@ -246,7 +246,12 @@ async fn deliver(m: &mailbox::Model, s: &send::Model, deps: &SendDeps) -> SmtpRe
         ))
         .timeout(Some(deps.smtp_timeout))
         .build();
-    match transport.send(message).await {
+    let sent = match dkim_signed(m, &message, deps) {
+        Ok(Some(signed)) => transport.send_raw(message.envelope(), &signed).await,
+        Ok(None) => transport.send(message).await,
+        Err(e) => return failure(e),
+    };
+    match sent {
         Ok(r) => classify(
             u16::from(r.code()),
             None,
@@ -254,6 +259,24 @@ async fn deliver(m: &mailbox::Model, s: &send::Model, deps: &SendDeps) -> SmtpRe
         ),
         Err(e) => reply_of(&e),
     }
+}
+
+/// The message signed with the mailbox's DKIM key, or `None` when it has none.
+fn dkim_signed(
+    m: &mailbox::Model,
+    message: &Message,
+    deps: &SendDeps,
+) -> Result<Option<Vec<u8>>, String> {
+    let (Some(selector), Some(domain), Some(sealed)) =
+        (&m.dkim_selector, &m.dkim_domain, &m.dkim_private_key)
+    else {
+        return Ok(None);
+    };
+    let pem = deps
+        .secrets
+        .open(sealed, &context("mailbox", m.id, "dkim"))
+        .map_err(|e| format!("the stored DKIM key cannot be read: {e}"))?;
+    crate::dkim::sign(&message.formatted(), pem.expose(), domain, selector).map(Some)
 }
 
 /// The reply inside a lettre error, classified; errors without a reply (refused connections,

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 use warmup_domain::timezone::parse_time_zone;
-use warmup_domain::{EmailAddress, MailboxStatus, Provider, Violations};
+use warmup_domain::{EmailAddress, MailboxStatus, Provider, Secret, Violations};
 use warmup_entity::mailbox;
 use warmup_entity::store::mailboxes;
 use warmup_worker::ConnectionReport;
@@ -36,6 +36,80 @@ pub struct CreateMailbox {
     pub timezone: Option<String>,
     /// `active` (default) or `paused`.
     pub status: Option<MailboxStatus>,
+    /// Sign warmup mail with this DKIM key.
+    pub dkim: Option<DkimInput>,
+}
+
+/// A DKIM key to sign with.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DkimInput {
+    /// The selector under which the public key is published (`<selector>._domainkey.<domain>`).
+    pub selector: String,
+    /// The signing domain; defaults to the domain of the mailbox's address.
+    pub domain: Option<String>,
+    /// Write-only: an RSA private key in PEM (PKCS#1 or PKCS#8), stored encrypted.
+    #[schema(value_type = String, format = Password, write_only)]
+    pub private_key: Secret,
+}
+
+/// The DKIM key a mailbox signs with, without the key itself.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DkimOutput {
+    pub selector: String,
+    pub domain: String,
+    /// Always true: a private key is stored (it is never returned).
+    pub private_key_set: bool,
+}
+
+/// `null` and absent differ for PATCH: absent keeps, `null` removes.
+fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
+}
+
+/// Validates a DKIM input and writes it (sealed) into the row.
+fn apply_dkim(
+    row: &mut mailbox::Model,
+    input: Option<&DkimInput>,
+    secrets: &warmup_entity::secret_box::SecretBox,
+    v: &mut Violations,
+) {
+    let Some(d) = input else {
+        row.dkim_selector = None;
+        row.dkim_domain = None;
+        row.dkim_private_key = None;
+        return;
+    };
+    let selector = d.selector.trim().to_ascii_lowercase();
+    if !warmup_domain::mail_server::is_host_name(&selector) {
+        v.add(
+            "dkim.selector",
+            "must be a DNS label such as s1 or mail2026",
+        );
+    }
+    let email_domain = row.email.rsplit('@').next().unwrap_or_default().to_string();
+    let domain = match &d.domain {
+        Some(raw) => v.check("dkim.domain", warmup_domain::mail_server::parse_host(raw)),
+        None => Some(email_domain),
+    };
+    if let Err(e) = warmup_worker::dkim::validate_key(d.private_key.expose()) {
+        v.add(
+            "dkim.private_key",
+            format!("must be an RSA private key in PEM ({e})"),
+        );
+    }
+    if v.is_empty() {
+        row.dkim_selector = Some(selector);
+        row.dkim_domain = domain;
+        row.dkim_private_key = Some(secrets.seal(
+            &d.private_key,
+            &warmup_entity::secret_box::context("mailbox", row.id, "dkim"),
+        ));
+    }
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -50,6 +124,10 @@ pub struct UpdateMailbox {
     pub timezone: Option<String>,
     /// `active` or `paused`; `error` is set only by the service.
     pub status: Option<MailboxStatus>,
+    /// A new DKIM key, or `null` to stop signing.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<DkimInput>)]
+    pub dkim: Option<Option<DkimInput>>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -65,6 +143,9 @@ pub struct Mailbox {
     /// Why the service set `error` or paused the mailbox.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status_reason: Option<String>,
+    /// The DKIM key warmup mail is signed with, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dkim: Option<DkimOutput>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -72,6 +153,14 @@ pub struct Mailbox {
 impl From<mailbox::Model> for Mailbox {
     fn from(m: mailbox::Model) -> Self {
         Self {
+            dkim: match (&m.dkim_selector, &m.dkim_domain, &m.dkim_private_key) {
+                (Some(selector), Some(domain), Some(_)) => Some(DkimOutput {
+                    selector: selector.clone(),
+                    domain: domain.clone(),
+                    private_key_set: true,
+                }),
+                _ => None,
+            },
             smtp: output(&m, Protocol::Smtp),
             imap: output(&m, Protocol::Imap),
             id: m.id,
@@ -142,6 +231,9 @@ fn blank(org: Uuid) -> mailbox::Model {
         imap_security: String::new(),
         imap_username: String::new(),
         imap_password: String::new(),
+        dkim_selector: None,
+        dkim_domain: None,
+        dkim_private_key: None,
         created_at: now,
         updated_at: now,
     }
@@ -196,6 +288,10 @@ pub async fn create(
                     },
                     &mut v,
                 );
+            }
+            row.email = email_text.clone();
+            if input.dkim.is_some() && email.is_some() {
+                apply_dkim(&mut row, input.dkim.as_ref(), &state.secrets, &mut v);
             }
             if let (Some(_), Some(display), Some(tz), Some(status), true) =
                 (email, display, tz, status, v.is_empty())
@@ -318,6 +414,9 @@ pub async fn update(
         &defaults,
         &mut v,
     );
+    if let Some(dkim) = &input.dkim {
+        apply_dkim(&mut row, dkim.as_ref(), &state.secrets, &mut v);
+    }
     if !v.is_empty() {
         return Err(ApiError::Validation(v.into_vec()));
     }
