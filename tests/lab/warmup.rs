@@ -59,6 +59,39 @@ async fn add_seed(app: &TestApp, lab: &Lab, key: &str, email: &str, provider: &s
     .expect(201);
 }
 
+/// A mailbox warming up one message a day to one new seed at corp.test (`seed_prefix-…`),
+/// not started yet; returns the mailbox id, its address and the seed's address.
+async fn one_seed_warmup(
+    app: &TestApp,
+    lab: &Lab,
+    key: &str,
+    seed_prefix: &str,
+) -> (String, String, String) {
+    let email = lab.unique("w", "sender.test");
+    let mailbox = add_mailbox(app, lab, key, &email, &lab.password()).await;
+    let seed = lab.unique(seed_prefix, "corp.test");
+    add_seed(app, lab, key, &seed, "google_workspace").await;
+    app.patch(
+        &format!("/v1/mailboxes/{mailbox}/warmup"),
+        key,
+        &json!({"pattern": "b2c", "start_per_day": 1, "daily_variance_percent": 0,
+                "provider_split": {"google_workspace": 100}}),
+    )
+    .await
+    .expect(200);
+    (mailbox, email, seed)
+}
+
+async fn start_warmup(app: &TestApp, key: &str, mailbox: &str) {
+    app.post(
+        &format!("/v1/mailboxes/{mailbox}/warmup/start"),
+        key,
+        &json!({}),
+    )
+    .await
+    .expect(200);
+}
+
 async fn lab_app(backend: Backend) -> TestApp {
     spawn_app_with(backend, |s| s.clock_speedup = 600.0).await
 }
@@ -107,13 +140,7 @@ async fn setup(app: &TestApp, lab: &Lab, password: &str) -> (String, String, Vec
     )
     .await
     .expect(200);
-    app.post(
-        &format!("/v1/mailboxes/{id}/warmup/start"),
-        &key,
-        &json!({}),
-    )
-    .await
-    .expect(200);
+    start_warmup(app, &key, &id).await;
     (key, id, seeds)
 }
 
@@ -407,27 +434,10 @@ async fn a_real_bounce_is_recorded_against_its_send_and_filed_away(backend: Back
     let lab = Lab::get();
     let app = lab_app(backend).await;
     let key = app.new_org("Lab").await;
-    let email = lab.unique("w", "sender.test");
-    let mailbox = add_mailbox(&app, &lab, &key, &email, &lab.password()).await;
     // A seed whose address does not exist: the relay accepts, the MX answers 550 5.1.1, and
     // Postfix returns a real bounce to the sender.
-    let gone = lab.unique("nouser", "corp.test");
-    add_seed(&app, &lab, &key, &gone, "google_workspace").await;
-    app.patch(
-        &format!("/v1/mailboxes/{mailbox}/warmup"),
-        &key,
-        &json!({"pattern": "b2c", "start_per_day": 1, "daily_variance_percent": 0,
-                "provider_split": {"google_workspace": 100}}),
-    )
-    .await
-    .expect(200);
-    app.post(
-        &format!("/v1/mailboxes/{mailbox}/warmup/start"),
-        &key,
-        &json!({}),
-    )
-    .await
-    .expect(200);
+    let (mailbox, email, _gone) = one_seed_warmup(&app, &lab, &key, "nouser").await;
+    start_warmup(&app, &key, &mailbox).await;
 
     let (stop, worker) = start_worker(&app);
     let mut bounced = None;
@@ -501,26 +511,9 @@ async fn one_send(backend: Backend, fault: &str) -> (Lab, TestApp, String, Strin
     let lab = Lab::get();
     let app = lab_app(backend).await;
     let key = app.new_org("Lab").await;
-    let email = lab.unique("w", "sender.test");
-    let mailbox = add_mailbox(&app, &lab, &key, &email, &lab.password()).await;
-    let seed = lab.unique("seed", "corp.test");
-    add_seed(&app, &lab, &key, &seed, "google_workspace").await;
-    app.patch(
-        &format!("/v1/mailboxes/{mailbox}/warmup"),
-        &key,
-        &json!({"pattern": "b2c", "start_per_day": 1, "daily_variance_percent": 0,
-                "provider_split": {"google_workspace": 100}}),
-    )
-    .await
-    .expect(200);
+    let (mailbox, _email, seed) = one_seed_warmup(&app, &lab, &key, "seed").await;
     lab.fault(&["submission", "set", &seed, fault]);
-    app.post(
-        &format!("/v1/mailboxes/{mailbox}/warmup/start"),
-        &key,
-        &json!({}),
-    )
-    .await
-    .expect(200);
+    start_warmup(&app, &key, &mailbox).await;
     (lab, app, key, mailbox, seed)
 }
 
@@ -666,13 +659,7 @@ async fn three_senders_over_three_days_survive_a_crash(backend: Backend) {
         )
         .await
         .expect(200);
-        app.post(
-            &format!("/v1/mailboxes/{id}/warmup/start"),
-            &key,
-            &json!({}),
-        )
-        .await
-        .expect(200);
+        start_warmup(&app, &key, &id).await;
         mailboxes.push(id.parse::<uuid::Uuid>().unwrap_or_default());
     }
 
@@ -807,13 +794,7 @@ async fn dkim_signed_mail_passes_the_outlook_rule_and_unsigned_mail_is_junked(ba
         )
         .await
         .expect(200);
-        app.post(
-            &format!("/v1/mailboxes/{id}/warmup/start"),
-            &key,
-            &json!({}),
-        )
-        .await
-        .expect(200);
+        start_warmup(&app, &key, id).await;
     }
     let (stop, worker) = start_worker(&app);
     let signed_rows = settled(&app, &signed_id).await;
