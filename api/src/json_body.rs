@@ -6,7 +6,6 @@ use actix_web::error::PayloadError;
 use actix_web::{FromRequest, HttpRequest, web};
 use futures::future::LocalBoxFuture;
 use serde::de::DeserializeOwned;
-use sha2::{Digest, Sha256};
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -135,10 +134,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for Body<T> {
                 return Err(ApiError::PayloadTooLarge(limit));
             }
             let value = parse(&bytes)?;
-            let digest = Sha256::digest(&bytes)
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect();
+            let digest = warmup_entity::store::api_keys::sha256_hex(&bytes);
             Ok(Body { value, digest })
         })
     }

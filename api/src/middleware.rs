@@ -7,7 +7,6 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::{Error, ResponseError, web};
-use sha2::{Digest, Sha256};
 
 use crate::auth::bearer;
 use crate::error::ApiError;
@@ -18,13 +17,7 @@ use crate::state::AppState;
 fn limiter_key(req: &ServiceRequest) -> String {
     match bearer(req.headers()) {
         // Keyed by a digest so that the limiter's memory never holds a usable key.
-        Some(token) => {
-            let d = Sha256::digest(token.as_bytes());
-            format!(
-                "key:{}",
-                d.iter().map(|b| format!("{b:02x}")).collect::<String>()
-            )
-        }
+        Some(token) => format!("key:{}", warmup_entity::store::api_keys::digest(token)),
         None => format!(
             "ip:{}",
             req.peer_addr()

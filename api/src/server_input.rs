@@ -6,7 +6,9 @@ use utoipa::ToSchema;
 use warmup_domain::mail_server::{parse_host, parse_port};
 use warmup_domain::{Provider, Secret, Security, Violations};
 use warmup_entity::secret_box::SecretBox;
-use warmup_worker::ServerLogin;
+use warmup_worker::{ConnectionReport, ServerLogin};
+
+use crate::state::AppState;
 
 use crate::error::ApiError;
 
@@ -309,4 +311,32 @@ impl HasServers for warmup_entity::seed::Model {
             },
         }
     }
+}
+
+/// The result of `POST /v1/mailboxes/{id}/connection-test`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConnectionTest {
+    /// True when both servers passed every step.
+    pub ok: bool,
+    pub smtp: ConnectionReport,
+    pub imap: ConnectionReport,
+}
+
+/// Tests both servers of a mailbox or seed concurrently.
+pub async fn run_connection_test<R: HasServers + Clone>(
+    state: &AppState,
+    row: &R,
+) -> Result<ConnectionTest, ApiError> {
+    let smtp = login(row, Protocol::Smtp, &state.secrets)?;
+    let imap = login(row, Protocol::Imap, &state.secrets)?;
+    let options = &state.settings.probe;
+    let (smtp, imap) = futures::join!(
+        warmup_worker::connection_test::test_smtp(&smtp, &state.tls, options),
+        warmup_worker::connection_test::test_imap(&imap, &state.tls, options),
+    );
+    Ok(ConnectionTest {
+        ok: smtp.ok && imap.ok,
+        smtp,
+        imap,
+    })
 }

@@ -37,6 +37,38 @@ pub struct SendDeps {
     pub smtp_timeout: std::time::Duration,
 }
 
+impl SendDeps {
+    /// Logs in to a stored account's IMAP server (a mailbox's or a seed's), unsealing its
+    /// password with `context`, under the same timeout and private-host rule as sending.
+    pub(crate) async fn open_imap(
+        &self,
+        context: &str,
+        host: &str,
+        port: i32,
+        security: &str,
+        username: &str,
+        sealed: &str,
+    ) -> Result<crate::imap_probe::Session, String> {
+        let password = self
+            .secrets
+            .open(sealed, context)
+            .map_err(|e| format!("stored IMAP password ({context}): {e}"))?;
+        let login = crate::ServerLogin {
+            host: host.to_string(),
+            port: u16::try_from(port).unwrap_or(993),
+            security: Security::parse(security).unwrap_or(Security::Tls),
+            username: username.to_string(),
+            password,
+        };
+        let options = crate::ProbeOptions {
+            timeout: self.smtp_timeout,
+            helo_name: self.helo_name.clone(),
+            allow_private_hosts: self.allow_private_hosts,
+        };
+        crate::imap_probe::open(&login, &self.tls, &options).await
+    }
+}
+
 /// Claims and sends what is due, one send at a time so that each lease starts when its
 /// conversation does; returns how many sends were attempted.
 pub async fn send_due(
@@ -147,23 +179,16 @@ async fn look_up_at_seed(
         .await
         .map_err(|e| e.to_string())?
         .ok_or_else(|| "the seed is gone".to_string())?;
-    let password = deps
-        .secrets
-        .open(&seed.imap_password, &context("seed", seed.id, "imap"))
-        .map_err(|e| format!("seed IMAP password: {e}"))?;
-    let login = crate::ServerLogin {
-        host: seed.imap_host.clone(),
-        port: u16::try_from(seed.imap_port).unwrap_or(993),
-        security: Security::parse(&seed.imap_security).unwrap_or(Security::Tls),
-        username: seed.imap_username.clone(),
-        password,
-    };
-    let options = crate::ProbeOptions {
-        timeout: deps.smtp_timeout,
-        helo_name: deps.helo_name.clone(),
-        allow_private_hosts: deps.allow_private_hosts,
-    };
-    let mut session = crate::imap_probe::open(&login, &deps.tls, &options).await?;
+    let mut session = deps
+        .open_imap(
+            &context("seed", seed.id, "imap"),
+            &seed.imap_host,
+            seed.imap_port,
+            &seed.imap_security,
+            &seed.imap_username,
+            &seed.imap_password,
+        )
+        .await?;
     let found = crate::message_lookup::find_message(&mut session, message_id).await;
     let _ = session.logout().await;
     Ok(found?.map(|f| f.folder))

@@ -4,15 +4,14 @@
 
 use futures::TryStreamExt;
 use sea_orm::DatabaseConnection;
-use warmup_domain::Security;
 use warmup_entity::mailbox;
 use warmup_entity::secret_box::context;
 use warmup_entity::store::StoreError;
 use warmup_entity::store::sends::{self, Report};
 
-use crate::imap_probe::{self, Session};
+use crate::dsn;
+use crate::imap_probe::Session;
 use crate::sender::SendDeps;
-use crate::{ProbeOptions, ServerLogin, dsn};
 
 /// Where warmup mail and its reports are filed in the sender's mailbox.
 pub const WARMUP_FOLDER: &str = "Warmup";
@@ -49,23 +48,15 @@ async fn scan_mailbox(
     deps: &SendDeps,
     m: &mailbox::Model,
 ) -> Result<u32, ScanError> {
-    let password = deps
-        .secrets
-        .open(&m.imap_password, &context("mailbox", m.id, "imap"))
-        .map_err(|e| ScanError::Imap(format!("IMAP password: {e}")))?;
-    let login = ServerLogin {
-        host: m.imap_host.clone(),
-        port: u16::try_from(m.imap_port).unwrap_or(993),
-        security: Security::parse(&m.imap_security).unwrap_or(Security::Tls),
-        username: m.imap_username.clone(),
-        password,
-    };
-    let options = ProbeOptions {
-        timeout: deps.smtp_timeout,
-        helo_name: deps.helo_name.clone(),
-        allow_private_hosts: deps.allow_private_hosts,
-    };
-    let mut session = imap_probe::open(&login, &deps.tls, &options)
+    let mut session = deps
+        .open_imap(
+            &context("mailbox", m.id, "imap"),
+            &m.imap_host,
+            m.imap_port,
+            &m.imap_security,
+            &m.imap_username,
+            &m.imap_password,
+        )
         .await
         .map_err(ScanError::Imap)?;
     let result = scan_inbox(db, deps, m, &mut session).await;

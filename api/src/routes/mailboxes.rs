@@ -10,14 +10,16 @@ use warmup_domain::timezone::parse_time_zone;
 use warmup_domain::{EmailAddress, MailboxStatus, Provider, Secret, Violations};
 use warmup_entity::mailbox;
 use warmup_entity::store::mailboxes;
-use warmup_worker::ConnectionReport;
 
 use crate::auth::Caller;
 use crate::error::{ApiError, AuthErrors, BodyErrors, ConflictError, NotFoundError};
 use crate::idempotency;
 use crate::json_body::Body;
 use crate::pagination::{PageQuery, Paged};
-use crate::server_input::{Defaults, Protocol, ServerInput, ServerOutput, apply, login, output};
+use crate::server_input::{
+    ConnectionTest, Defaults, Protocol, ServerInput, ServerOutput, apply, output,
+    run_connection_test,
+};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -176,15 +178,6 @@ impl From<mailbox::Model> for Mailbox {
     }
 }
 
-/// The result of `POST /v1/mailboxes/{id}/connection-test`.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ConnectionTest {
-    /// True when both servers passed every step.
-    pub ok: bool,
-    pub smtp: ConnectionReport,
-    pub imap: ConnectionReport,
-}
-
 /// Validates a display name for a From header.
 pub fn check_display_name(v: &mut Violations, raw: &str) -> Option<String> {
     let name = raw.trim();
@@ -296,7 +289,6 @@ pub async fn create(
             if let (Some(_), Some(display), Some(tz), Some(status), true) =
                 (email, display, tz, status, v.is_empty())
             {
-                row.email = email_text;
                 row.display_name = display;
                 row.provider = input.provider.as_str().into();
                 row.timezone = tz.name().into();
@@ -465,23 +457,4 @@ pub async fn connection_test(
 ) -> Result<web::Json<ConnectionTest>, ApiError> {
     let row = find(&state, &caller, *id).await?;
     Ok(web::Json(run_connection_test(&state, &row).await?))
-}
-
-/// Tests both servers of a mailbox or seed concurrently.
-pub async fn run_connection_test<R: crate::server_input::HasServers + Clone>(
-    state: &AppState,
-    row: &R,
-) -> Result<ConnectionTest, ApiError> {
-    let smtp = login(row, Protocol::Smtp, &state.secrets)?;
-    let imap = login(row, Protocol::Imap, &state.secrets)?;
-    let options = &state.settings.probe;
-    let (smtp, imap) = futures::join!(
-        warmup_worker::connection_test::test_smtp(&smtp, &state.tls, options),
-        warmup_worker::connection_test::test_imap(&imap, &state.tls, options),
-    );
-    Ok(ConnectionTest {
-        ok: smtp.ok && imap.ok,
-        smtp,
-        imap,
-    })
 }

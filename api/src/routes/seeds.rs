@@ -18,8 +18,10 @@ use crate::error::{
 use crate::idempotency;
 use crate::json_body::Body;
 use crate::pagination::{PageQuery, Paged};
-use crate::routes::mailboxes::{ConnectionTest, run_connection_test};
-use crate::server_input::{Defaults, Protocol, ServerInput, ServerOutput, apply, output};
+use crate::server_input::{
+    ConnectionTest, Defaults, Protocol, ServerInput, ServerOutput, apply, output,
+    run_connection_test,
+};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]

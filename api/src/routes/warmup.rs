@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use actix_web::{HttpRequest, HttpResponse, get, patch, post, put, web};
+use actix_web::{HttpResponse, get, patch, post, put, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -325,7 +325,6 @@ pub struct AppliedPreferences {
 pub async fn apply(
     state: web::Data<AppState>,
     caller: Caller,
-    _req: HttpRequest,
     body: Body<ApplyPreferences>,
 ) -> Result<web::Json<AppliedPreferences>, ApiError> {
     let input = &body.value;

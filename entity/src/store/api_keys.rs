@@ -24,10 +24,17 @@ pub struct IssuedKey {
     pub plaintext: String,
 }
 
+/// SHA-256 in lower-case hex: key digests, body fingerprints, rate-limit keys.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// The digest under which a key is stored and looked up.
 pub fn digest(key: &str) -> String {
-    let hash = Sha256::digest(key.as_bytes());
-    hash.iter().map(|b| format!("{b:02x}")).collect()
+    sha256_hex(key.as_bytes())
 }
 
 fn generate() -> String {

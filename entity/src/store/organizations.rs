@@ -64,11 +64,3 @@ pub async fn bootstrap(
     txn.commit().await?;
     Ok(Some(created))
 }
-
-/// One organization by id.
-pub async fn get<C: ConnectionTrait>(
-    db: &C,
-    id: Uuid,
-) -> Result<Option<organization::Model>, StoreError> {
-    Ok(organization::Entity::find_by_id(id).one(db).await?)
-}

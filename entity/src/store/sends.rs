@@ -34,28 +34,31 @@ pub struct PlanTarget {
     pub variance_seed: u64,
 }
 
-/// Every running warmup whose mailbox is active.
+/// Every running warmup whose mailbox is active: two queries, however many mailboxes (the
+/// worker asks on every round).
 pub async fn plan_targets<C: ConnectionTrait>(db: &C) -> Result<Vec<PlanTarget>, StoreError> {
     let rows = warmup_settings::Entity::find()
         .filter(warmup_settings::Column::Status.eq(WarmupStatus::Running.as_str()))
         .all(db)
         .await?;
+    let mut active: BTreeMap<Uuid, mailbox::Model> = mailbox::Entity::find()
+        .filter(mailbox::Column::Id.is_in(rows.iter().map(|r| r.mailbox_id)))
+        .filter(mailbox::Column::Status.eq(MailboxStatus::Active.as_str()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| (m.id, m))
+        .collect();
     let mut out = Vec::new();
     for row in rows {
-        let Some(m) = mailbox::Entity::find_by_id(row.mailbox_id).one(db).await? else {
+        let Some(m) = active.remove(&row.mailbox_id) else {
             continue;
         };
-        if m.status != MailboxStatus::Active.as_str() {
-            continue;
-        }
-        let org = super::OrgId(m.organization_id);
-        if let Some(warmup) = super::warmup::get(db, org, m.id).await? {
-            out.push(PlanTarget {
-                variance_seed: variance_seed(m.id),
-                mailbox: m,
-                warmup,
-            });
-        }
+        out.push(PlanTarget {
+            variance_seed: variance_seed(m.id),
+            warmup: super::warmup::from_row(row)?,
+            mailbox: m,
+        });
     }
     Ok(out)
 }
@@ -424,16 +427,15 @@ pub async fn events<C: ConnectionTrait>(
     outcome: Option<&str>,
     page: super::page::PageRequest,
 ) -> Result<super::page::Page<SendEvent>, StoreError> {
-    let sends_of_mailbox: BTreeMap<Uuid, send::Model> = send::Entity::find()
-        .filter(send::Column::OrganizationId.eq(org.0))
-        .filter(send::Column::MailboxId.eq(mailbox_id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|s| (s.id, s))
-        .collect();
-    let mut q = send_attempt::Entity::find()
-        .filter(send_attempt::Column::SendId.is_in(sends_of_mailbox.keys().copied()));
+    // The page is selected in the database; only the sends of its attempts are read.
+    let of_mailbox = sea_orm::sea_query::Query::select()
+        .column(send::Column::Id)
+        .from(send::Entity)
+        .and_where(send::Column::OrganizationId.eq(org.0))
+        .and_where(send::Column::MailboxId.eq(mailbox_id))
+        .to_owned();
+    let mut q =
+        send_attempt::Entity::find().filter(send_attempt::Column::SendId.in_subquery(of_mailbox));
     if let Some(o) = outcome {
         q = q.filter(send_attempt::Column::Outcome.eq(o));
     }
@@ -445,10 +447,17 @@ pub async fn events<C: ConnectionTrait>(
         .limit(page.limit + 1)
         .all(db)
         .await?;
+    let sends: BTreeMap<Uuid, send::Model> = send::Entity::find()
+        .filter(send::Column::Id.is_in(rows.iter().map(|a| a.send_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s))
+        .collect();
     let events: Vec<SendEvent> = rows
         .into_iter()
         .filter_map(|a| {
-            sends_of_mailbox
+            sends
                 .get(&a.send_id)
                 .cloned()
                 .map(|send| SendEvent { attempt: a, send })

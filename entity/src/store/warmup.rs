@@ -35,7 +35,8 @@ fn encode<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_default()
 }
 
-fn from_row(row: warmup_settings::Model) -> Result<MailboxWarmup, StoreError> {
+/// A stored warmup row as the service sees it.
+pub(crate) fn from_row(row: warmup_settings::Model) -> Result<MailboxWarmup, StoreError> {
     Ok(MailboxWarmup {
         mailbox_id: row.mailbox_id,
         status: WarmupStatus::parse(&row.status)
