@@ -24,6 +24,8 @@ pub struct FileSettings {
     pub clock_speedup: Option<f64>,
     pub http_workers: Option<usize>,
     pub log: Option<String>,
+    pub dns_server: Option<String>,
+    pub missing_after_secs: Option<u64>,
 }
 
 /// Resolved settings.
@@ -43,6 +45,11 @@ pub struct Settings {
     pub clock_speedup: f64,
     pub http_workers: usize,
     pub log: String,
+    /// The DNS server (`IP:port`) SPF, DKIM and DMARC are checked against; `None` uses the
+    /// system's resolver configuration.
+    pub dns_server: Option<std::net::SocketAddr>,
+    /// Real seconds after which a message not found at its seed counts as missing.
+    pub missing_after_secs: u64,
 }
 
 impl std::fmt::Debug for Settings {
@@ -65,6 +72,8 @@ impl std::fmt::Debug for Settings {
             .field("clock_speedup", &self.clock_speedup)
             .field("http_workers", &self.http_workers)
             .field("log", &self.log)
+            .field("dns_server", &self.dns_server)
+            .field("missing_after_secs", &self.missing_after_secs)
             .finish()
     }
 }
@@ -182,6 +191,13 @@ impl Settings {
                 message: "must be at least 32 characters without spaces (it is a password)".into(),
             });
         }
+        let dns_server = match text("dns_server", f.dns_server.clone()) {
+            None => None,
+            Some(raw) => Some(raw.trim().parse().map_err(|_| ConfigError::Env {
+                name: "WARMUP_DNS_SERVER".into(),
+                message: format!("{raw:?} is not an IP:port address"),
+            })?),
+        };
         Ok(Settings {
             listen: text("listen", f.listen).unwrap_or_else(|| DEFAULT_LISTEN.to_string()),
             database_url,
@@ -210,6 +226,11 @@ impl Settings {
                 .unwrap_or(1.0),
             http_workers,
             log: text("log", f.log).unwrap_or_else(|| "info".to_string()),
+            dns_server,
+            missing_after_secs: env_number(env, "missing_after_secs")?
+                .or(f.missing_after_secs)
+                .unwrap_or(4 * 3600)
+                .max(1),
         })
     }
 
@@ -299,5 +320,18 @@ mod tests {
             "postgres://u:***@h:5432/db"
         );
         assert_eq!(redact_url("sqlite://x.db"), "sqlite://x.db");
+    }
+
+    #[test]
+    fn the_dns_server_must_be_an_ip_and_port() {
+        let s = Settings::load_from(None, &env(&[("WARMUP_DNS_SERVER", "127.0.0.1:5353")]))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(s.dns_server, "127.0.0.1:5353".parse().ok());
+        assert_eq!(s.missing_after_secs, 4 * 3600);
+        let bad = Settings::load_from(None, &env(&[("WARMUP_DNS_SERVER", "dns.example")]));
+        assert!(
+            matches!(&bad, Err(ConfigError::Env { name, .. }) if name == "WARMUP_DNS_SERVER"),
+            "{bad:?}"
+        );
     }
 }

@@ -38,11 +38,13 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> 
 /// Fails when the schema is behind this binary: API processes in a scale-out deployment do not
 /// migrate by themselves (several would race), `warmup migrate` does it once.
 pub async fn ensure_current(db: &DatabaseConnection) -> anyhow::Result<()> {
-    let pending = Migrator::get_pending_migrations_read_only(db).await?;
-    if !pending.is_empty() {
+    let pending = Migrator::get_pending_migrations_read_only(db).await?.len()
+        + warmup_worker::send_queue::pending_migrations(db)
+            .await
+            .map_err(anyhow::Error::msg)?;
+    if pending > 0 {
         anyhow::bail!(
-            "the database schema is {} migration(s) behind this binary: run `warmup migrate` first",
-            pending.len()
+            "the database schema is {pending} migration(s) behind this binary: run `warmup migrate` first"
         );
     }
     Ok(())
@@ -51,5 +53,9 @@ pub async fn ensure_current(db: &DatabaseConnection) -> anyhow::Result<()> {
 /// Applies every pending migration.
 pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
     Migrator::up(db, None).await?;
+    // The job queue's tables live beside ours and migrate with them.
+    warmup_worker::send_queue::migrate(db)
+        .await
+        .map_err(anyhow::Error::msg)?;
     Ok(())
 }

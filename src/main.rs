@@ -84,7 +84,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let db = database::connect(&settings).await?;
             database::ensure_current(&db).await?;
             let clock = warmup_worker::clock::Clock::scaled(settings.clock_speedup);
-            let options = warmup::startup::worker_options(&settings, secrets, tls, clock);
+            let options = warmup::startup::worker_options(&settings, secrets, tls, clock)?;
             println!("warmup worker running; stop it with Ctrl-C or SIGTERM");
             warmup_worker::run_until(db, options, shutdown_signal()).await?;
         }

@@ -30,8 +30,10 @@ pub fn worker_options(
     secrets: warmup_entity::secret_box::SecretBox,
     tls: TlsTrust,
     clock: Clock,
-) -> WorkerOptions {
-    WorkerOptions {
+) -> anyhow::Result<WorkerOptions> {
+    let auth = warmup_worker::auth_check::AuthVerifier::new(settings.dns_server)
+        .map_err(|e| anyhow::anyhow!("cannot set up the DNS resolver for SPF/DKIM/DMARC: {e}"))?;
+    Ok(WorkerOptions {
         warmup: Some(SendDeps {
             clock,
             secrets,
@@ -40,9 +42,11 @@ pub fn worker_options(
             allow_private_hosts: settings.allow_private_mail_hosts,
             helo_name: settings.helo_name.clone(),
             smtp_timeout: Duration::from_secs(settings.smtp_timeout_secs),
+            auth,
+            missing_after: Duration::from_secs(settings.missing_after_secs),
         }),
         ..WorkerOptions::default()
-    }
+    })
 }
 
 /// What the first start created, to tell the operator once.
@@ -117,7 +121,7 @@ impl Application {
             },
         };
         let clock = Clock::scaled(settings.clock_speedup);
-        let worker = worker_options(settings, secrets.clone(), tls.clone(), clock);
+        let worker = worker_options(settings, secrets.clone(), tls.clone(), clock)?;
         let state = web::Data::new(AppState::new(db.clone(), secrets, tls, api, clock));
         let server = warmup_api::serve(listener, state, settings.http_workers)?;
         Ok(Self {

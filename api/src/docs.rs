@@ -27,6 +27,7 @@ use crate::routes;
         (name = "mailboxes", description = "Sender mailboxes"),
         (name = "seeds", description = "Seed accounts that receive and engage with warmup mail"),
         (name = "warmup", description = "Warmup preferences, start and pause, schedule preview"),
+        (name = "placements", description = "Where warmup messages landed at the seeds and what the seeds did"),
     )
 )]
 struct ApiDoc;

@@ -218,6 +218,14 @@ impl utoipa::IntoResponses for BodyErrors {
     }
 }
 
+/// 422: query parameters that do not parse or do not fit together.
+pub struct QueryErrors;
+impl utoipa::IntoResponses for QueryErrors {
+    fn responses() -> BTreeMap<String, RefOr<utoipa::openapi::Response>> {
+        problem_responses(&[(422, "Invalid query parameters; `errors` names each one")])
+    }
+}
+
 /// 404: the resource does not exist or belongs to another organization.
 pub struct NotFoundError;
 impl utoipa::IntoResponses for NotFoundError {

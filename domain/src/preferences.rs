@@ -1,4 +1,4 @@
-//! A mailbox's warmup preferences: ramp, reply rate, provider split, pattern and languages,
+//! A mailbox's warmup preferences: ramp, engagement rates, provider split, pattern and languages,
 //! and how partial changes (PATCH, bulk apply) merge into them with every bad field named.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -14,12 +14,26 @@ use crate::split::{Carry, ProviderSplit, allocate};
 use crate::violations::{Violation, Violations};
 use crate::weekday::Day;
 
+/// Half of the read mail that is not important is archived, the other half left in the inbox.
+pub const DEFAULT_ARCHIVE_PERCENT: u32 = 50;
+
 /// Validated preferences. Serialized as they are stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WarmupPreferences {
     pub ramp: Ramp,
     /// Share of opened messages the seeds answer; `None` uses the pattern's default.
     pub reply_rate_percent: Option<u32>,
+    /// Share of delivered messages the seeds open; `None` uses the pattern's default.
+    // Preferences stored before this field existed must still load.
+    #[serde(default)]
+    pub open_rate_percent: Option<u32>,
+    /// Share of opened messages the seeds mark important; `None` uses the pattern's default.
+    #[serde(default)]
+    pub important_rate_percent: Option<u32>,
+    /// Share of opened messages not marked important that the seeds archive when done with
+    /// them; `None` is 50.
+    #[serde(default)]
+    pub archive_rate_percent: Option<u32>,
     /// `None` uses the pattern's default split.
     pub provider_split: Option<ProviderSplit>,
     pub pattern: Pattern,
@@ -31,6 +45,9 @@ impl Default for WarmupPreferences {
         Self {
             ramp: Ramp::default(),
             reply_rate_percent: None,
+            open_rate_percent: None,
+            important_rate_percent: None,
+            archive_rate_percent: None,
             provider_split: None,
             pattern: Pattern::B2b,
             languages: vec![Language::english()],
@@ -54,6 +71,13 @@ pub struct PreferencesPatch {
     pub daily_variance_percent: Option<i64>,
     /// Share of opened messages that get a reply (0 to 100); default from the pattern.
     pub reply_rate_percent: Option<i64>,
+    /// Share of delivered messages the seeds open (0 to 100); default from the pattern.
+    pub open_rate_percent: Option<i64>,
+    /// Share of opened messages marked important (0 to 100); default from the pattern.
+    pub important_rate_percent: Option<i64>,
+    /// Share of opened messages not marked important that are archived once dealt with
+    /// (0 to 100, default 50).
+    pub archive_rate_percent: Option<i64>,
     /// Percent per provider, summing to 100; default from the pattern.
     pub provider_split: Option<BTreeMap<Provider, i64>>,
     pub pattern: Option<Pattern>,
@@ -70,6 +94,11 @@ fn small(v: &mut Violations, field: &str, value: i64, max: i64) -> Option<u32> {
     }
 }
 
+/// A pattern's probability as a whole percentage.
+pub(crate) fn percent(probability: f64) -> u32 {
+    (probability * 100.0).round() as u32
+}
+
 impl WarmupPreferences {
     /// The split in force: the mailbox's own or the pattern's default.
     pub fn effective_split(&self) -> ProviderSplit {
@@ -81,7 +110,24 @@ impl WarmupPreferences {
     /// The reply rate in force, in percent.
     pub fn effective_reply_rate(&self) -> u32 {
         self.reply_rate_percent
-            .unwrap_or_else(|| (self.pattern.params().reply_probability * 100.0).round() as u32)
+            .unwrap_or_else(|| percent(self.pattern.params().reply_probability))
+    }
+
+    /// The open rate in force, in percent.
+    pub fn effective_open_rate(&self) -> u32 {
+        self.open_rate_percent
+            .unwrap_or_else(|| percent(self.pattern.params().open_probability))
+    }
+
+    /// The rate of marking opened messages important in force, in percent.
+    pub fn effective_important_rate(&self) -> u32 {
+        self.important_rate_percent
+            .unwrap_or_else(|| percent(self.pattern.params().important_probability))
+    }
+
+    /// The archiving rate in force, in percent.
+    pub fn effective_archive_rate(&self) -> u32 {
+        self.archive_rate_percent.unwrap_or(DEFAULT_ARCHIVE_PERCENT)
     }
 
     /// Applies `patch`, naming every invalid field under `prefix` (e.g. `preferences.`).
@@ -108,6 +154,15 @@ impl WarmupPreferences {
         }
         if let Some(x) = patch.reply_rate_percent {
             next.reply_rate_percent = small(&mut v, &f("reply_rate_percent"), x, 100);
+        }
+        if let Some(x) = patch.open_rate_percent {
+            next.open_rate_percent = small(&mut v, &f("open_rate_percent"), x, 100);
+        }
+        if let Some(x) = patch.archive_rate_percent {
+            next.archive_rate_percent = small(&mut v, &f("archive_rate_percent"), x, 100);
+        }
+        if let Some(x) = patch.important_rate_percent {
+            next.important_rate_percent = small(&mut v, &f("important_rate_percent"), x, 100);
         }
         if let Some(split) = &patch.provider_split {
             next.provider_split = v.check(&f("provider_split"), ProviderSplit::parse(split));
@@ -287,6 +342,89 @@ mod tests {
             p.unserved_providers(&available),
             [Provider::Yahoo, Provider::Aol]
         );
+    }
+
+    #[test]
+    fn open_and_important_rates_merge_validate_and_default_from_the_pattern() {
+        let base = WarmupPreferences::default();
+        assert_eq!(base.effective_open_rate(), 95, "B2B");
+        assert_eq!(base.effective_important_rate(), 35, "B2B");
+        let b2c = WarmupPreferences {
+            pattern: Pattern::B2c,
+            ..WarmupPreferences::default()
+        };
+        assert_eq!(b2c.effective_open_rate(), 90);
+        assert_eq!(b2c.effective_important_rate(), 20);
+
+        let set = base
+            .merge(
+                &PreferencesPatch {
+                    open_rate_percent: Some(100),
+                    important_rate_percent: Some(0),
+                    ..PreferencesPatch::default()
+                },
+                "",
+            )
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(set.open_rate_percent, Some(100));
+        assert_eq!(set.important_rate_percent, Some(0));
+        assert_eq!(set.effective_open_rate(), 100);
+        assert_eq!(
+            set.effective_important_rate(),
+            0,
+            "zero is kept, not the default"
+        );
+        assert_eq!(set.reply_rate_percent, None, "untouched");
+        let switched = set
+            .merge(
+                &PreferencesPatch {
+                    pattern: Some(Pattern::B2c),
+                    ..PreferencesPatch::default()
+                },
+                "",
+            )
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(
+            switched.effective_open_rate(),
+            100,
+            "the mailbox's own rate outlives a pattern change"
+        );
+
+        let bad = base.merge(
+            &PreferencesPatch {
+                open_rate_percent: Some(101),
+                important_rate_percent: Some(-1),
+                ..PreferencesPatch::default()
+            },
+            "preferences.",
+        );
+        let violations = bad.err().unwrap_or_default();
+        let named: Vec<(&str, &str)> = violations
+            .iter()
+            .map(|v| (v.field.as_str(), v.message.as_str()))
+            .collect();
+        assert_eq!(
+            named,
+            [
+                ("preferences.open_rate_percent", "must be from 0 to 100"),
+                (
+                    "preferences.important_rate_percent",
+                    "must be from 0 to 100"
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn preferences_stored_without_the_engagement_rates_still_load() {
+        let mut stored = serde_json::to_value(WarmupPreferences::default()).unwrap_or_default();
+        if let Some(map) = stored.as_object_mut() {
+            map.remove("open_rate_percent");
+            map.remove("important_rate_percent");
+        }
+        let loaded: WarmupPreferences =
+            serde_json::from_value(stored).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(loaded, WarmupPreferences::default());
     }
 
     #[test]

@@ -32,6 +32,13 @@ pub struct Model {
     pub last_text: Option<String>,
     pub last_category: Option<String>,
     pub sent_at: Option<DateTimeUtc>,
+    /// How many messages of the conversation came before this one (0: it starts one).
+    pub thread_depth: i32,
+    /// The Message-ID this message answers, when it is a reply.
+    pub in_reply_to: Option<String>,
+    /// The conversation's Message-IDs, space-separated, for the `References` header.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub reference_ids: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -7,6 +7,7 @@ mod m0002_mail_accounts;
 mod m0003_warmup_preferences;
 mod m0004_sends;
 mod m0005_mailbox_dkim;
+mod m0006_engagement;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0003_warmup_preferences::Migration),
             Box::new(m0004_sends::Migration),
             Box::new(m0005_mailbox_dkim::Migration),
+            Box::new(m0006_engagement::Migration),
         ]
     }
 }

@@ -6,6 +6,7 @@ mod auth;
 mod contract;
 mod mailboxes;
 mod persistence;
+mod placements;
 mod secrets;
 mod seeds;
 mod tenancy;

@@ -41,6 +41,16 @@ async fn other_organizations_resources_are_invisible(app: &TestApp) {
             .await
             .expect_problem(404, "not_found");
     }
+    for path in [
+        format!("/v1/mailboxes/{mid}/placements"),
+        format!("/v1/mailboxes/{mid}/placement-summary"),
+    ] {
+        app.get(&path, &b).await.expect_problem(404, "not_found");
+        app.get(&path, ADMIN_KEY)
+            .await
+            .expect_problem(404, "not_found");
+        app.get(&path, &a).await.expect(200);
+    }
     app.delete(&format!("/v1/api-keys/{kid}"), &b)
         .await
         .expect_problem(404, "not_found");

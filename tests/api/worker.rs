@@ -83,3 +83,148 @@ async fn housekeeping_forgets_expired_idempotency_keys_only(app: &TestApp) {
         .unwrap_or_default();
     assert_eq!(remaining[0].idempotency_key, "fresh");
 }
+
+on_both_databases!(a_due_send_goes_through_one_job_and_a_second_job_does_nothing);
+
+/// A due send is queued as a job in the service's own database and sent by it: the attempt is
+/// recorded once. A second job for the same send (a duplicate delivery) claims nothing.
+async fn a_due_send_goes_through_one_job_and_a_second_job_does_nothing(app: &TestApp) {
+    use sea_orm::{ConnectionTrait, Statement};
+    use warmup_entity::send;
+    use warmup_worker::send_queue::{QUEUE, SendQueue};
+
+    // An SMTP server that refuses connections: the attempt is a transient failure, recorded.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut body = crate::helpers::mailbox_body("jobs@example.net", "pw-123456");
+    body["smtp"] =
+        json!({"host": "127.0.0.1", "port": closed, "security": "none", "password": "pw-123456"});
+    let mailbox = app.create_mailbox(ADMIN_KEY, &body).await;
+    let mailbox_id: uuid::Uuid = mailbox["id"]
+        .as_str()
+        .unwrap_or_default()
+        .parse()
+        .unwrap_or_default();
+    let org = warmup_entity::mailbox::Entity::find_by_id(mailbox_id)
+        .one(&app.db)
+        .await
+        .ok()
+        .flatten()
+        .map(|m| m.organization_id)
+        .unwrap_or_else(|| panic!("mailbox {mailbox_id}"));
+    let now = warmup_entity::store::now();
+    let s = send::Model {
+        id: uuid::Uuid::now_v7(),
+        organization_id: org,
+        mailbox_id,
+        seed_id: None,
+        seed_email: "seed@example.org".into(),
+        provider: "smtp".into(),
+        plan_date: now.date_naive().to_string(),
+        scheduled_at: now,
+        state: "planned".into(),
+        message_id: format!("{}@example.net", uuid::Uuid::new_v4().simple()),
+        language: "en".into(),
+        subject: "Hello".into(),
+        body: "Hello there.".into(),
+        attempts: 0,
+        next_attempt_at: now,
+        lease_owner: None,
+        lease_until: None,
+        last_code: None,
+        last_enhanced: None,
+        last_text: None,
+        last_category: None,
+        sent_at: None,
+        thread_depth: 0,
+        in_reply_to: None,
+        reference_ids: None,
+        created_at: now,
+        updated_at: now,
+    };
+    let secrets = warmup_entity::secret_box::SecretBox::from_base64(
+        app.settings.secret_key.as_deref().unwrap_or_default(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let tls = warmup_worker::TlsTrust::load(None).unwrap_or_else(|e| panic!("{e}"));
+    // Rounds every half second (30 simulated seconds at 60×).
+    let clock = warmup_worker::clock::Clock::scaled(60.0);
+    let options = warmup::startup::worker_options(&app.settings, secrets, tls, clock)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let worker = tokio::spawn(warmup_worker::run_until(
+        app.db.clone(),
+        options,
+        async move {
+            let _ = stopped.await;
+        },
+    ));
+    // The send becomes due while the worker idles: its job must still be picked up promptly.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    sea_orm::IntoActiveModel::into_active_model(s.clone())
+        .reset_all()
+        .insert(&app.db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+
+    let attempts = || async {
+        warmup_entity::store::sends::attempts_of(&app.db, s.id)
+            .await
+            .unwrap_or_default()
+    };
+    let mut first = Vec::new();
+    for _ in 0..100 {
+        first = attempts().await;
+        if !first.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let row = send::Entity::find_by_id(s.id)
+        .one(&app.db)
+        .await
+        .ok()
+        .flatten();
+    assert_eq!(
+        first.len(),
+        1,
+        "one attempt through the job: {first:?} {row:?}"
+    );
+    assert_eq!(first[0].outcome, "deferred", "{first:?}");
+
+    // A duplicate job for the same send.
+    SendQueue::new(&app.db)
+        .push(&[s.id])
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let backend = app.db.get_database_backend();
+    let table = match backend {
+        sea_orm::DbBackend::Postgres => "apalis.jobs",
+        _ => "Jobs",
+    };
+    let done_jobs = || async {
+        let sql =
+            format!("SELECT COUNT(*) FROM {table} WHERE job_type = '{QUEUE}' AND status = 'Done'");
+        app.db
+            .query_one_raw(Statement::from_string(backend, sql))
+            .await
+            .ok()
+            .flatten()
+            .and_then(|r| r.try_get_by_index::<i64>(0).ok())
+            .unwrap_or(0)
+    };
+    let mut done = 0;
+    for _ in 0..100 {
+        done = done_jobs().await;
+        if done >= 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let _ = stop.send(());
+    let _ = tokio::time::timeout(Duration::from_secs(35), worker).await;
+    assert_eq!(done, 2, "both jobs ran");
+    assert_eq!(attempts().await.len(), 1, "the duplicate job sent nothing");
+}

@@ -7,7 +7,9 @@
 mod helpers;
 mod support;
 
+mod auth_check;
 mod connection;
+mod engagement;
 mod faults;
 mod providers;
 mod warmup;

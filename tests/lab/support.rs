@@ -201,6 +201,23 @@ impl Lab {
         assert!(status.success(), "scripts/maillab fault {args:?} failed");
     }
 
+    /// Where the lab's delivery agent filed a message, by its own log: `(user, folder)` for
+    /// each recipient, before anyone moved it.
+    pub fn delivered_to(&self, message_id: &str) -> Vec<(String, String)> {
+        let log = std::fs::read_to_string(var("MAILLAB_DOVECOT_LOG")).unwrap_or_default();
+        let needle = format!("msgid=<{message_id}>: ");
+        log.lines()
+            .filter_map(|l| {
+                let (head, rest) = l.split_once(&needle)?;
+                // "stored mail into mailbox 'X'", after "fileinto action: " when a rule filed it.
+                let (_, quoted) = rest.split_once("stored mail into mailbox '")?;
+                let folder = quoted.strip_suffix('\'')?;
+                let user = head.split_once("lmtp(")?.1.split_once(')')?.0;
+                Some((user.to_string(), folder.to_string()))
+            })
+            .collect()
+    }
+
     /// The last lines of Postfix's and Dovecot's logs.
     pub fn log_tail(&self) -> String {
         let mut out = String::new();

@@ -13,7 +13,7 @@ use crate::support::{Lab, var};
 
 /// A time zone in which it is now between 18:00 and 18:59, inside the B2C pattern's windows
 /// on every day of the week.
-fn evening_zone() -> String {
+pub(crate) fn evening_zone() -> String {
     use chrono::Timelike;
     let hour = i64::from(chrono::Utc::now().hour());
     let mut offset = (18 - hour).rem_euclid(24);
@@ -29,7 +29,7 @@ fn evening_zone() -> String {
 }
 
 /// An account on the lab's submission (STARTTLS) and IMAPS servers, as the API takes it.
-fn lab_account(lab: &Lab, email: &str, provider: &str, password: &str) -> Value {
+pub(crate) fn lab_account(lab: &Lab, email: &str, provider: &str, password: &str) -> Value {
     let submission: u16 = var("MAILLAB_SUBMISSION_PORT").parse().unwrap_or(0);
     let imaps: u16 = var("MAILLAB_IMAPS_PORT").parse().unwrap_or(0);
     json!({
@@ -40,7 +40,13 @@ fn lab_account(lab: &Lab, email: &str, provider: &str, password: &str) -> Value 
 }
 
 /// A sender mailbox in a time zone where it is evening now; returns its id.
-async fn add_mailbox(app: &TestApp, lab: &Lab, key: &str, email: &str, password: &str) -> String {
+pub(crate) async fn add_mailbox(
+    app: &TestApp,
+    lab: &Lab,
+    key: &str,
+    email: &str,
+    password: &str,
+) -> String {
     let mut body = lab_account(lab, email, "smtp", password);
     body["display_name"] = json!("Wendy Warm");
     body["timezone"] = json!(evening_zone());
@@ -49,7 +55,7 @@ async fn add_mailbox(app: &TestApp, lab: &Lab, key: &str, email: &str, password:
 }
 
 /// A private seed of the organization.
-async fn add_seed(app: &TestApp, lab: &Lab, key: &str, email: &str, provider: &str) {
+pub(crate) async fn add_seed(app: &TestApp, lab: &Lab, key: &str, email: &str, provider: &str) {
     app.post(
         "/v1/seeds",
         key,
@@ -82,7 +88,7 @@ async fn one_seed_warmup(
     (mailbox, email, seed)
 }
 
-async fn start_warmup(app: &TestApp, key: &str, mailbox: &str) {
+pub(crate) async fn start_warmup(app: &TestApp, key: &str, mailbox: &str) {
     app.post(
         &format!("/v1/mailboxes/{mailbox}/warmup/start"),
         key,
@@ -92,12 +98,26 @@ async fn start_warmup(app: &TestApp, key: &str, mailbox: &str) {
     .expect(200);
 }
 
-async fn lab_app(backend: Backend) -> TestApp {
-    spawn_app_with(backend, |s| s.clock_speedup = 600.0).await
+pub(crate) async fn lab_app(backend: Backend) -> TestApp {
+    lab_app_at(backend, 600.0).await
+}
+
+/// An app on a clock `speedup` times faster than real time, checking mail authentication
+/// against the lab's DNS and giving up on mail that has not arrived after 25 real seconds.
+pub(crate) async fn lab_app_at(backend: Backend, speedup: f64) -> TestApp {
+    let dns = format!("{}:{}", var("MAILLAB_DNS_HOST"), var("MAILLAB_DNS_PORT"))
+        .parse()
+        .ok();
+    spawn_app_with(backend, move |s| {
+        s.clock_speedup = speedup;
+        s.dns_server = dns;
+        s.missing_after_secs = 25;
+    })
+    .await
 }
 
 /// Starts the worker of `app`; returns the handle that stops it.
-fn start_worker(
+pub(crate) fn start_worker(
     app: &TestApp,
 ) -> (
     tokio::sync::oneshot::Sender<()>,
@@ -110,7 +130,8 @@ fn start_worker(
     let tls = warmup_worker::TlsTrust::load(app.settings.extra_ca_file.as_deref())
         .unwrap_or_else(|e| panic!("{e}"));
     let clock = warmup_worker::clock::Clock::scaled(app.settings.clock_speedup);
-    let options = warmup::startup::worker_options(&app.settings, secrets, tls, clock);
+    let options = warmup::startup::worker_options(&app.settings, secrets, tls, clock)
+        .unwrap_or_else(|e| panic!("{e}"));
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let db = app.db.clone();
     let handle = tokio::spawn(async move {
@@ -153,9 +174,12 @@ async fn settled(app: &TestApp, mailbox: &str) -> Vec<warmup_entity::send::Model
             .await
             .unwrap_or_default();
         if !rows.is_empty()
-            && rows
-                .iter()
-                .all(|s| !matches!(s.state.as_str(), "planned" | "sending" | "deferred"))
+            && rows.iter().all(|s| {
+                !matches!(
+                    s.state.as_str(),
+                    "planned" | "queued" | "sending" | "deferred"
+                )
+            })
         {
             return rows;
         }
@@ -167,7 +191,7 @@ async fn settled(app: &TestApp, mailbox: &str) -> Vec<warmup_entity::send::Model
     );
 }
 
-async fn org_of(app: &TestApp, mailbox: uuid::Uuid) -> uuid::Uuid {
+pub(crate) async fn org_of(app: &TestApp, mailbox: uuid::Uuid) -> uuid::Uuid {
     use sea_orm::EntityTrait;
     warmup_entity::mailbox::Entity::find_by_id(mailbox)
         .one(&app.db)
@@ -315,6 +339,9 @@ async fn interrupted_send(
         last_text: None,
         last_category: None,
         sent_at: None,
+        thread_depth: 0,
+        in_reply_to: None,
+        reference_ids: None,
         created_at: now,
         updated_at: now,
     };
@@ -533,16 +560,19 @@ async fn until(
     what: &str,
     done: impl Fn(&warmup_entity::send::Model) -> bool,
 ) -> warmup_entity::send::Model {
-    for _ in 0..120 {
+    // Generous: the whole suite runs two lab tests at a time on two cores.
+    for _ in 0..240 {
         if let Some(s) = the_send(app, mailbox).await.filter(|s| done(s)) {
             return s;
         }
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
-    panic!(
-        "{what} did not happen in 30 s: {:?}",
-        the_send(app, mailbox).await
-    );
+    let last = the_send(app, mailbox).await;
+    let attempts = match &last {
+        Some(s) => sends::attempts_of(&app.db, s.id).await.unwrap_or_default(),
+        None => Vec::new(),
+    };
+    panic!("{what} did not happen in 60 s: {last:?}\nattempts: {attempts:?}");
 }
 
 async fn a_451_4_4_2_is_retried_and_delivered_once_the_fault_clears(backend: Backend) {

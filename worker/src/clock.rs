@@ -45,6 +45,12 @@ impl Clock {
         simulated.trunc_subsecs(6)
     }
 
+    /// The simulated time at which the wall clock showed `real` (e.g. a server's timestamp).
+    pub fn simulated_at(&self, real: DateTime<Utc>) -> DateTime<Utc> {
+        let since = (real - self.started).num_microseconds().unwrap_or(0) as f64;
+        self.started + Duration::microseconds((since * self.speedup) as i64)
+    }
+
     /// The real time that `simulated` takes on this clock.
     pub fn real(&self, simulated: Duration) -> std::time::Duration {
         let secs = simulated.num_milliseconds().max(0) as f64 / 1000.0 / self.speedup;

@@ -11,12 +11,20 @@ use crate::runner::JobState;
 /// How long a POST's answer is replayed for a retried `Idempotency-Key`.
 pub const IDEMPOTENCY_RETENTION_HOURS: i64 = 24;
 
+/// How long finished send jobs stay in the job table (the send rows keep the history).
+pub const FINISHED_JOB_RETENTION_HOURS: i64 = 24;
+
 /// One round of clean-up.
 pub async fn run(_tick: Tick, state: Data<JobState>) -> Result<(), BoxDynError> {
     let cutoff = Utc::now() - Duration::hours(IDEMPOTENCY_RETENTION_HOURS);
     let purged = idempotency::purge_older_than(&state.db, cutoff).await?;
     if purged > 0 {
         tracing::info!(purged, "forgot expired idempotency keys");
+    }
+    let cutoff = Utc::now() - Duration::hours(FINISHED_JOB_RETENTION_HOURS);
+    let purged = crate::send_queue::purge_finished(&state.db, cutoff).await?;
+    if purged > 0 {
+        tracing::info!(purged, "forgot finished send jobs");
     }
     Ok(())
 }

@@ -1,15 +1,18 @@
 //! Background work and everything that talks to mail servers: the job runner, the connection
 //! test, and (next) sending and engagement jobs on the same TLS trust and login code.
 
+pub mod auth_check;
 pub mod clock;
 pub mod connection_test;
 pub mod dkim;
 pub mod dsn;
+pub mod engagement;
 pub mod housekeeping;
+pub(crate) mod imap_ops;
 mod imap_probe;
-pub mod message_lookup;
 pub mod planner;
 pub mod runner;
+pub mod send_queue;
 pub mod sender;
 pub mod sender_scan;
 mod smtp_probe;

@@ -114,6 +114,9 @@ async fn plan_target(
                 last_text: None,
                 last_category: None,
                 sent_at: None,
+                thread_depth: 0,
+                in_reply_to: None,
+                reference_ids: None,
                 created_at: now,
                 updated_at: now,
             }
@@ -137,7 +140,7 @@ async fn plan_target(
 
 /// A first name guessed from an address (`jonas.berg@…` → `Jonas`), or empty (a neutral
 /// greeting) when the address does not start with one.
-fn first_name(email: &str) -> String {
+pub(crate) fn first_name(email: &str) -> String {
     let local = email.split('@').next().unwrap_or_default();
     let first = local.split(['.', '-', '_', '+']).next().unwrap_or_default();
     if (2..=20).contains(&first.chars().count()) && first.chars().all(char::is_alphabetic) {

@@ -1,5 +1,6 @@
-//! The background worker process: apalis workers registered on one monitor, stopped together
-//! when the process is told to stop.
+//! The background worker process: apalis workers (housekeeping, sends) registered on one
+//! monitor beside the loop that plans and queues, stopped together when the process is told to
+//! stop.
 
 use std::future::Future;
 use std::str::FromStr;
@@ -9,6 +10,7 @@ use apalis::prelude::*;
 use apalis_cron::CronScheduler;
 use sea_orm::DatabaseConnection;
 
+use crate::send_queue::{SendJob, SendQueue};
 use crate::sender::SendDeps;
 use crate::{housekeeping, planner, sender, sender_scan};
 
@@ -39,15 +41,37 @@ impl Default for WorkerOptions {
     }
 }
 
-/// Plans and sends until told to stop; a failed round is logged and the next one tries again.
+/// What a send job needs.
+#[derive(Clone)]
+struct SendContext {
+    db: DatabaseConnection,
+    deps: SendDeps,
+}
+
+/// How many sends one worker process has in flight at once.
+const SEND_CONCURRENCY: usize = 4;
+
+/// The send job: one queued send, delivered and recorded.
+async fn send_job(
+    job: SendJob,
+    ctx: Data<SendContext>,
+    worker: WorkerContext,
+) -> Result<(), BoxDynError> {
+    sender::send_queued(&ctx.db, &ctx.deps, worker.name(), job.send_id).await?;
+    Ok(())
+}
+
+/// Plans, queues due sends and settles interrupted ones until told to stop; a failed round is
+/// logged and the next one tries again.
 async fn warmup_loop(
     db: DatabaseConnection,
     deps: SendDeps,
     tick: chrono::Duration,
+    owner: String,
     mut stop: tokio::sync::watch::Receiver<bool>,
 ) {
     use rand::SeedableRng;
-    let owner = format!("worker-{}", uuid::Uuid::new_v4().simple());
+    let mut queue = SendQueue::new(&db);
     let mut rng = rand::rngs::StdRng::from_os_rng();
     // At least 50 ms of real time between rounds, however fast the clock runs.
     let pause = deps.clock.real(tick).max(Duration::from_millis(50));
@@ -70,8 +94,29 @@ async fn warmup_loop(
         if let Err(e) = sender::recover_expired(&db, &deps, &owner).await {
             tracing::error!(error = %e, "recovering interrupted sends failed");
         }
-        if let Err(e) = sender::send_due(&db, &deps, &owner).await {
-            tracing::error!(error = %e, "sending failed");
+        if let Err(e) = sender::queue_due(&db, &deps, &mut queue).await {
+            tracing::error!(error = %e, "queueing due sends failed");
+        }
+        tokio::select! {
+            _ = stop.changed() => {}
+            _ = tokio::time::sleep(pause) => {}
+        }
+    }
+}
+
+/// Seeds look for and engage with delivered mail until told to stop. Apart from planning and
+/// sending, so a slow seed server never delays a send.
+async fn engagement_loop(
+    db: DatabaseConnection,
+    deps: SendDeps,
+    tick: chrono::Duration,
+    owner: String,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
+    let pause = deps.clock.real(tick).max(Duration::from_millis(200));
+    while !*stop.borrow() {
+        if let Err(e) = crate::engagement::engage_due(&db, &deps, &owner).await {
+            tracing::error!(error = %e, "engagement failed");
         }
         tokio::select! {
             _ = stop.changed() => {}
@@ -98,19 +143,30 @@ pub async fn run_until(
     let schedule = cron::Schedule::from_str(&options.housekeeping_schedule)
         .map_err(|e| RunError::Schedule(options.housekeeping_schedule.clone(), e.to_string()))?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    // Each process has its own name: job rows locked by a worker that died are handed to a
+    // live one by name, and a restarted process must not take a dead one's name.
+    let name = format!("worker-{}", uuid::Uuid::new_v4().simple());
     // Polled in this task, not spawned: whoever stops or aborts the worker stops it all.
     let warmup = {
         let db = db.clone();
         let deps = options.warmup.clone();
         let tick = options.tick;
+        let owner = name.clone();
         async move {
             if let Some(deps) = deps {
-                warmup_loop(db, deps, tick, stop_rx).await;
+                let engage = engagement_loop(
+                    db.clone(),
+                    deps.clone(),
+                    tick,
+                    owner.clone(),
+                    stop_rx.clone(),
+                );
+                tokio::join!(warmup_loop(db, deps, tick, owner, stop_rx), engage);
             }
         }
     };
-    let state = JobState { db };
-    let monitor = Monitor::new()
+    let state = JobState { db: db.clone() };
+    let mut monitor = Monitor::new()
         .shutdown_timeout(Duration::from_secs(30))
         .should_restart(|_ctx, _err| true)
         .register(move |_restarts| {
@@ -119,12 +175,65 @@ pub async fn run_until(
                 .data(state.clone())
                 .build(housekeeping::run)
         });
+    if let Some(deps) = options.warmup.clone() {
+        // New jobs are looked for this often; the clock's speed does not matter here. Not below
+        // half a second: at 100 ms the Postgres job storage of apalis 1.0 was seen to stop
+        // fetching (a job pending for 25 s while the worker was alive).
+        let poll = deps
+            .clock
+            .real(options.tick)
+            .clamp(Duration::from_millis(500), Duration::from_secs(1));
+        let ctx = SendContext { db, deps };
+        let queue = SendQueue::new(&ctx.db);
+        let name = format!("sender-{name}");
+        monitor = match queue {
+            SendQueue::Sqlite(storage) => monitor.register(move |_restarts| {
+                WorkerBuilder::new(name.as_str())
+                    .backend(storage.clone().poll_with_interval(poll))
+                    .data(ctx.clone())
+                    .concurrency(SEND_CONCURRENCY)
+                    .build(send_job)
+            }),
+            SendQueue::Postgres(storage) => monitor.register(move |_restarts| {
+                WorkerBuilder::new(name.as_str())
+                    .backend(storage.clone().poll_with_interval(poll))
+                    .data(ctx.clone())
+                    .concurrency(SEND_CONCURRENCY)
+                    .build(send_job)
+            }),
+        };
+    }
     let monitor = monitor.run_with_signal(async move {
         shutdown.await;
         let _ = stop_tx.send(true);
         Ok(())
     });
+    // Each on its own task, so neither waits for the other's work; the guards abort both when
+    // whoever runs the worker drops or aborts it.
+    let monitor = AbortOnDrop(tokio::spawn(monitor));
+    let warmup = AbortOnDrop(tokio::spawn(warmup));
     // The round in progress finishes its sends before the worker returns.
-    let (result, ()) = tokio::join!(monitor, warmup);
-    result.map_err(|e| RunError::Monitor(e.to_string()))
+    let (result, _) = tokio::join!(monitor.join(), warmup.join());
+    match result {
+        Some(r) => r.map_err(|e| RunError::Monitor(e.to_string())),
+        None => Err(RunError::Monitor(
+            "the job monitor stopped unexpectedly".into(),
+        )),
+    }
+}
+
+/// A spawned task that is aborted when its handle is dropped.
+struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
+
+impl<T> AbortOnDrop<T> {
+    /// The task's output; `None` when it panicked or was cancelled.
+    async fn join(mut self) -> Option<T> {
+        (&mut self.0).await.ok()
+    }
+}
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }

@@ -1,7 +1,7 @@
-//! Sends due messages: each claimed under a lease (so no two workers send it), delivered with
-//! the mailbox's own credentials through lettre, the server's answer classified and recorded,
-//! transient failures scheduled again with backoff, and the mailbox stopped when retrying
-//! cannot help.
+//! Sends due messages: each queued as a job, claimed under a lease (so no two workers send it),
+//! delivered with the mailbox's own credentials through lettre, the server's answer classified
+//! and recorded, transient failures scheduled again with backoff, and the mailbox stopped when
+//! retrying cannot help.
 
 use std::time::Instant;
 
@@ -22,6 +22,7 @@ use warmup_entity::{mailbox, send};
 
 use crate::clock::Clock;
 use crate::connection_test::resolve_allowed;
+use crate::send_queue::SendQueue;
 use crate::tls::TlsTrust;
 
 /// What sending needs besides the database.
@@ -35,6 +36,10 @@ pub struct SendDeps {
     pub helo_name: String,
     /// Real time allowed to one SMTP conversation.
     pub smtp_timeout: std::time::Duration,
+    /// Checks SPF, DKIM and DMARC of mail found at seeds.
+    pub auth: crate::auth_check::AuthVerifier,
+    /// Real time after which a message not found at its seed counts as missing.
+    pub missing_after: std::time::Duration,
 }
 
 impl SendDeps {
@@ -69,54 +74,79 @@ impl SendDeps {
     }
 }
 
-/// Claims and sends what is due, one send at a time so that each lease starts when its
-/// conversation does; returns how many sends were attempted.
-pub async fn send_due(
+impl SendDeps {
+    /// Simulated time that lasts `real` on the wall clock.
+    pub(crate) fn simulated(&self, real: std::time::Duration) -> Duration {
+        Duration::milliseconds((real.as_secs_f64() * self.clock.speedup() * 1000.0) as i64)
+    }
+}
+
+/// Real time a queued send waits for its job before it is queued again: long enough for a
+/// busy queue, short enough that a job lost with its worker is replaced soon.
+const QUEUE_DEADLINE: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// Queues what is due: each send moves to `queued` (only one worker wins it) and gets a job.
+/// Returns how many sends were queued.
+pub async fn queue_due(
+    db: &DatabaseConnection,
+    deps: &SendDeps,
+    queue: &mut SendQueue,
+) -> Result<usize, String> {
+    let mut queued = 0;
+    // A bounded batch per round keeps planning and report reading going on busy days.
+    for _ in 0..5 {
+        let now = deps.clock.now();
+        let ids = sends::queue_due(db, now, now + deps.simulated(QUEUE_DEADLINE), 50)
+            .await
+            .map_err(|e| e.to_string())?;
+        // A failed push leaves the send queued without a job; it is queued again after the
+        // deadline.
+        queue.push(&ids).await?;
+        queued += ids.len();
+        if ids.len() < 50 {
+            break;
+        }
+    }
+    Ok(queued)
+}
+
+/// Sends one queued send, the work of one job: claimed under a lease that outlives any SMTP
+/// conversation (three timeouts), delivered, and its outcome recorded. Returns false when the
+/// send was not queued any more (a job delivered twice, a send cancelled meanwhile).
+pub async fn send_queued(
     db: &DatabaseConnection,
     deps: &SendDeps,
     owner: &str,
-) -> Result<u32, StoreError> {
-    let mut attempted = 0;
-    // A bounded batch per round keeps planning and report reading going on busy days.
-    for _ in 0..20 {
-        let now = deps.clock.now();
-        // The lease outlives any SMTP conversation (three timeouts), in simulated time too.
-        let lease = Duration::milliseconds(
-            (deps.smtp_timeout.as_secs_f64() * 3.0 * deps.clock.speedup() * 1000.0) as i64,
-        );
-        let Some(s) = sends::claim_due(db, owner, now, now + lease, 1)
-            .await?
-            .into_iter()
-            .next()
-        else {
-            break;
-        };
-        let Some(m) = mailbox::Entity::find_by_id(s.mailbox_id).one(db).await? else {
-            continue;
-        };
-        let started = Instant::now();
-        let reply = deliver(&m, &s, deps).await;
-        let duration_ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
-        let now = deps.clock.now();
-        let (state, next, stop) = decide(&reply, &s, deps, now);
-        let record = AttemptRecord {
-            code: (reply.code > 0).then_some(reply.code),
-            enhanced: reply.enhanced.map(|e| e.to_string()),
-            text: reply.text.clone(),
-            category: reply.category.as_str().to_string(),
-            state,
-            next_attempt_at: next,
-            duration_ms,
-        };
-        if sends::record_attempt(db, &s, owner, now, record).await? {
-            attempted += 1;
-        }
-        if let Some(reason) = stop {
-            tracing::warn!(mailbox = %m.id, %reason, "stopping the mailbox");
-            sends::stop_mailbox(db, m.id, &reason, now).await?;
-        }
+    send_id: uuid::Uuid,
+) -> Result<bool, StoreError> {
+    let now = deps.clock.now();
+    let lease = deps.simulated(deps.smtp_timeout * 3);
+    let Some(s) = sends::claim_queued(db, send_id, owner, now, now + lease).await? else {
+        return Ok(false);
+    };
+    let Some(m) = mailbox::Entity::find_by_id(s.mailbox_id).one(db).await? else {
+        return Ok(false);
+    };
+    let started = Instant::now();
+    let reply = deliver(&m, &s, deps).await;
+    let duration_ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
+    let now = deps.clock.now();
+    let (state, next, stop) = decide(&reply, &s, deps, now);
+    let record = AttemptRecord {
+        code: (reply.code > 0).then_some(reply.code),
+        enhanced: reply.enhanced.map(|e| e.to_string()),
+        text: reply.text.clone(),
+        category: reply.category.as_str().to_string(),
+        state,
+        next_attempt_at: next,
+        duration_ms,
+    };
+    let recorded = sends::record_attempt(db, &s, owner, now, record).await?;
+    if let Some(reason) = stop {
+        tracing::warn!(mailbox = %m.id, %reason, "stopping the mailbox");
+        sends::stop_mailbox(db, m.id, &reason, now).await?;
     }
-    Ok(attempted)
+    Ok(recorded)
 }
 
 /// How long after a lease runs out a send is checked at its seed: time for a message that was
@@ -189,9 +219,12 @@ async fn look_up_at_seed(
             &seed.imap_password,
         )
         .await?;
-    let found = crate::message_lookup::find_message(&mut session, message_id).await;
+    let found = match crate::imap_ops::folders(&mut session).await {
+        Ok(folders) => crate::imap_ops::find(&mut session, &folders, message_id).await,
+        Err(e) => Err(e),
+    };
     let _ = session.logout().await;
-    Ok(found?.map(|f| f.folder))
+    Ok(found?.map(|f| f.folder.name))
 }
 
 /// The next state after an attempt, when to try again, and whether to stop the mailbox.
@@ -234,47 +267,49 @@ fn failure(text: String) -> SmtpReply {
     classify(0, None, &text)
 }
 
-/// One SMTP conversation with the mailbox's submission server.
-async fn deliver(m: &mailbox::Model, s: &send::Model, deps: &SendDeps) -> SmtpReply {
-    let password = match deps
-        .secrets
-        .open(&m.smtp_password, &context("mailbox", m.id, "smtp"))
-    {
-        Ok(p) => p,
-        Err(e) => return failure(format!("the stored SMTP password cannot be read: {e}")),
-    };
-    let port = u16::try_from(m.smtp_port).unwrap_or(587);
-    if let Err(e) = resolve_allowed(&m.smtp_host, port, deps.allow_private_hosts).await {
+/// An SMTP submission account: a mailbox's or a seed's.
+pub(crate) struct SmtpAccount<'a> {
+    pub host: &'a str,
+    pub port: i32,
+    pub security: &'a str,
+    pub username: &'a str,
+    pub password: &'a Secret,
+}
+
+/// One SMTP conversation submitting `message` (or its signed bytes) through `account`.
+pub(crate) async fn submit(
+    deps: &SendDeps,
+    account: &SmtpAccount<'_>,
+    message: Message,
+    signed: Option<Vec<u8>>,
+) -> SmtpReply {
+    let port = u16::try_from(account.port).unwrap_or(587);
+    if let Err(e) = resolve_allowed(account.host, port, deps.allow_private_hosts).await {
         return failure(e);
     }
-    let message = match build_message(m, s, deps.clock.now()) {
-        Ok(msg) => msg,
-        Err(e) => return failure(format!("cannot build the message: {e}")),
-    };
-    let tls = match Security::parse(&m.smtp_security).unwrap_or(Security::Tls) {
+    let tls = match Security::parse(account.security).unwrap_or(Security::Tls) {
         Security::None => Tls::None,
-        sec => match deps.tls.lettre_parameters(&m.smtp_host) {
+        sec => match deps.tls.lettre_parameters(account.host) {
             Ok(p) if sec == Security::Tls => Tls::Wrapper(p),
             Ok(p) => Tls::Required(p),
             Err(e) => return failure(format!("TLS setup failed: {e}")),
         },
     };
-    let transport = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(m.smtp_host.clone())
+    let transport = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(account.host)
         .port(port)
         .tls(tls)
         .hello_name(lettre::transport::smtp::extension::ClientId::Domain(
             deps.helo_name.clone(),
         ))
         .credentials(Credentials::new(
-            m.smtp_username.clone(),
-            Secret::expose(&password).to_string(),
+            account.username.to_string(),
+            account.password.expose().to_string(),
         ))
         .timeout(Some(deps.smtp_timeout))
         .build();
-    let sent = match dkim_signed(m, &message, deps) {
-        Ok(Some(signed)) => transport.send_raw(message.envelope(), &signed).await,
-        Ok(None) => transport.send(message).await,
-        Err(e) => return failure(e),
+    let sent = match signed {
+        Some(bytes) => transport.send_raw(message.envelope(), &bytes).await,
+        None => transport.send(message).await,
     };
     match sent {
         Ok(r) => classify(
@@ -284,6 +319,33 @@ async fn deliver(m: &mailbox::Model, s: &send::Model, deps: &SendDeps) -> SmtpRe
         ),
         Err(e) => reply_of(&e),
     }
+}
+
+/// One SMTP conversation with the mailbox's submission server.
+async fn deliver(m: &mailbox::Model, s: &send::Model, deps: &SendDeps) -> SmtpReply {
+    let password = match deps
+        .secrets
+        .open(&m.smtp_password, &context("mailbox", m.id, "smtp"))
+    {
+        Ok(p) => p,
+        Err(e) => return failure(format!("the stored SMTP password cannot be read: {e}")),
+    };
+    let message = match build_message(m, s, deps.clock.now()) {
+        Ok(msg) => msg,
+        Err(e) => return failure(format!("cannot build the message: {e}")),
+    };
+    let signed = match dkim_signed(m, &message, deps) {
+        Ok(signed) => signed,
+        Err(e) => return failure(e),
+    };
+    let account = SmtpAccount {
+        host: &m.smtp_host,
+        port: m.smtp_port,
+        security: &m.smtp_security,
+        username: &m.smtp_username,
+        password: &password,
+    };
+    submit(deps, &account, message, signed).await
 }
 
 /// The message signed with the mailbox's DKIM key, or `None` when it has none.
@@ -333,12 +395,20 @@ fn build_message(
         .seed_email
         .parse()
         .map_err(|e| format!("recipient {}: {e}", s.seed_email))?;
-    Message::builder()
+    let mut builder = Message::builder()
         .from(from)
         .to(to)
         .subject(s.subject.clone())
         .message_id(Some(format!("<{}>", s.message_id)))
-        .date(now.into())
+        .date(now.into());
+    // A sender continuing a thread answers the seed's reply.
+    if let Some(parent) = &s.in_reply_to {
+        builder = builder.in_reply_to(format!("<{parent}>"));
+    }
+    if let Some(refs) = &s.reference_ids {
+        builder = builder.references(refs.clone());
+    }
+    builder
         .header(ContentType::TEXT_PLAIN)
         .body(s.body.clone())
         .map_err(|e| e.to_string())

@@ -1,15 +1,26 @@
-//! Reads the sender's inbox for delivery reports on warmup mail: each DSN is parsed, matched to
-//! its send by the quoted Message-ID, recorded, and filed out of the inbox into the warmup
-//! folder so the user's inbox stays clean. Reports on other mail are left alone.
+//! Reads the sender's mailbox for what comes back from warmup: delivery reports (each DSN
+//! parsed, matched to its send by the quoted Message-ID and recorded) and the seeds' replies
+//! (their placement recorded, rescued from spam, marked read, and sometimes answered to carry
+//! the thread on). Both are filed into the warmup folder so the user's inbox stays clean;
+//! other mail is left alone.
 
+use chrono::{DateTime, Utc};
 use futures::TryStreamExt;
+use rand::SeedableRng;
+use rand::rngs::StdRng;
 use sea_orm::DatabaseConnection;
-use warmup_entity::mailbox;
+use warmup_domain::content::compose_reply;
+use warmup_domain::engagement::{Rates, sender_continues};
+use warmup_domain::folder::FolderRole;
+use warmup_domain::language::Language;
 use warmup_entity::secret_box::context;
-use warmup_entity::store::StoreError;
-use warmup_entity::store::sends::{self, Report};
+use warmup_entity::store::engagement::{self as engagement_store, Work};
+use warmup_entity::store::sends::{self, PLANNED, Report};
+use warmup_entity::store::{OrgId, StoreError, warmup};
+use warmup_entity::{mailbox, send};
 
 use crate::dsn;
+use crate::imap_ops::{self, Caps, Folder};
 use crate::imap_probe::Session;
 use crate::sender::SendDeps;
 
@@ -59,7 +70,18 @@ async fn scan_mailbox(
         )
         .await
         .map_err(ScanError::Imap)?;
-    let result = scan_inbox(db, deps, m, &mut session).await;
+    let result = async {
+        let caps = imap_ops::capabilities(&mut session)
+            .await
+            .map_err(ScanError::Imap)?;
+        let reports = scan_inbox(db, deps, m, &mut session, caps).await?;
+        let folders = imap_ops::folders(&mut session)
+            .await
+            .map_err(ScanError::Imap)?;
+        find_replies(db, deps, m, &mut session, caps, &folders).await?;
+        Ok(reports)
+    }
+    .await;
     let _ = session.logout().await;
     result
 }
@@ -69,6 +91,7 @@ async fn scan_inbox(
     deps: &SendDeps,
     m: &mailbox::Model,
     session: &mut Session,
+    caps: Caps,
 ) -> Result<u32, ScanError> {
     let imap = |e: async_imap::error::Error| ScanError::Imap(e.to_string());
     session.select("INBOX").await.map_err(imap)?;
@@ -113,47 +136,188 @@ async fn scan_inbox(
             recorded += 1;
         }
     }
-    if !ours.is_empty() {
-        file_away(session, &ours).await.map_err(ScanError::Imap)?;
-    }
+    let inbox = Folder {
+        wire: "INBOX".into(),
+        name: "INBOX".into(),
+        role: FolderRole::Inbox,
+    };
+    file_away(session, caps, &inbox, &ours)
+        .await
+        .map_err(ScanError::Imap)?;
     Ok(recorded)
 }
 
-/// Moves messages of the selected folder into the warmup folder (MOVE, or COPY, flag and
-/// expunge where the server has no MOVE).
-async fn file_away(session: &mut Session, uids: &[u32]) -> Result<(), String> {
-    // Creating a folder that exists fails harmlessly.
-    let _ = session.create(WARMUP_FOLDER).await;
-    let set = uids
+/// Moves messages of `from` into the warmup folder.
+async fn file_away(
+    session: &mut Session,
+    caps: Caps,
+    from: &Folder,
+    uids: &[u32],
+) -> Result<(), String> {
+    if uids.is_empty() {
+        return Ok(());
+    }
+    imap_ops::ensure_folder(session, WARMUP_FOLDER).await;
+    imap_ops::move_uids(session, caps, from, uids, WARMUP_FOLDER).await
+}
+
+/// Finds the seeds' replies in the sender's mailbox: each one's placement is recorded, it is
+/// marked read and filed (out of spam too, which is the rescue), and the thread sometimes goes
+/// on with the sender's answer, queued as a send like any other.
+async fn find_replies(
+    db: &DatabaseConnection,
+    deps: &SendDeps,
+    m: &mailbox::Model,
+    session: &mut Session,
+    caps: Caps,
+    folders: &[Folder],
+) -> Result<(), ScanError> {
+    let waiting = engagement_store::replies_to_find(db, m.id, 50).await?;
+    if waiting.is_empty() {
+        return Ok(());
+    }
+    let prefs = warmup::get(db, OrgId(m.organization_id), m.id)
+        .await?
+        .map(|w| w.preferences);
+    let mut rng = StdRng::from_os_rng();
+    // Replies already filed were recorded when they were filed.
+    let searched: Vec<Folder> = folders
         .iter()
-        .map(u32::to_string)
-        .collect::<Vec<_>>()
-        .join(",");
-    let caps = session.capabilities().await.map_err(|e| e.to_string())?;
-    if caps.has_str("MOVE") {
-        session
-            .uid_mv(&set, WARMUP_FOLDER)
+        .filter(|f| f.wire != WARMUP_FOLDER)
+        .cloned()
+        .collect();
+    for w in waiting {
+        let Some(reply_id) = w.placement.reply_message_id.clone() else {
+            continue;
+        };
+        let now = deps.clock.now();
+        let found = imap_ops::find(session, &searched, &reply_id)
             .await
-            .map_err(|e| e.to_string())?;
-    } else {
-        session
-            .uid_copy(&set, WARMUP_FOLDER)
+            .map_err(ScanError::Imap)?;
+        let Some(at) = found else {
+            let sent = w.placement.replied_at.unwrap_or(now);
+            if deps.clock.real(now - sent) > deps.missing_after {
+                engagement_store::record_reply_seen(
+                    db,
+                    w.placement.send_id,
+                    "missing",
+                    "",
+                    "the seed's reply never arrived in the sender's mailbox",
+                    None,
+                    now,
+                )
+                .await?;
+            }
+            continue;
+        };
+        let fetched = imap_ops::fetch(session, &at)
             .await
-            .map_err(|e| e.to_string())?;
-        let _: Vec<_> = session
-            .uid_store(&set, "+FLAGS.SILENT (\\Deleted)")
+            .map_err(ScanError::Imap)?;
+        imap_ops::add_flags(session, &at, "\\Seen")
             .await
-            .map_err(|e| e.to_string())?
-            .try_collect()
+            .map_err(ScanError::Imap)?;
+        file_away(session, caps, &at.folder, &[at.uid])
             .await
-            .map_err(|e| e.to_string())?;
-        let _: Vec<_> = session
-            .uid_expunge(&set)
-            .await
-            .map_err(|e| e.to_string())?
-            .try_collect()
-            .await
-            .map_err(|e| e.to_string())?;
+            .map_err(ScanError::Imap)?;
+        let class = at.folder.role.placement();
+        let rescued = if class.needs_rescue() {
+            ", rescued"
+        } else {
+            ""
+        };
+        let detail = format!(
+            "the reply was in {} ({}){rescued}; marked read and filed in {WARMUP_FOLDER}",
+            at.folder.name,
+            class.as_str()
+        );
+        let reply_depth = u32::try_from(w.send.thread_depth).unwrap_or(0) + 1;
+        let continuation = match &prefs {
+            Some(p) if sender_continues(&Rates::from_preferences(p), reply_depth, &mut rng) => {
+                fetched.as_ref().and_then(|f| {
+                    let delay = p.pattern.params().reply_delay.draw(&mut rng);
+                    continuation(m, &w, &reply_id, &f.raw, now, now + delay, &mut rng)
+                })
+            }
+            _ => None,
+        };
+        engagement_store::record_reply_seen(
+            db,
+            w.placement.send_id,
+            class.as_str(),
+            &at.folder.name,
+            &detail,
+            continuation,
+            now,
+        )
+        .await?;
     }
     Ok(())
+}
+
+/// The sender's answer to a seed's reply: a send to the same seed, in the same thread and
+/// language, written `now` and due `at`.
+fn continuation(
+    m: &mailbox::Model,
+    w: &Work,
+    reply_id: &str,
+    raw_reply: &[u8],
+    now: DateTime<Utc>,
+    at: DateTime<Utc>,
+    rng: &mut StdRng,
+) -> Option<send::Model> {
+    let parsed = mail_parser::MessageParser::default().parse(raw_reply)?;
+    let subject = parsed.subject().unwrap_or(&w.send.subject).to_string();
+    let body = parsed
+        .body_text(0)
+        .map(|b| b.into_owned())
+        .unwrap_or_default();
+    let language = w
+        .send
+        .language
+        .parse::<Language>()
+        .unwrap_or_else(|_| Language::english());
+    let seed_name = crate::planner::first_name(&w.send.seed_email);
+    let draft = compose_reply(
+        language,
+        &subject,
+        &body,
+        &seed_name,
+        w.placement.replied_at.unwrap_or(at),
+        &m.display_name,
+        rng,
+    );
+    let domain = m.email.rsplit_once('@').map_or("localhost", |(_, d)| d);
+    let references = match &w.send.reference_ids {
+        Some(r) => format!("{r} <{}> <{reply_id}>", w.send.message_id),
+        None => format!("<{}> <{reply_id}>", w.send.message_id),
+    };
+    Some(send::Model {
+        id: uuid::Uuid::now_v7(),
+        organization_id: m.organization_id,
+        mailbox_id: m.id,
+        seed_id: w.send.seed_id,
+        seed_email: w.send.seed_email.clone(),
+        provider: w.send.provider.clone(),
+        plan_date: w.send.plan_date.clone(),
+        scheduled_at: at,
+        state: PLANNED.to_string(),
+        message_id: format!("{}@{domain}", uuid::Uuid::new_v4().simple()),
+        language: w.send.language.clone(),
+        subject: draft.subject,
+        body: draft.body,
+        attempts: 0,
+        next_attempt_at: at,
+        lease_owner: None,
+        lease_until: None,
+        last_code: None,
+        last_enhanced: None,
+        last_text: None,
+        last_category: None,
+        sent_at: None,
+        thread_depth: w.send.thread_depth + 2,
+        in_reply_to: Some(reply_id.to_string()),
+        reference_ids: Some(references),
+        created_at: now,
+        updated_at: now,
+    })
 }

@@ -4,6 +4,7 @@ pub mod api_keys;
 pub mod health;
 pub mod mailboxes;
 pub mod organizations;
+pub mod placements;
 pub mod seeds;
 pub mod warmup;
 
@@ -45,6 +46,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(warmup::schedule)
                 .service(warmup::stats)
                 .service(warmup::events)
+                .service(placements::list)
+                .service(placements::summary)
                 .service(warmup::get_defaults)
                 .service(warmup::put_defaults)
                 .service(warmup::apply)

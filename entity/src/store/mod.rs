@@ -2,10 +2,12 @@
 //! unscoped read of tenant data cannot be written by accident from outside this module.
 
 pub mod api_keys;
+pub mod engagement;
 pub mod idempotency;
 pub mod mailboxes;
 pub mod organizations;
 pub mod page;
+pub mod placements;
 pub mod seeds;
 pub mod sends;
 pub mod warmup;

@@ -20,6 +20,8 @@ use crate::{mailbox, plan_day, seed, send, send_attempt, warmup_settings};
 
 /// States of a send.
 pub const PLANNED: &str = "planned";
+/// Due, with a send job pushed for it (or about to be).
+pub const QUEUED: &str = "queued";
 pub const SENDING: &str = "sending";
 pub const SENT: &str = "sent";
 pub const DEFERRED: &str = "deferred";
@@ -165,46 +167,82 @@ pub async fn record_plan(
     Ok(true)
 }
 
-/// Claims up to `limit` due sends for `owner` until `lease_until`: planned or deferred sends
-/// whose time has come move to `sending`, each by a conditional update that only one worker
-/// can win, so no send is ever taken twice.
-pub async fn claim_due<C: ConnectionTrait>(
+/// Moves up to `limit` due sends to `queued` until `queued_until` and returns their ids, for
+/// the caller to push a send job for each. Planned or deferred sends whose time has come are
+/// taken, and so are sends left `queued` past their deadline (their job was lost before it ran,
+/// e.g. the worker died between this update and the push): each by a conditional update that
+/// only one worker can win.
+pub async fn queue_due<C: ConnectionTrait>(
     db: &C,
-    owner: &str,
     now: DateTime<Utc>,
-    lease_until: DateTime<Utc>,
+    queued_until: DateTime<Utc>,
     limit: u64,
-) -> Result<Vec<send::Model>, StoreError> {
+) -> Result<Vec<Uuid>, StoreError> {
+    let due = sea_orm::sea_query::Condition::all()
+        .add(send::Column::State.is_in([PLANNED, DEFERRED]))
+        .add(send::Column::NextAttemptAt.lte(now));
+    let lost = sea_orm::sea_query::Condition::all()
+        .add(send::Column::State.eq(QUEUED))
+        .add(send::Column::LeaseUntil.lt(now));
     let candidates = send::Entity::find()
-        .filter(send::Column::State.is_in([PLANNED, DEFERRED]))
-        .filter(send::Column::NextAttemptAt.lte(now))
+        .filter(sea_orm::sea_query::Condition::any().add(due).add(lost))
         .order_by_asc(send::Column::NextAttemptAt)
         .limit(limit)
         .all(db)
         .await?;
-    let mut claimed = Vec::new();
+    let mut queued = Vec::new();
     for c in candidates {
-        let won = send::Entity::update_many()
-            .col_expr(send::Column::State, Expr::value(SENDING))
-            .col_expr(send::Column::LeaseOwner, Expr::value(owner))
-            .col_expr(send::Column::LeaseUntil, Expr::value(lease_until))
+        let mut update = send::Entity::update_many()
+            .col_expr(send::Column::State, Expr::value(QUEUED))
             .col_expr(
-                send::Column::Attempts,
-                Expr::col(send::Column::Attempts).add(1),
+                send::Column::LeaseOwner,
+                Expr::value(Option::<String>::None),
             )
+            .col_expr(send::Column::LeaseUntil, Expr::value(queued_until))
             .col_expr(send::Column::UpdatedAt, Expr::value(now))
             .filter(send::Column::Id.eq(c.id))
-            .filter(send::Column::State.eq(c.state.as_str()))
-            .exec(db)
-            .await?;
-        if won.rows_affected == 1
-            && let Some(row) = send::Entity::find_by_id(c.id).one(db).await?
-        {
-            claimed.push(row);
+            .filter(send::Column::State.eq(c.state.as_str()));
+        if c.state == QUEUED {
+            // Another worker may have re-queued it a moment ago.
+            update = update.filter(send::Column::LeaseUntil.eq(c.lease_until));
+        }
+        if update.exec(db).await?.rows_affected == 1 {
+            queued.push(c.id);
         }
     }
-    Ok(claimed)
+    Ok(queued)
 }
+
+/// Claims a queued send for `owner` until `lease_until`, moving it to `sending`: a job that
+/// was delivered twice, or a send that was cancelled meanwhile, claims nothing.
+pub async fn claim_queued<C: ConnectionTrait>(
+    db: &C,
+    send_id: Uuid,
+    owner: &str,
+    now: DateTime<Utc>,
+    lease_until: DateTime<Utc>,
+) -> Result<Option<send::Model>, StoreError> {
+    let won = send::Entity::update_many()
+        .col_expr(send::Column::State, Expr::value(SENDING))
+        .col_expr(send::Column::LeaseOwner, Expr::value(owner))
+        .col_expr(send::Column::LeaseUntil, Expr::value(lease_until))
+        .col_expr(
+            send::Column::Attempts,
+            Expr::col(send::Column::Attempts).add(1),
+        )
+        .col_expr(send::Column::UpdatedAt, Expr::value(now))
+        .filter(send::Column::Id.eq(send_id))
+        .filter(send::Column::State.eq(QUEUED))
+        .exec(db)
+        .await?;
+    if won.rows_affected != 1 {
+        return Ok(None);
+    }
+    Ok(send::Entity::find_by_id(send_id).one(db).await?)
+}
+
+/// How long after sending a message is first looked for at its seed.
+pub const FIRST_LOOKUP_AFTER: chrono::Duration = chrono::Duration::minutes(1);
 
 /// The outcome of one attempt.
 pub struct AttemptRecord {
@@ -260,6 +298,10 @@ pub async fn record_attempt(
     if res.rows_affected != 1 {
         txn.rollback().await?;
         return Ok(false);
+    }
+    if a.state == SENT {
+        // Looking for the message at its seed starts with the send it is about, atomically.
+        super::engagement::start_locating(&txn, claimed, now, now + FIRST_LOOKUP_AFTER).await?;
     }
     send_attempt::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -318,7 +360,7 @@ pub async fn stop_mailbox<C: ConnectionTrait>(
         .col_expr(send::Column::State, Expr::value(CANCELLED))
         .col_expr(send::Column::UpdatedAt, Expr::value(now))
         .filter(send::Column::MailboxId.eq(mailbox_id))
-        .filter(send::Column::State.is_in([PLANNED, DEFERRED]))
+        .filter(send::Column::State.is_in([PLANNED, DEFERRED, QUEUED]))
         .exec(db)
         .await?;
     Ok(())

@@ -1,0 +1,383 @@
+//! The inbox placement report: where each warmup message landed at its seed, what the seed did
+//! with it, and the rates per provider and day.
+
+use std::collections::BTreeMap;
+
+use actix_web::{get, web};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+use warmup_domain::placement::{DaySummary, PlacementClass, Rates};
+use warmup_domain::timezone::parse_time_zone;
+use warmup_domain::{Provider, Violations};
+use warmup_entity::store::engagement::{DONE, ENGAGING, LOCATING};
+use warmup_entity::store::mailboxes;
+use warmup_entity::store::page::PageRequest;
+use warmup_entity::store::placements::{self, ClassFilter, PlacementFilter, PlacementItem};
+use warmup_entity::{OrgId, mailbox};
+
+use crate::auth::Caller;
+use crate::error::{ApiError, AuthErrors, NotFoundError, QueryErrors};
+use crate::pagination::{PageQuery, Paged};
+use crate::state::AppState;
+
+/// The longest range a summary covers, in days.
+const MAX_SUMMARY_DAYS: i64 = 366;
+
+async fn own_mailbox(state: &AppState, org: OrgId, id: Uuid) -> Result<mailbox::Model, ApiError> {
+    mailboxes::get(&state.db, org, id)
+        .await?
+        .ok_or(ApiError::NotFound("mailbox"))
+}
+
+/// Today in the mailbox's time zone: plan days are the mailbox's local dates.
+fn today(state: &AppState, mailbox: &mailbox::Model) -> NaiveDate {
+    let tz = parse_time_zone(&mailbox.timezone).unwrap_or(chrono_tz::UTC);
+    state.clock.now().with_timezone(&tz).date_naive()
+}
+
+fn parse_day(v: &mut Violations, field: &str, raw: Option<&str>) -> Option<Option<NaiveDate>> {
+    match raw {
+        None => Some(None),
+        Some(raw) => v
+            .check(
+                field,
+                NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+                    .map_err(|_| "must be a date like 2026-12-01"),
+            )
+            .map(Some),
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PlacementsQuery {
+    /// Only messages to seeds of this provider, e.g. `gmail`.
+    #[param(value_type = Option<Provider>)]
+    pub provider: Option<String>,
+    /// Only this class (`inbox`, `spam`, `category`, `other`, `missing`), or `pending` for
+    /// messages still looked for.
+    pub class: Option<String>,
+    /// First plan day, `YYYY-MM-DD` in the mailbox's time zone.
+    #[param(value_type = Option<String>, format = Date)]
+    pub from: Option<String>,
+    /// Last plan day, `YYYY-MM-DD`.
+    #[param(value_type = Option<String>, format = Date)]
+    pub to: Option<String>,
+    /// Items per page, 1 to 200 (default 50).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
+    pub limit: Option<String>,
+    /// The `next` value of the previous page.
+    #[param(value_type = Option<String>, format = Uuid)]
+    pub after: Option<String>,
+}
+
+impl PlacementsQuery {
+    /// Validates every parameter; all problems are reported at once.
+    fn parse(&self) -> Result<(PlacementFilter, PageRequest), ApiError> {
+        let mut v = Violations::new();
+        let provider = match &self.provider {
+            None => Some(None),
+            Some(raw) => v
+                .check(
+                    "provider",
+                    raw.parse::<Provider>().map_err(|_| {
+                        format!(
+                            "must be one of {}",
+                            Provider::ALL.map(Provider::as_str).join(", ")
+                        )
+                    }),
+                )
+                .map(Some),
+        };
+        let class = match self.class.as_deref() {
+            None => Some(None),
+            Some("pending") => Some(Some(ClassFilter::Pending)),
+            Some(raw) => v
+                .check(
+                    "class",
+                    PlacementClass::parse(raw)
+                        .ok_or("must be inbox, spam, category, other, missing or pending"),
+                )
+                .map(|c| Some(ClassFilter::Class(c))),
+        };
+        let from = parse_day(&mut v, "from", self.from.as_deref());
+        let to = parse_day(&mut v, "to", self.to.as_deref());
+        if let (Some(Some(f)), Some(Some(t))) = (from, to)
+            && f > t
+        {
+            v.add("from", "must not be after `to`");
+        }
+        let page = PageQuery {
+            limit: self.limit.clone(),
+            after: self.after.clone(),
+        }
+        .parse();
+        if let Err(ApiError::Validation(page_errors)) = &page {
+            for e in page_errors {
+                v.add(e.field.clone(), e.message.clone());
+            }
+        }
+        match (provider, class, from, to, page) {
+            (Some(provider), Some(class), Some(from), Some(to), Ok(page)) if v.is_empty() => Ok((
+                PlacementFilter {
+                    provider,
+                    class,
+                    from,
+                    to,
+                },
+                page,
+            )),
+            (.., Err(other)) if v.is_empty() => Err(other),
+            _ => Err(ApiError::Validation(v.into_vec())),
+        }
+    }
+}
+
+/// Where a placement stands.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PlacementStatus {
+    /// The message is being looked for at the seed.
+    Locating,
+    /// Found; the seed is working through its plan (rescue, open, flag, reply, archive).
+    Engaging,
+    /// Nothing more will happen.
+    Done,
+}
+
+/// The authentication results the seed's server recorded (`pass`, `fail`, `none`, ...).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Authentication {
+    pub spf: Option<String>,
+    pub dkim: Option<String>,
+    pub dmarc: Option<String>,
+}
+
+/// The seed's reply, as found in the sender's mailbox.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlacementReply {
+    pub message_id: String,
+    /// Where the reply landed in the sender's mailbox; `null` until it is found.
+    pub class: Option<PlacementClass>,
+    pub folder: Option<String>,
+    pub seen_at: Option<DateTime<Utc>>,
+}
+
+/// One thing done or found for a message.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlacementAction {
+    /// `located`, `missing`, `rescue`, `open`, `flag`, `reply`, `archive`, `reply_seen` or
+    /// `error`.
+    pub action: String,
+    pub at: DateTime<Utc>,
+    pub ok: bool,
+    pub detail: String,
+}
+
+/// Where one warmup message landed and what its seed did with it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Placement {
+    pub send_id: Uuid,
+    pub message_id: String,
+    pub seed_email: String,
+    pub provider: String,
+    pub subject: String,
+    /// The mailbox's local date the message was planned for.
+    #[schema(value_type = String, format = Date)]
+    pub plan_date: String,
+    pub sent_at: DateTime<Utc>,
+    pub status: PlacementStatus,
+    /// `null` while the message is still looked for.
+    pub class: Option<PlacementClass>,
+    /// The folder it was found in.
+    pub folder: Option<String>,
+    pub arrived_at: Option<DateTime<Utc>>,
+    /// Seconds from sending to arrival at the seed.
+    pub arrival_seconds: Option<i64>,
+    pub authentication: Authentication,
+    pub opened_at: Option<DateTime<Utc>>,
+    pub flagged_at: Option<DateTime<Utc>>,
+    /// When the seed moved it out of spam or a category into the inbox.
+    pub rescued_at: Option<DateTime<Utc>>,
+    pub replied_at: Option<DateTime<Utc>>,
+    pub archived_at: Option<DateTime<Utc>>,
+    pub reply: Option<PlacementReply>,
+    pub last_error: Option<String>,
+    /// Oldest first.
+    pub actions: Vec<PlacementAction>,
+}
+
+fn corrupt(what: &str, value: &str, send_id: Uuid) -> ApiError {
+    ApiError::Internal(format!("placement {send_id} has {what} {value:?}"))
+}
+
+fn class_of(raw: Option<&str>, send_id: Uuid) -> Result<Option<PlacementClass>, ApiError> {
+    raw.map(|c| PlacementClass::parse(c).ok_or_else(|| corrupt("class", c, send_id)))
+        .transpose()
+}
+
+impl TryFrom<PlacementItem> for Placement {
+    type Error = ApiError;
+
+    fn try_from(item: PlacementItem) -> Result<Self, ApiError> {
+        let p = item.placement;
+        let status = match p.stage.as_str() {
+            LOCATING => PlacementStatus::Locating,
+            ENGAGING => PlacementStatus::Engaging,
+            DONE => PlacementStatus::Done,
+            other => return Err(corrupt("stage", other, p.send_id)),
+        };
+        let reply = match p.reply_message_id {
+            None => None,
+            Some(message_id) => Some(PlacementReply {
+                message_id,
+                class: class_of(p.reply_class.as_deref(), p.send_id)?,
+                folder: p.reply_folder,
+                seen_at: p.reply_seen_at,
+            }),
+        };
+        Ok(Placement {
+            send_id: p.send_id,
+            class: class_of(p.class.as_deref(), p.send_id)?,
+            message_id: p.message_id,
+            seed_email: p.seed_email,
+            provider: p.provider,
+            subject: item.subject,
+            plan_date: p.plan_date,
+            sent_at: p.sent_at,
+            status,
+            folder: p.folder,
+            arrived_at: p.arrived_at,
+            arrival_seconds: p.arrival_seconds,
+            authentication: Authentication {
+                spf: p.spf,
+                dkim: p.dkim,
+                dmarc: p.dmarc,
+            },
+            opened_at: p.opened_at,
+            flagged_at: p.flagged_at,
+            rescued_at: p.rescued_at,
+            replied_at: p.replied_at,
+            archived_at: p.archived_at,
+            reply,
+            last_error: p.last_error,
+            actions: item
+                .actions
+                .into_iter()
+                .map(|a| PlacementAction {
+                    action: a.action,
+                    at: a.at,
+                    ok: a.ok,
+                    detail: a.detail,
+                })
+                .collect(),
+        })
+    }
+}
+
+/// Where each message landed, newest sent first, with what its seed did.
+#[utoipa::path(
+    tag = "placements",
+    params(("id" = Uuid, Path, description = "Mailbox id"), PlacementsQuery),
+    responses(
+        (status = 200, body = Paged<Placement>),
+        QueryErrors,
+        AuthErrors,
+        NotFoundError
+    ),
+    security(("api_key" = []))
+)]
+#[get("/mailboxes/{id}/placements")]
+pub async fn list(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    query: web::Query<PlacementsQuery>,
+) -> Result<web::Json<Paged<Placement>>, ApiError> {
+    own_mailbox(&state, caller.org, *id).await?;
+    let (filter, page) = query.parse()?;
+    let found = placements::list(&state.db, caller.org, *id, &filter, page)
+        .await?
+        .ok_or_else(|| ApiError::invalid("after", "must be the `next` value of a previous page"))?;
+    let next = found.next;
+    let items = found
+        .items
+        .into_iter()
+        .map(Placement::try_from)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(web::Json(Paged { items, next }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SummaryQuery {
+    /// First plan day, `YYYY-MM-DD` in the mailbox's time zone (default: 29 days before `to`).
+    #[param(value_type = Option<String>, format = Date)]
+    pub from: Option<String>,
+    /// Last plan day, `YYYY-MM-DD` (default: today in the mailbox's time zone). At most 366
+    /// days from `from`.
+    #[param(value_type = Option<String>, format = Date)]
+    pub to: Option<String>,
+}
+
+/// Placement rates of a range of days: overall, per seed provider, and per day.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlacementSummary {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// Counts per class; rates are percentages of the decided placements (pending ones are
+    /// left out), `null` while none is decided.
+    pub overall: Rates,
+    pub providers: BTreeMap<String, Rates>,
+    /// Days with at least one placement, oldest first.
+    pub days: Vec<DaySummary>,
+}
+
+/// Inbox, spam, category, other and missing rates per provider and day.
+#[utoipa::path(
+    tag = "placements",
+    params(("id" = Uuid, Path, description = "Mailbox id"), SummaryQuery),
+    responses(
+        (status = 200, body = PlacementSummary),
+        QueryErrors,
+        AuthErrors,
+        NotFoundError
+    ),
+    security(("api_key" = []))
+)]
+#[get("/mailboxes/{id}/placement-summary")]
+pub async fn summary(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    query: web::Query<SummaryQuery>,
+) -> Result<web::Json<PlacementSummary>, ApiError> {
+    let mailbox = own_mailbox(&state, caller.org, *id).await?;
+    let mut v = Violations::new();
+    let from = parse_day(&mut v, "from", query.from.as_deref());
+    let to = parse_day(&mut v, "to", query.to.as_deref());
+    let (Some(from), Some(to)) = (from, to) else {
+        return Err(ApiError::Validation(v.into_vec()));
+    };
+    let to = to.unwrap_or_else(|| today(&state, &mailbox));
+    let from = from.unwrap_or(to - chrono::Duration::days(29));
+    if from > to {
+        return Err(ApiError::invalid("from", "must not be after `to`"));
+    }
+    if (to - from).num_days() + 1 > MAX_SUMMARY_DAYS {
+        return Err(ApiError::invalid(
+            "from",
+            format!("the range may cover at most {MAX_SUMMARY_DAYS} days"),
+        ));
+    }
+    let s = placements::summary(&state.db, caller.org, *id, from, to).await?;
+    Ok(web::Json(PlacementSummary {
+        from,
+        to,
+        overall: s.overall,
+        providers: s.providers,
+        days: s.days,
+    }))
+}

@@ -1,0 +1,553 @@
+//! The engagement pipeline's rows, for the workers: a placement per sent message, found at its
+//! seed, engaged with step by step, each step recorded; one engagement session per seed at a
+//! time. These functions act for every organization; each row carries its organization.
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set, TransactionTrait,
+};
+use uuid::Uuid;
+
+use super::StoreError;
+use crate::{engagement_action, placement, seed_lease, send};
+
+/// Stages of a placement.
+pub const LOCATING: &str = "locating";
+pub const ENGAGING: &str = "engaging";
+pub const DONE: &str = "done";
+
+/// Starts looking for a message that was just sent; a second call for the same send (a send
+/// settled twice) changes nothing.
+pub async fn start_locating<C: ConnectionTrait>(
+    db: &C,
+    s: &send::Model,
+    sent_at: DateTime<Utc>,
+    first_check_at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let row = placement::ActiveModel {
+        send_id: Set(s.id),
+        organization_id: Set(s.organization_id),
+        mailbox_id: Set(s.mailbox_id),
+        seed_id: Set(s.seed_id),
+        seed_email: Set(s.seed_email.clone()),
+        provider: Set(s.provider.clone()),
+        plan_date: Set(s.plan_date.clone()),
+        message_id: Set(s.message_id.clone()),
+        sent_at: Set(sent_at),
+        stage: Set(LOCATING.to_string()),
+        class: Set(None),
+        folder: Set(None),
+        uid: Set(None),
+        arrived_at: Set(None),
+        arrival_seconds: Set(None),
+        spf: Set(None),
+        dkim: Set(None),
+        dmarc: Set(None),
+        lookups: Set(0),
+        next_check_at: Set(first_check_at),
+        plan: Set(None),
+        opened_at: Set(None),
+        flagged_at: Set(None),
+        rescued_at: Set(None),
+        replied_at: Set(None),
+        archived_at: Set(None),
+        reply_message_id: Set(None),
+        reply_class: Set(None),
+        reply_folder: Set(None),
+        reply_seen_at: Set(None),
+        last_error: Set(None),
+        errors: Set(0),
+        lease_owner: Set(None),
+        lease_until: Set(None),
+        created_at: Set(sent_at),
+        updated_at: Set(sent_at),
+    };
+    placement::Entity::insert(row)
+        .on_conflict(
+            OnConflict::column(placement::Column::SendId)
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
+/// Seeds with placements to look for or steps due, oldest first.
+pub async fn seeds_due<C: ConnectionTrait>(
+    db: &C,
+    now: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<Uuid>, StoreError> {
+    let rows: Vec<(Option<Uuid>, Option<DateTime<Utc>>)> = placement::Entity::find()
+        .select_only()
+        .column(placement::Column::SeedId)
+        .column_as(placement::Column::NextCheckAt.min(), "first")
+        .filter(placement::Column::Stage.is_in([LOCATING, ENGAGING]))
+        .filter(placement::Column::NextCheckAt.lte(now))
+        .filter(placement::Column::SeedId.is_not_null())
+        .group_by(placement::Column::SeedId)
+        .order_by_asc(Expr::col("first"))
+        .limit(limit)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().filter_map(|(id, _)| id).collect())
+}
+
+/// Placements whose seed is gone: nothing can look for them any more.
+pub async fn close_orphans(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u64, StoreError> {
+    let orphans: Vec<Uuid> = placement::Entity::find()
+        .select_only()
+        .column(placement::Column::SendId)
+        .filter(placement::Column::Stage.is_in([LOCATING, ENGAGING]))
+        .filter(placement::Column::SeedId.is_null())
+        .limit(100)
+        .into_tuple()
+        .all(db)
+        .await?;
+    for id in &orphans {
+        finish_with_error(db, *id, "the seed was deleted", now).await?;
+    }
+    Ok(orphans.len() as u64)
+}
+
+/// Takes the seed's engagement lease for `owner` until `until`; false when another worker
+/// holds it.
+pub async fn lease_seed(
+    db: &DatabaseConnection,
+    seed_id: Uuid,
+    owner: &str,
+    now: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let inserted = seed_lease::Entity::insert(seed_lease::ActiveModel {
+        seed_id: Set(seed_id),
+        owner: Set(owner.to_string()),
+        lease_until: Set(until),
+    })
+    .on_conflict(
+        OnConflict::column(seed_lease::Column::SeedId)
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    if inserted == 1 {
+        return Ok(true);
+    }
+    let taken = seed_lease::Entity::update_many()
+        .col_expr(seed_lease::Column::Owner, Expr::value(owner))
+        .col_expr(seed_lease::Column::LeaseUntil, Expr::value(until))
+        .filter(seed_lease::Column::SeedId.eq(seed_id))
+        .filter(
+            sea_orm::sea_query::Condition::any()
+                .add(seed_lease::Column::LeaseUntil.lt(now))
+                .add(seed_lease::Column::Owner.eq(owner)),
+        )
+        .exec(db)
+        .await?;
+    Ok(taken.rows_affected == 1)
+}
+
+/// Gives the seed's lease back.
+pub async fn release_seed<C: ConnectionTrait>(
+    db: &C,
+    seed_id: Uuid,
+    owner: &str,
+) -> Result<(), StoreError> {
+    seed_lease::Entity::delete_many()
+        .filter(seed_lease::Column::SeedId.eq(seed_id))
+        .filter(seed_lease::Column::Owner.eq(owner))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// A placement with its send.
+#[derive(Debug, Clone)]
+pub struct Work {
+    pub placement: placement::Model,
+    pub send: send::Model,
+}
+
+/// The seed's placements with something due, oldest first.
+pub async fn due_for_seed<C: ConnectionTrait>(
+    db: &C,
+    seed_id: Uuid,
+    now: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<Work>, StoreError> {
+    let rows = placement::Entity::find()
+        .filter(placement::Column::SeedId.eq(seed_id))
+        .filter(placement::Column::Stage.is_in([LOCATING, ENGAGING]))
+        .filter(placement::Column::NextCheckAt.lte(now))
+        .order_by_asc(placement::Column::NextCheckAt)
+        .limit(limit)
+        .all(db)
+        .await?;
+    let mut sends: std::collections::HashMap<Uuid, send::Model> = send::Entity::find()
+        .filter(send::Column::Id.is_in(rows.iter().map(|p| p.send_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .filter_map(|p| {
+            sends
+                .remove(&p.send_id)
+                .map(|send| Work { placement: p, send })
+        })
+        .collect())
+}
+
+async fn action<C: ConnectionTrait>(
+    db: &C,
+    send_id: Uuid,
+    name: &str,
+    ok: bool,
+    detail: &str,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    engagement_action::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        send_id: Set(send_id),
+        action: Set(name.to_string()),
+        at: Set(at),
+        ok: Set(ok),
+        detail: Set(detail.to_string()),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Where a message was found and what will be done with it.
+pub struct Located {
+    pub class: String,
+    pub folder: String,
+    pub uid: u32,
+    pub arrived_at: Option<DateTime<Utc>>,
+    pub spf: String,
+    pub dkim: String,
+    pub dmarc: String,
+    pub auth_detail: String,
+    /// The engagement plan (worker JSON); `None` when nothing is planned. The `folder` and
+    /// `uid` stay where the message landed; where it is now belongs to the plan.
+    pub plan: Option<String>,
+    pub next_check_at: DateTime<Utc>,
+}
+
+/// Records where a message landed, with the plan of what the seed does next.
+pub async fn record_located(
+    db: &DatabaseConnection,
+    w: &Work,
+    l: Located,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let arrival = l
+        .arrived_at
+        .map(|a| Ord::max((a - w.placement.sent_at).num_seconds(), 0));
+    let stage = if l.plan.is_some() { ENGAGING } else { DONE };
+    let txn = db.begin().await?;
+    placement::Entity::update_many()
+        .col_expr(placement::Column::Stage, Expr::value(stage))
+        .col_expr(placement::Column::Class, Expr::value(Some(l.class.clone())))
+        .col_expr(
+            placement::Column::Folder,
+            Expr::value(Some(l.folder.clone())),
+        )
+        .col_expr(placement::Column::Uid, Expr::value(Some(i64::from(l.uid))))
+        .col_expr(placement::Column::ArrivedAt, Expr::value(l.arrived_at))
+        .col_expr(placement::Column::ArrivalSeconds, Expr::value(arrival))
+        .col_expr(placement::Column::Spf, Expr::value(Some(l.spf)))
+        .col_expr(placement::Column::Dkim, Expr::value(Some(l.dkim)))
+        .col_expr(placement::Column::Dmarc, Expr::value(Some(l.dmarc)))
+        .col_expr(
+            placement::Column::Lookups,
+            Expr::col(placement::Column::Lookups).add(1),
+        )
+        .col_expr(placement::Column::Plan, Expr::value(l.plan))
+        .col_expr(placement::Column::NextCheckAt, Expr::value(l.next_check_at))
+        .col_expr(placement::Column::UpdatedAt, Expr::value(now))
+        .filter(placement::Column::SendId.eq(w.placement.send_id))
+        .exec(&txn)
+        .await?;
+    let detail = format!("{} in {} ({})", l.class, l.folder, l.auth_detail);
+    action(&txn, w.placement.send_id, "located", true, &detail, now).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Records that a message never arrived.
+pub async fn record_missing(
+    db: &DatabaseConnection,
+    send_id: Uuid,
+    detail: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let txn = db.begin().await?;
+    placement::Entity::update_many()
+        .col_expr(placement::Column::Stage, Expr::value(DONE))
+        .col_expr(placement::Column::Class, Expr::value(Some("missing")))
+        .col_expr(
+            placement::Column::Lookups,
+            Expr::col(placement::Column::Lookups).add(1),
+        )
+        .col_expr(placement::Column::UpdatedAt, Expr::value(now))
+        .filter(placement::Column::SendId.eq(send_id))
+        .exec(&txn)
+        .await?;
+    action(&txn, send_id, "missing", true, detail, now).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// The message is not there yet: look again at `next_check_at`.
+pub async fn look_again<C: ConnectionTrait>(
+    db: &C,
+    send_id: Uuid,
+    next_check_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    placement::Entity::update_many()
+        .col_expr(
+            placement::Column::Lookups,
+            Expr::col(placement::Column::Lookups).add(1),
+        )
+        .col_expr(placement::Column::NextCheckAt, Expr::value(next_check_at))
+        .col_expr(placement::Column::UpdatedAt, Expr::value(now))
+        .filter(placement::Column::SendId.eq(send_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Something went wrong for this placement (a refused login, a dropped connection, a message
+/// that cannot be read): recorded, and tried again at `retry_at`.
+pub async fn record_error(
+    db: &DatabaseConnection,
+    send_id: Uuid,
+    error: &str,
+    retry_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let txn = db.begin().await?;
+    placement::Entity::update_many()
+        .col_expr(
+            placement::Column::LastError,
+            Expr::value(Some(error.to_string())),
+        )
+        .col_expr(
+            placement::Column::Errors,
+            Expr::col(placement::Column::Errors).add(1),
+        )
+        .col_expr(placement::Column::NextCheckAt, Expr::value(retry_at))
+        .col_expr(placement::Column::UpdatedAt, Expr::value(now))
+        .filter(placement::Column::SendId.eq(send_id))
+        .exec(&txn)
+        .await?;
+    action(&txn, send_id, "error", false, error, now).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Gives up on a placement after an error that keeps coming back; its class stays unknown.
+pub async fn finish_with_error(
+    db: &DatabaseConnection,
+    send_id: Uuid,
+    error: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let txn = db.begin().await?;
+    placement::Entity::update_many()
+        .col_expr(placement::Column::Stage, Expr::value(DONE))
+        .col_expr(
+            placement::Column::LastError,
+            Expr::value(Some(error.to_string())),
+        )
+        .col_expr(
+            placement::Column::Errors,
+            Expr::col(placement::Column::Errors).add(1),
+        )
+        .col_expr(placement::Column::UpdatedAt, Expr::value(now))
+        .filter(placement::Column::SendId.eq(send_id))
+        .exec(&txn)
+        .await?;
+    action(&txn, send_id, "error", false, error, now).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Which moment a step stamps on its placement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stamp {
+    Opened,
+    Flagged,
+    Rescued,
+    Replied,
+    Archived,
+}
+
+impl Stamp {
+    fn column(self) -> placement::Column {
+        match self {
+            Stamp::Opened => placement::Column::OpenedAt,
+            Stamp::Flagged => placement::Column::FlaggedAt,
+            Stamp::Rescued => placement::Column::RescuedAt,
+            Stamp::Replied => placement::Column::RepliedAt,
+            Stamp::Archived => placement::Column::ArchivedAt,
+        }
+    }
+}
+
+/// The outcome of one engagement step.
+pub struct StepDone {
+    pub action: String,
+    pub ok: bool,
+    pub detail: String,
+    /// Set when the step succeeded.
+    pub stamp: Option<Stamp>,
+    /// The steps still to do (worker JSON); `None` when the engagement is over.
+    pub plan: Option<String>,
+    pub next_check_at: DateTime<Utc>,
+}
+
+/// Records a step and what is left to do.
+pub async fn record_step(
+    db: &DatabaseConnection,
+    send_id: Uuid,
+    step: StepDone,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let txn = db.begin().await?;
+    let stage = if step.plan.is_some() { ENGAGING } else { DONE };
+    let mut update = placement::Entity::update_many()
+        .col_expr(placement::Column::Stage, Expr::value(stage))
+        .col_expr(placement::Column::Plan, Expr::value(step.plan))
+        .col_expr(
+            placement::Column::NextCheckAt,
+            Expr::value(step.next_check_at),
+        )
+        .col_expr(placement::Column::UpdatedAt, Expr::value(now));
+    if let Some(stamp) = step.stamp {
+        update = update.col_expr(stamp.column(), Expr::value(Some(now)));
+    }
+    if !step.ok {
+        update = update
+            .col_expr(
+                placement::Column::LastError,
+                Expr::value(Some(step.detail.clone())),
+            )
+            .col_expr(
+                placement::Column::Errors,
+                Expr::col(placement::Column::Errors).add(1),
+            );
+    }
+    update
+        .filter(placement::Column::SendId.eq(send_id))
+        .exec(&txn)
+        .await?;
+    action(&txn, send_id, &step.action, step.ok, &step.detail, now).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Reserves the Message-ID of the seed's reply before it is sent, so a crash between the two
+/// can never send a second reply; false when a reply was reserved before.
+pub async fn reserve_reply<C: ConnectionTrait>(
+    db: &C,
+    send_id: Uuid,
+    reply_message_id: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let res = placement::Entity::update_many()
+        .col_expr(
+            placement::Column::ReplyMessageId,
+            Expr::value(Some(reply_message_id.to_string())),
+        )
+        .col_expr(placement::Column::UpdatedAt, Expr::value(now))
+        .filter(placement::Column::SendId.eq(send_id))
+        .filter(placement::Column::ReplyMessageId.is_null())
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected == 1)
+}
+
+/// Replies the seeds sent to this mailbox that it has not found yet.
+pub async fn replies_to_find<C: ConnectionTrait>(
+    db: &C,
+    mailbox_id: Uuid,
+    limit: u64,
+) -> Result<Vec<Work>, StoreError> {
+    let rows = placement::Entity::find()
+        .filter(placement::Column::MailboxId.eq(mailbox_id))
+        .filter(placement::Column::RepliedAt.is_not_null())
+        .filter(placement::Column::ReplyMessageId.is_not_null())
+        .filter(placement::Column::ReplySeenAt.is_null())
+        .order_by_asc(placement::Column::RepliedAt)
+        .limit(limit)
+        .all(db)
+        .await?;
+    let mut sends: std::collections::HashMap<Uuid, send::Model> = send::Entity::find()
+        .filter(send::Column::Id.is_in(rows.iter().map(|p| p.send_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .filter_map(|p| {
+            sends
+                .remove(&p.send_id)
+                .map(|send| Work { placement: p, send })
+        })
+        .collect())
+}
+
+/// Records where the seed's reply landed in the sender's mailbox, and the sender's answer
+/// continuing the thread when there is one (a send like any other, to the same seed).
+pub async fn record_reply_seen(
+    db: &DatabaseConnection,
+    send_id: Uuid,
+    class: &str,
+    folder: &str,
+    detail: &str,
+    continuation: Option<send::Model>,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let txn = db.begin().await?;
+    let res = placement::Entity::update_many()
+        .col_expr(
+            placement::Column::ReplyClass,
+            Expr::value(Some(class.to_string())),
+        )
+        .col_expr(
+            placement::Column::ReplyFolder,
+            Expr::value(Some(folder.to_string())),
+        )
+        .col_expr(placement::Column::ReplySeenAt, Expr::value(Some(now)))
+        .col_expr(placement::Column::UpdatedAt, Expr::value(now))
+        .filter(placement::Column::SendId.eq(send_id))
+        .filter(placement::Column::ReplySeenAt.is_null())
+        .exec(&txn)
+        .await?;
+    if res.rows_affected != 1 {
+        txn.rollback().await?;
+        return Ok(false);
+    }
+    action(&txn, send_id, "reply_seen", true, detail, now).await?;
+    if let Some(next) = continuation {
+        sea_orm::IntoActiveModel::into_active_model(next)
+            .reset_all()
+            .insert(&txn)
+            .await?;
+    }
+    txn.commit().await?;
+    Ok(true)
+}
