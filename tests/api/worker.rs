@@ -87,7 +87,8 @@ async fn housekeeping_forgets_expired_idempotency_keys_only(app: &TestApp) {
 on_both_databases!(a_due_send_goes_through_one_job_and_a_second_job_does_nothing);
 
 /// A due send is queued as a job in the service's own database and sent by it: the attempt is
-/// recorded once. A second job for the same send (a duplicate delivery) claims nothing.
+/// recorded once. A second job for the same send (a duplicate delivery) claims nothing. While
+/// the warmup is paused, the send waits.
 async fn a_due_send_goes_through_one_job_and_a_second_job_does_nothing(app: &TestApp) {
     use sea_orm::{ConnectionTrait, Statement};
     use warmup_entity::send;
@@ -102,6 +103,10 @@ async fn a_due_send_goes_through_one_job_and_a_second_job_does_nothing(app: &Tes
     body["smtp"] =
         json!({"host": "127.0.0.1", "port": closed, "security": "none", "password": "pw-123456"});
     let mailbox = app.create_mailbox(ADMIN_KEY, &body).await;
+    let warmup_path = format!(
+        "/v1/mailboxes/{}/warmup",
+        mailbox["id"].as_str().unwrap_or_default()
+    );
     let mailbox_id: uuid::Uuid = mailbox["id"]
         .as_str()
         .unwrap_or_default()
@@ -161,14 +166,32 @@ async fn a_due_send_goes_through_one_job_and_a_second_job_does_nothing(app: &Tes
             let _ = stopped.await;
         },
     ));
-    // The send becomes due while the worker idles: its job must still be picked up promptly.
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    // The send becomes due while the worker idles, and while the warmup is paused: it waits.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    app.post(&format!("{warmup_path}/pause"), ADMIN_KEY, &json!({}))
+        .await
+        .expect(200);
     sea_orm::IntoActiveModel::into_active_model(s.clone())
         .reset_all()
         .insert(&app.db)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
 
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let held = send::Entity::find_by_id(s.id)
+        .one(&app.db)
+        .await
+        .ok()
+        .flatten();
+    assert_eq!(
+        held.map(|h| h.state),
+        Some("planned".to_string()),
+        "a paused warmup sends nothing"
+    );
+    // Started again: its job is picked up promptly.
+    app.post(&format!("{warmup_path}/start"), ADMIN_KEY, &json!({}))
+        .await
+        .expect(200);
     let attempts = || async {
         warmup_entity::store::sends::attempts_of(&app.db, s.id)
             .await

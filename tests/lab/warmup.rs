@@ -170,9 +170,13 @@ async fn settled(app: &TestApp, mailbox: &str) -> Vec<warmup_entity::send::Model
     let mailbox_id: uuid::Uuid = mailbox.parse().unwrap_or_default();
     let org = OrgId(org_of(app, mailbox_id).await);
     for _ in 0..240 {
-        let rows = sends::of_mailbox(&app.db, org, mailbox_id)
+        // The planned warmup only: answers that carry a thread on come later, on their own.
+        let rows: Vec<_> = sends::of_mailbox(&app.db, org, mailbox_id)
             .await
-            .unwrap_or_default();
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|s| s.thread_depth == 0)
+            .collect();
         if !rows.is_empty()
             && rows.iter().all(|s| {
                 !matches!(
@@ -752,7 +756,7 @@ async fn three_senders_over_three_days_survive_a_crash(backend: Backend) {
             .await
             .unwrap_or_default()
             .into_iter()
-            .filter(|s| dates.contains(&s.plan_date))
+            .filter(|s| dates.contains(&s.plan_date) && s.thread_depth == 0)
             .collect();
         assert_eq!(rows.len(), 9);
         let gmail = rows.iter().filter(|s| s.provider == "gmail").count();
@@ -850,9 +854,11 @@ async fn dkim_signed_mail_passes_the_outlook_rule_and_unsigned_mail_is_junked(ba
         "{msg}"
     );
     let u = &unsigned_rows[0];
-    let copy = lab.wait_for(&u.message_id, Duration::from_secs(30)).await;
+    lab.wait_for(&u.message_id, Duration::from_secs(30)).await;
+    // Where it was delivered (a seed may have rescued it since).
     assert_eq!(
-        copy.folder, "Junk Email",
+        lab.delivered_to(&u.message_id),
+        vec![(u.seed_email.clone(), "Junk Email".to_string())],
         "unsigned mail is junked by the Outlook-like rule"
     );
     // Removing the key stops signing.

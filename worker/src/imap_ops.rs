@@ -102,8 +102,9 @@ pub struct Located {
 
 fn message_id_query(message_id: &str) -> String {
     // A quoted string: the id has no quotes or backslashes we did not put there ourselves.
+    // UNDELETED: a copy left flagged `\Deleted` (moved without UIDPLUS) is not the message.
     format!(
-        "HEADER Message-ID \"<{}>\"",
+        "UNDELETED HEADER Message-ID \"<{}>\"",
         message_id.replace(['"', '\\', '<', '>'], "")
     )
 }
@@ -117,8 +118,12 @@ pub async fn find(
 ) -> Result<Option<Located>, String> {
     let query = message_id_query(message_id);
     for folder in folders.iter().filter(|f| f.role.searched()) {
-        if session.examine(&folder.wire).await.is_err() {
-            continue;
+        match session.examine(&folder.wire).await {
+            Ok(_) => {}
+            // The server refuses this folder (it went away, or cannot be opened): look on.
+            Err(async_imap::error::Error::No(_)) => continue,
+            // A broken connection is not "not found": that would resend or call it missing.
+            Err(e) => return Err(format!("EXAMINE {} failed: {e}", folder.name)),
         }
         let uids = session
             .uid_search(&query)
@@ -234,7 +239,8 @@ pub async fn move_uids(
         .try_collect()
         .await
         .map_err(|e| format!("STORE \\Deleted failed: {e}"))?;
-    // Without UIDPLUS a plain EXPUNGE would also remove other messages someone marked deleted.
+    // Without UIDPLUS the only EXPUNGE would also remove messages the owner marked deleted:
+    // the original stays, flagged `\Deleted`, for the owner's client to expunge.
     if caps.uidplus {
         let _: Vec<_> = session
             .uid_expunge(&set)
@@ -243,14 +249,6 @@ pub async fn move_uids(
             .try_collect()
             .await
             .map_err(|e| format!("UID EXPUNGE failed: {e}"))?;
-    } else {
-        let _: Vec<_> = session
-            .expunge()
-            .await
-            .map_err(|e| format!("EXPUNGE failed: {e}"))?
-            .try_collect()
-            .await
-            .map_err(|e| format!("EXPUNGE failed: {e}"))?;
     }
     Ok(())
 }

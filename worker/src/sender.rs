@@ -153,9 +153,15 @@ pub async fn send_queued(
 /// accepted just before the crash to arrive.
 pub const RECOVERY_GRACE_MINUTES: i64 = 15;
 
+/// Real time one lookup at a seed may take.
+const SEED_LOOKUP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);
+
+const SEED_GONE: &str = "the seed is gone";
+
 /// Finds sends whose worker stopped mid-conversation and settles each by asking the seed:
 /// a message found there was delivered (recorded as sent, never sent again); one not found
-/// is sent again. Without a seed to ask, the send fails rather than risk a duplicate.
+/// once a message counts as missing (`missing_after` since the claim) is sent again. Without
+/// a seed to ask by then, the send fails rather than risk a duplicate.
 pub async fn recover_expired(
     db: &DatabaseConnection,
     deps: &SendDeps,
@@ -166,20 +172,33 @@ pub async fn recover_expired(
         sends::expired_leases(db, now - Duration::minutes(RECOVERY_GRACE_MINUTES), 20).await?;
     let mut settled = 0;
     for e in expired {
-        let Some(s) = sends::take_over(db, &e, owner, now + Duration::minutes(30)).await? else {
+        // Longer than the seed lookup may take, in the clock's time.
+        let lease = deps.simulated(SEED_LOOKUP_TIMEOUT * 2);
+        let Some(s) = sends::take_over(db, &e, owner, now + lease).await? else {
             continue;
         };
+        // Since the send was claimed: a message still travelling (held by the receiver,
+        // greylisted) is not called lost before a message counts as missing anywhere else.
+        let waited = deps.clock.real(now - s.updated_at);
+        let patience_left = waited < deps.missing_after;
         let verdict = match s.seed_id {
-            Some(seed_id) => look_up_at_seed(db, deps, seed_id, &s.message_id).await,
-            None => Err("the seed is gone".to_string()),
+            Some(seed_id) => look_up_at_seed(db, deps, owner, seed_id, &s.message_id).await,
+            None => Err(SEED_GONE.to_string()),
         };
         let (state, next, text) = match verdict {
             Ok(Some(folder)) => (SENT, None, format!("found at the seed in {folder} after the sending worker stopped")),
+            Ok(None) if patience_left => {
+                // Not there yet: ask again after the grace, not after the long lookup lease.
+                sends::set_lease(db, s.id, owner, now).await?;
+                continue;
+            }
             Ok(None) => (DEFERRED, Some(now), "not at the seed after the sending worker stopped: sending again".to_string()),
-            Err(err) if err == "the seed is gone" => (FAILED, None, "the sending worker stopped and the seed is gone: not sent again, to avoid a duplicate".to_string()),
+            Err(err) if err == SEED_GONE => (FAILED, None, "the sending worker stopped and the seed is gone: not sent again, to avoid a duplicate".to_string()),
+            Err(err) if !patience_left => (FAILED, None, format!("the sending worker stopped and the seed could not be asked ({err}): not sent again, to avoid a duplicate")),
             Err(err) => {
-                // The seed cannot be asked right now: keep the lease and try again later.
+                // The seed cannot be asked right now: keep the send and ask after the grace.
                 tracing::warn!(send = %s.id, error = %err, "cannot verify an interrupted send yet");
+                sends::set_lease(db, s.id, owner, now).await?;
                 continue;
             }
         };
@@ -199,16 +218,44 @@ pub async fn recover_expired(
     Ok(settled)
 }
 
+/// Asks the seed whether the message is there, in the seed's one session at a time (the lease
+/// engagement uses too), so the seed's connection limit holds.
 async fn look_up_at_seed(
     db: &DatabaseConnection,
     deps: &SendDeps,
+    owner: &str,
     seed_id: uuid::Uuid,
     message_id: &str,
 ) -> Result<Option<String>, String> {
     let seed = sends::seed_by_id(db, seed_id)
         .await
         .map_err(|e| e.to_string())?
-        .ok_or_else(|| "the seed is gone".to_string())?;
+        .ok_or_else(|| SEED_GONE.to_string())?;
+    // Not the engagement loop's owner name: the same process must not hold the seed twice.
+    let owner = format!("{owner}/recovery");
+    let owner = owner.as_str();
+    let now = deps.clock.now();
+    let until = now + deps.simulated(SEED_LOOKUP_TIMEOUT * 2);
+    let leased = warmup_entity::store::engagement::lease_seed(db, seed_id, owner, now, until)
+        .await
+        .map_err(|e| e.to_string())?;
+    if !leased {
+        return Err("another session holds the seed's mailbox".to_string());
+    }
+    let found = tokio::time::timeout(SEED_LOOKUP_TIMEOUT, search_seed(deps, &seed, message_id))
+        .await
+        .unwrap_or_else(|_| Err("the seed's server took too long".to_string()));
+    warmup_entity::store::engagement::release_seed(db, seed_id, owner)
+        .await
+        .map_err(|e| e.to_string())?;
+    found
+}
+
+async fn search_seed(
+    deps: &SendDeps,
+    seed: &warmup_entity::seed::Model,
+    message_id: &str,
+) -> Result<Option<String>, String> {
     let mut session = deps
         .open_imap(
             &context("seed", seed.id, "imap"),

@@ -24,6 +24,9 @@ use crate::imap_ops::{self, Caps, Folder};
 use crate::imap_probe::Session;
 use crate::sender::SendDeps;
 
+/// Real time one mailbox's scan may take.
+const SCAN_LIMIT: std::time::Duration = std::time::Duration::from_secs(120);
+
 /// Where warmup mail and its reports are filed in the sender's mailbox.
 pub const WARMUP_FOLDER: &str = "Warmup";
 
@@ -31,7 +34,11 @@ pub const WARMUP_FOLDER: &str = "Warmup";
 pub async fn scan_all(db: &DatabaseConnection, deps: &SendDeps) -> Result<u32, StoreError> {
     let mut recorded = 0;
     for m in sends::scan_targets(db).await? {
-        match scan_mailbox(db, deps, &m).await {
+        // A server that stops answering must not stop planning and sending in this process.
+        let scanned = tokio::time::timeout(SCAN_LIMIT, scan_mailbox(db, deps, &m))
+            .await
+            .unwrap_or_else(|_| Err(ScanError::Imap("the IMAP server took too long".into())));
+        match scanned {
             Ok(n) => recorded += n,
             Err(ScanError::Store(e)) => return Err(e),
             // One unreachable mailbox must not stop the others.
@@ -96,7 +103,7 @@ async fn scan_inbox(
     let imap = |e: async_imap::error::Error| ScanError::Imap(e.to_string());
     session.select("INBOX").await.map_err(imap)?;
     let mut uids: Vec<u32> = session
-        .uid_search("OR HEADER Content-Type \"report\" FROM \"MAILER-DAEMON\"")
+        .uid_search("UNDELETED OR HEADER Content-Type \"report\" FROM \"MAILER-DAEMON\"")
         .await
         .map_err(imap)?
         .into_iter()

@@ -245,7 +245,8 @@ pub async fn start(
     Ok(web::Json(settings_out(&state, caller.org, &saved).await?))
 }
 
-/// Pause warming up a mailbox. Nothing more is planned; the ramp does not advance.
+/// Pause warming up a mailbox. Nothing more is planned or sent (sends already planned wait
+/// until the warmup starts again); the ramp does not advance.
 #[utoipa::path(
     tag = "warmup",
     params(("id" = Uuid, Path, description = "Mailbox id")),

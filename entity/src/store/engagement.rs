@@ -470,6 +470,9 @@ pub async fn reserve_reply<C: ConnectionTrait>(
             placement::Column::ReplyMessageId,
             Expr::value(Some(reply_message_id.to_string())),
         )
+        // Stamped now: should the step's record be lost after the reply went out, the reply
+        // is still looked for in the sender's mailbox.
+        .col_expr(placement::Column::RepliedAt, Expr::value(Some(now)))
         .col_expr(placement::Column::UpdatedAt, Expr::value(now))
         .filter(placement::Column::SendId.eq(send_id))
         .filter(placement::Column::ReplyMessageId.is_null())

@@ -184,8 +184,15 @@ pub async fn queue_due<C: ConnectionTrait>(
     let lost = sea_orm::sea_query::Condition::all()
         .add(send::Column::State.eq(QUEUED))
         .add(send::Column::LeaseUntil.lt(now));
+    // A paused warmup sends nothing more, today's planned sends included; they wait.
+    let paused = sea_orm::sea_query::Query::select()
+        .column(warmup_settings::Column::MailboxId)
+        .from(warmup_settings::Entity)
+        .and_where(warmup_settings::Column::Status.eq(WarmupStatus::Paused.as_str()))
+        .to_owned();
     let candidates = send::Entity::find()
         .filter(sea_orm::sea_query::Condition::any().add(due).add(lost))
+        .filter(send::Column::MailboxId.not_in_subquery(paused))
         .order_by_asc(send::Column::NextAttemptAt)
         .limit(limit)
         .all(db)
@@ -545,6 +552,24 @@ pub async fn take_over<C: ConnectionTrait>(
         return Ok(None);
     }
     Ok(send::Entity::find_by_id(expired.id).one(db).await?)
+}
+
+/// Sets the lease of a send `owner` holds: after an inconclusive check of an interrupted send,
+/// to have it checked again once the lease and the grace have passed.
+pub async fn set_lease<C: ConnectionTrait>(
+    db: &C,
+    send_id: Uuid,
+    owner: &str,
+    until: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    send::Entity::update_many()
+        .col_expr(send::Column::LeaseUntil, Expr::value(until))
+        .filter(send::Column::Id.eq(send_id))
+        .filter(send::Column::State.eq(SENDING))
+        .filter(send::Column::LeaseOwner.eq(owner))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// A seed by id, for the workers.
