@@ -119,36 +119,7 @@ async fn a_due_send_goes_through_one_job_and_a_second_job_does_nothing(app: &Tes
         .flatten()
         .map(|m| m.organization_id)
         .unwrap_or_else(|| panic!("mailbox {mailbox_id}"));
-    let now = warmup_entity::store::now();
-    let s = send::Model {
-        id: uuid::Uuid::now_v7(),
-        organization_id: org,
-        mailbox_id,
-        seed_id: None,
-        seed_email: "seed@example.org".into(),
-        provider: "smtp".into(),
-        plan_date: now.date_naive().to_string(),
-        scheduled_at: now,
-        state: "planned".into(),
-        message_id: format!("{}@example.net", uuid::Uuid::new_v4().simple()),
-        language: "en".into(),
-        subject: "Hello".into(),
-        body: "Hello there.".into(),
-        attempts: 0,
-        next_attempt_at: now,
-        lease_owner: None,
-        lease_until: None,
-        last_code: None,
-        last_enhanced: None,
-        last_text: None,
-        last_category: None,
-        sent_at: None,
-        thread_depth: 0,
-        in_reply_to: None,
-        reference_ids: None,
-        created_at: now,
-        updated_at: now,
-    };
+    let s = planned_send(org, mailbox_id);
     let secrets = warmup_entity::secret_box::SecretBox::from_base64(
         app.settings.secret_key.as_deref().unwrap_or_default(),
     )
@@ -250,4 +221,91 @@ async fn a_due_send_goes_through_one_job_and_a_second_job_does_nothing(app: &Tes
     let _ = tokio::time::timeout(Duration::from_secs(35), worker).await;
     assert_eq!(done, 2, "both jobs ran");
     assert_eq!(attempts().await.len(), 1, "the duplicate job sent nothing");
+}
+
+/// A warmup send due now, not stored.
+fn planned_send(org: uuid::Uuid, mailbox_id: uuid::Uuid) -> warmup_entity::send::Model {
+    let now = warmup_entity::store::now();
+    warmup_entity::send::Model {
+        id: uuid::Uuid::now_v7(),
+        organization_id: org,
+        mailbox_id,
+        seed_id: None,
+        seed_email: "seed@example.org".into(),
+        provider: "smtp".into(),
+        plan_date: now.date_naive().to_string(),
+        scheduled_at: now,
+        state: "planned".into(),
+        message_id: format!("{}@example.net", uuid::Uuid::new_v4().simple()),
+        language: "en".into(),
+        subject: "Hello".into(),
+        body: "Hello there.".into(),
+        attempts: 0,
+        next_attempt_at: now,
+        lease_owner: None,
+        lease_until: None,
+        last_code: None,
+        last_enhanced: None,
+        last_text: None,
+        last_category: None,
+        sent_at: None,
+        thread_depth: 0,
+        in_reply_to: None,
+        reference_ids: None,
+        created_at: now,
+        updated_at: now,
+    }
+}
+
+on_both_databases!(a_bounce_read_by_two_workers_at_once_is_recorded_once);
+
+/// Two worker processes read the same DSN at the same moment: one records it, the other sees
+/// it recorded.
+async fn a_bounce_read_by_two_workers_at_once_is_recorded_once(app: &TestApp) {
+    use warmup_entity::store::sends::{self, Report};
+    let mailbox = app
+        .create_mailbox(
+            ADMIN_KEY,
+            &crate::helpers::mailbox_body("bounce@example.net", "pw-123456"),
+        )
+        .await;
+    let mailbox_id: uuid::Uuid = mailbox["id"]
+        .as_str()
+        .and_then(|m| m.parse().ok())
+        .unwrap_or_default();
+    let org = warmup_entity::mailbox::Entity::find_by_id(mailbox_id)
+        .one(&app.db)
+        .await
+        .ok()
+        .flatten()
+        .map(|m| m.organization_id)
+        .unwrap_or_else(|| panic!("mailbox {mailbox_id}"));
+    let mut s = planned_send(org, mailbox_id);
+    s.state = "sent".into();
+    sea_orm::IntoActiveModel::into_active_model(s.clone())
+        .reset_all()
+        .insert(&app.db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let report = || Report {
+        action: "failed".into(),
+        status: Some("5.1.1".into()),
+        diagnostic: Some("550 5.1.1 User unknown".into()),
+    };
+    let now = warmup_entity::store::now();
+    let (a, b) = tokio::join!(
+        sends::record_report(&app.db, &s, report(), now),
+        sends::record_report(&app.db, &s, report(), now),
+    );
+    // SQLite may refuse the loser's write outright (busy snapshot) instead of letting it see
+    // the winner's row: either way it records nothing.
+    let won = [&a, &b].iter().filter(|r| matches!(r, Ok(true))).count();
+    assert_eq!(won, 1, "{a:?} {b:?}");
+    let bounced = sends::attempts_of(&app.db, s.id)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|x| x.outcome == "bounced")
+        .count();
+    assert_eq!(bounced, 1);
 }

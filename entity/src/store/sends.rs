@@ -633,6 +633,14 @@ pub async fn record_report(
         "delayed"
     };
     let txn = db.begin().await?;
+    // Two workers may read the same report at once: the send's row lock makes the second wait
+    // and then see the first one's record. (SQLite has one writer at a time already.)
+    if db.get_database_backend() == sea_orm::DbBackend::Postgres {
+        send::Entity::find_by_id(s.id)
+            .lock_exclusive()
+            .one(&txn)
+            .await?;
+    }
     let seen = send_attempt::Entity::find()
         .filter(send_attempt::Column::SendId.eq(s.id))
         .filter(send_attempt::Column::Outcome.eq(outcome))
