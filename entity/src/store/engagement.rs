@@ -173,21 +173,11 @@ pub struct Work {
     pub send: send::Model,
 }
 
-/// The seed's placements with something due, oldest first.
-pub async fn due_for_seed<C: ConnectionTrait>(
+/// Each placement with its send, in one query for all.
+async fn with_sends<C: ConnectionTrait>(
     db: &C,
-    seed_id: Uuid,
-    now: DateTime<Utc>,
-    limit: u64,
+    rows: Vec<placement::Model>,
 ) -> Result<Vec<Work>, StoreError> {
-    let rows = placement::Entity::find()
-        .filter(placement::Column::SeedId.eq(seed_id))
-        .filter(placement::Column::Stage.is_in([LOCATING, ENGAGING]))
-        .filter(placement::Column::NextCheckAt.lte(now))
-        .order_by_asc(placement::Column::NextCheckAt)
-        .limit(limit)
-        .all(db)
-        .await?;
     let mut sends: std::collections::HashMap<Uuid, send::Model> = send::Entity::find()
         .filter(send::Column::Id.is_in(rows.iter().map(|p| p.send_id)))
         .all(db)
@@ -203,6 +193,24 @@ pub async fn due_for_seed<C: ConnectionTrait>(
                 .map(|send| Work { placement: p, send })
         })
         .collect())
+}
+
+/// The seed's placements with something due, oldest first.
+pub async fn due_for_seed<C: ConnectionTrait>(
+    db: &C,
+    seed_id: Uuid,
+    now: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<Work>, StoreError> {
+    let rows = placement::Entity::find()
+        .filter(placement::Column::SeedId.eq(seed_id))
+        .filter(placement::Column::Stage.is_in([LOCATING, ENGAGING]))
+        .filter(placement::Column::NextCheckAt.lte(now))
+        .order_by_asc(placement::Column::NextCheckAt)
+        .limit(limit)
+        .all(db)
+        .await?;
+    with_sends(db, rows).await
 }
 
 async fn action<C: ConnectionTrait>(
@@ -496,21 +504,7 @@ pub async fn replies_to_find<C: ConnectionTrait>(
         .limit(limit)
         .all(db)
         .await?;
-    let mut sends: std::collections::HashMap<Uuid, send::Model> = send::Entity::find()
-        .filter(send::Column::Id.is_in(rows.iter().map(|p| p.send_id)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|s| (s.id, s))
-        .collect();
-    Ok(rows
-        .into_iter()
-        .filter_map(|p| {
-            sends
-                .remove(&p.send_id)
-                .map(|send| Work { placement: p, send })
-        })
-        .collect())
+    with_sends(db, rows).await
 }
 
 /// Records where the seed's reply landed in the sender's mailbox, and the sender's answer
