@@ -344,24 +344,7 @@ pub async fn record_error(
     retry_at: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    let txn = db.begin().await?;
-    placement::Entity::update_many()
-        .col_expr(
-            placement::Column::LastError,
-            Expr::value(Some(error.to_string())),
-        )
-        .col_expr(
-            placement::Column::Errors,
-            Expr::col(placement::Column::Errors).add(1),
-        )
-        .col_expr(placement::Column::NextCheckAt, Expr::value(retry_at))
-        .col_expr(placement::Column::UpdatedAt, Expr::value(now))
-        .filter(placement::Column::SendId.eq(send_id))
-        .exec(&txn)
-        .await?;
-    action(&txn, send_id, "error", false, error, now).await?;
-    txn.commit().await?;
-    Ok(())
+    note_error(db, send_id, error, Some(retry_at), now).await
 }
 
 /// Gives up on a placement after an error that keeps coming back; its class stays unknown.
@@ -371,9 +354,19 @@ pub async fn finish_with_error(
     error: &str,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
+    note_error(db, send_id, error, None, now).await
+}
+
+/// Records an error on the placement and as an action; tried again at `retry_at`, or done.
+async fn note_error(
+    db: &DatabaseConnection,
+    send_id: Uuid,
+    error: &str,
+    retry_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
     let txn = db.begin().await?;
-    placement::Entity::update_many()
-        .col_expr(placement::Column::Stage, Expr::value(DONE))
+    let mut update = placement::Entity::update_many()
         .col_expr(
             placement::Column::LastError,
             Expr::value(Some(error.to_string())),
@@ -382,7 +375,12 @@ pub async fn finish_with_error(
             placement::Column::Errors,
             Expr::col(placement::Column::Errors).add(1),
         )
-        .col_expr(placement::Column::UpdatedAt, Expr::value(now))
+        .col_expr(placement::Column::UpdatedAt, Expr::value(now));
+    update = match retry_at {
+        Some(at) => update.col_expr(placement::Column::NextCheckAt, Expr::value(at)),
+        None => update.col_expr(placement::Column::Stage, Expr::value(DONE)),
+    };
+    update
         .filter(placement::Column::SendId.eq(send_id))
         .exec(&txn)
         .await?;
