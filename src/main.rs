@@ -73,6 +73,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Migrate => {
             let db = database::connect(&settings).await?;
             database::migrate(&db).await?;
+            // The database's clock runs at the configured speed from now on.
+            warmup_worker::clock::Clock::anchored_at_speed(&db, settings.clock_speedup).await?;
             if let Some(b) = warmup::startup::bootstrap(&db, &settings).await? {
                 warmup::startup::announce(&b);
             }
@@ -83,7 +85,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let tls = warmup_worker::TlsTrust::load(settings.extra_ca_file.as_deref())?;
             let db = database::connect(&settings).await?;
             database::ensure_current(&db).await?;
-            let clock = warmup_worker::clock::Clock::scaled(settings.clock_speedup);
+            let clock = warmup_worker::clock::Clock::anchored(&db, settings.clock_speedup).await?;
             let options = warmup::startup::worker_options(&settings, secrets, tls, clock)?;
             println!("warmup worker running; stop it with Ctrl-C or SIGTERM");
             warmup_worker::run_until(db, options, shutdown_signal()).await?;

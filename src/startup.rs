@@ -120,7 +120,12 @@ impl Application {
                 allow_private_hosts: settings.allow_private_mail_hosts,
             },
         };
-        let clock = Clock::scaled(settings.clock_speedup);
+        // The one `serve` process owns its database, clock included; `api` processes join it.
+        let clock = if migrate {
+            Clock::anchored_at_speed(&db, settings.clock_speedup).await?
+        } else {
+            Clock::anchored(&db, settings.clock_speedup).await?
+        };
         let worker = worker_options(settings, secrets.clone(), tls.clone(), clock)?;
         let state = web::Data::new(AppState::new(db.clone(), secrets, tls, api, clock));
         let server = warmup_api::serve(listener, state, settings.http_workers)?;

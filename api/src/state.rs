@@ -39,7 +39,7 @@ pub struct AppState {
     pub settings: ApiSettings,
     pub limiter: RateLimiter,
     pub metrics: Metrics,
-    /// The process's clock (scaled in tests and demos).
+    /// The database's clock, shared with the workers (scaled in tests and demos).
     pub clock: Clock,
 }
 

@@ -188,6 +188,39 @@ pub fn sender_continues(rates: &Rates, reply_depth: u32, rng: &mut impl Rng) -> 
         && chance(rng, rates.continue_thread_percent)
 }
 
+/// Errors a message may collect before it can be given up on: one bad session or a server
+/// hiccup must not cost a placement.
+const ERRORS_BEFORE_GIVING_UP: u32 = 3;
+
+/// Real time to wait before looking at or acting on a message again after `tries` earlier
+/// tries (errors, or lookups that did not find it yet): 2 s doubling up to 5 min, so a message
+/// in flight is found within seconds and a broken server is not hammered.
+pub fn backoff(tries: u32) -> std::time::Duration {
+    // Past 2^9 s the cap holds anyway; the min keeps the power far from overflowing.
+    let secs = 2u64.saturating_pow(tries.min(16) + 1).min(300);
+    std::time::Duration::from_secs(secs)
+}
+
+/// Whether a message whose handling failed again is given up on for good: it had already
+/// failed `errors` times before this failure, and it counts as missing (see
+/// [`crate::placement::counts_as_missing`]), so nothing waits for ever on a broken seed.
+pub fn gives_up(errors: u32, counts_as_missing: bool) -> bool {
+    errors >= ERRORS_BEFORE_GIVING_UP && counts_as_missing
+}
+
+/// The References header of an answer to a message (RFC 5322 3.6.4): the parent's own
+/// References, then the parent's Message-ID, each in angle brackets and separated by single
+/// spaces. `prior` is the parent's References as stored (already bracketed);
+/// `parent_message_id` is its bare Message-ID, as stored. An id already listed is not repeated.
+pub fn references(prior: Option<&str>, parent_message_id: &str) -> String {
+    let parent = format!("<{parent_message_id}>");
+    match prior.map(str::trim).filter(|p| !p.is_empty()) {
+        None => parent,
+        Some(p) if p.split_whitespace().any(|id| id == parent) => p.to_string(),
+        Some(p) => format!("{p} {parent}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -223,6 +256,73 @@ mod tests {
 
     fn pattern_strategy() -> impl Strategy<Value = Pattern> {
         prop_oneof![Just(Pattern::B2b), Just(Pattern::B2c)]
+    }
+
+    #[test]
+    fn backoff_doubles_from_two_seconds() {
+        let secs: Vec<u64> = (0..8).map(|t| backoff(t).as_secs()).collect();
+        assert_eq!(secs, [2, 4, 8, 16, 32, 64, 128, 256]);
+    }
+
+    #[test]
+    fn backoff_stops_at_five_minutes() {
+        for tries in [8, 9, 16, 17, 1_000, u32::MAX] {
+            assert_eq!(
+                backoff(tries),
+                std::time::Duration::from_secs(300),
+                "{tries}"
+            );
+        }
+    }
+
+    #[test]
+    fn gives_up_only_after_three_errors_once_missing() {
+        for errors in 0..3 {
+            assert!(!gives_up(errors, true), "{errors}");
+            assert!(!gives_up(errors, false), "{errors}");
+        }
+        for errors in [3, 4, 100, u32::MAX] {
+            assert!(gives_up(errors, true), "{errors}");
+            assert!(!gives_up(errors, false), "still expected: {errors}");
+        }
+    }
+
+    #[test]
+    fn references_start_a_thread_with_the_parent() {
+        assert_eq!(references(None, "a@x.test"), "<a@x.test>");
+        assert_eq!(references(Some(""), "a@x.test"), "<a@x.test>");
+        assert_eq!(references(Some("  "), "a@x.test"), "<a@x.test>");
+    }
+
+    #[test]
+    fn references_append_the_parent_to_its_own_references() {
+        assert_eq!(
+            references(Some("<a@x.test>"), "b@y.test"),
+            "<a@x.test> <b@y.test>"
+        );
+        let seed_reply = references(None, "a@x.test");
+        assert_eq!(
+            references(Some(&seed_reply), "b@y.test"),
+            "<a@x.test> <b@y.test>",
+            "a continuation lists the original and the seed's reply"
+        );
+        assert_eq!(
+            references(Some("<a@x.test> <b@y.test>"), "c@x.test"),
+            "<a@x.test> <b@y.test> <c@x.test>"
+        );
+    }
+
+    #[test]
+    fn references_never_repeat_an_id() {
+        assert_eq!(
+            references(Some("<a@x.test> <b@y.test>"), "a@x.test"),
+            "<a@x.test> <b@y.test>"
+        );
+        assert_eq!(
+            references(Some("<ab@x.test>"), "a@x.test"),
+            "<ab@x.test> <a@x.test>",
+            "only whole ids match"
+        );
     }
 
     #[test]

@@ -30,15 +30,19 @@ pub enum PlacementClass {
     Other,
     /// Not found anywhere before the lookup timed out.
     Missing,
+    /// Never learnt: the seed could not be read (wrong password, server down) until it was
+    /// given up on, or the seed was deleted. Left out of the rates, like pending placements.
+    Unknown,
 }
 
 impl PlacementClass {
-    pub const ALL: [PlacementClass; 5] = [
+    pub const ALL: [PlacementClass; 6] = [
         PlacementClass::Inbox,
         PlacementClass::Spam,
         PlacementClass::Category,
         PlacementClass::Other,
         PlacementClass::Missing,
+        PlacementClass::Unknown,
     ];
 
     /// The stable name used in the API and the database.
@@ -49,6 +53,7 @@ impl PlacementClass {
             PlacementClass::Category => "category",
             PlacementClass::Other => "other",
             PlacementClass::Missing => "missing",
+            PlacementClass::Unknown => "unknown",
         }
     }
 
@@ -61,6 +66,13 @@ impl PlacementClass {
     pub fn needs_rescue(self) -> bool {
         matches!(self, PlacementClass::Spam | PlacementClass::Category)
     }
+}
+
+/// True once a message sent `waited` ago (real time) has been given up on: `missing_after` of
+/// real time has passed, strictly more. Every place that stops waiting for a message (its
+/// lookup, a reply's arrival, an interrupted send's recovery) uses this one rule, so they agree.
+pub fn counts_as_missing(waited: std::time::Duration, missing_after: std::time::Duration) -> bool {
+    waited > missing_after
 }
 
 /// How many placements of one day and provider are in one class (`None`: still looked for).
@@ -85,8 +97,11 @@ pub struct Rates {
     pub missing: u64,
     /// Still being looked for: counted in `total`, left out of the rates.
     pub pending: u64,
-    /// Percent of the decided placements (`total - pending`), to one decimal; `null` while
-    /// none is decided.
+    /// Given up on without learning where they landed (the seed could not be read, or was
+    /// deleted): counted in `total`, left out of the rates.
+    pub unknown: u64,
+    /// Percent of the decided placements (`total - pending - unknown`), to one decimal;
+    /// `null` while none is decided.
     pub inbox_rate: Option<f64>,
     pub spam_rate: Option<f64>,
     pub category_rate: Option<f64>,
@@ -97,7 +112,7 @@ pub struct Rates {
 impl Rates {
     /// Placements whose class is known.
     pub fn decided(&self) -> u64 {
-        self.total - self.pending
+        self.total - self.pending - self.unknown
     }
 
     fn add(&mut self, class: Option<PlacementClass>, n: u64) {
@@ -109,6 +124,7 @@ impl Rates {
             Some(PlacementClass::Category) => &mut self.category,
             Some(PlacementClass::Other) => &mut self.other,
             Some(PlacementClass::Missing) => &mut self.missing,
+            Some(PlacementClass::Unknown) => &mut self.unknown,
         };
         *slot += n;
     }
@@ -198,6 +214,17 @@ mod tests {
         }
         assert_eq!(PlacementClass::parse("junk"), None);
     }
+
+    #[test]
+    fn a_message_counts_as_missing_only_after_the_whole_wait() {
+        let after = std::time::Duration::from_secs(4 * 3600);
+        let ms = std::time::Duration::from_millis;
+        assert!(!counts_as_missing(ms(0), after));
+        assert!(!counts_as_missing(after - ms(1), after));
+        assert!(!counts_as_missing(after, after), "the boundary still waits");
+        assert!(counts_as_missing(after + ms(1), after));
+        assert!(counts_as_missing(ms(1), std::time::Duration::ZERO));
+    }
 }
 
 #[cfg(test)]
@@ -215,7 +242,7 @@ mod summary_tests {
     }
 
     fn classes(r: &Rates) -> u64 {
-        r.inbox + r.spam + r.category + r.other + r.missing + r.pending
+        r.inbox + r.spam + r.category + r.other + r.missing + r.pending + r.unknown
     }
 
     fn rate_sum(r: &Rates) -> f64 {
@@ -264,6 +291,15 @@ mod summary_tests {
         ]);
         assert_eq!(thirds.overall.inbox_rate, Some(33.3));
         assert_eq!(thirds.overall.category_rate, Some(66.7));
+
+        // Given up on: counted, but like pending not in the rates.
+        let unknown = summarize([
+            row("2026-03-01", "gmail", Some(PlacementClass::Inbox), 1),
+            row("2026-03-01", "gmail", Some(PlacementClass::Unknown), 3),
+        ]);
+        assert_eq!((unknown.overall.total, unknown.overall.unknown), (4, 3));
+        assert_eq!(unknown.overall.decided(), 1);
+        assert_eq!(unknown.overall.inbox_rate, Some(100.0));
     }
 
     #[test]
@@ -276,7 +312,7 @@ mod summary_tests {
     proptest! {
         #[test]
         fn counts_add_up_and_decided_rates_make_a_hundred(
-            rows in proptest::collection::vec((0usize..4, 0usize..3, 0usize..6, 0u64..500), 0..40),
+            rows in proptest::collection::vec((0usize..4, 0usize..3, 0usize..7, 0u64..500), 0..40),
         ) {
             let dates = ["2026-01-01", "2026-01-02", "2026-01-03", "2026-01-04"];
             let providers = ["gmail", "outlook", "yahoo"];

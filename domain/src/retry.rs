@@ -99,6 +99,73 @@ impl RetryPolicy {
     }
 }
 
+/// What the seed says about a send whose worker stopped mid-conversation: the only way to know
+/// whether the message went out without risking it twice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SeedAnswer {
+    /// The message is at the seed, in this folder.
+    Found(String),
+    /// The seed was asked and does not have it.
+    NotFound,
+    /// The send has no seed any more (deleted), so nobody can ever be asked.
+    SeedGone,
+    /// The seed could not be asked now, for this reason.
+    Unreachable(String),
+}
+
+/// How an interrupted send is settled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recovery {
+    /// It arrived: sent, and never sent again.
+    Delivered { folder: String },
+    /// Too early to tell: the seed is asked again later.
+    AskAgainLater,
+    /// It never arrived: sent again.
+    SendAgain,
+    /// Nobody can tell whether it arrived: given up rather than risk a duplicate.
+    Fail { reason: String },
+}
+
+impl Recovery {
+    /// The text recorded with the settling attempt; `None` while nothing is settled.
+    pub fn note(&self) -> Option<String> {
+        match self {
+            Recovery::Delivered { folder } => Some(format!(
+                "found at the seed in {folder} after the sending worker stopped"
+            )),
+            Recovery::AskAgainLater => None,
+            Recovery::SendAgain => {
+                Some("not at the seed after the sending worker stopped: sending again".to_string())
+            }
+            Recovery::Fail { reason } => Some(reason.clone()),
+        }
+    }
+}
+
+/// Settles a send whose worker stopped mid-conversation from the seed's `answer`.
+/// `counts_as_missing` is whether the message, counted from the claim, would now count as
+/// missing anywhere else (see [`crate::placement::counts_as_missing`]): until then a message
+/// not found may still be travelling (held by the receiver, greylisted), and a seed that cannot
+/// be asked may answer later.
+pub fn recover(answer: &SeedAnswer, counts_as_missing: bool) -> Recovery {
+    match answer {
+        SeedAnswer::Found(folder) => Recovery::Delivered {
+            folder: folder.clone(),
+        },
+        SeedAnswer::NotFound if counts_as_missing => Recovery::SendAgain,
+        SeedAnswer::NotFound => Recovery::AskAgainLater,
+        SeedAnswer::SeedGone => Recovery::Fail {
+            reason: "the sending worker stopped and the seed is gone: not sent again, to avoid a duplicate".to_string(),
+        },
+        SeedAnswer::Unreachable(err) if counts_as_missing => Recovery::Fail {
+            reason: format!(
+                "the sending worker stopped and the seed could not be asked ({err}): not sent again, to avoid a duplicate"
+            ),
+        },
+        SeedAnswer::Unreachable(_) => Recovery::AskAgainLater,
+    }
+}
+
 fn describe(reply: &SmtpReply) -> String {
     match reply.enhanced {
         Some(e) => format!("{} {} {}", reply.code, e, reply.text),
@@ -120,6 +187,68 @@ mod tests {
             RetryDecision::RetryAt { at } => Some(*at),
             RetryDecision::GiveUp { .. } => None,
         }
+    }
+
+    #[test]
+    fn a_message_found_at_the_seed_was_delivered_whenever_asked() {
+        let found = SeedAnswer::Found("Spam".into());
+        for missing in [false, true] {
+            let r = recover(&found, missing);
+            assert_eq!(
+                r,
+                Recovery::Delivered {
+                    folder: "Spam".into()
+                }
+            );
+            assert_eq!(
+                r.note().as_deref(),
+                Some("found at the seed in Spam after the sending worker stopped")
+            );
+        }
+    }
+
+    #[test]
+    fn a_message_not_found_is_awaited_then_sent_again() {
+        let early = recover(&SeedAnswer::NotFound, false);
+        assert_eq!(early, Recovery::AskAgainLater);
+        assert_eq!(early.note(), None);
+        let late = recover(&SeedAnswer::NotFound, true);
+        assert_eq!(late, Recovery::SendAgain);
+        assert_eq!(
+            late.note().as_deref(),
+            Some("not at the seed after the sending worker stopped: sending again")
+        );
+    }
+
+    #[test]
+    fn a_gone_seed_fails_the_send_at_once() {
+        let text =
+            "the sending worker stopped and the seed is gone: not sent again, to avoid a duplicate";
+        for missing in [false, true] {
+            let r = recover(&SeedAnswer::SeedGone, missing);
+            assert_eq!(
+                r,
+                Recovery::Fail {
+                    reason: text.into()
+                }
+            );
+            assert_eq!(r.note().as_deref(), Some(text));
+        }
+    }
+
+    #[test]
+    fn an_unreachable_seed_is_asked_again_until_the_message_counts_as_missing() {
+        let down = SeedAnswer::Unreachable("connection refused".into());
+        assert_eq!(recover(&down, false), Recovery::AskAgainLater);
+        let text = "the sending worker stopped and the seed could not be asked (connection refused): not sent again, to avoid a duplicate";
+        let r = recover(&down, true);
+        assert_eq!(
+            r,
+            Recovery::Fail {
+                reason: text.into()
+            }
+        );
+        assert_eq!(r.note().as_deref(), Some(text));
     }
 
     #[test]

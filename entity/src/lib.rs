@@ -2,15 +2,16 @@
 //! encryption that keeps credentials unreadable at rest.
 
 pub mod api_key;
+pub mod clock_anchor;
 pub mod engagement_action;
 pub mod idempotency_key;
+pub mod lease;
 pub mod mailbox;
 pub mod organization;
 pub mod placement;
 pub mod plan_day;
 pub mod secret_box;
 pub mod seed;
-pub mod seed_lease;
 pub mod send;
 pub mod send_attempt;
 pub mod store;

@@ -44,3 +44,53 @@ pub struct Model {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// What a new warmup message is: who sends what to whom, on which plan day.
+#[derive(Debug, Clone)]
+pub struct Draft {
+    pub organization_id: Uuid,
+    pub mailbox_id: Uuid,
+    pub seed_id: Option<Uuid>,
+    pub seed_email: String,
+    pub provider: String,
+    pub plan_date: String,
+    pub message_id: String,
+    pub language: String,
+    pub subject: String,
+    pub body: String,
+}
+
+impl Model {
+    /// A send of `draft` planned for `at`, written at `now`: nothing tried yet, no thread.
+    pub fn planned(draft: Draft, at: DateTimeUtc, now: DateTimeUtc) -> Self {
+        Self {
+            id: Uuid::now_v7(),
+            organization_id: draft.organization_id,
+            mailbox_id: draft.mailbox_id,
+            seed_id: draft.seed_id,
+            seed_email: draft.seed_email,
+            provider: draft.provider,
+            plan_date: draft.plan_date,
+            scheduled_at: at,
+            state: crate::store::sends::PLANNED.to_string(),
+            message_id: draft.message_id,
+            language: draft.language,
+            subject: draft.subject,
+            body: draft.body,
+            attempts: 0,
+            next_attempt_at: at,
+            lease_owner: None,
+            lease_until: None,
+            last_code: None,
+            last_enhanced: None,
+            last_text: None,
+            last_category: None,
+            sent_at: None,
+            thread_depth: 0,
+            in_reply_to: None,
+            reference_ids: None,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+}

@@ -8,6 +8,7 @@ mod m0003_warmup_preferences;
 mod m0004_sends;
 mod m0005_mailbox_dkim;
 mod m0006_engagement;
+mod m0007_shared_state;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0004_sends::Migration),
             Box::new(m0005_mailbox_dkim::Migration),
             Box::new(m0006_engagement::Migration),
+            Box::new(m0007_shared_state::Migration),
         ]
     }
 }

@@ -3,6 +3,7 @@
 mod helpers;
 
 mod auth;
+mod clock;
 mod contract;
 mod mailboxes;
 mod persistence;

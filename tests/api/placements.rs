@@ -58,7 +58,7 @@ const MESSAGES: [Landed<'static>; 12] = [
     landed("2026-03-03", "outlook", Some("inbox"), 2880),
     landed("2026-03-03", "outlook", Some("spam"), 2890),
     landed("2026-03-03", "gmail", Some("inbox"), 2900),
-    landed("2026-03-03", "yahoo", None, 2910),
+    landed("2026-03-03", "yahoo", Some("unknown"), 2910),
 ];
 
 fn base() -> DateTime<Utc> {
@@ -91,41 +91,32 @@ async fn store(app: &TestApp, mailbox: Uuid, n: usize, m: &Landed<'_>) -> Uuid {
     let id = Uuid::now_v7();
     let sent_at = base() + Duration::minutes(m.minute);
     let message_id = format!("{}@sender.example", id.simple());
-    send::Model {
-        id,
+    let draft = send::Draft {
         organization_id: org,
         mailbox_id: mailbox,
         seed_id: None,
         seed_email: format!("seed{n}@{}.example", m.provider),
         provider: m.provider.into(),
         plan_date: m.date.into(),
-        scheduled_at: sent_at,
-        state: "sent".into(),
         message_id: message_id.clone(),
         language: "en".into(),
         subject: format!("Subject {n}"),
         body: "Hi".into(),
+    };
+    send::Model {
+        id,
+        state: "sent".into(),
         attempts: 1,
-        next_attempt_at: sent_at,
-        lease_owner: None,
-        lease_until: None,
         last_code: Some(250),
-        last_enhanced: None,
-        last_text: None,
-        last_category: None,
         sent_at: Some(sent_at),
-        thread_depth: 0,
-        in_reply_to: None,
-        reference_ids: None,
-        created_at: sent_at,
-        updated_at: sent_at,
+        ..send::Model::planned(draft, sent_at, sent_at)
     }
     .into_active_model()
     .reset_all()
     .insert(&app.db)
     .await
     .unwrap_or_else(|e| panic!("send: {e}"));
-    let found = m.class.is_some() && m.class != Some("missing");
+    let found = matches!(m.class, Some("inbox" | "spam" | "category" | "other"));
     placement::Model {
         send_id: id,
         organization_id: org,
@@ -347,11 +338,12 @@ async fn placements_filter_by_provider_class_and_days(app: &TestApp) {
             .map(|(_, id)| id.to_string())
             .collect()
     };
-    let cases: [(&str, HashSet<String>); 7] = [
+    let cases: [(&str, HashSet<String>); 8] = [
         ("provider=gmail", select(&|m| m.provider == "gmail")),
         ("class=inbox", select(&|m| m.class == Some("inbox"))),
         ("class=pending", select(&|m| m.class.is_none())),
         ("class=missing", select(&|m| m.class == Some("missing"))),
+        ("class=unknown", select(&|m| m.class == Some("unknown"))),
         (
             "from=2026-03-02&to=2026-03-02",
             select(&|m| m.date == "2026-03-02"),
@@ -374,10 +366,16 @@ async fn placements_filter_by_provider_class_and_days(app: &TestApp) {
         .expect(200);
     assert_eq!(r.json["items"], json!([]));
     let r = app
-        .get(&format!("{path}?class=pending&provider=yahoo"), &key)
+        .get(&format!("{path}?class=pending&provider=outlook"), &key)
         .await
         .expect(200);
     assert!(items(&r).iter().all(|i| i["class"].is_null()));
+    assert_eq!(items(&r).len(), 1);
+    let r = app
+        .get(&format!("{path}?class=unknown&provider=yahoo"), &key)
+        .await
+        .expect(200);
+    assert!(items(&r).iter().all(|i| i["class"] == "unknown"));
     assert_eq!(items(&r).len(), 1);
 }
 
@@ -491,10 +489,10 @@ async fn placement_queries_are_validated_field_by_field(app: &TestApp) {
 }
 
 /// The rates and counts of one `Rates` object, as `[total, inbox, spam, category, other,
-/// missing, pending]` and the five rates.
+/// missing, pending, unknown]` and the five rates.
 fn numbers(r: &Value) -> (Vec<u64>, Vec<Option<f64>>) {
     let counts = [
-        "total", "inbox", "spam", "category", "other", "missing", "pending",
+        "total", "inbox", "spam", "category", "other", "missing", "pending", "unknown",
     ]
     .iter()
     .map(|k| r[*k].as_u64().unwrap_or(u64::MAX))
@@ -537,11 +535,11 @@ async fn placement_summary_counts_and_rates_per_provider_and_day(app: &TestApp) 
     let s = &r.json;
     assert_eq!(s["from"], "2026-03-01");
     assert_eq!(s["to"], "2026-03-03");
-    // 12 messages, 3 pending: rates are over the 9 decided.
+    // 12 messages, 2 pending and 1 unknown: rates are over the 9 decided.
     assert_eq!(
         numbers(&s["overall"]),
         (
-            vec![12, 4, 2, 1, 1, 1, 3],
+            vec![12, 4, 2, 1, 1, 1, 2, 1],
             rates([44.4, 22.2, 11.1, 11.1, 11.1])
         ),
         "{}",
@@ -555,21 +553,21 @@ async fn placement_summary_counts_and_rates_per_provider_and_day(app: &TestApp) 
     assert_eq!(
         numbers(&s["providers"]["gmail"]),
         (
-            vec![5, 3, 1, 0, 0, 0, 1],
+            vec![5, 3, 1, 0, 0, 0, 1, 0],
             rates([75.0, 25.0, 0.0, 0.0, 0.0])
         )
     );
     assert_eq!(
         numbers(&s["providers"]["outlook"]),
         (
-            vec![4, 1, 1, 1, 0, 0, 1],
+            vec![4, 1, 1, 1, 0, 0, 1, 0],
             rates([33.3, 33.3, 33.3, 0.0, 0.0])
         )
     );
     assert_eq!(
         numbers(&s["providers"]["yahoo"]),
         (
-            vec![3, 0, 0, 0, 1, 1, 1],
+            vec![3, 0, 0, 0, 1, 1, 0, 1],
             rates([0.0, 0.0, 0.0, 50.0, 50.0])
         )
     );
@@ -579,35 +577,35 @@ async fn placement_summary_counts_and_rates_per_provider_and_day(app: &TestApp) 
     assert_eq!(
         numbers(&days[0]["overall"]),
         (
-            vec![4, 1, 1, 1, 0, 0, 1],
+            vec![4, 1, 1, 1, 0, 0, 1, 0],
             rates([33.3, 33.3, 33.3, 0.0, 0.0])
         )
     );
     assert_eq!(
         numbers(&days[0]["providers"]["gmail"]),
         (
-            vec![2, 1, 1, 0, 0, 0, 0],
+            vec![2, 1, 1, 0, 0, 0, 0, 0],
             rates([50.0, 50.0, 0.0, 0.0, 0.0])
         )
     );
     assert_eq!(
         numbers(&days[1]["overall"]),
         (
-            vec![4, 1, 0, 0, 1, 1, 1],
+            vec![4, 1, 0, 0, 1, 1, 1, 0],
             rates([33.3, 0.0, 0.0, 33.3, 33.3])
         )
     );
     assert_eq!(
         numbers(&days[2]["overall"]),
         (
-            vec![4, 2, 1, 0, 0, 0, 1],
+            vec![4, 2, 1, 0, 0, 0, 0, 1],
             rates([66.7, 33.3, 0.0, 0.0, 0.0])
         )
     );
-    // Only pending: nothing decided, so no rates.
+    // Only a message given up on: nothing decided, so no rates.
     assert_eq!(
         numbers(&days[2]["providers"]["yahoo"]),
-        (vec![1, 0, 0, 0, 0, 0, 1], vec![None; 5])
+        (vec![1, 0, 0, 0, 0, 0, 0, 1], vec![None; 5])
     );
 
     // A narrower range counts only its days.
@@ -617,7 +615,7 @@ async fn placement_summary_counts_and_rates_per_provider_and_day(app: &TestApp) 
         .expect(200);
     assert_eq!(
         numbers(&r.json["overall"]).0,
-        vec![4, 1, 0, 0, 1, 1, 1],
+        vec![4, 1, 0, 0, 1, 1, 1, 0],
         "{}",
         r.text
     );
@@ -629,7 +627,7 @@ async fn placement_summary_counts_and_rates_per_provider_and_day(app: &TestApp) 
         .expect(200);
     assert_eq!(
         numbers(&r.json["overall"]),
-        (vec![0; 7], vec![None; 5]),
+        (vec![0; 8], vec![None; 5]),
         "{}",
         r.text
     );

@@ -90,9 +90,8 @@ on_both_databases!(a_due_send_goes_through_one_job_and_a_second_job_does_nothing
 /// recorded once. A second job for the same send (a duplicate delivery) claims nothing. While
 /// the warmup is paused, the send waits.
 async fn a_due_send_goes_through_one_job_and_a_second_job_does_nothing(app: &TestApp) {
-    use sea_orm::{ConnectionTrait, Statement};
     use warmup_entity::send;
-    use warmup_worker::send_queue::{QUEUE, SendQueue};
+    use warmup_worker::send_queue::SendQueue;
 
     // An SMTP server that refuses connections: the attempt is a transient failure, recorded.
     let closed = std::net::TcpListener::bind("127.0.0.1:0")
@@ -169,6 +168,7 @@ async fn a_due_send_goes_through_one_job_and_a_second_job_does_nothing(app: &Tes
             .unwrap_or_default()
     };
     let mut first = Vec::new();
+    // Well under apalis' 30 s heartbeat, which once was the only thing waking a worker.
     for _ in 0..100 {
         first = attempts().await;
         if !first.is_empty() {
@@ -188,73 +188,145 @@ async fn a_due_send_goes_through_one_job_and_a_second_job_does_nothing(app: &Tes
     );
     assert_eq!(first[0].outcome, "deferred", "{first:?}");
 
-    // A duplicate job for the same send.
-    SendQueue::new(&app.db)
-        .push(&[s.id])
+    // Its job ended; a second one for the same send (as after the queue deadline) runs and
+    // sends nothing.
+    let mut ended = Vec::new();
+    for _ in 0..50 {
+        ended = jobs_of(app, s.id).await;
+        if ended.iter().all(|(_, st)| st == "Done") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        ended.len() == 1 && ended[0].1 == "Done",
+        "one job, done: {ended:?}"
+    );
+    let live = SendQueue::new(&app.db)
+        .push(&app.db, &[s.id])
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    let backend = app.db.get_database_backend();
-    let table = match backend {
-        sea_orm::DbBackend::Postgres => "apalis.jobs",
-        _ => "Jobs",
-    };
-    let done_jobs = || async {
-        let sql =
-            format!("SELECT COUNT(*) FROM {table} WHERE job_type = '{QUEUE}' AND status = 'Done'");
-        app.db
-            .query_one_raw(Statement::from_string(backend, sql))
-            .await
-            .ok()
-            .flatten()
-            .and_then(|r| r.try_get_by_index::<i64>(0).ok())
-            .unwrap_or(0)
-    };
-    let mut done = 0;
+    assert!(live.is_empty(), "the ended job does not count: {live:?}");
+    let mut jobs = Vec::new();
     for _ in 0..100 {
-        done = done_jobs().await;
-        if done >= 2 {
+        jobs = jobs_of(app, s.id).await;
+        if jobs
+            .iter()
+            .any(|(id, st)| *id != ended[0].0 && st == "Done")
+        {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let _ = stop.send(());
     let _ = tokio::time::timeout(Duration::from_secs(35), worker).await;
-    assert_eq!(done, 2, "both jobs ran");
-    assert_eq!(attempts().await.len(), 1, "the duplicate job sent nothing");
+    assert!(
+        jobs.len() == 1 && jobs[0].0 != ended[0].0 && jobs[0].1 == "Done",
+        "the ended job was replaced by one that ran: {jobs:?}"
+    );
+    assert_eq!(attempts().await.len(), 1, "the second job sent nothing");
+}
+
+on_both_databases!(a_send_gets_no_second_job_while_its_first_is_live);
+
+/// A send queued again while its job still waits (a busy queue past the deadline) gets no
+/// second job; once that job ended, the next push stores a new one.
+async fn a_send_gets_no_second_job_while_its_first_is_live(app: &TestApp) {
+    use sea_orm::{ConnectionTrait, Statement};
+    use warmup_worker::send_queue::SendQueue;
+
+    let id = uuid::Uuid::now_v7();
+    let mut queue = SendQueue::new(&app.db);
+    let mut live = Vec::new();
+    for _ in 0..3 {
+        live.push(
+            queue
+                .push(&app.db, &[id])
+                .await
+                .unwrap_or_else(|e| panic!("{e}")),
+        );
+    }
+    assert_eq!(live, [vec![], vec![id], vec![id]], "new, then live twice");
+    let live = jobs_of(app, id).await;
+    assert!(
+        live.len() == 1 && live[0].1 == "Pending",
+        "one waiting job: {live:?}"
+    );
+    // Out of attempts counts as ended; failed with attempts left does not.
+    let backend = app.db.get_database_backend();
+    let table = jobs_table(backend);
+    for (attempts, replaced) in [(1, false), (3, true)] {
+        let before = jobs_of(app, id).await;
+        let sql = format!(
+            "UPDATE {table} SET status = 'Failed', attempts = {attempts}, max_attempts = 3 \
+             WHERE idempotency_key = '{id}'"
+        );
+        app.db
+            .execute_raw(Statement::from_string(backend, sql))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let live = queue
+            .push(&app.db, &[id])
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(live.is_empty(), replaced, "{live:?}");
+        let after = jobs_of(app, id).await;
+        assert_eq!(after.len(), 1, "{after:?}");
+        assert_eq!(
+            after[0].0 != before[0].0,
+            replaced,
+            "failed after {attempts} of 3 attempts: {before:?} -> {after:?}"
+        );
+    }
+}
+
+fn jobs_table(backend: sea_orm::DbBackend) -> &'static str {
+    match backend {
+        sea_orm::DbBackend::Postgres => "apalis.jobs",
+        _ => "Jobs",
+    }
+}
+
+/// The send's job rows: (id, status).
+async fn jobs_of(app: &TestApp, send_id: uuid::Uuid) -> Vec<(String, String)> {
+    use sea_orm::{ConnectionTrait, Statement};
+    use warmup_worker::send_queue::QUEUE;
+
+    let backend = app.db.get_database_backend();
+    let sql = format!(
+        "SELECT id, status FROM {} WHERE job_type = '{QUEUE}' AND idempotency_key = '{send_id}'",
+        jobs_table(backend)
+    );
+    app.db
+        .query_all_raw(Statement::from_string(backend, sql))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .iter()
+        .map(|r| {
+            (
+                r.try_get_by_index::<String>(0).unwrap_or_default(),
+                r.try_get_by_index::<String>(1).unwrap_or_default(),
+            )
+        })
+        .collect()
 }
 
 /// A warmup send due now, not stored.
 fn planned_send(org: uuid::Uuid, mailbox_id: uuid::Uuid) -> warmup_entity::send::Model {
     let now = warmup_entity::store::now();
-    warmup_entity::send::Model {
-        id: uuid::Uuid::now_v7(),
+    let draft = warmup_entity::send::Draft {
         organization_id: org,
         mailbox_id,
         seed_id: None,
         seed_email: "seed@example.org".into(),
         provider: "smtp".into(),
         plan_date: now.date_naive().to_string(),
-        scheduled_at: now,
-        state: "planned".into(),
         message_id: format!("{}@example.net", uuid::Uuid::new_v4().simple()),
         language: "en".into(),
         subject: "Hello".into(),
         body: "Hello there.".into(),
-        attempts: 0,
-        next_attempt_at: now,
-        lease_owner: None,
-        lease_until: None,
-        last_code: None,
-        last_enhanced: None,
-        last_text: None,
-        last_category: None,
-        sent_at: None,
-        thread_depth: 0,
-        in_reply_to: None,
-        reference_ids: None,
-        created_at: now,
-        updated_at: now,
-    }
+    };
+    warmup_entity::send::Model::planned(draft, now, now)
 }
 
 on_both_databases!(a_bounce_read_by_two_workers_at_once_is_recorded_once);
@@ -308,4 +380,88 @@ async fn a_bounce_read_by_two_workers_at_once_is_recorded_once(app: &TestApp) {
         .filter(|x| x.outcome == "bounced")
         .count();
     assert_eq!(bounced, 1);
+}
+
+on_both_databases!(a_sender_mailbox_is_read_by_one_worker_per_round);
+
+/// Several workers read one sender mailbox once per round between them, not once each: the
+/// mailbox's scan lease lets one in and keeps the others out until the next reading is due.
+async fn a_sender_mailbox_is_read_by_one_worker_per_round(app: &TestApp) {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use warmup_entity::store::leases;
+    use warmup_worker::sender_scan::scan_all;
+
+    // An "IMAP server" that counts connections and closes each one: a reading fails fast,
+    // and each attempt shows.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let port = listener.local_addr().map(|a| a.port()).unwrap_or_default();
+    let connections = Arc::new(AtomicUsize::new(0));
+    let counter = connections.clone();
+    let server = tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            counter.fetch_add(1, Ordering::SeqCst);
+            drop(socket);
+        }
+    });
+    let mut body = crate::helpers::mailbox_body("scan@example.net", "pw-123456");
+    body["imap"] =
+        json!({"host": "127.0.0.1", "port": port, "security": "none", "password": "pw-123456"});
+    let mailbox = app.create_mailbox(ADMIN_KEY, &body).await;
+    let id = mailbox["id"].as_str().unwrap_or_default();
+    app.post(
+        &format!("/v1/mailboxes/{id}/warmup/start"),
+        ADMIN_KEY,
+        &json!({}),
+    )
+    .await
+    .expect(200);
+
+    let secrets = warmup_entity::secret_box::SecretBox::from_base64(
+        app.settings.secret_key.as_deref().unwrap_or_default(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let tls = warmup_worker::TlsTrust::load(None).unwrap_or_else(|e| panic!("{e}"));
+    let clock = warmup_worker::clock::Clock::anchored(&app.db, 1.0)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let deps = warmup::startup::worker_options(&app.settings, secrets, tls, clock)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .warmup
+        .unwrap_or_else(|| panic!("no warmup in the worker options"));
+    let every = chrono::Duration::minutes(5);
+    let scan = |owner: &'static str| {
+        let deps = deps.clone();
+        async move {
+            scan_all(&app.db, &deps, owner, every)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"))
+        }
+    };
+
+    // Three workers at once: one reads.
+    tokio::join!(scan("worker-a"), scan("worker-b"), scan("worker-c"));
+    assert_eq!(connections.load(Ordering::SeqCst), 1, "one reading");
+    // Right after: not due yet, for anyone.
+    tokio::join!(scan("worker-a"), scan("worker-b"));
+    assert_eq!(connections.load(Ordering::SeqCst), 1, "not due again yet");
+    // Once its next reading is due, one worker reads it again.
+    let uuid: uuid::Uuid = id.parse().unwrap_or_default();
+    let lease = warmup_entity::lease::Entity::find_by_id(leases::mailbox_scan(uuid))
+        .one(&app.db)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("no scan lease for {id}"));
+    let due = (lease.lease_until - clock.now()).num_seconds();
+    assert!((200..=300).contains(&due), "next reading in {due} s");
+    leases::hold_until(&app.db, &lease.name, &lease.owner, clock.now())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    tokio::join!(scan("worker-b"), scan("worker-c"));
+    assert_eq!(connections.load(Ordering::SeqCst), 2, "read again once due");
+    server.abort();
 }

@@ -219,34 +219,24 @@ async fn as_sent(app: &TestApp, mailbox: &str, seed: &str, provider: &str, messa
         .find(|s| s.email == seed)
         .unwrap_or_else(|| panic!("seed {seed}"));
     let now = warmup_entity::store::now();
-    let s = warmup_entity::send::Model {
-        id: Uuid::now_v7(),
+    let draft = warmup_entity::send::Draft {
         organization_id: m.organization_id,
         mailbox_id,
         seed_id: Some(seed_row.id),
         seed_email: seed.to_string(),
         provider: provider.to_string(),
         plan_date: now.date_naive().to_string(),
-        scheduled_at: now,
-        state: "sent".into(),
         message_id: message_id.to_string(),
         language: "en".into(),
         subject: "Lab placement".into(),
         body: "Hello from the lab tests.".into(),
+    };
+    let s = warmup_entity::send::Model {
+        state: "sent".into(),
         attempts: 1,
-        next_attempt_at: now,
-        lease_owner: None,
-        lease_until: None,
         last_code: Some(250),
-        last_enhanced: None,
-        last_text: None,
-        last_category: None,
         sent_at: Some(now),
-        thread_depth: 0,
-        in_reply_to: None,
-        reference_ids: None,
-        created_at: now,
-        updated_at: now,
+        ..warmup_entity::send::Model::planned(draft, now, now)
     };
     sea_orm::IntoActiveModel::into_active_model(s.clone())
         .reset_all()
@@ -398,7 +388,7 @@ async fn every_provider_s_folders_are_recognised(backend: Backend) {
         .json;
     let overall = &summary["overall"];
     assert_eq!(overall["total"], rows.len(), "{summary}");
-    for class in ["inbox", "spam", "category", "other", "missing"] {
+    for class in ["inbox", "spam", "category", "other", "missing", "unknown"] {
         let n = rows.iter().filter(|p| p["class"] == class).count();
         assert_eq!(overall[class], n, "{class}: {summary}");
     }
@@ -432,7 +422,10 @@ async fn a_seed_with_a_wrong_password_records_the_error_and_gives_up(backend: Ba
     let _ = stop.send(());
     let _ = worker.await;
     let p = &rows[0];
-    assert!(p["class"].is_null(), "never seen, so never classified: {p}");
+    assert_eq!(
+        p["class"], "unknown",
+        "never seen, so its place is unknown: {p}"
+    );
     let error = text(p, "last_error");
     assert!(error.contains("login"), "{error}");
     assert!(error.contains(&seed), "the error names the seed: {error}");

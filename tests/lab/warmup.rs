@@ -129,12 +129,16 @@ pub(crate) fn start_worker(
     .unwrap_or_else(|e| panic!("{e}"));
     let tls = warmup_worker::TlsTrust::load(app.settings.extra_ca_file.as_deref())
         .unwrap_or_else(|e| panic!("{e}"));
-    let clock = warmup_worker::clock::Clock::scaled(app.settings.clock_speedup);
-    let options = warmup::startup::worker_options(&app.settings, secrets, tls, clock)
-        .unwrap_or_else(|e| panic!("{e}"));
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let db = app.db.clone();
+    let settings = app.settings.clone();
     let handle = tokio::spawn(async move {
+        // The database's clock, as a worker process of its own would read it.
+        let clock = warmup_worker::clock::Clock::anchored(&db, settings.clock_speedup)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let options = warmup::startup::worker_options(&settings, secrets, tls, clock)
+            .unwrap_or_else(|e| panic!("{e}"));
         let _ = warmup_worker::run_until(db, options, async move {
             let _ = stopped.await;
         })
@@ -320,34 +324,25 @@ async fn interrupted_send(
     use sea_orm::ActiveModelTrait;
     let now = chrono::Utc::now();
     let id = uuid::Uuid::now_v7();
-    let row = warmup_entity::send::Model {
-        id,
+    let draft = warmup_entity::send::Draft {
         organization_id: org_of(app, mailbox).await,
         mailbox_id: mailbox,
         seed_id: Some(seed.id),
         seed_email: seed.email.clone(),
         provider: seed.provider.clone(),
         plan_date: now.format("%Y-%m-%d").to_string(),
-        scheduled_at: now - chrono::Duration::hours(2),
-        state: "sending".into(),
         message_id: message_id.to_string(),
         language: "en".into(),
         subject: "Coffee on Friday?".into(),
         body: "Hi,\nare you free for a coffee on Friday?\nBest,\nWendy".into(),
+    };
+    let row = warmup_entity::send::Model {
+        id,
+        state: "sending".into(),
         attempts: 1,
-        next_attempt_at: now - chrono::Duration::hours(2),
         lease_owner: Some("worker-that-died".into()),
         lease_until: Some(now - chrono::Duration::hours(1)),
-        last_code: None,
-        last_enhanced: None,
-        last_text: None,
-        last_category: None,
-        sent_at: None,
-        thread_depth: 0,
-        in_reply_to: None,
-        reference_ids: None,
-        created_at: now,
-        updated_at: now,
+        ..warmup_entity::send::Model::planned(draft, now - chrono::Duration::hours(2), now)
     };
     sea_orm::IntoActiveModel::into_active_model(row)
         .reset_all()

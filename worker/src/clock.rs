@@ -1,17 +1,28 @@
-//! The process's one clock: the system clock, or a scaled one (`WARMUP_CLOCK_SPEEDUP`) whose
-//! simulated time starts at the real start time and runs `speedup` times faster, so tests and
-//! demos live through days of warmup in minutes.
-
-use std::time::Instant;
+//! The service's one clock: the system clock, or a scaled one (`WARMUP_CLOCK_SPEEDUP`) that runs
+//! `speedup` times faster than real time, so tests and demos live through days of warmup in
+//! minutes. The clock is anchored in the database, so every process on it shows the same time
+//! and a restart continues where the clock stood (it also ran on while nothing was running).
+//! Time is read from the wall clock, so hosts must keep theirs in sync (NTP); any skew between
+//! them is multiplied by the speed.
 
 use chrono::{DateTime, Duration, SubsecRound, Utc};
+use sea_orm::DatabaseConnection;
+use warmup_entity::store::StoreError;
+use warmup_entity::store::clock::{self, Anchor, OnOtherSpeed};
 
 /// Where "now" comes from.
 #[derive(Debug, Clone, Copy)]
 pub struct Clock {
-    started: DateTime<Utc>,
-    instant: Instant,
-    speedup: f64,
+    anchor: Anchor,
+}
+
+/// A speed a clock can run at: at least real time.
+fn sane(speedup: f64) -> f64 {
+    if speedup.is_finite() && speedup >= 1.0 {
+        speedup
+    } else {
+        1.0
+    }
 }
 
 impl Clock {
@@ -20,40 +31,70 @@ impl Clock {
         Self::scaled(1.0)
     }
 
-    /// Simulated time running `speedup` times faster than real time (1 = real time).
+    /// Simulated time running `speedup` times faster than real time from now, for this
+    /// process alone (1 = real time).
     pub fn scaled(speedup: f64) -> Self {
+        let now = warmup_entity::store::now();
         Self {
-            started: Utc::now(),
-            instant: Instant::now(),
-            speedup: if speedup.is_finite() && speedup >= 1.0 {
-                speedup
-            } else {
-                1.0
+            anchor: Anchor {
+                real_origin: now,
+                simulated_origin: now,
+                speedup: sane(speedup),
             },
         }
     }
 
+    /// The database's clock, shared by every process on `db`; an error when it runs at
+    /// another speed than `speedup` (processes on one database must agree on the time).
+    pub async fn anchored(db: &DatabaseConnection, speedup: f64) -> Result<Self, StoreError> {
+        Self::from_database(db, speedup, OnOtherSpeed::Refuse).await
+    }
+
+    /// The database's clock, set to run at `speedup` from the simulated time it shows now,
+    /// for the process that owns the database (`serve`, `migrate`). Processes still running
+    /// at another speed must be restarted.
+    pub async fn anchored_at_speed(
+        db: &DatabaseConnection,
+        speedup: f64,
+    ) -> Result<Self, StoreError> {
+        Self::from_database(db, speedup, OnOtherSpeed::Change).await
+    }
+
+    async fn from_database(
+        db: &DatabaseConnection,
+        speedup: f64,
+        other: OnOtherSpeed,
+    ) -> Result<Self, StoreError> {
+        let speedup = sane(speedup);
+        let (anchor, changed) =
+            clock::anchor(db, warmup_entity::store::now(), speedup, other).await?;
+        if changed {
+            tracing::warn!(
+                speedup,
+                "the clock's speed changed: restart every other process on this database"
+            );
+        }
+        Ok(Self { anchor })
+    }
+
     /// How much faster than real time this clock runs.
     pub fn speedup(&self) -> f64 {
-        self.speedup
+        self.anchor.speedup
     }
 
     /// The current (possibly simulated) time, at the databases' microsecond precision.
     pub fn now(&self) -> DateTime<Utc> {
-        let real = self.instant.elapsed().as_secs_f64() * self.speedup;
-        let simulated = self.started + Duration::microseconds((real * 1e6) as i64);
-        simulated.trunc_subsecs(6)
+        self.simulated_at(Utc::now()).trunc_subsecs(6)
     }
 
     /// The simulated time at which the wall clock showed `real` (e.g. a server's timestamp).
     pub fn simulated_at(&self, real: DateTime<Utc>) -> DateTime<Utc> {
-        let since = (real - self.started).num_microseconds().unwrap_or(0) as f64;
-        self.started + Duration::microseconds((since * self.speedup) as i64)
+        self.anchor.simulated_at(real)
     }
 
     /// The real time that `simulated` takes on this clock.
     pub fn real(&self, simulated: Duration) -> std::time::Duration {
-        let secs = simulated.num_milliseconds().max(0) as f64 / 1000.0 / self.speedup;
+        let secs = simulated.num_milliseconds().max(0) as f64 / 1000.0 / self.anchor.speedup;
         std::time::Duration::from_secs_f64(secs)
     }
 
@@ -77,6 +118,13 @@ mod tests {
         let ahead = (c.now() - Utc::now()).num_seconds();
         assert!((60..120).contains(&ahead), "{ahead}");
         assert_eq!(c.real(Duration::days(1)).as_secs(), 60);
+    }
+
+    #[test]
+    fn real_time_is_the_wall_clock() {
+        let c = Clock::system();
+        let drift = (c.now() - Utc::now()).num_milliseconds().abs();
+        assert!(drift < 50, "{drift} ms");
     }
 
     #[test]

@@ -16,6 +16,7 @@ use warmup_domain::content::compose_reply;
 use warmup_domain::engagement::{self as rules, Action, Rates, Step};
 use warmup_domain::folder::FolderRole;
 use warmup_domain::language::Language;
+use warmup_domain::placement::counts_as_missing;
 use warmup_domain::preferences::WarmupPreferences;
 use warmup_entity::OrgId;
 use warmup_entity::secret_box::context;
@@ -205,17 +206,25 @@ async fn failed(
 ) -> Result<(), StoreError> {
     let now = deps.clock.now();
     let errors = u32::try_from(w.placement.errors).unwrap_or(0);
-    if errors >= 3 && deps.clock.real(now - w.placement.sent_at) > deps.missing_after {
+    if rules::gives_up(errors, is_missing(deps, w, now)) {
         return store::finish_with_error(db, w.placement.send_id, error, now).await;
     }
     let retry = backoff(deps, errors);
     store::record_error(db, w.placement.send_id, error, now + retry, now).await
 }
 
-/// 2, 4, 8, ... real seconds, at most five minutes, in the clock's time.
+/// Counted from the send, not from the last lookup or error: `missing_after` bounds the whole
+/// time a message may take to show up at its seed.
+fn is_missing(deps: &SendDeps, w: &Work, now: DateTime<Utc>) -> bool {
+    counts_as_missing(
+        deps.clock.real(now - w.placement.sent_at),
+        deps.missing_after,
+    )
+}
+
+/// The domain's real-time backoff, in the clock's time.
 fn backoff(deps: &SendDeps, tries: u32) -> Duration {
-    let secs = 2u64.saturating_pow(tries.min(16) + 1).min(300);
-    deps.simulated(std::time::Duration::from_secs(secs))
+    deps.simulated(rules::backoff(tries))
 }
 
 async fn rates_of(
@@ -244,7 +253,7 @@ async fn locate(
 ) -> Result<(), Failure> {
     let now = deps.clock.now();
     let Some(at) = imap_ops::find(session, &view.folders, &w.send.message_id).await? else {
-        if deps.clock.real(now - w.placement.sent_at) > deps.missing_after {
+        if is_missing(deps, w, now) {
             let detail = format!(
                 "not in any folder of {} {} after sending",
                 w.placement.seed_email,
@@ -516,10 +525,7 @@ async fn reply(
         &crate::planner::first_name(&seed.email),
         rng,
     );
-    let references = match &w.send.reference_ids {
-        Some(r) => format!("{r} <{}>", w.send.message_id),
-        None => format!("<{}>", w.send.message_id),
-    };
+    let references = rules::references(w.send.reference_ids.as_deref(), &w.send.message_id);
     let message = Message::builder()
         .from(parse_mailbox(None, &seed.email)?)
         .to(parse_mailbox(

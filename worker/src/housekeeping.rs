@@ -1,10 +1,10 @@
-//! Periodic clean-up. Every process runs it on its own clock; each step is idempotent, so
-//! several workers on one database only repeat harmless deletes.
+//! Periodic clean-up. Every process runs it on its own cron schedule; each step is idempotent,
+//! so several workers on one database only repeat harmless deletes.
 
 use apalis::prelude::{BoxDynError, Data};
 use apalis_cron::Tick;
 use chrono::{Duration, Utc};
-use warmup_entity::store::idempotency;
+use warmup_entity::store::{idempotency, leases};
 
 use crate::runner::JobState;
 
@@ -25,6 +25,12 @@ pub async fn run(_tick: Tick, state: Data<JobState>) -> Result<(), BoxDynError> 
     let purged = crate::send_queue::purge_finished(&state.db, cutoff).await?;
     if purged > 0 {
         tracing::info!(purged, "forgot finished send jobs");
+    }
+    // Leases are in the service's (possibly simulated) time; a day past its end, a lease's
+    // holder is surely gone, and so may be its account.
+    let purged = leases::purge_expired(&state.db, state.clock.now() - Duration::days(1)).await?;
+    if purged > 0 {
+        tracing::info!(purged, "forgot expired leases");
     }
     Ok(())
 }

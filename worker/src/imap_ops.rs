@@ -125,8 +125,7 @@ pub async fn find(
             // A broken connection is not "not found": that would resend or call it missing.
             Err(e) => return Err(format!("EXAMINE {} failed: {e}", folder.name)),
         }
-        let uids = session
-            .uid_search(&query)
+        let uids = search(session, &query)
             .await
             .map_err(|e| format!("SEARCH in {} failed: {e}", folder.name))?;
         if let Some(uid) = uids.into_iter().min() {
@@ -137,6 +136,41 @@ pub async fn find(
         }
     }
     Ok(None)
+}
+
+/// UID SEARCH that fails on NO or BAD. async-imap's `uid_search` (0.12) does not check the
+/// tagged status, so a refused search would read as "no such message": a message called
+/// missing, or an interrupted send sent twice.
+async fn search(session: &mut Session, query: &str) -> Result<Vec<u32>, String> {
+    use async_imap::imap_proto::{MailboxDatum, Response, Status};
+    let tag = session
+        .run_command(format!("UID SEARCH {query}"))
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut uids = Vec::new();
+    loop {
+        let Some(reply) = session.read_response().await.map_err(|e| e.to_string())? else {
+            return Err("the connection closed".into());
+        };
+        match reply.parsed() {
+            Response::MailboxData(MailboxDatum::Search(found)) => uids.extend(found),
+            Response::Done {
+                tag: done,
+                status,
+                outcome,
+            } if *done == tag => {
+                return match status {
+                    Status::Ok => Ok(uids),
+                    other => Err(format!(
+                        "{other:?} {}",
+                        outcome.information.as_deref().unwrap_or_default()
+                    )),
+                };
+            }
+            // Untagged news (EXISTS, FETCH of flags, ...) is not this search's answer.
+            _ => {}
+        }
+    }
 }
 
 /// A message as read from the server.
@@ -176,14 +210,23 @@ pub async fn add_flags(session: &mut Session, at: &Located, flags: &str) -> Resu
         .select(&at.folder.wire)
         .await
         .map_err(|e| format!("SELECT {} failed: {e}", at.folder.name))?;
-    let _: Vec<_> = session
-        .uid_store(at.uid.to_string(), format!("+FLAGS.SILENT ({flags})"))
+    checked(
+        session,
+        format!("UID STORE {} +FLAGS.SILENT ({flags})", at.uid),
+        "STORE",
+    )
+    .await
+}
+
+/// Runs a command whose answer is only OK or not, and fails on NO or BAD: async-imap's
+/// streaming `uid_store` and `uid_expunge` stop at the tagged reply without checking its
+/// status, so a refused STORE would pass for done. Untagged replies go to the session's
+/// unsolicited queue.
+async fn checked(session: &mut Session, command: String, what: &str) -> Result<(), String> {
+    session
+        .run_command_and_check_ok(&command)
         .await
-        .map_err(|e| format!("STORE failed: {e}"))?
-        .try_collect()
-        .await
-        .map_err(|e| format!("STORE failed: {e}"))?;
-    Ok(())
+        .map_err(|e| format!("{what} failed: {e}"))
 }
 
 /// Gives a message Gmail's `\Important` label.
@@ -192,14 +235,12 @@ pub async fn label_important(session: &mut Session, at: &Located) -> Result<(), 
         .select(&at.folder.wire)
         .await
         .map_err(|e| format!("SELECT {} failed: {e}", at.folder.name))?;
-    let _: Vec<_> = session
-        .uid_store(at.uid.to_string(), "+X-GM-LABELS (\\Important)")
-        .await
-        .map_err(|e| format!("STORE X-GM-LABELS failed: {e}"))?
-        .try_collect()
-        .await
-        .map_err(|e| format!("STORE X-GM-LABELS failed: {e}"))?;
-    Ok(())
+    checked(
+        session,
+        format!("UID STORE {} +X-GM-LABELS (\\Important)", at.uid),
+        "STORE X-GM-LABELS",
+    )
+    .await
 }
 
 /// Moves messages of `from` into the folder `to` (on the wire).
@@ -232,23 +273,16 @@ pub async fn move_uids(
         .uid_copy(&set, to)
         .await
         .map_err(|e| format!("COPY failed: {e}"))?;
-    let _: Vec<_> = session
-        .uid_store(&set, "+FLAGS.SILENT (\\Deleted)")
-        .await
-        .map_err(|e| format!("STORE \\Deleted failed: {e}"))?
-        .try_collect()
-        .await
-        .map_err(|e| format!("STORE \\Deleted failed: {e}"))?;
+    checked(
+        session,
+        format!("UID STORE {set} +FLAGS.SILENT (\\Deleted)"),
+        "STORE \\Deleted",
+    )
+    .await?;
     // Without UIDPLUS the only EXPUNGE would also remove messages the owner marked deleted:
     // the original stays, flagged `\Deleted`, for the owner's client to expunge.
     if caps.uidplus {
-        let _: Vec<_> = session
-            .uid_expunge(&set)
-            .await
-            .map_err(|e| format!("UID EXPUNGE failed: {e}"))?
-            .try_collect()
-            .await
-            .map_err(|e| format!("UID EXPUNGE failed: {e}"))?;
+        checked(session, format!("UID EXPUNGE {set}"), "UID EXPUNGE").await?;
     }
     Ok(())
 }
@@ -257,4 +291,351 @@ pub async fn move_uids(
 pub async fn ensure_folder(session: &mut Session, wire: &str) {
     // Creating a folder that exists fails harmlessly.
     let _ = session.create(wire).await;
+}
+
+#[cfg(test)]
+mod tests {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    use tokio::net::tcp::OwnedWriteHalf;
+    use tokio::net::{TcpListener, TcpStream};
+    use tokio::task::JoinHandle;
+    use warmup_domain::folder::{FolderRole, classify_folder, decode_mailbox_name};
+
+    use super::*;
+    use crate::imap_probe::ImapIo;
+
+    /// What the fake server says, beyond the fixed LOGIN/SELECT/LOGOUT answers.
+    struct Script {
+        /// Post-login CAPABILITY list. The greeting never carries X-GM-EXT-1, so a gmail verdict
+        /// can only come from asking after login, as real servers add extensions only then.
+        capability: &'static str,
+        /// Untagged lines answering UID STORE.
+        store_untagged: &'static [&'static str],
+        /// The tagged completion of UID STORE, after the tag.
+        store_completion: &'static str,
+        /// Untagged lines answering UID SEARCH.
+        search_untagged: &'static [&'static str],
+        /// The tagged completion of UID SEARCH, after the tag.
+        search_completion: &'static str,
+    }
+
+    impl Default for Script {
+        fn default() -> Self {
+            Self {
+                capability: "IMAP4rev1 UIDPLUS MOVE SPECIAL-USE",
+                store_untagged: &[],
+                store_completion: "BAD not expected",
+                search_untagged: &[],
+                search_completion: "BAD not expected",
+            }
+        }
+    }
+
+    async fn send(write: &mut OwnedWriteHalf, line: &str) {
+        write
+            .write_all(format!("{line}\r\n").as_bytes())
+            .await
+            .unwrap_or_else(|e| panic!("fake server write: {e}"));
+    }
+
+    /// One client connection: answers each command under the client's own tag and returns every
+    /// command line (tag stripped) once the client hangs up.
+    async fn serve(stream: TcpStream, script: Script) -> Vec<String> {
+        let (read, mut write) = stream.into_split();
+        let mut lines = BufReader::new(read).lines();
+        let mut seen = Vec::new();
+        send(
+            &mut write,
+            "* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] fake ready",
+        )
+        .await;
+        while let Some(line) = lines
+            .next_line()
+            .await
+            .unwrap_or_else(|e| panic!("fake server read: {e}"))
+        {
+            let (tag, command) = line
+                .split_once(' ')
+                .unwrap_or_else(|| panic!("no tag in {line:?}"));
+            assert!(
+                !tag.is_empty() && tag.bytes().all(|b| b.is_ascii_alphanumeric()),
+                "not an IMAP tag: {line:?}"
+            );
+            seen.push(command.to_string());
+            let upper = command.to_ascii_uppercase();
+            let (untagged, completion): (Vec<String>, &str) = if upper.starts_with("LOGIN ") {
+                // No [CAPABILITY] code here: the client has to send CAPABILITY itself.
+                (Vec::new(), "OK LOGIN completed")
+            } else if upper == "CAPABILITY" {
+                (
+                    vec![format!("* CAPABILITY {}", script.capability)],
+                    "OK CAPABILITY completed",
+                )
+            } else if upper.starts_with("SELECT ") || upper.starts_with("EXAMINE ") {
+                (
+                    [
+                        "* FLAGS (\\Answered \\Flagged \\Draft \\Deleted \\Seen)",
+                        "* OK [PERMANENTFLAGS (\\Flagged \\Deleted \\Seen \\*)] Limited",
+                        "* OK [UIDVALIDITY 7] UIDs valid.",
+                        "* 1 EXISTS",
+                        "* 0 RECENT",
+                        "* OK [UIDNEXT 43] Predicted next UID.",
+                    ]
+                    .map(String::from)
+                    .to_vec(),
+                    "OK [READ-WRITE] selected",
+                )
+            } else if upper.starts_with("UID STORE ") {
+                (
+                    script
+                        .store_untagged
+                        .iter()
+                        .map(|l| l.to_string())
+                        .collect(),
+                    script.store_completion,
+                )
+            } else if upper.starts_with("UID SEARCH ") {
+                (
+                    script
+                        .search_untagged
+                        .iter()
+                        .map(|l| l.to_string())
+                        .collect(),
+                    script.search_completion,
+                )
+            } else if upper == "LOGOUT" {
+                (vec!["* BYE logging out".into()], "OK LOGOUT completed")
+            } else {
+                // Anything this fake was not written for must fail the client, not pass quietly.
+                (Vec::new(), "BAD unknown command")
+            };
+            for u in &untagged {
+                send(&mut write, u).await;
+            }
+            send(&mut write, &format!("{tag} {completion}")).await;
+        }
+        seen
+    }
+
+    /// A client left waiting for a tag the fake never sends would hang the test run instead of
+    /// failing it.
+    async fn within<T>(step: impl Future<Output = T>) -> T {
+        tokio::time::timeout(std::time::Duration::from_secs(10), step)
+            .await
+            .unwrap_or_else(|_| panic!("no answer within 10s"))
+    }
+
+    /// A logged-in session against a fake server on loopback, and the server's task.
+    async fn session_with(script: Script) -> (Session, JoinHandle<Vec<String>>) {
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .unwrap_or_else(|e| panic!("bind: {e}"));
+        let addr = listener
+            .local_addr()
+            .unwrap_or_else(|e| panic!("local address: {e}"));
+        let server = tokio::spawn(async move {
+            let (stream, _) = listener
+                .accept()
+                .await
+                .unwrap_or_else(|e| panic!("accept: {e}"));
+            serve(stream, script).await
+        });
+        let tcp = TcpStream::connect(addr)
+            .await
+            .unwrap_or_else(|e| panic!("connect: {e}"));
+        let boxed: Box<dyn ImapIo> = Box::new(tcp);
+        let mut client = async_imap::Client::new(boxed);
+        client
+            .read_response()
+            .await
+            .unwrap_or_else(|e| panic!("greeting: {e}"))
+            .unwrap_or_else(|| panic!("closed before greeting"));
+        let session = client
+            .login("warmup@example.test", "secret")
+            .await
+            .unwrap_or_else(|(e, _)| panic!("login: {e}"));
+        (session, server)
+    }
+
+    /// Hangs up and returns what the client sent after LOGIN.
+    async fn commands_after_login(
+        session: Session,
+        server: JoinHandle<Vec<String>>,
+    ) -> Vec<String> {
+        // Dropping the session closes the socket, which ends the fake's read loop.
+        drop(session);
+        let seen = within(server)
+            .await
+            .unwrap_or_else(|e| panic!("fake server: {e}"));
+        assert_eq!(
+            seen.first().map(String::as_str),
+            Some("LOGIN \"warmup@example.test\" \"secret\"")
+        );
+        seen[1..].to_vec()
+    }
+
+    /// Gmail's All Mail, built the way `folders` builds it from Gmail's LIST line
+    /// `* LIST (\All \HasNoChildren) "/" "[Gmail]/All Mail"`.
+    fn gmail_all_mail() -> Folder {
+        let wire = "[Gmail]/All Mail";
+        let folder = Folder {
+            wire: wire.to_string(),
+            name: decode_mailbox_name(wire),
+            role: classify_folder(wire, &["\\All", "\\HasNoChildren"], Some("/")),
+        };
+        assert_eq!(folder.role, FolderRole::All);
+        folder
+    }
+
+    const GMAIL_CAPS: &str = "IMAP4rev1 UNSELECT IDLE NAMESPACE QUOTA ID XLIST CHILDREN \
+        X-GM-EXT-1 UIDPLUS COMPRESS=DEFLATE ENABLE MOVE CONDSTORE ESEARCH UTF8=ACCEPT LIST-EXTENDED \
+        LIST-STATUS LITERAL- SPECIAL-USE APPENDLIMIT=35651584";
+
+    #[tokio::test]
+    async fn capabilities_reports_gmail_when_x_gm_ext_1_is_advertised_after_login() {
+        let (mut session, server) = within(session_with(Script {
+            capability: GMAIL_CAPS,
+            store_untagged: &[],
+            store_completion: "BAD not expected",
+            ..Script::default()
+        }))
+        .await;
+        let caps = within(capabilities(&mut session))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            caps,
+            Caps {
+                has_move: true,
+                uidplus: true,
+                gmail: true,
+            }
+        );
+        assert_eq!(commands_after_login(session, server).await, ["CAPABILITY"]);
+    }
+
+    #[tokio::test]
+    async fn capabilities_reports_no_gmail_without_x_gm_ext_1() {
+        let (mut session, server) = within(session_with(Script {
+            capability: "IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE SORT THREAD=REFERENCES \
+                MULTIAPPEND UNSELECT CHILDREN NAMESPACE UIDPLUS LIST-EXTENDED I18NLEVEL=1 \
+                CONDSTORE QRESYNC ESEARCH SEARCHRES WITHIN CONTEXT=SEARCH LIST-STATUS \
+                SPECIAL-USE MOVE",
+            store_untagged: &[],
+            store_completion: "BAD not expected",
+            ..Script::default()
+        }))
+        .await;
+        let caps = within(capabilities(&mut session))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(!caps.gmail, "{caps:?}");
+        assert!(caps.has_move && caps.uidplus, "{caps:?}");
+        assert_eq!(commands_after_login(session, server).await, ["CAPABILITY"]);
+    }
+
+    #[tokio::test]
+    async fn label_important_selects_the_folder_and_stores_the_important_label_by_uid() {
+        let (mut session, server) = within(session_with(Script {
+            capability: GMAIL_CAPS,
+            store_untagged: &["* 1 FETCH (X-GM-LABELS (\\Important) UID 42)"],
+            store_completion: "OK Success",
+            ..Script::default()
+        }))
+        .await;
+        let at = Located {
+            folder: gmail_all_mail(),
+            uid: 42,
+        };
+        let result = within(label_important(&mut session, &at)).await;
+        assert_eq!(result, Ok(()));
+        assert_eq!(
+            commands_after_login(session, server).await,
+            [
+                "SELECT \"[Gmail]/All Mail\"",
+                "UID STORE 42 +X-GM-LABELS (\\Important)",
+            ]
+        );
+    }
+
+    #[tokio::test]
+    async fn label_important_fails_when_the_server_refuses_the_label() {
+        let (mut session, server) = within(session_with(Script {
+            capability: GMAIL_CAPS,
+            store_untagged: &[],
+            store_completion: "NO STORE attempt on READ-ONLY folder (Failure)",
+            ..Script::default()
+        }))
+        .await;
+        let at = Located {
+            folder: gmail_all_mail(),
+            uid: 42,
+        };
+        let result = within(label_important(&mut session, &at)).await;
+        let err = result
+            .err()
+            .unwrap_or_else(|| panic!("a refused X-GM-LABELS store reported success"));
+        assert!(err.contains("X-GM-LABELS failed"), "{err}");
+        assert_eq!(
+            commands_after_login(session, server).await,
+            [
+                "SELECT \"[Gmail]/All Mail\"",
+                "UID STORE 42 +X-GM-LABELS (\\Important)",
+            ]
+        );
+    }
+
+    fn inbox() -> Folder {
+        Folder {
+            wire: "INBOX".into(),
+            name: "INBOX".into(),
+            role: classify_folder("INBOX", &["\\HasNoChildren"], Some("/")),
+        }
+    }
+
+    #[tokio::test]
+    async fn find_returns_the_message_s_uid_in_the_folder_it_is_in() {
+        let (mut session, server) = within(session_with(Script {
+            search_untagged: &["* SEARCH 42"],
+            search_completion: "OK SEARCH completed",
+            ..Script::default()
+        }))
+        .await;
+        let found = within(find(&mut session, &[inbox()], "abc@example.net"))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            found,
+            Some(Located {
+                folder: inbox(),
+                uid: 42
+            })
+        );
+        assert_eq!(
+            commands_after_login(session, server).await,
+            [
+                "EXAMINE \"INBOX\"",
+                "UID SEARCH UNDELETED HEADER Message-ID \"<abc@example.net>\"",
+            ]
+        );
+    }
+
+    /// A refused search is an error, never "not there": that would call a message missing,
+    /// or send an interrupted send a second time.
+    #[tokio::test]
+    async fn find_fails_when_the_server_refuses_the_search() {
+        let (mut session, server) = within(session_with(Script {
+            search_untagged: &[],
+            search_completion: "NO [SERVERBUG] Internal error occurred",
+            ..Script::default()
+        }))
+        .await;
+        let result = within(find(&mut session, &[inbox()], "abc@example.net")).await;
+        let err = result
+            .err()
+            .unwrap_or_else(|| panic!("a refused SEARCH reported the message absent"));
+        assert!(err.contains("SEARCH in INBOX failed"), "{err}");
+        assert!(err.contains("Internal error"), "{err}");
+        drop(commands_after_login(session, server).await);
+    }
 }

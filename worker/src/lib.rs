@@ -1,5 +1,6 @@
 //! Background work and everything that talks to mail servers: the job runner, the connection
-//! test, and (next) sending and engagement jobs on the same TLS trust and login code.
+//! test, planning and sending, reading sender mailboxes, and seed engagement, all on the same
+//! TLS trust and login code.
 
 pub mod auth_check;
 pub mod clock;
@@ -11,6 +12,7 @@ pub mod housekeeping;
 pub(crate) mod imap_ops;
 mod imap_probe;
 pub mod planner;
+mod poll_timer;
 pub mod runner;
 pub mod send_queue;
 pub mod sender;

@@ -16,7 +16,7 @@ use warmup_domain::planner::{DayInput, plan_day, remaining_windows};
 use warmup_domain::timezone::parse_time_zone;
 use warmup_entity::send;
 use warmup_entity::store::StoreError;
-use warmup_entity::store::sends::{self, NewPlan, PLANNED, PlanTarget};
+use warmup_entity::store::sends::{self, NewPlan, PlanTarget};
 
 use crate::clock::Clock;
 
@@ -91,35 +91,22 @@ async fn plan_target(
                 .unwrap_or_else(Language::english);
             let recipient = first_name(&p.seed.email);
             let draft = compose_unique(language, &mailbox.display_name, &recipient, &mut used, rng);
-            send::Model {
-                id: Uuid::now_v7(),
-                organization_id: mailbox.organization_id,
-                mailbox_id: mailbox.id,
-                seed_id: Some(p.seed.id),
-                seed_email: p.seed.email,
-                provider: p.provider.as_str().to_string(),
-                plan_date: date.clone(),
-                scheduled_at: p.at,
-                state: PLANNED.to_string(),
-                message_id: format!("{}@{domain}", Uuid::new_v4().simple()),
-                language: language.code().to_string(),
-                subject: draft.subject,
-                body: draft.body,
-                attempts: 0,
-                next_attempt_at: p.at,
-                lease_owner: None,
-                lease_until: None,
-                last_code: None,
-                last_enhanced: None,
-                last_text: None,
-                last_category: None,
-                sent_at: None,
-                thread_depth: 0,
-                in_reply_to: None,
-                reference_ids: None,
-                created_at: now,
-                updated_at: now,
-            }
+            send::Model::planned(
+                send::Draft {
+                    organization_id: mailbox.organization_id,
+                    mailbox_id: mailbox.id,
+                    seed_id: Some(p.seed.id),
+                    seed_email: p.seed.email,
+                    provider: p.provider.as_str().to_string(),
+                    plan_date: date.clone(),
+                    message_id: format!("{}@{domain}", Uuid::new_v4().simple()),
+                    language: language.code().to_string(),
+                    subject: draft.subject,
+                    body: draft.body,
+                },
+                p.at,
+                now,
+            )
         })
         .collect();
     let plan = NewPlan {

@@ -10,6 +10,7 @@ use apalis::prelude::*;
 use apalis_cron::CronScheduler;
 use sea_orm::DatabaseConnection;
 
+use crate::poll_timer::Every;
 use crate::send_queue::{SendJob, SendQueue};
 use crate::sender::SendDeps;
 use crate::{housekeeping, planner, sender, sender_scan};
@@ -18,6 +19,7 @@ use crate::{housekeeping, planner, sender, sender_scan};
 #[derive(Clone)]
 pub struct JobState {
     pub db: DatabaseConnection,
+    pub clock: crate::clock::Clock,
 }
 
 /// How the worker runs.
@@ -84,7 +86,8 @@ async fn warmup_loop(
     while !*stop.borrow() {
         if last_scan.is_none_or(|t| t.elapsed() >= scan_every) {
             last_scan = Some(std::time::Instant::now());
-            if let Err(e) = sender_scan::scan_all(&db, &deps).await {
+            let every = deps.simulated(scan_every);
+            if let Err(e) = sender_scan::scan_all(&db, &deps, &owner, every).await {
                 tracing::error!(error = %e, "reading delivery reports failed");
             }
         }
@@ -165,7 +168,13 @@ pub async fn run_until(
             }
         }
     };
-    let state = JobState { db: db.clone() };
+    let state = JobState {
+        db: db.clone(),
+        clock: options
+            .warmup
+            .as_ref()
+            .map_or_else(crate::clock::Clock::system, |d| d.clock),
+    };
     let mut monitor = Monitor::new()
         .shutdown_timeout(Duration::from_secs(30))
         .should_restart(|_ctx, _err| true)
@@ -176,27 +185,26 @@ pub async fn run_until(
                 .build(housekeeping::run)
         });
     if let Some(deps) = options.warmup.clone() {
-        // New jobs are looked for this often; the clock's speed does not matter here. Not below
-        // half a second: at 100 ms the Postgres job storage of apalis 1.0 was seen to stop
-        // fetching (a job pending for 25 s while the worker was alive).
+        // New jobs are looked for once a round, but at least every second and at most five
+        // times a second, however fast the clock runs.
         let poll = deps
             .clock
             .real(options.tick)
-            .clamp(Duration::from_millis(500), Duration::from_secs(1));
+            .clamp(Duration::from_millis(200), Duration::from_secs(1));
         let ctx = SendContext { db, deps };
         let queue = SendQueue::new(&ctx.db);
         let name = format!("sender-{name}");
         monitor = match queue {
             SendQueue::Sqlite(storage) => monitor.register(move |_restarts| {
                 WorkerBuilder::new(name.as_str())
-                    .backend(storage.clone().poll_with_interval(poll))
+                    .backend(storage.clone().poll_with_strategy(Every::new(poll)))
                     .data(ctx.clone())
                     .concurrency(SEND_CONCURRENCY)
                     .build(send_job)
             }),
             SendQueue::Postgres(storage) => monitor.register(move |_restarts| {
                 WorkerBuilder::new(name.as_str())
-                    .backend(storage.clone().poll_with_interval(poll))
+                    .backend(storage.clone().poll_with_strategy(Every::new(poll)))
                     .data(ctx.clone())
                     .concurrency(SEND_CONCURRENCY)
                     .build(send_job)

@@ -46,20 +46,81 @@ impl SendQueue {
         }
     }
 
-    /// Pushes a job for each send.
-    pub async fn push(&mut self, send_ids: &[Uuid]) -> Result<(), String> {
+    /// Pushes a job for each send that has no live one; returns the sends that have one
+    /// already. Each send has at most one job row (its id is the job's idempotency key): a
+    /// send queued again after its deadline gets no second job while the first still waits,
+    /// runs or is to be retried, and gets a new one once the old job ended (done, killed, out
+    /// of attempts) or if it never got stored.
+    pub async fn push(
+        &mut self,
+        db: &DatabaseConnection,
+        send_ids: &[Uuid],
+    ) -> Result<Vec<Uuid>, String> {
+        let mut live = Vec::new();
         for &send_id in send_ids {
+            let key = send_id.to_string();
+            if has_live_job(db, &key).await? {
+                live.push(send_id);
+                continue;
+            }
             let task = TaskBuilder::new(SendJob { send_id })
                 .max_attempts(MAX_JOB_ATTEMPTS)
+                .idempotency_key(&key)
                 .build();
             let pushed = match self {
                 Self::Sqlite(s) => s.push_task(task).await.map_err(|e| e.to_string()),
                 Self::Postgres(p) => p.push_task(task).await.map_err(|e| e.to_string()),
             };
-            pushed.map_err(|e| format!("pushing a send job failed: {e}"))?;
+            match pushed {
+                // Postgres refuses a second row for the key (SQLite skips it quietly): a job
+                // was stored meanwhile.
+                Err(e) if e.contains("idx_jobs_idempotency_key") => live.push(send_id),
+                other => other.map_err(|e| format!("pushing a send job failed: {e}"))?,
+            }
         }
-        Ok(())
+        Ok(live)
     }
+}
+
+/// Which job rows have ended for good: apalis runs `Failed` ones again while they have
+/// attempts left.
+const ENDED: &str =
+    "(status IN ('Done', 'Killed') OR (status = 'Failed' AND attempts >= max_attempts))";
+
+fn jobs_table(backend: DbBackend) -> &'static str {
+    match backend {
+        DbBackend::Postgres => "apalis.jobs",
+        _ => "Jobs",
+    }
+}
+
+/// Deletes the ended job of the send keyed `key` (so a new one can take its key) and tells
+/// whether a live one is left.
+async fn has_live_job(db: &DatabaseConnection, key: &str) -> Result<bool, String> {
+    let backend = db.get_database_backend();
+    let table = jobs_table(backend);
+    let (a, b) = match backend {
+        DbBackend::Postgres => ("$1", "$2"),
+        _ => ("?", "?"),
+    };
+    let filter = format!("job_type = {a} AND idempotency_key = {b}");
+    let values = || [QUEUE.into(), key.into()];
+    db.execute_raw(Statement::from_sql_and_values(
+        backend,
+        format!("DELETE FROM {table} WHERE {filter} AND {ENDED}"),
+        values(),
+    ))
+    .await
+    .map_err(|e| format!("clearing an ended send job failed: {e}"))?;
+    let left = db
+        .query_one_raw(Statement::from_sql_and_values(
+            backend,
+            format!("SELECT 1 FROM {table} WHERE {filter}"),
+            values(),
+        ))
+        .await
+        .map_err(|e| format!("looking up a send's job failed: {e}"))?;
+    Ok(left.is_some())
 }
 
 /// Creates or upgrades the job tables. Not the crate's `setup`, which also changes SQLite
@@ -113,14 +174,13 @@ pub async fn purge_finished(db: &DatabaseConnection, before: DateTime<Utc>) -> R
     let statement = match backend {
         DbBackend::Postgres => Statement::from_sql_and_values(
             backend,
-            "DELETE FROM apalis.jobs WHERE job_type = $1 AND status IN ('Done', 'Killed') \
-             AND done_at < $2",
+            format!("DELETE FROM apalis.jobs WHERE job_type = $1 AND {ENDED} AND done_at < $2"),
             [QUEUE.into(), before.into()],
         ),
         // SQLite keeps `done_at` in Unix seconds.
         _ => Statement::from_sql_and_values(
             backend,
-            "DELETE FROM Jobs WHERE job_type = ? AND status IN ('Done', 'Killed') AND done_at < ?",
+            format!("DELETE FROM Jobs WHERE job_type = ? AND {ENDED} AND done_at < ?"),
             [QUEUE.into(), before.timestamp().into()],
         ),
     };

@@ -85,6 +85,10 @@ impl SendDeps {
 /// busy queue, short enough that a job lost with its worker is replaced soon.
 const QUEUE_DEADLINE: std::time::Duration = std::time::Duration::from_secs(120);
 
+/// Real time after which a send whose job was still live when it was queued is looked at
+/// again.
+const LIVE_JOB_RECHECK: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// Queues what is due: each send moves to `queued` (only one worker wins it) and gets a job.
 /// Returns how many sends were queued.
 pub async fn queue_due(
@@ -101,7 +105,15 @@ pub async fn queue_due(
             .map_err(|e| e.to_string())?;
         // A failed push leaves the send queued without a job; it is queued again after the
         // deadline.
-        queue.push(&ids).await?;
+        let live = queue.push(db, &ids).await?;
+        if !live.is_empty() {
+            // Its job from a moment ago may still be finishing (apalis records the end
+            // lazily): look again soon rather than after the whole deadline.
+            let soon = now + deps.simulated(LIVE_JOB_RECHECK);
+            sends::requeue_after(db, &live, soon)
+                .await
+                .map_err(|e| e.to_string())?;
+        }
         queued += ids.len();
         if ids.len() < 50 {
             break;
@@ -167,6 +179,7 @@ pub async fn recover_expired(
     deps: &SendDeps,
     owner: &str,
 ) -> Result<u32, StoreError> {
+    use warmup_domain::retry::{Recovery, SeedAnswer, recover};
     let now = deps.clock.now();
     let expired =
         sends::expired_leases(db, now - Duration::minutes(RECOVERY_GRACE_MINUTES), 20).await?;
@@ -180,24 +193,26 @@ pub async fn recover_expired(
         // Since the send was claimed: a message still travelling (held by the receiver,
         // greylisted) is not called lost before a message counts as missing anywhere else.
         let waited = deps.clock.real(now - s.updated_at);
-        let patience_left = waited < deps.missing_after;
-        let verdict = match s.seed_id {
-            Some(seed_id) => look_up_at_seed(db, deps, owner, seed_id, &s.message_id).await,
-            None => Err(SEED_GONE.to_string()),
+        let missing = warmup_domain::placement::counts_as_missing(waited, deps.missing_after);
+        let answer = match s.seed_id {
+            Some(seed_id) => match look_up_at_seed(db, deps, owner, seed_id, &s.message_id).await {
+                Ok(Some(folder)) => SeedAnswer::Found(folder),
+                Ok(None) => SeedAnswer::NotFound,
+                Err(err) if err == SEED_GONE => SeedAnswer::SeedGone,
+                Err(err) => SeedAnswer::Unreachable(err),
+            },
+            None => SeedAnswer::SeedGone,
         };
-        let (state, next, text) = match verdict {
-            Ok(Some(folder)) => (SENT, None, format!("found at the seed in {folder} after the sending worker stopped")),
-            Ok(None) if patience_left => {
-                // Not there yet: ask again after the grace, not after the long lookup lease.
-                sends::set_lease(db, s.id, owner, now).await?;
-                continue;
-            }
-            Ok(None) => (DEFERRED, Some(now), "not at the seed after the sending worker stopped: sending again".to_string()),
-            Err(err) if err == SEED_GONE => (FAILED, None, "the sending worker stopped and the seed is gone: not sent again, to avoid a duplicate".to_string()),
-            Err(err) if !patience_left => (FAILED, None, format!("the sending worker stopped and the seed could not be asked ({err}): not sent again, to avoid a duplicate")),
-            Err(err) => {
-                // The seed cannot be asked right now: keep the send and ask after the grace.
-                tracing::warn!(send = %s.id, error = %err, "cannot verify an interrupted send yet");
+        let outcome = recover(&answer, missing);
+        let (state, next) = match &outcome {
+            Recovery::Delivered { .. } => (SENT, None),
+            Recovery::SendAgain => (DEFERRED, Some(now)),
+            Recovery::Fail { .. } => (FAILED, None),
+            Recovery::AskAgainLater => {
+                if let SeedAnswer::Unreachable(err) = &answer {
+                    tracing::warn!(send = %s.id, error = %err, "cannot verify an interrupted send yet");
+                }
+                // Ask again after the grace, not after the long lookup lease.
                 sends::set_lease(db, s.id, owner, now).await?;
                 continue;
             }
@@ -205,7 +220,7 @@ pub async fn recover_expired(
         let record = AttemptRecord {
             code: None,
             enhanced: None,
-            text,
+            text: outcome.note().unwrap_or_default(),
             category: "recovered".to_string(),
             state,
             next_attempt_at: next,

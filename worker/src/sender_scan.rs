@@ -15,8 +15,8 @@ use warmup_domain::folder::FolderRole;
 use warmup_domain::language::Language;
 use warmup_entity::secret_box::context;
 use warmup_entity::store::engagement::{self as engagement_store, Work};
-use warmup_entity::store::sends::{self, PLANNED, Report};
-use warmup_entity::store::{OrgId, StoreError, warmup};
+use warmup_entity::store::sends::{self, Report};
+use warmup_entity::store::{OrgId, StoreError, leases, warmup};
 use warmup_entity::{mailbox, send};
 
 use crate::dsn;
@@ -30,14 +30,33 @@ const SCAN_LIMIT: std::time::Duration = std::time::Duration::from_secs(120);
 /// Where warmup mail and its reports are filed in the sender's mailbox.
 pub const WARMUP_FOLDER: &str = "Warmup";
 
-/// Scans every sender mailbox with a warmup; returns how many reports were recorded.
-pub async fn scan_all(db: &DatabaseConnection, deps: &SendDeps) -> Result<u32, StoreError> {
+/// Scans every sender mailbox with a warmup that is due for reading; returns how many reports
+/// were recorded. A mailbox is read by one worker at a time, once per `every` (simulated): its
+/// lease is held while it is read and then until its next reading is due.
+pub async fn scan_all(
+    db: &DatabaseConnection,
+    deps: &SendDeps,
+    owner: &str,
+    every: chrono::Duration,
+) -> Result<u32, StoreError> {
     let mut recorded = 0;
+    // The next reading is due a round after this one started, not after it ended: the
+    // caller's rounds are timed from their start too.
+    let started = deps.clock.now();
     for m in sends::scan_targets(db).await? {
+        let lease = leases::mailbox_scan(m.id);
+        let now = deps.clock.now();
+        // Outlives the scan's time limit, so a live scan keeps its mailbox.
+        if !leases::take_when_due(db, &lease, owner, now, now + deps.simulated(SCAN_LIMIT * 2))
+            .await?
+        {
+            continue;
+        }
         // A server that stops answering must not stop planning and sending in this process.
         let scanned = tokio::time::timeout(SCAN_LIMIT, scan_mailbox(db, deps, &m))
             .await
             .unwrap_or_else(|_| Err(ScanError::Imap("the IMAP server took too long".into())));
+        leases::hold_until(db, &lease, owner, started + every).await?;
         match scanned {
             Ok(n) => recorded += n,
             Err(ScanError::Store(e)) => return Err(e),
@@ -203,7 +222,8 @@ async fn find_replies(
             .map_err(ScanError::Imap)?;
         let Some(at) = found else {
             let sent = w.placement.replied_at.unwrap_or(now);
-            if deps.clock.real(now - sent) > deps.missing_after {
+            let waited = deps.clock.real(now - sent);
+            if warmup_domain::placement::counts_as_missing(waited, deps.missing_after) {
                 engagement_store::record_reply_seen(
                     db,
                     w.placement.send_id,
@@ -294,37 +314,26 @@ fn continuation(
         rng,
     );
     let domain = m.email.rsplit_once('@').map_or("localhost", |(_, d)| d);
-    let references = match &w.send.reference_ids {
-        Some(r) => format!("{r} <{}> <{reply_id}>", w.send.message_id),
-        None => format!("<{}> <{reply_id}>", w.send.message_id),
-    };
-    Some(send::Model {
-        id: uuid::Uuid::now_v7(),
+    // This answers the seed's reply, whose References were the original's plus its Message-ID.
+    let seed_reply =
+        warmup_domain::engagement::references(w.send.reference_ids.as_deref(), &w.send.message_id);
+    let references = warmup_domain::engagement::references(Some(&seed_reply), reply_id);
+    let draft = send::Draft {
         organization_id: m.organization_id,
         mailbox_id: m.id,
         seed_id: w.send.seed_id,
         seed_email: w.send.seed_email.clone(),
         provider: w.send.provider.clone(),
         plan_date: w.send.plan_date.clone(),
-        scheduled_at: at,
-        state: PLANNED.to_string(),
         message_id: format!("{}@{domain}", uuid::Uuid::new_v4().simple()),
         language: w.send.language.clone(),
         subject: draft.subject,
         body: draft.body,
-        attempts: 0,
-        next_attempt_at: at,
-        lease_owner: None,
-        lease_until: None,
-        last_code: None,
-        last_enhanced: None,
-        last_text: None,
-        last_category: None,
-        sent_at: None,
+    };
+    Some(send::Model {
         thread_depth: w.send.thread_depth + 2,
         in_reply_to: Some(reply_id.to_string()),
         reference_ids: Some(references),
-        created_at: now,
-        updated_at: now,
+        ..send::Model::planned(draft, at, now)
     })
 }

@@ -56,8 +56,9 @@ pub struct PlacementsQuery {
     /// Only messages to seeds of this provider, e.g. `gmail`.
     #[param(value_type = Option<Provider>)]
     pub provider: Option<String>,
-    /// Only this class (`inbox`, `spam`, `category`, `other`, `missing`), or `pending` for
-    /// messages still looked for.
+    /// Only this class (`inbox`, `spam`, `category`, `other`, `missing`, `unknown` for messages
+    /// given up on because the seed could not be read or was deleted), or `pending` for messages still looked
+    /// for.
     pub class: Option<String>,
     /// First plan day, `YYYY-MM-DD` in the mailbox's time zone.
     #[param(value_type = Option<String>, format = Date)]
@@ -98,7 +99,7 @@ impl PlacementsQuery {
                 .check(
                     "class",
                     PlacementClass::parse(raw)
-                        .ok_or("must be inbox, spam, category, other, missing or pending"),
+                        .ok_or("must be inbox, spam, category, other, missing, unknown or pending"),
                 )
                 .map(|c| Some(ClassFilter::Class(c))),
         };
@@ -327,8 +328,8 @@ pub struct SummaryQuery {
 pub struct PlacementSummary {
     pub from: NaiveDate,
     pub to: NaiveDate,
-    /// Counts per class; rates are percentages of the decided placements (pending ones are
-    /// left out), `null` while none is decided.
+    /// Counts per class; rates are percentages of the decided placements (`pending` and
+    /// `unknown` ones are left out), `null` while none is decided.
     pub overall: Rates,
     pub providers: BTreeMap<String, Rates>,
     /// Days with at least one placement, oldest first.

@@ -9,9 +9,10 @@ use sea_orm::{
     QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use uuid::Uuid;
+use warmup_domain::placement::PlacementClass;
 
-use super::StoreError;
-use crate::{engagement_action, placement, seed_lease, send};
+use super::{StoreError, leases};
+use crate::{engagement_action, placement, send};
 
 /// Stages of a placement.
 pub const LOCATING: &str = "locating";
@@ -114,8 +115,7 @@ pub async fn close_orphans(db: &DatabaseConnection, now: DateTime<Utc>) -> Resul
     Ok(orphans.len() as u64)
 }
 
-/// Takes the seed's engagement lease for `owner` until `until`; false when another worker
-/// holds it.
+/// Takes the seed's mailbox for `owner` until `until`; false when another worker holds it.
 pub async fn lease_seed(
     db: &DatabaseConnection,
     seed_id: Uuid,
@@ -123,47 +123,16 @@ pub async fn lease_seed(
     now: DateTime<Utc>,
     until: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
-    let inserted = seed_lease::Entity::insert(seed_lease::ActiveModel {
-        seed_id: Set(seed_id),
-        owner: Set(owner.to_string()),
-        lease_until: Set(until),
-    })
-    .on_conflict(
-        OnConflict::column(seed_lease::Column::SeedId)
-            .do_nothing()
-            .to_owned(),
-    )
-    .exec_without_returning(db)
-    .await?;
-    if inserted == 1 {
-        return Ok(true);
-    }
-    let taken = seed_lease::Entity::update_many()
-        .col_expr(seed_lease::Column::Owner, Expr::value(owner))
-        .col_expr(seed_lease::Column::LeaseUntil, Expr::value(until))
-        .filter(seed_lease::Column::SeedId.eq(seed_id))
-        .filter(
-            sea_orm::sea_query::Condition::any()
-                .add(seed_lease::Column::LeaseUntil.lt(now))
-                .add(seed_lease::Column::Owner.eq(owner)),
-        )
-        .exec(db)
-        .await?;
-    Ok(taken.rows_affected == 1)
+    leases::take(db, &leases::seed(seed_id), owner, now, until).await
 }
 
-/// Gives the seed's lease back.
+/// Gives the seed's mailbox back.
 pub async fn release_seed<C: ConnectionTrait>(
     db: &C,
     seed_id: Uuid,
     owner: &str,
 ) -> Result<(), StoreError> {
-    seed_lease::Entity::delete_many()
-        .filter(seed_lease::Column::SeedId.eq(seed_id))
-        .filter(seed_lease::Column::Owner.eq(owner))
-        .exec(db)
-        .await?;
-    Ok(())
+    leases::release(db, &leases::seed(seed_id), owner).await
 }
 
 /// A placement with its send.
@@ -378,7 +347,14 @@ async fn note_error(
         .col_expr(placement::Column::UpdatedAt, Expr::value(now));
     update = match retry_at {
         Some(at) => update.col_expr(placement::Column::NextCheckAt, Expr::value(at)),
-        None => update.col_expr(placement::Column::Stage, Expr::value(DONE)),
+        // Given up: a message never found has no place, and says so rather than look
+        // pending for ever; one found keeps the class it was found in.
+        None => update
+            .col_expr(placement::Column::Stage, Expr::value(DONE))
+            .col_expr(
+                placement::Column::Class,
+                Expr::col(placement::Column::Class).if_null(PlacementClass::Unknown.as_str()),
+            ),
     };
     update
         .filter(placement::Column::SendId.eq(send_id))

@@ -2,8 +2,10 @@
 //! unscoped read of tenant data cannot be written by accident from outside this module.
 
 pub mod api_keys;
+pub mod clock;
 pub mod engagement;
 pub mod idempotency;
+pub mod leases;
 pub mod mailboxes;
 pub mod organizations;
 pub mod page;

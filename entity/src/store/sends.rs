@@ -220,6 +220,23 @@ pub async fn queue_due<C: ConnectionTrait>(
     Ok(queued)
 }
 
+/// Moves the queue deadline of queued sends to `at`: they are queued again (and get a job if
+/// they have none) from then on.
+pub async fn requeue_after<C: ConnectionTrait>(
+    db: &C,
+    ids: &[Uuid],
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    send::Entity::update_many()
+        .col_expr(send::Column::LeaseUntil, Expr::value(at))
+        .filter(send::Column::Id.is_in(ids.iter().copied()))
+        .filter(send::Column::State.eq(QUEUED))
+        .filter(send::Column::LeaseOwner.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 /// Claims a queued send for `owner` until `lease_until`, moving it to `sending`: a job that
 /// was delivered twice, or a send that was cancelled meanwhile, claims nothing.
 pub async fn claim_queued<C: ConnectionTrait>(

@@ -1,0 +1,128 @@
+//! Named leases shared by every worker process: whoever holds one may use the resource until
+//! the lease runs out, so a process that dies mid-session blocks nobody for long.
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Condition, Expr, OnConflict};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use uuid::Uuid;
+
+use super::StoreError;
+use crate::lease;
+
+/// The lease on a seed's mailbox: engagement and the lookup of interrupted sends share it, so
+/// a seed never sees two sessions from us.
+pub fn seed(id: Uuid) -> String {
+    format!("seed:{id}")
+}
+
+/// The lease on reading a sender mailbox: held while it is read and until its next reading
+/// is due, so one process reads it, not each of them.
+pub fn mailbox_scan(id: Uuid) -> String {
+    format!("mailbox-scan:{id}")
+}
+
+/// Takes the lease `name` for `owner` until `until`: when nobody holds it, when it ran out
+/// before `now`, or when `owner` holds it already. False when another owner holds it.
+pub async fn take<C: ConnectionTrait>(
+    db: &C,
+    name: &str,
+    owner: &str,
+    now: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    acquire(db, name, owner, now, until, true).await
+}
+
+/// Takes the lease `name` for `owner` until `until` only when nobody holds it or it ran out
+/// before `now`, its holder included: for a lease kept as a schedule ("not again before").
+pub async fn take_when_due<C: ConnectionTrait>(
+    db: &C,
+    name: &str,
+    owner: &str,
+    now: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    acquire(db, name, owner, now, until, false).await
+}
+
+async fn acquire<C: ConnectionTrait>(
+    db: &C,
+    name: &str,
+    owner: &str,
+    now: DateTime<Utc>,
+    until: DateTime<Utc>,
+    reentrant: bool,
+) -> Result<bool, StoreError> {
+    let inserted = lease::Entity::insert(lease::ActiveModel {
+        name: Set(name.to_string()),
+        owner: Set(owner.to_string()),
+        lease_until: Set(until),
+    })
+    .on_conflict(
+        OnConflict::column(lease::Column::Name)
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    if inserted == 1 {
+        return Ok(true);
+    }
+    let mut free = Condition::any().add(lease::Column::LeaseUntil.lt(now));
+    if reentrant {
+        free = free.add(lease::Column::Owner.eq(owner));
+    }
+    // One conditional update: of two processes taking an expired lease, one wins.
+    let taken = lease::Entity::update_many()
+        .col_expr(lease::Column::Owner, Expr::value(owner))
+        .col_expr(lease::Column::LeaseUntil, Expr::value(until))
+        .filter(lease::Column::Name.eq(name))
+        .filter(free)
+        .exec(db)
+        .await?;
+    Ok(taken.rows_affected == 1)
+}
+
+/// Keeps the lease `owner` holds until `until` (later or earlier than now): how a finished
+/// reading says when the next one is due.
+pub async fn hold_until<C: ConnectionTrait>(
+    db: &C,
+    name: &str,
+    owner: &str,
+    until: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    lease::Entity::update_many()
+        .col_expr(lease::Column::LeaseUntil, Expr::value(until))
+        .filter(lease::Column::Name.eq(name))
+        .filter(lease::Column::Owner.eq(owner))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Gives the lease back, if `owner` still holds it.
+pub async fn release<C: ConnectionTrait>(
+    db: &C,
+    name: &str,
+    owner: &str,
+) -> Result<(), StoreError> {
+    lease::Entity::delete_many()
+        .filter(lease::Column::Name.eq(name))
+        .filter(lease::Column::Owner.eq(owner))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Forgets leases that ran out before `before` (those of deleted accounts, of dead
+/// processes); returns how many.
+pub async fn purge_expired<C: ConnectionTrait>(
+    db: &C,
+    before: DateTime<Utc>,
+) -> Result<u64, StoreError> {
+    let gone = lease::Entity::delete_many()
+        .filter(lease::Column::LeaseUntil.lt(before))
+        .exec(db)
+        .await?;
+    Ok(gone.rows_affected)
+}
