@@ -227,75 +227,100 @@ async fn a_due_send_goes_through_one_job_and_a_second_job_does_nothing(app: &Tes
     assert_eq!(attempts().await.len(), 1, "the second job sent nothing");
 }
 
-on_both_databases!(a_send_gets_no_second_job_while_its_first_is_live);
+on_both_databases!(a_send_gets_no_second_job_while_its_first_is_waiting);
 
 /// A send queued again while its job still waits (a busy queue past the deadline) gets no
-/// second job; once that job ended, the next push stores a new one.
-async fn a_send_gets_no_second_job_while_its_first_is_live(app: &TestApp) {
+/// second job; once that job ended, or is marked running (perhaps by a worker that died with
+/// it), the next push stores a new one.
+async fn a_send_gets_no_second_job_while_its_first_is_waiting(app: &TestApp) {
     use sea_orm::{ConnectionTrait, Statement};
     use warmup_worker::send_queue::SendQueue;
 
     let id = uuid::Uuid::now_v7();
     let mut queue = SendQueue::new(&app.db);
-    let mut live = Vec::new();
+    let mut waiting = Vec::new();
     for _ in 0..3 {
-        live.push(
+        waiting.push(
             queue
                 .push(&app.db, &[id])
                 .await
                 .unwrap_or_else(|e| panic!("{e}")),
         );
     }
-    assert_eq!(live, [vec![], vec![id], vec![id]], "new, then live twice");
-    let live = jobs_of(app, id).await;
-    assert!(
-        live.len() == 1 && live[0].1 == "Pending",
-        "one waiting job: {live:?}"
+    assert_eq!(
+        waiting,
+        [vec![], vec![id], vec![id]],
+        "new, then waiting twice"
     );
-    // Out of attempts counts as ended; failed with attempts left does not.
+    let jobs = jobs_of(app, id).await;
+    assert!(
+        jobs.len() == 1 && jobs[0].1 == "Pending",
+        "one waiting job: {jobs:?}"
+    );
     let backend = app.db.get_database_backend();
-    let table = jobs_table(backend);
-    for (attempts, replaced) in [(1, false), (3, true)] {
+    let table = warmup_worker::send_queue::jobs_table(backend);
+    // (status, attempts of 3, a new job is pushed, the old row is kept)
+    let cases = [
+        ("Failed", 1, false, true),
+        ("Failed", 3, true, false),
+        ("Done", 1, true, false),
+        ("Running", 1, true, true),
+    ];
+    for (status, attempts, pushed, kept) in cases {
         let before = jobs_of(app, id).await;
         let sql = format!(
-            "UPDATE {table} SET status = 'Failed', attempts = {attempts}, max_attempts = 3 \
-             WHERE idempotency_key = '{id}'"
+            "UPDATE {table} SET status = '{status}', attempts = {attempts}, max_attempts = 3 \
+             WHERE idempotency_key LIKE '{id}:%'"
         );
         app.db
             .execute_raw(Statement::from_string(backend, sql))
             .await
             .unwrap_or_else(|e| panic!("{e}"));
-        let live = queue
+        let waiting = queue
             .push(&app.db, &[id])
             .await
             .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(live.is_empty(), replaced, "{live:?}");
-        let after = jobs_of(app, id).await;
-        assert_eq!(after.len(), 1, "{after:?}");
         assert_eq!(
-            after[0].0 != before[0].0,
-            replaced,
-            "failed after {attempts} of 3 attempts: {before:?} -> {after:?}"
+            waiting.is_empty(),
+            pushed,
+            "{status} {attempts}: {waiting:?}"
         );
-    }
-}
-
-fn jobs_table(backend: sea_orm::DbBackend) -> &'static str {
-    match backend {
-        sea_orm::DbBackend::Postgres => "apalis.jobs",
-        _ => "Jobs",
+        let after = jobs_of(app, id).await;
+        let old_kept = after
+            .iter()
+            .any(|(j, _)| before.iter().any(|(b, _)| b == j));
+        let new_rows = after
+            .iter()
+            .filter(|(j, _)| !before.iter().any(|(b, _)| b == j))
+            .count();
+        assert_eq!(
+            (new_rows, old_kept),
+            (usize::from(pushed), kept),
+            "{status} after {attempts} of 3 attempts: {before:?} -> {after:?}"
+        );
+        // One waiting job from here on, for the next case.
+        if kept && pushed {
+            let sql = format!(
+                "DELETE FROM {table} WHERE idempotency_key LIKE '{id}:%' AND status = 'Running'"
+            );
+            app.db
+                .execute_raw(Statement::from_string(backend, sql))
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
     }
 }
 
 /// The send's job rows: (id, status).
 async fn jobs_of(app: &TestApp, send_id: uuid::Uuid) -> Vec<(String, String)> {
     use sea_orm::{ConnectionTrait, Statement};
-    use warmup_worker::send_queue::QUEUE;
+    use warmup_worker::send_queue::{QUEUE, job_keys, jobs_table};
 
     let backend = app.db.get_database_backend();
     let sql = format!(
-        "SELECT id, status FROM {} WHERE job_type = '{QUEUE}' AND idempotency_key = '{send_id}'",
-        jobs_table(backend)
+        "SELECT id, status FROM {} WHERE job_type = '{QUEUE}' AND idempotency_key LIKE '{}'",
+        jobs_table(backend),
+        job_keys(send_id)
     );
     app.db
         .query_all_raw(Statement::from_string(backend, sql))

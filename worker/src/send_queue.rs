@@ -46,39 +46,35 @@ impl SendQueue {
         }
     }
 
-    /// Pushes a job for each send that has no live one; returns the sends that have one
-    /// already. Each send has at most one job row (its id is the job's idempotency key): a
-    /// send queued again after its deadline gets no second job while the first still waits,
-    /// runs or is to be retried, and gets a new one once the old job ended (done, killed, out
-    /// of attempts) or if it never got stored.
+    /// Pushes a job for each send that has no waiting one; returns the sends that have one
+    /// already. A send's jobs are tagged `<send id>:<nonce>` (the idempotency key): a send
+    /// queued again after its deadline gets no second job while its first still waits or is
+    /// to be retried, and gets a new one once the old job ended (done, killed, out of
+    /// attempts), never got stored, or is marked running (by a worker that may have died with
+    /// it; if it lives, the two jobs' claims on the send let only one of them send).
     pub async fn push(
         &mut self,
         db: &DatabaseConnection,
         send_ids: &[Uuid],
     ) -> Result<Vec<Uuid>, String> {
-        let mut live = Vec::new();
+        let mut waiting = Vec::new();
         for &send_id in send_ids {
-            let key = send_id.to_string();
-            if has_live_job(db, &key).await? {
-                live.push(send_id);
+            if has_waiting_job(db, send_id).await? {
+                waiting.push(send_id);
                 continue;
             }
+            let key = format!("{send_id}:{}", Uuid::new_v4().simple());
             let task = TaskBuilder::new(SendJob { send_id })
                 .max_attempts(MAX_JOB_ATTEMPTS)
                 .idempotency_key(&key)
                 .build();
-            let pushed = match self {
+            match self {
                 Self::Sqlite(s) => s.push_task(task).await.map_err(|e| e.to_string()),
                 Self::Postgres(p) => p.push_task(task).await.map_err(|e| e.to_string()),
-            };
-            match pushed {
-                // Postgres refuses a second row for the key (SQLite skips it quietly): a job
-                // was stored meanwhile.
-                Err(e) if e.contains("idx_jobs_idempotency_key") => live.push(send_id),
-                other => other.map_err(|e| format!("pushing a send job failed: {e}"))?,
             }
+            .map_err(|e| format!("pushing a send job failed: {e}"))?;
         }
-        Ok(live)
+        Ok(waiting)
     }
 }
 
@@ -87,40 +83,50 @@ impl SendQueue {
 const ENDED: &str =
     "(status IN ('Done', 'Killed') OR (status = 'Failed' AND attempts >= max_attempts))";
 
-fn jobs_table(backend: DbBackend) -> &'static str {
+/// Which job rows will still be run: `Running` ones are not counted, a dead worker's stay so
+/// until apalis notices, long after a send should have gone.
+const WAITING: &str =
+    "(status IN ('Pending', 'Queued') OR (status = 'Failed' AND attempts < max_attempts))";
+
+/// The job table's name.
+pub fn jobs_table(backend: DbBackend) -> &'static str {
     match backend {
         DbBackend::Postgres => "apalis.jobs",
         _ => "Jobs",
     }
 }
 
-/// Deletes the ended job of the send keyed `key` (so a new one can take its key) and tells
-/// whether a live one is left.
-async fn has_live_job(db: &DatabaseConnection, key: &str) -> Result<bool, String> {
+/// The `LIKE` pattern of a send's job keys.
+pub fn job_keys(send_id: Uuid) -> String {
+    format!("{send_id}:%")
+}
+
+/// Deletes the send's ended jobs and tells whether one is waiting to run.
+async fn has_waiting_job(db: &DatabaseConnection, send_id: Uuid) -> Result<bool, String> {
     let backend = db.get_database_backend();
     let table = jobs_table(backend);
     let (a, b) = match backend {
         DbBackend::Postgres => ("$1", "$2"),
         _ => ("?", "?"),
     };
-    let filter = format!("job_type = {a} AND idempotency_key = {b}");
-    let values = || [QUEUE.into(), key.into()];
+    let of_send = format!("job_type = {a} AND idempotency_key LIKE {b}");
+    let values = || [QUEUE.into(), job_keys(send_id).into()];
     db.execute_raw(Statement::from_sql_and_values(
         backend,
-        format!("DELETE FROM {table} WHERE {filter} AND {ENDED}"),
+        format!("DELETE FROM {table} WHERE {of_send} AND {ENDED}"),
         values(),
     ))
     .await
-    .map_err(|e| format!("clearing an ended send job failed: {e}"))?;
-    let left = db
+    .map_err(|e| format!("clearing a send's ended jobs failed: {e}"))?;
+    let waiting = db
         .query_one_raw(Statement::from_sql_and_values(
             backend,
-            format!("SELECT 1 FROM {table} WHERE {filter}"),
+            format!("SELECT 1 FROM {table} WHERE {of_send} AND {WAITING}"),
             values(),
         ))
         .await
-        .map_err(|e| format!("looking up a send's job failed: {e}"))?;
-    Ok(left.is_some())
+        .map_err(|e| format!("looking up a send's jobs failed: {e}"))?;
+    Ok(waiting.is_some())
 }
 
 /// Creates or upgrades the job tables. Not the crate's `setup`, which also changes SQLite

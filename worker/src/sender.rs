@@ -85,7 +85,7 @@ impl SendDeps {
 /// busy queue, short enough that a job lost with its worker is replaced soon.
 const QUEUE_DEADLINE: std::time::Duration = std::time::Duration::from_secs(120);
 
-/// Real time after which a send whose job was still live when it was queued is looked at
+/// Real time after which a send that still had a job waiting when it was queued is looked at
 /// again.
 const LIVE_JOB_RECHECK: std::time::Duration = std::time::Duration::from_secs(2);
 
@@ -105,12 +105,12 @@ pub async fn queue_due(
             .map_err(|e| e.to_string())?;
         // A failed push leaves the send queued without a job; it is queued again after the
         // deadline.
-        let live = queue.push(db, &ids).await?;
-        if !live.is_empty() {
+        let waiting = queue.push(db, &ids).await?;
+        if !waiting.is_empty() {
             // Its job from a moment ago may still be finishing (apalis records the end
             // lazily): look again soon rather than after the whole deadline.
             let soon = now + deps.simulated(LIVE_JOB_RECHECK);
-            sends::requeue_after(db, &live, soon)
+            sends::requeue_after(db, &waiting, soon)
                 .await
                 .map_err(|e| e.to_string())?;
         }
