@@ -34,6 +34,30 @@ impl MigrationTrait for Migration {
                 "UPDATE placements SET class = 'unknown' WHERE stage = 'done' AND class IS NULL",
             )
             .await?;
+        // The placement report counts a mailbox's days by provider and class: with those in
+        // the index it is read from the index alone (measured in `benches/placement_summary`).
+        manager
+            .drop_index(
+                Index::drop()
+                    .name("idx_placements_mailbox_day")
+                    .table("placements")
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_placements_report")
+                    .table("placements")
+                    .col("mailbox_id")
+                    .col("plan_date")
+                    .col("provider")
+                    .col("class")
+                    // Every query also names the organization.
+                    .col("organization_id")
+                    .to_owned(),
+            )
+            .await?;
         manager
             .create_table(
                 Table::create()
@@ -53,6 +77,24 @@ impl MigrationTrait for Migration {
                 .drop_table(Table::drop().table(t).to_owned())
                 .await?;
         }
+        manager
+            .drop_index(
+                Index::drop()
+                    .name("idx_placements_report")
+                    .table("placements")
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_placements_mailbox_day")
+                    .table("placements")
+                    .col("mailbox_id")
+                    .col("plan_date")
+                    .to_owned(),
+            )
+            .await?;
         manager
             .create_table(
                 Table::create()
