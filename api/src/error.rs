@@ -28,6 +28,8 @@ pub enum ApiError {
     Forbidden(String),
     #[error("{0} not found")]
     NotFound(&'static str),
+    #[error("this path does not take that method; it takes {}", .0.join(", "))]
+    MethodNotAllowed(Vec<&'static str>),
     #[error("{0}")]
     Conflict(String),
     #[error("the request body is larger than {0} bytes")]
@@ -48,6 +50,17 @@ pub enum ApiError {
 
 /// An RFC 9457 problem document.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(example = json!({
+    "type": "/problems/validation",
+    "title": "Invalid request",
+    "status": 422,
+    "detail": "2 fields are invalid",
+    "code": "validation",
+    "errors": [
+        {"field": "smtp.port", "message": "must be a whole number"},
+        {"field": "provider_split", "message": "percentages must add up to 100, these add up to 90"}
+    ]
+}))]
 pub struct Problem {
     /// A URI reference naming the problem type; stable, one per `code`.
     #[serde(rename = "type")]
@@ -75,6 +88,7 @@ impl ApiError {
             ApiError::Unauthorized => ("unauthorized", "Unauthorized"),
             ApiError::Forbidden(_) => ("forbidden", "Forbidden"),
             ApiError::NotFound(_) => ("not_found", "Not found"),
+            ApiError::MethodNotAllowed(_) => ("method_not_allowed", "Method not allowed"),
             ApiError::Conflict(_) => ("conflict", "Conflict"),
             ApiError::PayloadTooLarge(_) => ("payload_too_large", "Payload too large"),
             ApiError::UnsupportedMediaType => ("unsupported_media_type", "Unsupported media type"),
@@ -129,6 +143,7 @@ impl ResponseError for ApiError {
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict(_) | ApiError::IdempotencyInProgress => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -150,6 +165,9 @@ impl ResponseError for ApiError {
             }
             ApiError::RateLimited { retry_after } => {
                 res.insert_header((header::RETRY_AFTER, retry_after.to_string()));
+            }
+            ApiError::MethodNotAllowed(allowed) => {
+                res.insert_header((header::ALLOW, allowed.join(", ")));
             }
             _ => {}
         }
@@ -173,74 +191,35 @@ impl From<sea_orm::DbErr> for ApiError {
     }
 }
 
-/// Problem responses, for `responses(...)` in the OpenAPI document.
+/// A problem response for the OpenAPI document.
+pub(crate) fn problem_response(description: &str) -> utoipa::openapi::Response {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            PROBLEM_JSON,
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .build(),
+        )
+        .build()
+}
+
 fn problem_responses(list: &[(u16, &str)]) -> BTreeMap<String, RefOr<utoipa::openapi::Response>> {
     list.iter()
-        .map(|(status, description)| {
-            let response = ResponseBuilder::new()
-                .description(*description)
-                .content(
-                    PROBLEM_JSON,
-                    ContentBuilder::new()
-                        .schema(Some(Ref::from_schema_name("Problem")))
-                        .build(),
-                )
-                .build();
-            (status.to_string(), RefOr::T(response))
-        })
+        .map(|(status, description)| (status.to_string(), RefOr::T(problem_response(description))))
         .collect()
 }
 
-/// 401 and 429: any authenticated endpoint.
-pub struct AuthErrors;
-impl utoipa::IntoResponses for AuthErrors {
-    fn responses() -> BTreeMap<String, RefOr<utoipa::openapi::Response>> {
-        problem_responses(&[
-            (401, "Missing, unknown or revoked API key"),
-            (
-                429,
-                "Rate limit exceeded; see Retry-After and RateLimit-* headers",
-            ),
-        ])
-    }
-}
+// The errors every operation of a kind can answer (401, 404, 422, ...) are added to the document
+// by `docs::error_responses` from the operation's shape; these two depend on the operation's rules.
 
-/// 400, 413, 415, 422: any endpoint that takes a JSON body.
-pub struct BodyErrors;
-impl utoipa::IntoResponses for BodyErrors {
-    fn responses() -> BTreeMap<String, RefOr<utoipa::openapi::Response>> {
-        problem_responses(&[
-            (400, "Malformed JSON"),
-            (413, "Body too large"),
-            (415, "Body is not JSON"),
-            (422, "Invalid fields; `errors` names each one"),
-        ])
-    }
-}
-
-/// 422: query parameters that do not parse or do not fit together.
-pub struct QueryErrors;
-impl utoipa::IntoResponses for QueryErrors {
-    fn responses() -> BTreeMap<String, RefOr<utoipa::openapi::Response>> {
-        problem_responses(&[(422, "Invalid query parameters; `errors` names each one")])
-    }
-}
-
-/// 404: the resource does not exist or belongs to another organization.
-pub struct NotFoundError;
-impl utoipa::IntoResponses for NotFoundError {
-    fn responses() -> BTreeMap<String, RefOr<utoipa::openapi::Response>> {
-        problem_responses(&[(404, "Not found in the caller's organization")])
-    }
-}
-
-/// 409: a duplicate, or a retried Idempotency-Key still in progress.
+/// 409: a duplicate, or a state that forbids the change.
 pub struct ConflictError;
 impl utoipa::IntoResponses for ConflictError {
     fn responses() -> BTreeMap<String, RefOr<utoipa::openapi::Response>> {
         problem_responses(&[(
             409,
-            "Duplicate resource, or the same Idempotency-Key is in flight",
+            "Conflict: a duplicate resource, or a state that does not allow this",
         )])
     }
 }

@@ -12,10 +12,16 @@ use warmup_domain::Secret;
 use warmup_entity::store::idempotency::{self, Claim};
 
 use crate::auth::Caller;
+use crate::docs::{IDEMPOTENCY_KEY, IDEMPOTENCY_KEY_MAX};
 use crate::error::ApiError;
 use crate::state::AppState;
 
-const HEADER: &str = "Idempotency-Key";
+const HEADER: &str = IDEMPOTENCY_KEY;
+
+/// The rule the document states as the header's pattern and length.
+fn valid_key(key: &str) -> bool {
+    (1..=IDEMPOTENCY_KEY_MAX).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic())
+}
 
 /// Runs `work` at most once per (API key, Idempotency-Key); without the header it just runs.
 pub async fn once<T, F, Fut>(
@@ -33,19 +39,20 @@ where
 {
     let key = match req.headers().get(HEADER) {
         None => None,
-        Some(v) => {
-            let key = v
-                .to_str()
+        Some(v) => Some(
+            v.to_str()
                 .ok()
-                .map(str::trim)
-                .filter(|k| !k.is_empty() && k.len() <= 255)
+                .filter(|k| valid_key(k))
                 .ok_or_else(|| {
-                    ApiError::BadRequest(
-                        "Idempotency-Key must be 1 to 255 visible ASCII characters".into(),
+                    ApiError::invalid(
+                        HEADER,
+                        format!(
+                            "must be 1 to {IDEMPOTENCY_KEY_MAX} visible ASCII characters without spaces"
+                        ),
                     )
-                })?;
-            Some(key.to_string())
-        }
+                })?
+                .to_string(),
+        ),
     };
     let Some(key) = key else {
         let value = work().await?;

@@ -10,7 +10,8 @@ use serde::de::DeserializeOwned;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-/// A deserialized request body and the digest of its bytes (for idempotency fingerprints).
+/// A deserialized request body and the digest of its meaning (for idempotency fingerprints):
+/// the same JSON with other key order or spacing has the same digest.
 pub struct Body<T> {
     pub value: T,
     pub digest: String,
@@ -47,6 +48,22 @@ fn deserialize_error(err: serde_path_to_error::Error<serde_json::Error>) -> ApiE
                 .next()
                 .unwrap_or_default()
                 .to_string();
+            // A map key that does not parse has no place in serde's path (`provider_split.?`);
+            // the key is in the message (`unknown variant `hotmail``), so name it there.
+            if let Some(parent) = path.strip_suffix(".?") {
+                let key = message
+                    .strip_prefix("unknown variant `")
+                    .and_then(|rest| rest.split('`').next())
+                    .map(|key| {
+                        key.chars()
+                            .take(warmup_domain::violations::SHOWN_CHARS)
+                            .collect::<String>()
+                    });
+                path = match key {
+                    Some(key) => format!("{parent}.{key}"),
+                    None => parent.to_string(),
+                };
+            }
             // Missing and unknown fields are reported on the parent; point at the field itself.
             let named = ["missing field `", "unknown field `"]
                 .iter()
@@ -70,7 +87,7 @@ fn deserialize_error(err: serde_path_to_error::Error<serde_json::Error>) -> ApiE
             } else if message.starts_with("unknown field") {
                 "is not a known field".to_string()
             } else if let Some(expected) = expected {
-                format!("must be {expected}")
+                format!("must be {}", in_plain_words(&expected))
             } else if message.starts_with("missing field") {
                 "is required".to_string()
             } else {
@@ -81,9 +98,35 @@ fn deserialize_error(err: serde_path_to_error::Error<serde_json::Error>) -> ApiE
     }
 }
 
+/// serde names what it expected in Rust's terms (`i64`, `struct CreateMailbox with 8 elements`,
+/// `a sequence`); a client should read JSON's.
+fn in_plain_words(expected: &str) -> String {
+    let words = match expected {
+        "i8" | "i16" | "i32" | "i64" | "i128" | "isize" => "a whole number",
+        "u8" => "a whole number from 0 to 255",
+        "u16" => "a whole number from 0 to 65535",
+        "u32" | "u64" | "u128" | "usize" => "a whole number of 0 or more",
+        "f32" | "f64" => "a number",
+        "a boolean" | "bool" => "true or false",
+        "a sequence" => "a list",
+        "a map" => "a JSON object",
+        "a string" | "a borrowed string" | "char" => "a string",
+        e if e.starts_with("struct ") => "a JSON object",
+        e if e.starts_with("a sequence") => "a list",
+        other => return other.to_string(),
+    };
+    words.to_string()
+}
+
 /// Parses JSON bytes into `T` with path-aware errors. The syntax is checked over the whole
 /// body first, so that trailing garbage is malformed JSON even when the first value is invalid.
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    parse_with_digest(bytes).map(|(value, _)| value)
+}
+
+/// Parses like [`parse`] and digests the body's canonical form (keys sorted, no spacing), so
+/// only the meaning reaches the digest.
+fn parse_with_digest<T: DeserializeOwned>(bytes: &[u8]) -> Result<(T, String), ApiError> {
     let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
         ApiError::MalformedJson(format!(
             "{} at line {} column {}",
@@ -92,7 +135,63 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             e.column()
         ))
     })?;
-    serde_path_to_error::deserialize(value).map_err(deserialize_error)
+    // serde reads a struct from a list too, field by field; every body of this API is an object.
+    if !value.is_object() {
+        return Err(ApiError::invalid("body", "must be a JSON object"));
+    }
+    let value = integral_numbers_as_integers(value);
+    let canonical = serde_json::to_vec(&sorted(&value)).unwrap_or_default();
+    let parsed = serde_path_to_error::deserialize(value).map_err(deserialize_error)?;
+    Ok((
+        parsed,
+        warmup_entity::store::api_keys::sha256_hex(&canonical),
+    ))
+}
+
+/// JSON Schema counts `587.0` as an integer, and so do clients that keep every number as a
+/// float; serde would refuse it for an integer field. No field of this API takes a fraction.
+fn integral_numbers_as_integers(value: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) if n.is_f64() => match n.as_f64() {
+            // Within ±2^53 a float holds every integer exactly, so nothing is rounded here.
+            Some(f) if f.fract() == 0.0 && f.abs() <= 9_007_199_254_740_992.0 => {
+                Value::from(f as i64)
+            }
+            _ => Value::Number(n),
+        },
+        Value::Array(items) => Value::Array(
+            items
+                .into_iter()
+                .map(integral_numbers_as_integers)
+                .collect(),
+        ),
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (k, integral_numbers_as_integers(v)))
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+/// The value with every object's keys in order, whatever order the map type keeps.
+fn sorted(value: &serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => {
+            let mut entries: Vec<_> = map.iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(b.0));
+            Value::Object(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (k.clone(), sorted(v)))
+                    .collect(),
+            )
+        }
+        Value::Array(items) => Value::Array(items.iter().map(sorted).collect()),
+        other => other.clone(),
+    }
 }
 
 fn describe(e: &serde_json::Error) -> &'static str {
@@ -133,8 +232,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for Body<T> {
             if bytes.len() > limit {
                 return Err(ApiError::PayloadTooLarge(limit));
             }
-            let value = parse(&bytes)?;
-            let digest = warmup_entity::store::api_keys::sha256_hex(&bytes);
+            let (value, digest) = parse_with_digest(&bytes)?;
             Ok(Body { value, digest })
         })
     }
@@ -190,6 +288,28 @@ mod tests {
             (s, f.as_str(), m.as_str()),
             (422, "smtp.x", "is not a known field")
         );
+    }
+
+    #[test]
+    fn integral_floats_count_as_integers_and_fractions_do_not() {
+        let body = r#"{"email":"a","smtp":{"port":587.0,"password":"p"}}"#;
+        assert_eq!(field_and_message(body).0, 200);
+        let (s, f, m) = field_and_message(r#"{"email":"a","smtp":{"port":587.5,"password":"p"}}"#);
+        assert_eq!((s, f.as_str()), (422, "smtp.port"));
+        assert_eq!(m, "must be a whole number from 0 to 65535");
+        let (s, _, _) = field_and_message(r#"{"email":"a","smtp":{"port":1e300,"password":"p"}}"#);
+        assert_eq!(s, 422);
+    }
+
+    #[test]
+    fn equal_json_has_an_equal_digest() {
+        let a = parse_with_digest::<serde_json::Value>(br#"{"a": 1, "b": [1, {"y": 2, "x": 1}]}"#);
+        let b = parse_with_digest::<serde_json::Value>(br#"{"b":[1,{"x":1,"y":2}],"a":1}"#);
+        let c = parse_with_digest::<serde_json::Value>(br#"{"b":[{"x":1,"y":2},1],"a":1}"#);
+        let digest = |r: Result<(serde_json::Value, String), ApiError>| r.map(|(_, d)| d).ok();
+        let b2 = parse_with_digest::<serde_json::Value>(br#"{"b":[1,{"x":1,"y":2}],"a":1}"#);
+        assert_eq!(digest(a), digest(b));
+        assert_ne!(digest(b2), digest(c));
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod middleware;
 pub mod pagination;
 pub mod rate_limit;
 pub mod routes;
+pub mod schema;
 pub mod server_input;
 pub mod state;
 
@@ -26,9 +27,26 @@ use utoipa_swagger_ui::SwaggerUi;
 pub use error::ApiError;
 pub use state::{ApiSettings, AppState};
 
-async fn not_found(req: HttpRequest) -> Result<actix_web::HttpResponse, ApiError> {
-    tracing::debug!(path = %req.path(), "no route");
-    Err(ApiError::NotFound("route"))
+/// No route took the request: a known path with another method is a 405 naming the allowed
+/// ones, anything else a 404.
+async fn no_route(
+    req: HttpRequest,
+    routes: web::Data<routes::KnownPaths>,
+) -> Result<actix_web::HttpResponse, ApiError> {
+    match routes.methods(req.path()) {
+        Some(allowed) => Err(ApiError::MethodNotAllowed(allowed)),
+        None => {
+            tracing::debug!(path = %req.path(), "no route");
+            Err(ApiError::NotFound("route"))
+        }
+    }
+}
+
+/// `/docs` is where people type; the UI lives under `/docs/`.
+async fn docs_redirect() -> actix_web::HttpResponse {
+    actix_web::HttpResponse::PermanentRedirect()
+        .insert_header((actix_web::http::header::LOCATION, "/docs/"))
+        .finish()
 }
 
 /// Starts the HTTP server on an already bound listener (port 0 in tests).
@@ -38,6 +56,7 @@ pub fn serve(
     workers: usize,
 ) -> std::io::Result<Server> {
     let spec = docs::openapi();
+    let known = web::Data::new(routes::KnownPaths::from_document(&spec));
     let body_limit = state.settings.body_limit;
     let server = HttpServer::new(move || {
         let (app, _) = App::new()
@@ -47,16 +66,19 @@ pub fn serve(
                 web::PathConfig::default()
                     .error_handler(|_, _| ApiError::NotFound("resource").into()),
             )
-            .app_data(web::QueryConfig::default().error_handler(|e, _| {
-                ApiError::BadRequest(format!("invalid query string: {e}")).into()
-            }))
+            .app_data(known.clone())
+            .app_data(
+                web::QueryConfig::default()
+                    .error_handler(|e, _| routes::query_error(&e.to_string()).into()),
+            )
             .wrap(from_fn(middleware::record_metrics))
             .wrap(TracingLogger::default())
             .into_utoipa_app()
             .configure(routes::configure)
             .split_for_parts();
-        app.service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", spec.clone()))
-            .default_service(web::to(not_found))
+        app.route("/docs", web::get().to(docs_redirect))
+            .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", spec.clone()))
+            .default_service(web::to(no_route))
     })
     .workers(workers.max(1))
     .listen(listener)?

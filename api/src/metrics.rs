@@ -44,7 +44,8 @@ impl Metrics {
         }
     }
 
-    /// The OpenMetrics text exposition.
+    /// The text exposition (prometheus-client writes OpenMetrics text, which also parses as the
+    /// Prometheus 0.0.4 text format: its extra lines are comments there).
     pub fn render(&self) -> String {
         let mut out = String::new();
         if prometheus_client::encoding::text::encode(&mut out, &self.registry).is_err() {

@@ -1,10 +1,10 @@
 //! `limit` and `after` query parameters, and the `{items, next}` page shape.
 
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 use uuid::Uuid;
 use warmup_domain::Violations;
-use warmup_entity::store::page::{Page, PageRequest};
+use warmup_entity::store::page::PageRequest;
 
 use crate::error::ApiError;
 
@@ -53,22 +53,32 @@ impl PageQuery {
     }
 }
 
-/// One page of a list.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Paged<T: ToSchema> {
-    pub items: Vec<T>,
-    /// Pass as `after` to get the next page; absent on the last page.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub next: Option<Uuid>,
-}
-
-impl<T: ToSchema> From<Page<T>> for Paged<T> {
-    fn from(p: Page<T>) -> Self {
-        Paged {
-            items: p.items,
-            next: p.next,
+/// Declares the page type of a list: `{items, next}` with `items` referring to the item's own
+/// schema, so a generated client has one `Mailbox` type rather than a copy per page (utoipa
+/// inlines the argument of a generic schema, hence one concrete type per list).
+#[macro_export]
+macro_rules! page_of {
+    ($(#[$attr:meta])* $name:ident, $item:ty) => {
+        $(#[$attr])*
+        #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+        pub struct $name {
+            /// The page's items, in cursor order.
+            pub items: Vec<$item>,
+            /// Pass as `after` to get the next page; absent on the last page.
+            #[serde(skip_serializing_if = "Option::is_none")]
+            #[schema(nullable = false)]
+            pub next: Option<uuid::Uuid>,
         }
-    }
+
+        impl From<warmup_entity::store::page::Page<$item>> for $name {
+            fn from(p: warmup_entity::store::page::Page<$item>) -> Self {
+                Self {
+                    items: p.items,
+                    next: p.next,
+                }
+            }
+        }
+    };
 }
 
 #[cfg(test)]

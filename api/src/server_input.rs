@@ -12,24 +12,68 @@ use crate::state::AppState;
 
 use crate::error::ApiError;
 
-/// Server settings as sent by a client. Omitted fields fall back to the provider's published
-/// settings (and, on update, to the stored ones).
-#[derive(Debug, Default, Deserialize, ToSchema)]
+/// Server settings of a new account. Omitted fields fall back to the provider's published
+/// settings; the password is always needed.
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ServerInput {
-    /// Host name or IP address. Defaults to the provider's server.
+pub struct NewServer {
+    /// Host name or IP address. Defaults to the provider's server; for `smtp`, to `smtp.` or
+    /// `imap.` before the address's domain.
+    #[schema(value_type = Option<crate::schema::HostName>)]
     pub host: Option<String>,
     /// TCP port. Defaults to the provider's port, or 465/993 for `tls` and 587/143 otherwise.
-    #[schema(minimum = 1, maximum = 65535)]
+    #[schema(minimum = 1, maximum = 65535, example = 587)]
     pub port: Option<i64>,
     /// Defaults to the provider's setting, or by port (465 and 993 mean `tls`).
     pub security: Option<Security>,
     /// Login name; defaults to the email address.
+    #[schema(
+        min_length = 1,
+        max_length = 320,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*\S[^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub username: Option<String>,
     /// Write-only: stored encrypted, never returned.
-    #[schema(value_type = Option<String>, format = Password, write_only)]
+    #[schema(value_type = String, format = Password, write_only, min_length = 1, max_length = 1024)]
+    pub password: Secret,
+}
+
+impl From<&NewServer> for ServerInput {
+    fn from(s: &NewServer) -> Self {
+        ServerInput {
+            host: s.host.clone(),
+            port: s.port,
+            security: s.security,
+            username: s.username.clone(),
+            password: Some(s.password.clone()),
+        }
+    }
+}
+
+/// A change to server settings. Omitted fields keep their value; a new host, port, security or
+/// username needs the password again, so a stored password never goes to a new server.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ServerInput {
+    #[schema(value_type = Option<crate::schema::HostName>)]
+    pub host: Option<String>,
+    #[schema(minimum = 1, maximum = 65535, example = 587)]
+    pub port: Option<i64>,
+    pub security: Option<Security>,
+    #[schema(
+        min_length = 1,
+        max_length = 320,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*\S[^\u0000-\u001f\u007f-\u009f]*$"
+    )]
+    pub username: Option<String>,
+    /// Write-only: stored encrypted, never returned.
+    #[schema(value_type = Option<String>, format = Password, write_only, min_length = 1, max_length = 1024)]
     pub password: Option<Secret>,
 }
+
+/// The longest password accepted; real ones are far shorter, and an unbounded one would be
+/// sealed and stored whatever its size.
+pub const MAX_PASSWORD_CHARS: usize = 1024;
 
 /// Server settings as returned: everything but the password.
 #[derive(Debug, Serialize, ToSchema)]
@@ -152,10 +196,13 @@ pub fn apply<R: HasServers>(
     let host = match (&input.host, &preset) {
         (Some(h), _) => v.check(&format!("{f}.host"), parse_host(h)),
         (None, Some(p)) => Some(p.host.clone()),
-        (None, None) if creating => {
-            v.add(format!("{f}.host"), "is required for this provider");
-            None
-        }
+        // A private server's names are most often `smtp.` and `imap.` before the address's
+        // domain; the connection test tells when they are not.
+        (None, None) if creating => email
+            .rsplit_once('@')
+            .map(|(_, domain)| domain.trim_end_matches('.').to_ascii_lowercase())
+            .filter(|domain| !domain.is_empty())
+            .map(|domain| format!("{f}.{domain}")),
         (None, None) => Some(cols.host.clone()),
     };
     let port_given = match input.port {
@@ -186,7 +233,11 @@ pub fn apply<R: HasServers>(
         (security, port.flatten())
     };
     let username = match &input.username {
-        Some(u) if u.trim().is_empty() || u.len() > 320 || u.chars().any(char::is_control) => {
+        Some(u)
+            if u.trim().is_empty()
+                || u.chars().count() > 320
+                || u.chars().any(char::is_control) =>
+        {
             v.add(
                 format!("{f}.username"),
                 "must be 1 to 320 characters without control characters",
@@ -198,8 +249,11 @@ pub fn apply<R: HasServers>(
         None => Some(cols.username.clone()),
     };
     let password = match &input.password {
-        Some(p) if p.expose().is_empty() => {
-            v.add(format!("{f}.password"), "must not be empty");
+        Some(p) if p.expose().is_empty() || p.expose().chars().count() > MAX_PASSWORD_CHARS => {
+            v.add(
+                format!("{f}.password"),
+                format!("must be 1 to {MAX_PASSWORD_CHARS} characters"),
+            );
             None
         }
         Some(p) => Some(Some(p)),

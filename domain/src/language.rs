@@ -10,13 +10,33 @@ pub const SUPPORTED: [&str; 36] = [
     "tr", "uk", "vi", "zh",
 ];
 
+/// A supported language's code, for the document: the closed set of [`SUPPORTED`] codes.
+pub struct LanguageCode;
+
+impl utoipa::PartialSchema for LanguageCode {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .enum_values(Some(SUPPORTED))
+            .description(Some(
+                "An ISO 639-1 code of a language warmup mail is written in.",
+            ))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for LanguageCode {}
+
 /// A supported language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Language(&'static str);
 
 /// A code that is not ISO 639-1 or not supported.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0:?} is not a supported ISO 639-1 language code")]
+#[error(
+    "{} is not a supported ISO 639-1 language code",
+    crate::violations::shown(.0)
+)]
 pub struct UnknownLanguage(pub String);
 
 impl Language {

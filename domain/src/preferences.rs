@@ -58,32 +58,69 @@ impl Default for WarmupPreferences {
 /// A partial change, as clients send it. Absent fields keep their value.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "start_per_day": 3,
+    "daily_increase": 2,
+    "max_per_day": 40,
+    "weekdays": ["mon", "tue", "wed", "thu", "fri"],
+    "pattern": "b2b",
+    "provider_split": {"google_workspace": 40, "microsoft_365": 40, "gmail": 10, "outlook": 10},
+    "languages": ["en", "de"]
+}))]
 pub struct PreferencesPatch {
     /// Messages on the first sending day (1 to `max_per_day`).
+    #[schema(minimum = 1, maximum = 500)]
     pub start_per_day: Option<i64>,
     /// Added each sending day (0 to 50).
+    #[schema(minimum = 0, maximum = 50)]
     pub daily_increase: Option<i64>,
     /// The ceiling (1 to 500).
+    #[schema(minimum = 1, maximum = 500)]
     pub max_per_day: Option<i64>,
-    /// Days on which mail is sent, e.g. `["mon","tue","wed","thu","fri"]`.
+    /// Days on which mail is sent, e.g. `["mon","tue","wed","thu","fri"]` (at least one;
+    /// repeats count once).
+    #[schema(min_items = 1)]
     pub weekdays: Option<Vec<Day>>,
     /// Each day's volume varies at random by up to ± this share (0 to 50).
+    #[schema(minimum = 0, maximum = 50)]
     pub daily_variance_percent: Option<i64>,
     /// Share of opened messages that get a reply (0 to 100); default from the pattern.
+    #[schema(minimum = 0, maximum = 100)]
     pub reply_rate_percent: Option<i64>,
     /// Share of delivered messages the seeds open (0 to 100); default from the pattern.
+    #[schema(minimum = 0, maximum = 100)]
     pub open_rate_percent: Option<i64>,
     /// Share of opened messages marked important (0 to 100); default from the pattern.
+    #[schema(minimum = 0, maximum = 100)]
     pub important_rate_percent: Option<i64>,
     /// Share of opened messages not marked important that are archived once dealt with
     /// (0 to 100, default 50).
+    #[schema(minimum = 0, maximum = 100)]
     pub archive_rate_percent: Option<i64>,
-    /// Percent per provider, summing to 100; default from the pattern.
+    /// Percent per provider (each 0 to 100), summing to 100; default from the pattern. A
+    /// split that does not add up to 100 is refused with a 422.
+    #[schema(value_type = Option<BTreeMap<Provider, Percent>>)]
     pub provider_split: Option<BTreeMap<Provider, i64>>,
     pub pattern: Option<Pattern>,
-    /// ISO 639-1 codes of the languages to write in (at least one).
+    /// ISO 639-1 codes of the languages to write in (at least one; repeats count once).
+    #[schema(value_type = Option<Vec<crate::language::LanguageCode>>, min_items = 1)]
     pub languages: Option<Vec<String>>,
 }
+
+/// A whole percentage, for the document: the split's values.
+pub struct Percent;
+
+impl utoipa::PartialSchema for Percent {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::Integer)
+            .minimum(Some(0))
+            .maximum(Some(100))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Percent {}
 
 fn small(v: &mut Violations, field: &str, value: i64, max: i64) -> Option<u32> {
     if (0..=max).contains(&value) {
@@ -173,7 +210,7 @@ impl WarmupPreferences {
         if let Some(codes) = &patch.languages {
             let mut langs = Vec::new();
             for (i, code) in codes.iter().enumerate() {
-                if let Some(l) = v.check(&f(&format!("languages.{i}")), code.parse::<Language>())
+                if let Some(l) = v.check(&f(&format!("languages[{i}]")), code.parse::<Language>())
                     && !langs.contains(&l)
                 {
                     langs.push(l);
@@ -311,7 +348,7 @@ mod tests {
                 "p.daily_variance_percent",
                 "p.reply_rate_percent",
                 "p.provider_split",
-                "p.languages.1"
+                "p.languages[1]"
             ]
         );
         let cross = base.merge(

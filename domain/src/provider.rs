@@ -110,7 +110,7 @@ impl fmt::Display for Provider {
 
 /// An unknown provider name.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown provider {0:?}")]
+#[error("unknown provider {}", crate::violations::shown(.0))]
 pub struct UnknownProvider(pub String);
 
 impl FromStr for Provider {

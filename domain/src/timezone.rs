@@ -2,7 +2,10 @@
 
 /// A time zone name that is not in the IANA database.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown time zone {0:?}; use an IANA name such as Europe/Berlin or UTC")]
+#[error(
+    "unknown time zone {}; use an IANA name such as Europe/Berlin or UTC",
+    crate::violations::shown(.0)
+)]
 pub struct UnknownTimeZone(pub String);
 
 /// Parses an IANA zone name such as `America/New_York`.

@@ -2,10 +2,25 @@
 
 use serde::Serialize;
 
-/// One invalid field: a JSON-pointer-like dotted path (`smtp.port`) and a human message.
+/// The most of a client's value that an error message repeats.
+pub const SHOWN_CHARS: usize = 40;
+
+/// A value a client sent, quoted for an error message and cut to [`SHOWN_CHARS`], so that an
+/// error or a log line never carries a whole oversized input back.
+pub fn shown(raw: &str) -> String {
+    let mut cut: String = raw.chars().take(SHOWN_CHARS).collect();
+    if raw.chars().nth(SHOWN_CHARS).is_some() {
+        cut.push('…');
+    }
+    format!("{cut:?}")
+}
+
+/// One invalid field: its path in the request (`smtp.port`, `languages[0]`,
+/// `provider_split.gmail`) and a human message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Violation {
-    /// Dotted path of the offending field in the request body, e.g. `smtp.port`.
+    /// Path of the offending field: object keys joined by dots, list positions in brackets, e.g.
+    /// `smtp.port`, `languages[0]`, `provider_split.gmail`; a query parameter or header by name.
     pub field: String,
     /// What is wrong and what is expected.
     pub message: String,

@@ -12,6 +12,7 @@ on_both_databases!(
     bad_bodies_get_precise_problems_and_nothing_is_stored,
     retried_posts_with_an_idempotency_key_create_once,
     health_readiness_and_metrics_answer,
+    json_is_read_by_its_meaning_and_errors_speak_json,
 );
 
 async fn raw_post(app: &TestApp, path: &str, content_type: &str, body: Vec<u8>) -> Reply {
@@ -249,4 +250,154 @@ async fn abandoned_idempotency_claims_are_taken_over_and_live_ones_refused(app: 
     send("running")
         .await
         .expect_problem(409, "idempotency_in_progress");
+}
+
+async fn json_is_read_by_its_meaning_and_errors_speak_json(app: &TestApp) {
+    let key = app.new_org("Acme").await;
+    // JSON Schema counts 587.0 as an integer; a fraction is not one.
+    let mut body = mailbox_body("float@acme.example", "pw");
+    body["smtp"]["port"] = json!(587.0);
+    let created = app.post("/v1/mailboxes", &key, &body).await.expect(201);
+    assert_eq!(created.json["smtp"]["port"], 587);
+    let mut body = mailbox_body("fraction@acme.example", "pw");
+    body["smtp"]["port"] = json!(587.5);
+    let r = app
+        .post("/v1/mailboxes", &key, &body)
+        .await
+        .expect_problem(422, "validation");
+    assert_eq!(r.fields(), ["smtp.port"]);
+    assert_eq!(r.json["errors"][0]["message"], "must be a whole number");
+
+    // Messages in JSON's words, not Rust's.
+    let r = app
+        .post("/v1/mailboxes", &key, &json!(["not", "an", "object"]))
+        .await
+        .expect_problem(422, "validation");
+    assert_eq!(r.json["errors"][0]["message"], "must be a JSON object");
+    let mut body = mailbox_body("types@acme.example", "pw");
+    body["smtp"]["port"] = json!("587");
+    let r = app.post("/v1/mailboxes", &key, &body).await;
+    let message = r.json["errors"][0]["message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert_eq!(message, "must be a whole number", "{}", r.text);
+
+    // Secrets have a ceiling, and a refused one is not echoed.
+    let long = "p".repeat(10_000);
+    let r = app
+        .post(
+            "/v1/mailboxes",
+            &key,
+            &mailbox_body("long@acme.example", &long),
+        )
+        .await
+        .expect_problem(422, "validation");
+    assert_eq!(r.fields(), ["smtp.password", "imap.password"]);
+    assert!(
+        !r.text.contains(&long[..100]),
+        "{}",
+        &r.text[..200.min(r.text.len())]
+    );
+
+    // A value echoed in an error is cut short.
+    let mut body = mailbox_body("zone@acme.example", "pw");
+    body["timezone"] = json!(format!("Mars/{}", "x".repeat(5_000)));
+    let r = app
+        .post("/v1/mailboxes", &key, &body)
+        .await
+        .expect_problem(422, "validation");
+    assert!(
+        r.text.len() < 600,
+        "{} bytes: {}",
+        r.text.len(),
+        &r.text[..300]
+    );
+    assert!(r.text.contains('…'), "{}", r.text);
+
+    // A repeated query parameter is a validation problem naming it.
+    let r = app
+        .get("/v1/mailboxes?limit=1&limit=2", &key)
+        .await
+        .expect_problem(422, "validation");
+    assert_eq!(r.fields(), ["limit"]);
+    assert!(!r.text.contains("deserialize"), "{}", r.text);
+
+    // An idempotent retry is the same request when it means the same JSON.
+    let send = |raw: &'static str| {
+        let req = app
+            .client
+            .post(format!("{}/v1/api-keys", app.address))
+            .bearer_auth(&key)
+            .header("Idempotency-Key", "meaning-1")
+            .header("Content-Type", "application/json")
+            .body(raw);
+        async move { Reply::from(req.send().await.unwrap_or_else(|e| panic!("{e}"))).await }
+    };
+    let first = send(r#"{"name":"ci","platform_admin":false}"#)
+        .await
+        .expect(201);
+    let again = send("{ \"platform_admin\": false,\n  \"name\": \"ci\" }")
+        .await
+        .expect(201);
+    assert_eq!(again.json["api_key"]["id"], first.json["api_key"]["id"]);
+    assert_eq!(again.header("idempotent-replayed"), Some("true"));
+    send(r#"{"name":"cd","platform_admin":false}"#)
+        .await
+        .expect_problem(422, "idempotency_key_reused");
+    // A key outside the documented pattern is refused before anything is done.
+    let r = app
+        .client
+        .post(format!("{}/v1/api-keys", app.address))
+        .bearer_auth(&key)
+        .header("Idempotency-Key", "has spaces in it")
+        .json(&json!({"name": "x"}))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let r = Reply::from(r).await.expect_problem(422, "validation");
+    assert_eq!(r.fields(), ["Idempotency-Key"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_method_is_405_with_allow_and_docs_redirect() {
+    let app = crate::helpers::spawn_app(Backend::Sqlite).await;
+    let r = app
+        .request(Method::PUT, "/v1/mailboxes", Some(ADMIN_KEY), None)
+        .await
+        .expect_problem(405, "method_not_allowed");
+    assert_eq!(r.header("allow"), Some("GET, POST"));
+    let r = app
+        .request(
+            Method::POST,
+            "/v1/mailboxes/0190f1d2-0000-7000-8000-000000000000/warmup",
+            Some(ADMIN_KEY),
+            None,
+        )
+        .await
+        .expect_problem(405, "method_not_allowed");
+    assert_eq!(r.header("allow"), Some("GET, PUT, PATCH"));
+    let r = app
+        .request(Method::DELETE, "/healthz", None, None)
+        .await
+        .expect_problem(405, "method_not_allowed");
+    assert_eq!(r.header("allow"), Some("GET"));
+    app.request(Method::PUT, "/v1/nothing-here", Some(ADMIN_KEY), None)
+        .await
+        .expect_problem(404, "not_found");
+
+    let no_redirects = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let r = no_redirects
+        .get(format!("{}/docs", app.address))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.status().as_u16(), 308);
+    assert_eq!(
+        r.headers().get("location").and_then(|v| v.to_str().ok()),
+        Some("/docs/")
+    );
 }

@@ -82,12 +82,23 @@ async fn preferences_default_then_patch_put_and_validate(app: &TestApp) {
         .expect_problem(422, "validation");
     assert_eq!(
         bad.fields(),
-        ["daily_variance_percent", "provider_split", "languages.0"]
+        ["daily_variance_percent", "provider_split", "languages[0]"]
     );
     let unknown = app
-        .patch(&path, &key, &json!({"provider_split": {"hotmail": 100}}))
-        .await;
-    unknown.expect_problem(422, "validation");
+        .patch(
+            &path,
+            &key,
+            &json!({"provider_split": {"hotmail": 100}, "weekdays": ["mon", "someday"]}),
+        )
+        .await
+        .expect_problem(422, "validation");
+    // One notation for every path: keys after dots, list positions in brackets.
+    assert_eq!(unknown.fields(), ["provider_split.hotmail"]);
+    let unknown = app
+        .patch(&path, &key, &json!({"weekdays": ["mon", "someday"]}))
+        .await
+        .expect_problem(422, "validation");
+    assert_eq!(unknown.fields(), ["weekdays[1]"]);
     let after = app.get(&path, &key).await.json;
     assert_eq!(
         after["preferences"], put["preferences"],

@@ -10,12 +10,10 @@ use warmup_entity::api_key;
 use warmup_entity::store::api_keys;
 
 use crate::auth::Caller;
-use crate::error::{
-    ApiError, AuthErrors, BodyErrors, ConflictError, ForbiddenError, NotFoundError,
-};
+use crate::error::{ApiError, ConflictError, ForbiddenError};
 use crate::idempotency;
 use crate::json_body::Body;
-use crate::pagination::{PageQuery, Paged};
+use crate::pagination::PageQuery;
 use crate::routes::organizations::parse_name;
 use crate::state::AppState;
 
@@ -23,6 +21,12 @@ use crate::state::AppState;
 #[serde(deny_unknown_fields)]
 pub struct CreateApiKey {
     /// What the key is for, 1 to 200 characters.
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$",
+        example = "CRM integration"
+    )]
     pub name: String,
     /// A platform administrator key (only platform administrators may create one), for
     /// rotating the administrator's key.
@@ -43,6 +47,12 @@ pub struct ApiKey {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub revoked_at: Option<DateTime<Utc>>,
 }
+
+crate::page_of!(
+    /// The organization's API keys, one page.
+    ApiKeyPage,
+    ApiKey
+);
 
 impl From<api_key::Model> for ApiKey {
     fn from(m: api_key::Model) -> Self {
@@ -69,9 +79,10 @@ pub struct CreatedApiKey {
 /// Create an API key for the caller's organization.
 #[utoipa::path(
     tag = "api-keys",
+    operation_id = "createApiKey",
     request_body = CreateApiKey,
     params(("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key return the first answer")),
-    responses((status = 201, body = CreatedApiKey), AuthErrors, BodyErrors, ForbiddenError),
+    responses((status = 201, description = "The new key; its secret is shown only in this answer", body = CreatedApiKey), ForbiddenError),
     security(("api_key" = []))
 )]
 #[post("/api-keys")]
@@ -106,8 +117,9 @@ pub async fn create(
 /// List the organization's API keys, revoked ones included.
 #[utoipa::path(
     tag = "api-keys",
+    operation_id = "listApiKeys",
     params(PageQuery),
-    responses((status = 200, body = Paged<ApiKey>), AuthErrors),
+    responses((status = 200, description = "One page of API keys", body = ApiKeyPage)),
     security(("api_key" = []))
 )]
 #[get("/api-keys")]
@@ -115,7 +127,7 @@ pub async fn list(
     state: web::Data<AppState>,
     caller: Caller,
     query: web::Query<PageQuery>,
-) -> Result<web::Json<Paged<ApiKey>>, ApiError> {
+) -> Result<web::Json<ApiKeyPage>, ApiError> {
     let page = api_keys::list(&state.db, caller.org, query.parse()?).await?;
     Ok(web::Json(page.map(ApiKey::from).into()))
 }
@@ -123,8 +135,9 @@ pub async fn list(
 /// Revoke an API key; it stops working at once.
 #[utoipa::path(
     tag = "api-keys",
+    operation_id = "revokeApiKey",
     params(("id" = Uuid, Path, description = "API key id")),
-    responses((status = 204, description = "Revoked"), AuthErrors, NotFoundError, ForbiddenError, ConflictError),
+    responses((status = 204, description = "Revoked"), ForbiddenError, ConflictError),
     security(("api_key" = []))
 )]
 #[delete("/api-keys/{id}")]

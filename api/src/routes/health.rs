@@ -14,7 +14,12 @@ pub struct Health {
 }
 
 /// The process is up.
-#[utoipa::path(tag = "health", responses((status = 200, body = Health)))]
+#[utoipa::path(
+    tag = "health",
+    operation_id = "getHealth",
+    responses((status = 200, description = "The process is up", body = Health)),
+    security(())
+)]
 #[get("/healthz")]
 pub async fn healthz() -> web::Json<Health> {
     web::Json(Health {
@@ -25,8 +30,10 @@ pub async fn healthz() -> web::Json<Health> {
 /// The database answers.
 #[utoipa::path(
     tag = "health",
+    operation_id = "getReadiness",
+    security(()),
     responses(
-        (status = 200, body = Health),
+        (status = 200, description = "The database answers", body = Health),
         (status = 503, description = "The database does not answer", body = crate::error::Problem, content_type = "application/problem+json")
     )
 )]
@@ -41,11 +48,21 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<web::Json<Health>, Api
     }))
 }
 
-/// Prometheus metrics in the OpenMetrics text format.
-#[utoipa::path(tag = "health", responses((status = 200, description = "OpenMetrics text", body = String, content_type = "application/openmetrics-text")))]
+/// Prometheus metrics in the Prometheus text exposition format.
+#[utoipa::path(
+    tag = "health",
+    operation_id = "getMetrics",
+    security(()),
+    responses((
+        status = 200,
+        description = "Metrics as Prometheus text (`text/plain; version=0.0.4`)",
+        body = String,
+        content_type = "text/plain"
+    ))
+)]
 #[get("/metrics")]
 pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok()
-        .content_type("application/openmetrics-text; version=1.0.0; charset=utf-8")
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
         .body(state.metrics.render())
 }

@@ -12,33 +12,45 @@ use warmup_entity::mailbox;
 use warmup_entity::store::mailboxes;
 
 use crate::auth::Caller;
-use crate::error::{ApiError, AuthErrors, BodyErrors, ConflictError, NotFoundError};
+use crate::error::{ApiError, ConflictError};
 use crate::idempotency;
 use crate::json_body::Body;
-use crate::pagination::{PageQuery, Paged};
+use crate::pagination::PageQuery;
 use crate::server_input::{
-    ConnectionTest, Defaults, Protocol, ServerInput, ServerOutput, apply, output,
+    ConnectionTest, Defaults, NewServer, Protocol, ServerInput, ServerOutput, apply, output,
     run_connection_test,
 };
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "email": "jane@acme.com",
+    "provider": "google_workspace",
+    "smtp": {"password": "app-password"},
+    "imap": {"password": "app-password"},
+    "timezone": "Europe/Berlin"
+}))]
 pub struct CreateMailbox {
     /// The sender address.
+    #[schema(value_type = crate::schema::EmailAddress)]
     pub email: String,
     /// Name shown in From; defaults to the part of the address before `@`.
+    #[schema(max_length = 200, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")]
     pub display_name: Option<String>,
     pub provider: Provider,
     /// Submission server; for named providers only `password` is needed.
-    pub smtp: ServerInput,
+    pub smtp: NewServer,
     /// IMAP server; for named providers only `password` is needed.
-    pub imap: ServerInput,
+    pub imap: NewServer,
     /// IANA time zone of the mailbox's owner (default `UTC`).
+    #[schema(value_type = Option<crate::schema::TimeZone>)]
     pub timezone: Option<String>,
     /// `active` (default) or `paused`.
+    #[schema(value_type = Option<crate::schema::SettableMailboxStatus>)]
     pub status: Option<MailboxStatus>,
-    /// Sign warmup mail with this DKIM key.
+    /// Sign warmup mail with this DKIM key (it must be a readable RSA key: a 422 names it
+    /// otherwise).
     pub dkim: Option<DkimInput>,
 }
 
@@ -46,12 +58,20 @@ pub struct CreateMailbox {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DkimInput {
-    /// The selector under which the public key is published (`<selector>._domainkey.<domain>`).
+    /// The selector under which the public key is published (`<selector>._domainkey.<domain>`):
+    /// a DNS label or dot-separated labels.
+    #[schema(
+        min_length = 1,
+        max_length = 253,
+        pattern = r"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$",
+        example = "s1"
+    )]
     pub selector: String,
     /// The signing domain; defaults to the domain of the mailbox's address.
+    #[schema(value_type = Option<crate::schema::HostName>)]
     pub domain: Option<String>,
     /// Write-only: an RSA private key in PEM (PKCS#1 or PKCS#8), stored encrypted.
-    #[schema(value_type = String, format = Password, write_only)]
+    #[schema(value_type = String, format = Password, write_only, min_length = 1, max_length = 16384)]
     pub private_key: Secret,
 }
 
@@ -116,15 +136,20 @@ fn apply_dkim(
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"display_name": "Jane Doe", "timezone": "America/New_York", "status": "paused"}))]
 pub struct UpdateMailbox {
+    #[schema(value_type = Option<crate::schema::EmailAddress>)]
     pub email: Option<String>,
+    #[schema(max_length = 200, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")]
     pub display_name: Option<String>,
     pub provider: Option<Provider>,
     /// Fields to change; omitted ones (the password included) keep their value.
     pub smtp: Option<ServerInput>,
     pub imap: Option<ServerInput>,
+    #[schema(value_type = Option<crate::schema::TimeZone>)]
     pub timezone: Option<String>,
     /// `active` or `paused`; `error` is set only by the service.
+    #[schema(value_type = Option<crate::schema::SettableMailboxStatus>)]
     pub status: Option<MailboxStatus>,
     /// A new DKIM key, or `null` to stop signing.
     #[serde(default, deserialize_with = "present")]
@@ -133,8 +158,21 @@ pub struct UpdateMailbox {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "0193a1b2-7c3d-7e4f-8a5b-6c7d8e9f0a1b",
+    "email": "jane@acme.com",
+    "display_name": "jane",
+    "provider": "google_workspace",
+    "smtp": {"host": "smtp.gmail.com", "port": 465, "security": "tls", "username": "jane@acme.com", "password_set": true},
+    "imap": {"host": "imap.gmail.com", "port": 993, "security": "tls", "username": "jane@acme.com", "password_set": true},
+    "timezone": "Europe/Berlin",
+    "status": "active",
+    "created_at": "2026-12-01T09:30:00Z",
+    "updated_at": "2026-12-01T09:30:00Z"
+}))]
 pub struct Mailbox {
     pub id: Uuid,
+    #[schema(value_type = crate::schema::EmailAddress)]
     pub email: String,
     pub display_name: String,
     pub provider: Provider,
@@ -151,6 +189,12 @@ pub struct Mailbox {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
+
+crate::page_of!(
+    /// The organization's sender mailboxes, one page.
+    MailboxPage,
+    Mailbox
+);
 
 impl From<mailbox::Model> for Mailbox {
     fn from(m: mailbox::Model) -> Self {
@@ -235,9 +279,10 @@ fn blank(org: Uuid) -> mailbox::Model {
 /// Connect a sender mailbox.
 #[utoipa::path(
     tag = "mailboxes",
+    operation_id = "createMailbox",
     request_body = CreateMailbox,
     params(("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key return the first answer")),
-    responses((status = 201, body = Mailbox), AuthErrors, BodyErrors, ConflictError),
+    responses((status = 201, description = "The connected mailbox", body = Mailbox), ConflictError),
     security(("api_key" = []))
 )]
 #[post("/mailboxes")]
@@ -272,7 +317,7 @@ pub async fn create(
                 apply(
                     &mut row,
                     protocol,
-                    Some(server),
+                    Some(&ServerInput::from(server)),
                     &Defaults {
                         provider: input.provider,
                         email: &email_text,
@@ -306,8 +351,9 @@ pub async fn create(
 /// List the organization's mailboxes, oldest first.
 #[utoipa::path(
     tag = "mailboxes",
+    operation_id = "listMailboxes",
     params(PageQuery),
-    responses((status = 200, body = Paged<Mailbox>), AuthErrors),
+    responses((status = 200, description = "One page of mailboxes", body = MailboxPage)),
     security(("api_key" = []))
 )]
 #[get("/mailboxes")]
@@ -315,7 +361,7 @@ pub async fn list(
     state: web::Data<AppState>,
     caller: Caller,
     query: web::Query<PageQuery>,
-) -> Result<web::Json<Paged<Mailbox>>, ApiError> {
+) -> Result<web::Json<MailboxPage>, ApiError> {
     let page = mailboxes::list(&state.db, caller.org, query.parse()?).await?;
     Ok(web::Json(page.map(Mailbox::from).into()))
 }
@@ -329,8 +375,9 @@ async fn find(state: &AppState, caller: &Caller, id: Uuid) -> Result<mailbox::Mo
 /// Get one mailbox.
 #[utoipa::path(
     tag = "mailboxes",
+    operation_id = "getMailbox",
     params(("id" = Uuid, Path, description = "Mailbox id")),
-    responses((status = 200, body = Mailbox), AuthErrors, NotFoundError),
+    responses((status = 200, description = "The mailbox", body = Mailbox)),
     security(("api_key" = []))
 )]
 #[get("/mailboxes/{id}")]
@@ -345,9 +392,10 @@ pub async fn get(
 /// Change some fields of a mailbox; omitted fields keep their value.
 #[utoipa::path(
     tag = "mailboxes",
+    operation_id = "updateMailbox",
     params(("id" = Uuid, Path, description = "Mailbox id")),
     request_body = UpdateMailbox,
-    responses((status = 200, body = Mailbox), AuthErrors, BodyErrors, NotFoundError, ConflictError),
+    responses((status = 200, description = "The mailbox as changed", body = Mailbox), ConflictError),
     security(("api_key" = []))
 )]
 #[patch("/mailboxes/{id}")]
@@ -422,8 +470,9 @@ pub async fn update(
 /// Delete a mailbox and everything recorded for it.
 #[utoipa::path(
     tag = "mailboxes",
+    operation_id = "deleteMailbox",
     params(("id" = Uuid, Path, description = "Mailbox id")),
-    responses((status = 204, description = "Deleted"), AuthErrors, NotFoundError),
+    responses((status = 204, description = "Deleted")),
     security(("api_key" = []))
 )]
 #[delete("/mailboxes/{id}")]
@@ -445,8 +494,9 @@ pub async fn delete(
 /// each step's `ok`, `reply_code` and `detail` say what happened.
 #[utoipa::path(
     tag = "mailboxes",
+    operation_id = "testMailboxConnection",
     params(("id" = Uuid, Path, description = "Mailbox id")),
-    responses((status = 200, body = ConnectionTest), AuthErrors, NotFoundError),
+    responses((status = 200, description = "Each step of logging in to the SMTP and IMAP servers, passed or not", body = ConnectionTest)),
     security(("api_key" = []))
 )]
 #[post("/mailboxes/{id}/connection-test")]

@@ -54,3 +54,93 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(warmup::patterns),
         );
 }
+
+/// The paths of the document and the methods each takes, to tell a wrong method (405) from an
+/// unknown path (404).
+pub struct KnownPaths(Vec<(Vec<String>, Vec<&'static str>)>);
+
+impl KnownPaths {
+    pub fn from_document(api: &utoipa::openapi::OpenApi) -> Self {
+        let mut known: Vec<_> = api
+            .paths
+            .paths
+            .iter()
+            .map(|(path, item)| {
+                let methods = [
+                    ("GET", item.get.is_some()),
+                    ("PUT", item.put.is_some()),
+                    ("POST", item.post.is_some()),
+                    ("DELETE", item.delete.is_some()),
+                    ("PATCH", item.patch.is_some()),
+                ];
+                let allowed = methods.iter().filter(|m| m.1).map(|m| m.0).collect();
+                (segments(path), allowed)
+            })
+            .collect();
+        // Served beside the document rather than described in it.
+        for path in ["/openapi.json", "/docs"] {
+            known.push((segments(path), vec!["GET"]));
+        }
+        Self(known)
+    }
+
+    /// The methods `path` takes, or `None` when no route has that shape.
+    pub fn methods(&self, path: &str) -> Option<Vec<&'static str>> {
+        let asked: Vec<&str> = path.split('/').collect();
+        self.0.iter().find_map(|(template, methods)| {
+            let fits = template.len() == asked.len()
+                && template.iter().zip(&asked).all(|(t, a)| {
+                    if t.starts_with('{') {
+                        !a.is_empty()
+                    } else {
+                        t == a
+                    }
+                });
+            fits.then(|| methods.clone())
+        })
+    }
+}
+
+fn segments(path: &str) -> Vec<String> {
+    path.split('/').map(str::to_string).collect()
+}
+
+/// A query string that does not fit its parameters, as a validation problem: serde's wording
+/// (`duplicate field`, `Query deserialize error`) means nothing to a client.
+pub fn query_error(cause: &str) -> crate::ApiError {
+    let duplicate = cause
+        .split_once("duplicate field `")
+        .and_then(|(_, rest)| rest.split('`').next());
+    match duplicate {
+        Some(name) => crate::ApiError::invalid(name, "must be given at most once"),
+        None => crate::ApiError::invalid("query", "is not a valid query string for this operation"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_paths_tell_a_wrong_method_from_an_unknown_path() {
+        let known = KnownPaths::from_document(&crate::docs::openapi());
+        assert_eq!(known.methods("/v1/mailboxes"), Some(vec!["GET", "POST"]));
+        assert_eq!(
+            known.methods("/v1/mailboxes/0190f1d2-0000-7000-8000-000000000000"),
+            Some(vec!["GET", "DELETE", "PATCH"])
+        );
+        assert_eq!(known.methods("/openapi.json"), Some(vec!["GET"]));
+        assert_eq!(known.methods("/v1/nothing"), None);
+        assert_eq!(known.methods("/v1/mailboxes/"), None);
+        assert_eq!(known.methods("/v1/mailboxes//warmup"), None);
+    }
+
+    #[test]
+    fn query_errors_name_the_parameter_in_plain_words() {
+        let p = query_error("Query deserialize error: duplicate field `limit`").problem();
+        assert_eq!((p.status, p.errors[0].field.as_str()), (422, "limit"));
+        let p = query_error("Query deserialize error: something else").problem();
+        assert_eq!(p.errors[0].field, "query");
+        assert!(!p.detail.contains("deserialize"), "{}", p.detail);
+    }
+}

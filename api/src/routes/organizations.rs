@@ -10,7 +10,7 @@ use warmup_entity::organization;
 use warmup_entity::store::organizations;
 
 use crate::auth::Caller;
-use crate::error::{ApiError, AuthErrors, BodyErrors, ForbiddenError};
+use crate::error::{ApiError, ForbiddenError};
 use crate::idempotency;
 use crate::json_body::Body;
 use crate::state::AppState;
@@ -19,6 +19,12 @@ use crate::state::AppState;
 #[serde(deny_unknown_fields)]
 pub struct CreateOrganization {
     /// Display name, 1 to 200 characters.
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$",
+        example = "Acme Inc."
+    )]
     pub name: String,
 }
 
@@ -61,9 +67,10 @@ pub fn parse_name(field: &str, raw: &str) -> Result<String, ApiError> {
 /// Create an organization and its first API key (platform administrators only).
 #[utoipa::path(
     tag = "organizations",
+    operation_id = "createOrganization",
     request_body = CreateOrganization,
     params(("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key return the first answer")),
-    responses((status = 201, body = CreatedOrganization), AuthErrors, BodyErrors, ForbiddenError),
+    responses((status = 201, description = "The organization and its first API key (shown once)", body = CreatedOrganization), ForbiddenError),
     security(("api_key" = []))
 )]
 #[post("/organizations")]

@@ -18,8 +18,8 @@ use warmup_entity::store::placements::{self, ClassFilter, PlacementFilter, Place
 use warmup_entity::{OrgId, mailbox};
 
 use crate::auth::Caller;
-use crate::error::{ApiError, AuthErrors, NotFoundError, QueryErrors};
-use crate::pagination::{PageQuery, Paged};
+use crate::error::ApiError;
+use crate::pagination::PageQuery;
 use crate::state::AppState;
 
 /// The longest range a summary covers, in days.
@@ -57,13 +57,14 @@ pub struct PlacementsQuery {
     #[param(value_type = Option<Provider>)]
     pub provider: Option<String>,
     /// Only this class (`inbox`, `spam`, `category`, `other`, `missing`, `unknown` for messages
-    /// given up on because the seed could not be read or was deleted), or `pending` for messages still looked
-    /// for.
+    /// given up on because the seed could not be read or was deleted), or `pending` for
+    /// messages still looked for.
+    #[param(value_type = Option<crate::schema::PlacementClassFilter>)]
     pub class: Option<String>,
     /// First plan day, `YYYY-MM-DD` in the mailbox's time zone.
     #[param(value_type = Option<String>, format = Date)]
     pub from: Option<String>,
-    /// Last plan day, `YYYY-MM-DD`.
+    /// Last plan day, `YYYY-MM-DD`; not before `from`.
     #[param(value_type = Option<String>, format = Date)]
     pub to: Option<String>,
     /// Items per page, 1 to 200 (default 50).
@@ -210,6 +211,12 @@ pub struct Placement {
     pub actions: Vec<PlacementAction>,
 }
 
+crate::page_of!(
+    /// Placements of one mailbox's messages, one page.
+    PlacementPage,
+    Placement
+);
+
 fn corrupt(what: &str, value: &str, send_id: Uuid) -> ApiError {
     ApiError::Internal(format!("placement {send_id} has {what} {value:?}"))
 }
@@ -281,12 +288,10 @@ impl TryFrom<PlacementItem> for Placement {
 /// Where each message landed, newest sent first, with what its seed did.
 #[utoipa::path(
     tag = "placements",
+    operation_id = "listMailboxPlacements",
     params(("id" = Uuid, Path, description = "Mailbox id"), PlacementsQuery),
     responses(
-        (status = 200, body = Paged<Placement>),
-        QueryErrors,
-        AuthErrors,
-        NotFoundError
+        (status = 200, description = "One page of placements", body = PlacementPage)
     ),
     security(("api_key" = []))
 )]
@@ -296,7 +301,7 @@ pub async fn list(
     caller: Caller,
     id: web::Path<Uuid>,
     query: web::Query<PlacementsQuery>,
-) -> Result<web::Json<Paged<Placement>>, ApiError> {
+) -> Result<web::Json<PlacementPage>, ApiError> {
     own_mailbox(&state, caller.org, *id).await?;
     let (filter, page) = query.parse()?;
     let found = placements::list(&state.db, caller.org, *id, &filter, page)
@@ -308,7 +313,7 @@ pub async fn list(
         .into_iter()
         .map(Placement::try_from)
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(web::Json(Paged { items, next }))
+    Ok(web::Json(PlacementPage { items, next }))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -339,12 +344,10 @@ pub struct PlacementSummary {
 /// Inbox, spam, category, other and missing rates per provider and day.
 #[utoipa::path(
     tag = "placements",
+    operation_id = "getMailboxPlacementSummary",
     params(("id" = Uuid, Path, description = "Mailbox id"), SummaryQuery),
     responses(
-        (status = 200, body = PlacementSummary),
-        QueryErrors,
-        AuthErrors,
-        NotFoundError
+        (status = 200, description = "Placement rates overall, per provider and per day", body = PlacementSummary)
     ),
     security(("api_key" = []))
 )]

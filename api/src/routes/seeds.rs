@@ -12,27 +12,33 @@ use warmup_entity::seed;
 use warmup_entity::store::seeds;
 
 use crate::auth::Caller;
-use crate::error::{
-    ApiError, AuthErrors, BodyErrors, ConflictError, ForbiddenError, NotFoundError,
-};
+use crate::error::{ApiError, ConflictError, ForbiddenError};
 use crate::idempotency;
 use crate::json_body::Body;
-use crate::pagination::{PageQuery, Paged};
+use crate::pagination::PageQuery;
 use crate::server_input::{
-    ConnectionTest, Defaults, Protocol, ServerInput, ServerOutput, apply, output,
+    ConnectionTest, Defaults, NewServer, Protocol, ServerInput, ServerOutput, apply, output,
     run_connection_test,
 };
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "email": "seed.anna@outlook.com",
+    "provider": "outlook",
+    "imap": {"password": "app-password"},
+    "smtp": {"password": "app-password"},
+    "group": "standard"
+}))]
 pub struct CreateSeed {
+    #[schema(value_type = crate::schema::EmailAddress)]
     pub email: String,
     pub provider: Provider,
     /// IMAP server the seed is read through; for named providers only `password` is needed.
-    pub imap: ServerInput,
+    pub imap: NewServer,
     /// Submission server the seed replies through.
-    pub smtp: ServerInput,
+    pub smtp: NewServer,
     /// `standard` (default) or `premium`.
     pub group: Option<SeedGroup>,
     /// Default true.
@@ -44,7 +50,9 @@ pub struct CreateSeed {
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"active": false}))]
 pub struct UpdateSeed {
+    #[schema(value_type = Option<crate::schema::EmailAddress>)]
     pub email: Option<String>,
     pub provider: Option<Provider>,
     pub imap: Option<ServerInput>,
@@ -56,6 +64,7 @@ pub struct UpdateSeed {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Seed {
     pub id: Uuid,
+    #[schema(value_type = crate::schema::EmailAddress)]
     pub email: String,
     pub provider: Provider,
     pub imap: ServerOutput,
@@ -67,6 +76,12 @@ pub struct Seed {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
+
+crate::page_of!(
+    /// Seeds visible to the organization, one page.
+    SeedPage,
+    Seed
+);
 
 impl From<seed::Model> for Seed {
     fn from(m: seed::Model) -> Self {
@@ -135,9 +150,10 @@ async fn find_writable(
 /// Add a seed account.
 #[utoipa::path(
     tag = "seeds",
+    operation_id = "createSeed",
     request_body = CreateSeed,
     params(("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key return the first answer")),
-    responses((status = 201, body = Seed), AuthErrors, BodyErrors, ForbiddenError, ConflictError),
+    responses((status = 201, description = "The new seed", body = Seed), ForbiddenError, ConflictError),
     security(("api_key" = []))
 )]
 #[post("/seeds")]
@@ -168,7 +184,7 @@ pub async fn create(
                 apply(
                     &mut row,
                     protocol,
-                    Some(server),
+                    Some(&ServerInput::from(server)),
                     &Defaults {
                         provider: input.provider,
                         email: &email_text,
@@ -194,8 +210,9 @@ pub async fn create(
 /// List the shared pool and the organization's own seeds, oldest first.
 #[utoipa::path(
     tag = "seeds",
+    operation_id = "listSeeds",
     params(PageQuery),
-    responses((status = 200, body = Paged<Seed>), AuthErrors),
+    responses((status = 200, description = "One page of seeds", body = SeedPage)),
     security(("api_key" = []))
 )]
 #[get("/seeds")]
@@ -203,7 +220,7 @@ pub async fn list(
     state: web::Data<AppState>,
     caller: Caller,
     query: web::Query<PageQuery>,
-) -> Result<web::Json<Paged<Seed>>, ApiError> {
+) -> Result<web::Json<SeedPage>, ApiError> {
     let page = seeds::list_visible(&state.db, caller.org, query.parse()?).await?;
     Ok(web::Json(page.map(Seed::from).into()))
 }
@@ -211,8 +228,9 @@ pub async fn list(
 /// Get one seed.
 #[utoipa::path(
     tag = "seeds",
+    operation_id = "getSeed",
     params(("id" = Uuid, Path, description = "Seed id")),
-    responses((status = 200, body = Seed), AuthErrors, NotFoundError),
+    responses((status = 200, description = "The seed", body = Seed)),
     security(("api_key" = []))
 )]
 #[get("/seeds/{id}")]
@@ -227,9 +245,10 @@ pub async fn get(
 /// Change some fields of a seed.
 #[utoipa::path(
     tag = "seeds",
+    operation_id = "updateSeed",
     params(("id" = Uuid, Path, description = "Seed id")),
     request_body = UpdateSeed,
-    responses((status = 200, body = Seed), AuthErrors, BodyErrors, ForbiddenError, NotFoundError, ConflictError),
+    responses((status = 200, description = "The seed as changed", body = Seed), ForbiddenError, ConflictError),
     security(("api_key" = []))
 )]
 #[patch("/seeds/{id}")]
@@ -291,8 +310,9 @@ pub async fn update(
 /// Delete a seed.
 #[utoipa::path(
     tag = "seeds",
+    operation_id = "deleteSeed",
     params(("id" = Uuid, Path, description = "Seed id")),
-    responses((status = 204, description = "Deleted"), AuthErrors, ForbiddenError, NotFoundError),
+    responses((status = 204, description = "Deleted"), ForbiddenError),
     security(("api_key" = []))
 )]
 #[delete("/seeds/{id}")]
@@ -309,8 +329,9 @@ pub async fn delete(
 /// Log in to the seed's IMAP and SMTP servers and report each step.
 #[utoipa::path(
     tag = "seeds",
+    operation_id = "testSeedConnection",
     params(("id" = Uuid, Path, description = "Seed id")),
-    responses((status = 200, body = ConnectionTest), AuthErrors, ForbiddenError, NotFoundError),
+    responses((status = 200, description = "Each step of logging in to the SMTP and IMAP servers, passed or not", body = ConnectionTest), ForbiddenError),
     security(("api_key" = []))
 )]
 #[post("/seeds/{id}/connection-test")]

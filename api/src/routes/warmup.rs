@@ -18,7 +18,7 @@ use warmup_entity::store::warmup::{self, MailboxWarmup};
 use warmup_entity::store::{mailboxes, seeds};
 
 use crate::auth::Caller;
-use crate::error::{ApiError, AuthErrors, BodyErrors, ConflictError, NotFoundError};
+use crate::error::{ApiError, ConflictError};
 use crate::json_body::Body;
 use crate::state::AppState;
 
@@ -138,8 +138,9 @@ async fn find(state: &AppState, org: OrgId, id: Uuid) -> Result<MailboxWarmup, A
 /// Get a mailbox's warmup preferences and progress.
 #[utoipa::path(
     tag = "warmup",
+    operation_id = "getMailboxWarmup",
     params(("id" = Uuid, Path, description = "Mailbox id")),
-    responses((status = 200, body = WarmupSettings), AuthErrors, NotFoundError),
+    responses((status = 200, description = "The mailbox's warmup preferences, status and progress", body = WarmupSettings)),
     security(("api_key" = []))
 )]
 #[get("/mailboxes/{id}/warmup")]
@@ -173,9 +174,10 @@ async fn change(
 /// Replace a mailbox's preferences; omitted fields take the organization's defaults.
 #[utoipa::path(
     tag = "warmup",
+    operation_id = "replaceMailboxWarmup",
     params(("id" = Uuid, Path, description = "Mailbox id")),
     request_body = PreferencesPatch,
-    responses((status = 200, body = WarmupSettings), AuthErrors, BodyErrors, NotFoundError),
+    responses((status = 200, description = "The preferences as saved", body = WarmupSettings)),
     security(("api_key" = []))
 )]
 #[put("/mailboxes/{id}/warmup")]
@@ -193,9 +195,10 @@ pub async fn put_settings(
 /// Change some of a mailbox's preferences; omitted fields keep their value.
 #[utoipa::path(
     tag = "warmup",
+    operation_id = "updateMailboxWarmup",
     params(("id" = Uuid, Path, description = "Mailbox id")),
     request_body = PreferencesPatch,
-    responses((status = 200, body = WarmupSettings), AuthErrors, BodyErrors, NotFoundError),
+    responses((status = 200, description = "The preferences as saved", body = WarmupSettings)),
     security(("api_key" = []))
 )]
 #[patch("/mailboxes/{id}/warmup")]
@@ -213,8 +216,9 @@ pub async fn patch_settings(
 /// Start (or resume) warming up a mailbox. The ramp continues where it stood.
 #[utoipa::path(
     tag = "warmup",
+    operation_id = "startMailboxWarmup",
     params(("id" = Uuid, Path, description = "Mailbox id")),
-    responses((status = 200, body = WarmupSettings), AuthErrors, NotFoundError, ConflictError),
+    responses((status = 200, description = "The warmup, now running", body = WarmupSettings), ConflictError),
     security(("api_key" = []))
 )]
 #[post("/mailboxes/{id}/warmup/start")]
@@ -249,8 +253,9 @@ pub async fn start(
 /// until the warmup starts again); the ramp does not advance.
 #[utoipa::path(
     tag = "warmup",
+    operation_id = "pauseMailboxWarmup",
     params(("id" = Uuid, Path, description = "Mailbox id")),
-    responses((status = 200, body = WarmupSettings), AuthErrors, NotFoundError),
+    responses((status = 200, description = "The warmup, now paused", body = WarmupSettings)),
     security(("api_key" = []))
 )]
 #[post("/mailboxes/{id}/warmup/pause")]
@@ -269,7 +274,8 @@ pub async fn pause(
 /// Get the organization's default preferences for mailboxes without their own.
 #[utoipa::path(
     tag = "warmup",
-    responses((status = 200, body = Preferences), AuthErrors),
+    operation_id = "getWarmupPreferences",
+    responses((status = 200, description = "The organization's default preferences", body = Preferences)),
     security(("api_key" = []))
 )]
 #[get("/warmup/preferences")]
@@ -284,8 +290,9 @@ pub async fn get_defaults(
 /// Replace the organization's default preferences; omitted fields take the built-in defaults.
 #[utoipa::path(
     tag = "warmup",
+    operation_id = "replaceWarmupPreferences",
     request_body = PreferencesPatch,
-    responses((status = 200, body = Preferences), AuthErrors, BodyErrors),
+    responses((status = 200, description = "The defaults as saved", body = Preferences)),
     security(("api_key" = []))
 )]
 #[put("/warmup/preferences")]
@@ -304,10 +311,13 @@ pub async fn put_defaults(
 /// Which mailboxes a bulk change applies to, and the change.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"all": true, "preferences": {"max_per_day": 30, "pattern": "b2c"}}))]
 pub struct ApplyPreferences {
-    /// Every mailbox of the organization.
+    /// Every mailbox of the organization. Give either `"all": true` or a non-empty
+    /// `mailbox_ids`, not both.
     pub all: Option<bool>,
     /// These mailboxes (ids of other organizations are refused).
+    #[schema(min_items = 1)]
     pub mailbox_ids: Option<Vec<Uuid>>,
     /// The fields to set; the others keep each mailbox's value.
     pub preferences: PreferencesPatch,
@@ -324,8 +334,9 @@ pub struct AppliedPreferences {
 /// Set preferences on many mailboxes at once: all or none change.
 #[utoipa::path(
     tag = "warmup",
+    operation_id = "applyWarmupPreferences",
     request_body = ApplyPreferences,
-    responses((status = 200, body = AppliedPreferences), AuthErrors, BodyErrors),
+    responses((status = 200, description = "What changed in each mailbox", body = AppliedPreferences)),
     security(("api_key" = []))
 )]
 #[post("/warmup/preferences/apply")]
@@ -411,8 +422,9 @@ pub struct Schedule {
 /// Preview the coming days: each day's message count and its share per provider.
 #[utoipa::path(
     tag = "warmup",
+    operation_id = "getMailboxWarmupSchedule",
     params(("id" = Uuid, Path, description = "Mailbox id"), ScheduleQuery),
-    responses((status = 200, body = Schedule), AuthErrors, NotFoundError),
+    responses((status = 200, description = "The coming days' planned volume", body = Schedule)),
     security(("api_key" = []))
 )]
 #[get("/mailboxes/{id}/warmup/schedule")]
@@ -456,7 +468,8 @@ pub async fn schedule(
 /// The parameters of the B2B and B2C patterns: windows, probabilities, delays, default split.
 #[utoipa::path(
     tag = "warmup",
-    responses((status = 200, body = Vec<PatternParams>), AuthErrors),
+    operation_id = "listWarmupPatterns",
+    responses((status = 200, description = "The engagement patterns and their parameters", body = Vec<PatternParams>)),
     security(("api_key" = []))
 )]
 #[get("/warmup/patterns")]
@@ -506,8 +519,9 @@ fn parse_day(field: &str, raw: &str) -> Result<chrono::NaiveDate, ApiError> {
 /// What happened per day: planned, sent, deferred, failed, bounced.
 #[utoipa::path(
     tag = "warmup",
+    operation_id = "getMailboxWarmupStats",
     params(("id" = Uuid, Path, description = "Mailbox id"), StatsQuery),
-    responses((status = 200, body = Stats), AuthErrors, NotFoundError),
+    responses((status = 200, description = "Sends per day", body = Stats)),
     security(("api_key" = []))
 )]
 #[get("/mailboxes/{id}/warmup/stats")]
@@ -568,9 +582,13 @@ pub struct EventsQuery {
     /// The `next` value of the previous page.
     #[param(value_type = Option<String>, format = Uuid)]
     pub after: Option<String>,
-    /// Only `sent`, `deferred`, `failed`, `bounced` or `delayed` events.
+    /// Only events with this outcome.
+    #[param(value_type = Option<crate::schema::EventOutcome>)]
     pub outcome: Option<String>,
 }
+
+/// The outcomes of delivery events: those of an attempt, then those of a delivery report.
+pub const EVENT_OUTCOMES: [&str; 5] = ["sent", "deferred", "failed", "bounced", "delayed"];
 
 /// One delivery attempt of a warmup message.
 #[derive(Debug, Serialize, ToSchema)]
@@ -578,6 +596,7 @@ pub struct WarmupEvent {
     pub id: Uuid,
     pub at: DateTime<Utc>,
     /// `sent`, `deferred` or `failed` (an attempt), `bounced` or `delayed` (a delivery report).
+    #[schema(value_type = crate::schema::EventOutcome)]
     pub outcome: String,
     pub send_id: Uuid,
     pub message_id: String,
@@ -597,11 +616,18 @@ pub struct WarmupEvent {
     pub duration_ms: i64,
 }
 
+crate::page_of!(
+    /// Delivery events of one mailbox, one page.
+    WarmupEventPage,
+    WarmupEvent
+);
+
 /// What happened, newest first: every delivery attempt with the server's answer.
 #[utoipa::path(
     tag = "warmup",
+    operation_id = "listMailboxWarmupEvents",
     params(("id" = Uuid, Path, description = "Mailbox id"), EventsQuery),
-    responses((status = 200, body = crate::pagination::Paged<WarmupEvent>), AuthErrors, NotFoundError),
+    responses((status = 200, description = "One page of delivery events", body = WarmupEventPage)),
     security(("api_key" = []))
 )]
 #[get("/mailboxes/{id}/warmup/events")]
@@ -610,7 +636,7 @@ pub async fn events(
     caller: Caller,
     id: web::Path<Uuid>,
     query: web::Query<EventsQuery>,
-) -> Result<web::Json<crate::pagination::Paged<WarmupEvent>>, ApiError> {
+) -> Result<web::Json<WarmupEventPage>, ApiError> {
     mailboxes::get(&state.db, caller.org, *id)
         .await?
         .ok_or(ApiError::NotFound("mailbox"))?;
@@ -621,11 +647,11 @@ pub async fn events(
     .parse()?;
     let outcome = match query.outcome.as_deref() {
         None => None,
-        Some(o @ ("sent" | "deferred" | "failed" | "bounced" | "delayed")) => Some(o),
+        Some(o) if EVENT_OUTCOMES.contains(&o) => Some(o),
         Some(_) => {
             return Err(ApiError::invalid(
                 "outcome",
-                "must be sent, deferred, failed, bounced or delayed",
+                format!("must be one of {}", EVENT_OUTCOMES.join(", ")),
             ));
         }
     };
