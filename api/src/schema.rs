@@ -10,6 +10,27 @@ use std::borrow::Cow;
 use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::{AnyOfBuilder, ObjectBuilder, Schema, SchemaFormat, Type};
 use warmup_domain::MailboxStatus;
+use warmup_domain::engagement::Action;
+use warmup_domain::smtp_reply::ReplyCategory;
+
+/// A constant's name for a zone in generated clients. Generators make names by dropping
+/// punctuation, which folds aliases together (`GMT+0` and `GMT0`, `Etc/GMT+0` and `Etc/GMT0`);
+/// these keep every zone apart: `Etc/GMT-5` is `ETC_GMT_MINUS_5`, `Europe/Berlin`
+/// `EUROPE_BERLIN`.
+pub fn time_zone_constant(zone: &str) -> String {
+    let mut out = String::with_capacity(zone.len() + 8);
+    let mut chars = zone.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '/' => out.push('_'),
+            '+' => out.push_str("_PLUS_"),
+            '-' if chars.peek().is_some_and(char::is_ascii_digit) => out.push_str("_MINUS_"),
+            '-' => out.push('_'),
+            c => out.push(c.to_ascii_uppercase()),
+        }
+    }
+    out
+}
 
 fn string() -> ObjectBuilder {
     ObjectBuilder::new().schema_type(Type::String)
@@ -69,6 +90,17 @@ component!(
     Schema::Object(
         string()
             .enum_values(Some(chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name())))
+            .extensions(Some(
+                utoipa::openapi::extensions::Extensions::builder()
+                    .add(
+                        "x-enum-varnames",
+                        chrono_tz::TZ_VARIANTS
+                            .iter()
+                            .map(|tz| time_zone_constant(tz.name()))
+                            .collect::<Vec<_>>(),
+                    )
+                    .build()
+            ))
             .description(Some(
                 "An IANA time zone name such as `Europe/Berlin`; decides when the mailbox's day \
                  starts and when its recipients work.",
@@ -127,3 +159,88 @@ component!(
             .build()
     )
 );
+
+component!(
+    /// How a delivery attempt's answer was classified.
+    AttemptCategory,
+    Schema::Object(
+        string()
+            .enum_values(Some(
+                [
+                    ReplyCategory::Accepted,
+                    ReplyCategory::Greylisted,
+                    ReplyCategory::RateLimited,
+                    ReplyCategory::BadConnection,
+                    ReplyCategory::Routing,
+                    ReplyCategory::AuthFailed,
+                    ReplyCategory::MailboxFull,
+                    ReplyCategory::UnknownRecipient,
+                    ReplyCategory::PolicyBlock,
+                    ReplyCategory::MessageRejected,
+                    ReplyCategory::ServiceUnavailable,
+                    ReplyCategory::Other,
+                ]
+                .into_iter()
+                .map(ReplyCategory::as_str)
+                // An interrupted send found at its seed; a delivery report.
+                .chain(["recovered", "dsn"])
+            ))
+            .description(Some(
+                "What the answer meant: `accepted`, `greylisted`, `rate_limited`, \
+                 `bad_connection` (`4.4.2`), `routing`, `auth_failed`, `mailbox_full`, \
+                 `unknown_recipient`, `policy_block`, `message_rejected`, \
+                 `service_unavailable`, `other`; `recovered` for an interrupted send found at \
+                 its seed, `dsn` for a delivery report.",
+            ))
+            .build()
+    )
+);
+
+component!(
+    /// What a seed did or found for a message.
+    PlacementActionKind,
+    Schema::Object(
+        string()
+            .enum_values(Some(
+                ["located", "missing"]
+                    .into_iter()
+                    .chain(Action::ALL.into_iter().map(Action::as_str))
+                    .chain(["reply_seen", "error"])
+            ))
+            .description(Some(
+                "`located` (found, and where), `missing`, the seed's actions (`rescue`, `open`, \
+                 `flag`, `reply`, `archive`), `reply_seen` (the answer found at the sender) or \
+                 `error`.",
+            ))
+            .build()
+    )
+);
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+
+    #[test]
+    fn every_time_zone_has_a_constant_of_its_own() {
+        let names: BTreeSet<String> = chrono_tz::TZ_VARIANTS
+            .iter()
+            .map(|tz| time_zone_constant(tz.name()))
+            .collect();
+        assert_eq!(names.len(), chrono_tz::TZ_VARIANTS.len());
+        for name in &names {
+            assert!(
+                name.chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'),
+                "{name}"
+            );
+        }
+        assert_eq!(time_zone_constant("Etc/GMT-5"), "ETC_GMT_MINUS_5");
+        assert_eq!(time_zone_constant("GMT+0"), "GMT_PLUS_0");
+        assert_eq!(
+            time_zone_constant("America/Port-au-Prince"),
+            "AMERICA_PORT_AU_PRINCE"
+        );
+    }
+}

@@ -172,6 +172,7 @@ pub struct PlacementReply {
 pub struct PlacementAction {
     /// `located`, `missing`, `rescue`, `open`, `flag`, `reply`, `archive`, `reply_seen` or
     /// `error`.
+    #[schema(value_type = crate::schema::PlacementActionKind)]
     pub action: String,
     pub at: DateTime<Utc>,
     pub ok: bool,
@@ -184,6 +185,7 @@ pub struct Placement {
     pub send_id: Uuid,
     pub message_id: String,
     pub seed_email: String,
+    #[schema(value_type = Provider)]
     pub provider: String,
     pub subject: String,
     /// The mailbox's local date the message was planned for.

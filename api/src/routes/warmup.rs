@@ -601,6 +601,7 @@ pub struct WarmupEvent {
     pub send_id: Uuid,
     pub message_id: String,
     pub seed: String,
+    #[schema(value_type = Provider)]
     pub provider: String,
     pub attempt: i32,
     /// The server's reply code (absent when no server answered).
@@ -611,7 +612,7 @@ pub struct WarmupEvent {
     pub enhanced_status: Option<String>,
     /// What the server said, or what went wrong.
     pub text: String,
-    /// e.g. `greylisted`, `rate_limited`, `bad_connection`, `auth_failed`.
+    #[schema(value_type = crate::schema::AttemptCategory)]
     pub category: String,
     pub duration_ms: i64,
 }

@@ -1,0 +1,340 @@
+"""A client's day with the warmup API, through the Python client generated from the served
+OpenAPI document alone (scripts/contract generates it as `warmup_client`).
+
+Every answer must have the expected status, parse as the expected generated model, and that
+model must say exactly what the JSON said (`to_dict()` equals the raw body): a field the document
+forgets, or one it describes differently, shows up here as a mismatch.
+
+Environment: WARMUP_URL (base URL), WARMUP_ADMIN_KEY (a platform administrator's key).
+"""
+
+import datetime
+import json
+import os
+import re
+import sys
+import traceback
+import uuid
+
+import attrs  # the generated client's models are attrs classes
+from warmup_client import AuthenticatedClient
+from warmup_client.api.api_keys import create_api_key, list_api_keys, revoke_api_key
+from warmup_client.api.mailboxes import create_mailbox, get_mailbox, list_mailboxes, update_mailbox
+from warmup_client.api.organizations import create_organization
+from warmup_client.api.placements import get_mailbox_placement_summary, list_mailbox_placements
+from warmup_client.api.seeds import create_seed, get_seed, list_seeds, update_seed
+from warmup_client.api.warmup import (
+    apply_warmup_preferences, get_mailbox_warmup, get_mailbox_warmup_schedule,
+    get_mailbox_warmup_stats, get_warmup_preferences, list_mailbox_warmup_events,
+    list_warmup_patterns, pause_mailbox_warmup, replace_mailbox_warmup,
+    replace_warmup_preferences, start_mailbox_warmup, update_mailbox_warmup,
+)
+from warmup_client.models import (
+    ApiKeyPage, AppliedPreferences, ApplyPreferences, CreateApiKey, CreatedApiKey,
+    CreatedOrganization, CreateMailbox, CreateOrganization, CreateSeed, Day, EventOutcome,
+    LanguageCode, Mailbox, MailboxPage, MailboxStatus, NewServer, Pattern, PatternParams,
+    PlacementClassFilter, PlacementPage, PlacementSummary, Preferences, PreferencesPatch,
+    PreferencesPatchProviderSplitType0, Problem, Provider, Schedule, Seed, SeedGroup, SeedPage,
+    SettableMailboxStatus, Stats, TimeZone, UpdateMailbox, UpdateSeed, WarmupEventPage,
+    WarmupSettings, WarmupStatus,
+)
+from warmup_client.types import UNSET
+
+# Unique per run, so the scenario also passes against a database used before.
+RUN = uuid.uuid4().hex[:8]
+
+# RFC 3339 with at most microseconds: what a Python datetime can hold without losing digits.
+TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?(Z|[+-]\d\d:\d\d)$")
+
+
+def step(text):
+    print(f"  ok  {text}", flush=True)
+
+
+def first(found):
+    """The first finding that is not None."""
+    return next(filter(None, found), None)
+
+
+def difference(model, raw, path="$"):
+    """Where the model's JSON and the raw JSON differ, or None.
+
+    One allowance: the client writes date-times with Python's isoformat (`+00:00`), the server
+    in RFC 3339's shortest form (`Z`, 0 to 9 fractional digits). They must name the same
+    instant; more digits than a datetime keeps (microseconds) count as a difference."""
+    if isinstance(model, dict) and isinstance(raw, dict):
+        lone = sorted(set(model) ^ set(raw))
+        if lone:
+            return f"{path}.{lone[0]}: only in the {'model' if lone[0] in model else 'JSON'}"
+        return first(difference(model[k], raw[k], f"{path}.{k}") for k in sorted(raw))
+    if isinstance(model, list) and isinstance(raw, list):
+        if len(model) != len(raw):
+            return f"{path}: {len(model)} items in the model, {len(raw)} in the JSON"
+        return first(difference(m, r, f"{path}[{i}]") for i, (m, r) in enumerate(zip(model, raw)))
+    if isinstance(model, str) and isinstance(raw, str) and TIMESTAMP.match(model) \
+            and TIMESTAMP.match(raw):
+        same = datetime.datetime.fromisoformat(model) == datetime.datetime.fromisoformat(raw)
+    else:
+        # bool is an int in Python: True == 1 must not pass.
+        same = model == raw and (type(model) is bool) == (type(raw) is bool)
+    return None if same else f"{path}: model {model!r}, JSON {raw!r}"
+
+
+def undocumented(value, path="$"):
+    """A field the server sent that the document does not name, or None. Where the document
+    leaves an answer open, the client keeps unknown fields in `additional_properties` (and
+    `to_dict()` writes them back): only a model without named fields (a map such as
+    `provider_split`) may have any."""
+    if isinstance(value, list):
+        return first(undocumented(v, f"{path}[{i}]") for i, v in enumerate(value))
+    if not attrs.has(type(value)):
+        return None
+    names = [f.name for f in attrs.fields(type(value)) if f.name != "additional_properties"]
+    extra = getattr(value, "additional_properties", {})
+    if names and extra:
+        return f"{path}: {sorted(extra)} not described for {type(value).__name__}"
+    children = [(n, getattr(value, n)) for n in names] + list(extra.items())
+    return first(undocumented(v, f"{path}.{n}") for n, v in children)
+
+
+def check(what, response, status, model):
+    """The answer has `status` and parses as `model` (each item as `model[0]` for a list), whose
+    `to_dict()` says what the JSON said. Returns the parsed answer."""
+    body = response.content.decode(errors="replace")[:600]
+    assert response.status_code == status, \
+        f"{what}: expected status {status}, got {response.status_code}: {body}"
+    parsed = response.parsed
+    assert parsed is not None, f"{what}: the document does not describe status {status}: {body}"
+    many = isinstance(model, list)
+    assert not many or isinstance(parsed, list), f"{what}: parsed {type(parsed).__name__}"
+    for item in parsed if many else [parsed]:
+        expected = model[0] if many else model
+        assert isinstance(item, expected), \
+            f"{what}: expected {expected.__name__}, parsed {type(item).__name__}"
+    dumped = [item.to_dict() for item in parsed] if many else parsed.to_dict()
+    found = difference(dumped, json.loads(response.content))
+    assert found is None, f"{what}: the parsed model differs from the JSON at {found}"
+    found = undocumented(parsed)
+    assert found is None, f"{what}: a field the document does not describe at {found}"
+    step(what)
+    return parsed
+
+
+def problem(what, response, status, code, fields=()):
+    """An error answer: a Problem with this status and code naming these fields."""
+    p = check(what, response, status, Problem)
+    assert p.status == status and p.code == code, f"{what}: got {p.status} {p.code!r}: {p.detail}"
+    named = [e.field for e in (p.errors or [])]
+    for field in fields:
+        assert field in named, f"{what}: expected an error for {field!r}, got {named}"
+    return p
+
+
+def no_content(what, response):
+    assert response.status_code == 204, \
+        f"{what}: expected 204, got {response.status_code}: {response.content[:300]!r}"
+    step(what)
+
+
+def servers(password):
+    # Named providers: the service fills in host, port, security and username.
+    return {"smtp": NewServer(password=password), "imap": NewServer(password=password)}
+
+
+def split(**percent):
+    return PreferencesPatchProviderSplitType0.from_dict(percent)
+
+
+def organization(base, admin):
+    """A new organization; the rest of the scenario runs with its own key."""
+    created = check("create an organization (administrator key)", create_organization.sync_detailed(
+        client=admin, body=CreateOrganization(name=f"Scenario {RUN}")), 201, CreatedOrganization)
+    return AuthenticatedClient(base_url=base, token=created.api_key)
+
+
+def api_keys(base, client):
+    created = check("create an API key", create_api_key.sync_detailed(
+        client=client, body=CreateApiKey(name=f"scenario {RUN}")), 201, CreatedApiKey)
+    page = check("list API keys", list_api_keys.sync_detailed(client=client), 200, ApiKeyPage)
+    assert created.id in [k.id for k in page.items], "the new key is not listed"
+    no_content("revoke the API key", revoke_api_key.sync_detailed(created.id, client=client))
+    page = check("list API keys after revoking", list_api_keys.sync_detailed(client=client),
+                 200, ApiKeyPage)
+    revoked = next(k for k in page.items if k.id == created.id)
+    assert revoked.revoked_at, "the key is not marked revoked"
+    revoked_client = AuthenticatedClient(base_url=base, token=created.key)
+    problem("the revoked key is refused", list_api_keys.sync_detailed(client=revoked_client),
+            401, "unauthorized")
+
+
+def seeds(client):
+    ids = []
+    for provider in (Provider.GMAIL, Provider.OUTLOOK, Provider.YAHOO):
+        seed = check(f"create a private {provider.value} seed", create_seed.sync_detailed(
+            client=client, body=CreateSeed(email=f"seed-{provider.value}-{RUN}@example.com",
+                                           provider=provider, **servers("seed-secret"))),
+            201, Seed)
+        assert seed.provider == provider and not seed.shared and seed.imap.password_set
+        ids.append(seed.id)
+    page = check("list seeds", list_seeds.sync_detailed(client=client, limit=200), 200, SeedPage)
+    assert set(ids) <= {s.id for s in page.items}, "a new seed is not listed"
+    check("get a seed", get_seed.sync_detailed(ids[0], client=client), 200, Seed)
+    seed = check("change a seed's group", update_seed.sync_detailed(
+        ids[0], client=client, body=UpdateSeed(group=SeedGroup.PREMIUM)), 200, Seed)
+    assert seed.group == SeedGroup.PREMIUM, f"group is {seed.group}"
+
+
+def mailboxes(client):
+    """Seven mailboxes (more than two pages of three); the first one is paused."""
+    providers = [Provider.GMAIL, Provider.OUTLOOK, Provider.YAHOO, Provider.ZOHO, Provider.AOL]
+    created = []
+    for i in range(7):
+        body = CreateMailbox(email=f"sender{i}-{RUN}@example.com", provider=providers[i % 5],
+                             timezone=TimeZone.EUROPE_BERLIN, **servers("mailbox-secret"))
+        if i == 0:
+            body.status = SettableMailboxStatus.PAUSED
+        created.append(check(f"create mailbox {i + 1} of 7", create_mailbox.sync_detailed(
+            client=client, body=body), 201, Mailbox))
+    problem("a second mailbox with the same address is a conflict", create_mailbox.sync_detailed(
+        client=client, body=CreateMailbox(email=created[1].email, provider=Provider.GMAIL,
+                                          **servers("x"))), 409, "conflict")
+
+    # A new organization has only these: paging must show each of them exactly once.
+    seen, after, pages = [], UNSET, 0
+    while True:
+        pages += 1
+        page = check(f"list mailboxes, page {pages}", list_mailboxes.sync_detailed(
+            client=client, limit=3, after=after), 200, MailboxPage)
+        assert len(page.items) <= 3, f"a page of limit 3 has {len(page.items)} items"
+        seen += [m.id for m in page.items]
+        if not page.next_:
+            break
+        after = page.next_
+    assert sorted(seen) == sorted(m.id for m in created), \
+        f"paging saw {seen}, created {[m.id for m in created]}"
+    assert pages == 3, f"7 mailboxes in pages of 3 took {pages} pages"
+
+    check("get a mailbox", get_mailbox.sync_detailed(created[0].id, client=client), 200, Mailbox)
+    changed = check("change display name and time zone", update_mailbox.sync_detailed(
+        created[0].id, client=client, body=UpdateMailbox(
+            display_name="Scenario Sender", timezone=TimeZone.AMERICA_NEW_YORK)), 200, Mailbox)
+    assert changed.display_name == "Scenario Sender" and changed.timezone == "America/New_York"
+    return [m.id for m in created]
+
+
+def defaults(client):
+    check("get the organization's defaults", get_warmup_preferences.sync_detailed(client=client),
+          200, Preferences)
+    prefs = check("replace the organization's defaults", replace_warmup_preferences.sync_detailed(
+        client=client, body=PreferencesPatch(start_per_day=5, daily_increase=3, max_per_day=60,
+                                             pattern=Pattern.B2C)), 200, Preferences)
+    assert (prefs.start_per_day, prefs.max_per_day, prefs.pattern) == (5, 60, Pattern.B2C)
+
+
+def mailbox_warmup(client, mailbox):
+    w = check("get a mailbox's warmup", get_mailbox_warmup.sync_detailed(mailbox, client=client),
+              200, WarmupSettings)
+    # Not customized yet: it follows the organization's defaults set just before.
+    assert not w.customized and w.preferences.start_per_day == 5, w.to_dict()
+    weekdays = [Day.MON, Day.TUE, Day.WED, Day.THU, Day.FRI]
+    w = check("replace a mailbox's warmup preferences", replace_mailbox_warmup.sync_detailed(
+        mailbox, client=client, body=PreferencesPatch(weekdays=weekdays, max_per_day=40)),
+        200, WarmupSettings)
+    assert w.customized and w.preferences.weekdays == weekdays, w.to_dict()
+    w = check("change the provider split and languages", update_mailbox_warmup.sync_detailed(
+        mailbox, client=client, body=PreferencesPatch(
+            provider_split=split(gmail=50, outlook=30, yahoo=20),
+            languages=[LanguageCode.EN, LanguageCode.DE])), 200, WarmupSettings)
+    got = w.preferences.provider_split.additional_properties
+    assert got == {"gmail": 50, "outlook": 30, "yahoo": 20}, got
+    # A patch keeps what it does not name.
+    assert w.preferences.languages == ["en", "de"] and w.preferences.max_per_day == 40, w.to_dict()
+    # Every provider in the split has a seed of this organization.
+    assert w.warnings == [], f"unexpected warnings: {[x.to_dict() for x in w.warnings]}"
+    plan = check("preview 7 days of the schedule", get_mailbox_warmup_schedule.sync_detailed(
+        mailbox, client=client, days=7), 200, Schedule)
+    assert len(plan.days) == 7 and plan.timezone == "America/New_York", plan.to_dict()
+
+
+def start_and_pause(client, mailbox):
+    # Starting needs an active mailbox: this one was created paused, so first it is refused.
+    problem("start a paused mailbox's warmup is a conflict", start_mailbox_warmup.sync_detailed(
+        mailbox, client=client), 409, "conflict")
+    m = check("set the mailbox active", update_mailbox.sync_detailed(
+        mailbox, client=client, body=UpdateMailbox(status=SettableMailboxStatus.ACTIVE)),
+        200, Mailbox)
+    assert m.status == MailboxStatus.ACTIVE
+    w = check("start the warmup", start_mailbox_warmup.sync_detailed(mailbox, client=client),
+              200, WarmupSettings)
+    assert w.status == WarmupStatus.RUNNING and w.started_at, w.to_dict()
+    w = check("pause the warmup", pause_mailbox_warmup.sync_detailed(mailbox, client=client),
+              200, WarmupSettings)
+    assert w.status == WarmupStatus.PAUSED, w.to_dict()
+
+
+def reports(client, mailbox):
+    # The warmup ran for a moment only, so these are most likely empty: still typed answers.
+    check("stats", get_mailbox_warmup_stats.sync_detailed(mailbox, client=client), 200, Stats)
+    check("events", list_mailbox_warmup_events.sync_detailed(mailbox, client=client),
+          200, WarmupEventPage)
+    check("events that bounced", list_mailbox_warmup_events.sync_detailed(
+        mailbox, client=client, outcome=EventOutcome.BOUNCED, limit=10), 200, WarmupEventPage)
+    check("placements", list_mailbox_placements.sync_detailed(mailbox, client=client),
+          200, PlacementPage)
+    check("gmail placements in the inbox", list_mailbox_placements.sync_detailed(
+        mailbox, client=client, provider=Provider.GMAIL, class_=PlacementClassFilter.INBOX),
+        200, PlacementPage)
+    check("placement summary", get_mailbox_placement_summary.sync_detailed(
+        mailbox, client=client), 200, PlacementSummary)
+    january = (datetime.date(2026, 1, 1), datetime.date(2026, 1, 31))
+    summary = check("placement summary of January", get_mailbox_placement_summary.sync_detailed(
+        mailbox, client=client, from_=january[0], to=january[1]), 200, PlacementSummary)
+    assert (summary.from_, summary.to) == january, summary.to_dict()
+
+
+def bulk(client, ids):
+    done = check("apply preferences to all mailboxes", apply_warmup_preferences.sync_detailed(
+        client=client, body=ApplyPreferences(all_=True, preferences=PreferencesPatch(
+            daily_variance_percent=10))), 200, AppliedPreferences)
+    assert sorted(done.changed + done.unchanged) == sorted(ids), done.to_dict()
+    done = check("apply preferences to two mailboxes", apply_warmup_preferences.sync_detailed(
+        client=client, body=ApplyPreferences(mailbox_ids=ids[1:3], preferences=PreferencesPatch(
+            reply_rate_percent=17))), 200, AppliedPreferences)
+    assert sorted(done.changed) == sorted(ids[1:3]) and not done.unchanged, done.to_dict()
+    check("list the patterns", list_warmup_patterns.sync_detailed(client=client),
+          200, [PatternParams])
+
+
+def errors(client, mailbox):
+    problem("an unknown mailbox is not found", get_mailbox.sync_detailed(
+        uuid.uuid4(), client=client), 404, "not_found")
+    problem("a split not summing to 100 is invalid", update_mailbox_warmup.sync_detailed(
+        mailbox, client=client, body=PreferencesPatch(provider_split=split(gmail=50, yahoo=20))),
+        422, "validation", fields=["provider_split"])
+
+
+def main():
+    base, admin_key = os.environ["WARMUP_URL"], os.environ["WARMUP_ADMIN_KEY"]
+    print(f"scenario {RUN} against {base}")
+    client = organization(base, AuthenticatedClient(base_url=base, token=admin_key))
+    api_keys(base, client)
+    seeds(client)
+    ids = mailboxes(client)
+    defaults(client)
+    mailbox_warmup(client, ids[0])
+    start_and_pause(client, ids[0])
+    reports(client, ids[0])
+    bulk(client, ids)
+    errors(client, ids[0])
+    print("scenario passed")
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except AssertionError as e:
+        sys.exit(f"scenario FAILED: {e}")
+    except (KeyError, TypeError, ValueError) as e:
+        # The generated client could not read an answer into its model (see the traceback).
+        traceback.print_exc()
+        sys.exit(f"scenario FAILED: an answer does not parse as the document describes it: {e!r}")
