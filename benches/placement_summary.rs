@@ -261,34 +261,36 @@ async fn fill(db: &DatabaseConnection, n: usize) -> anyhow::Result<(OrgId, Uuid)
     .reset_all()
     .insert(db)
     .await?;
-    let m = mailbox::Model {
-        id: Uuid::now_v7(),
-        organization_id: org.id,
-        email: "bench@example.net".into(),
-        display_name: "Bench".into(),
-        provider: "smtp".into(),
-        timezone: "UTC".into(),
-        status: "active".into(),
-        status_reason: None,
-        smtp_host: "smtp.example.net".into(),
-        smtp_port: 587,
-        smtp_security: "starttls".into(),
-        smtp_username: "bench".into(),
-        smtp_password: "never opened".into(),
-        imap_host: "imap.example.net".into(),
-        imap_port: 993,
-        imap_security: "tls".into(),
-        imap_username: "bench".into(),
-        imap_password: "never opened".into(),
-        dkim_selector: None,
-        dkim_domain: None,
-        dkim_private_key: None,
-        created_at: now,
-        updated_at: now,
-    }
-    .into_active_model()
-    .reset_all()
-    .insert(db)
+    // Through the store, which writes the address's key beside it.
+    let m = warmup_entity::store::mailboxes::insert(
+        db,
+        OrgId(org.id),
+        mailbox::Model {
+            id: Uuid::now_v7(),
+            organization_id: org.id,
+            email: "bench@example.net".into(),
+            display_name: "Bench".into(),
+            provider: "smtp".into(),
+            timezone: "UTC".into(),
+            status: "active".into(),
+            status_reason: None,
+            smtp_host: "smtp.example.net".into(),
+            smtp_port: 587,
+            smtp_security: "starttls".into(),
+            smtp_username: "bench".into(),
+            smtp_password: "never opened".into(),
+            imap_host: "imap.example.net".into(),
+            imap_port: 993,
+            imap_security: "tls".into(),
+            imap_username: "bench".into(),
+            imap_password: "never opened".into(),
+            dkim_selector: None,
+            dkim_domain: None,
+            dkim_private_key: None,
+            created_at: now,
+            updated_at: now,
+        },
+    )
     .await?;
     let base = Utc
         .with_ymd_and_hms(2026, 3, 1, 8, 0, 0)

@@ -24,7 +24,24 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> 
                 .foreign_keys(true)
         });
     } else {
-        options.max_connections(20);
+        options
+            .max_connections(20)
+            .map_sqlx_postgres_pool_opts(|pool| {
+                // Every statement is planned for its own values (Postgres 12 and later). The
+                // generic plan a prepared statement may keep after five runs is made for an
+                // average organization: beside one large organization it pages a small one by
+                // walking the primary key and filtering, which reads the whole table. Planned
+                // for the organization at hand, a page reads that organization's rows only
+                // (see `benches/list_page` and docs/PERFORMANCE.md).
+                pool.after_connect(|conn, _| {
+                    Box::pin(async move {
+                        use sea_orm::sqlx::Executor;
+                        conn.execute("SET plan_cache_mode = force_custom_plan")
+                            .await
+                            .map(|_| ())
+                    })
+                })
+            });
     }
     let db = Database::connect(options).await.map_err(|e| {
         anyhow::anyhow!(

@@ -34,8 +34,10 @@ pub struct NewServer {
     )]
     pub username: Option<String>,
     /// Write-only: stored encrypted, never returned.
-    #[schema(value_type = String, format = Password, write_only, min_length = 1, max_length = 1024)]
-    pub password: Secret,
+    // Optional here only so that a missing password is named beside every other bad field
+    // rather than ending the parse; `apply` requires it when creating.
+    #[schema(value_type = String, required = true, format = Password, write_only, min_length = 1, max_length = 1024)]
+    pub password: Option<Secret>,
 }
 
 impl From<&NewServer> for ServerInput {
@@ -45,7 +47,7 @@ impl From<&NewServer> for ServerInput {
             port: s.port,
             security: s.security,
             username: s.username.clone(),
-            password: Some(s.password.clone()),
+            password: s.password.clone(),
         }
     }
 }

@@ -3,9 +3,15 @@
 
 use std::fmt;
 
-/// A syntactically valid address; the domain is lower-cased so lookups compare equal.
+/// A syntactically valid address, kept as the user wrote it (trimmed). Providers treat the
+/// whole address case-insensitively, so two addresses name the same mailbox when their
+/// [`key`](EmailAddress::key)s are equal.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct EmailAddress(String);
+pub struct EmailAddress {
+    address: String,
+    /// The domain lower-cased, for DNS and DKIM.
+    domain: String,
+}
 
 /// Why an address was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -21,7 +27,7 @@ pub enum EmailError {
 }
 
 impl EmailAddress {
-    /// Parses and normalizes an address (trimmed, domain lower-cased).
+    /// Parses an address; surrounding whitespace is dropped, the case is kept.
     pub fn parse(raw: &str) -> Result<Self, EmailError> {
         let raw = raw.trim();
         if raw.len() > 254 {
@@ -40,17 +46,26 @@ impl EmailAddress {
         if !crate::mail_server::is_host_name(domain) || !domain.contains('.') {
             return Err(EmailError::Domain);
         }
-        Ok(Self(format!("{local}@{}", domain.to_ascii_lowercase())))
+        Ok(Self {
+            address: raw.to_string(),
+            domain: domain.to_ascii_lowercase(),
+        })
     }
 
-    /// The address as text.
+    /// The address as given.
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.address
     }
 
-    /// The part after `@`.
+    /// The part after `@`, lower-cased (host names are compared without case).
     pub fn domain(&self) -> &str {
-        self.0.rsplit_once('@').map(|(_, d)| d).unwrap_or_default()
+        &self.domain
+    }
+
+    /// What the address is unique under: the whole address lower-cased, so `SP@GMAIL.COM` and
+    /// `sp@gmail.com` have one key.
+    pub fn key(&self) -> String {
+        self.address.to_lowercase()
     }
 }
 
@@ -62,7 +77,7 @@ fn is_atext_or_dot(c: char) -> bool {
 
 impl fmt::Display for EmailAddress {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.address)
     }
 }
 
@@ -71,12 +86,36 @@ mod tests {
     use super::*;
 
     #[test]
-    fn accepts_common_addresses_and_lowercases_the_domain() {
-        let a = EmailAddress::parse(" Jane.Doe+warm@Example.COM ").map(|a| a.to_string());
-        assert_eq!(a, Ok("Jane.Doe+warm@example.com".to_string()));
+    fn keeps_the_address_as_given_and_lowercases_the_domain_for_dns() {
+        let a = EmailAddress::parse(" Jane.Doe+warm@Example.COM ");
+        assert_eq!(
+            a.as_ref().map(|a| a.to_string()),
+            Ok("Jane.Doe+warm@Example.COM".to_string())
+        );
+        assert_eq!(
+            a.as_ref().map(EmailAddress::as_str),
+            Ok("Jane.Doe+warm@Example.COM")
+        );
+        assert_eq!(a.as_ref().map(EmailAddress::domain), Ok("example.com"));
         assert_eq!(
             EmailAddress::parse("a@b.co").map(|a| a.domain().to_string()),
             Ok("b.co".into())
+        );
+    }
+
+    #[test]
+    fn addresses_differing_only_in_case_share_a_key() {
+        let key = |raw: &str| EmailAddress::parse(raw).map(|a| a.key());
+        assert_eq!(key("SP@GMAIL.COM"), Ok("sp@gmail.com".to_string()));
+        assert_eq!(key("SP@GMAIL.COM"), key(" sp@gmail.com "));
+        assert_eq!(key("Sp@Gmail.Com"), key("sP@gMAIL.cOM"));
+        assert_ne!(key("sp1@gmail.com"), key("sp@gmail.com"));
+        // Letters beyond ASCII fold too.
+        assert_eq!(key("JÖRG@example.de"), Ok("jörg@example.de".to_string()));
+        // Case is not identity: the two stay distinct values, each as written.
+        assert_ne!(
+            EmailAddress::parse("SP@GMAIL.COM"),
+            EmailAddress::parse("sp@gmail.com")
         );
     }
 

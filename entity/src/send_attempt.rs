@@ -8,6 +8,9 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub send_id: Uuid,
+    /// The send's organization and mailbox: a mailbox's attempts are listed from an index.
+    pub organization_id: Uuid,
+    pub mailbox_id: Uuid,
     pub attempt: i32,
     pub attempted_at: DateTimeUtc,
     pub code: Option<i32>,

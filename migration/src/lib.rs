@@ -9,6 +9,8 @@ mod m0004_sends;
 mod m0005_mailbox_dkim;
 mod m0006_engagement;
 mod m0007_shared_state;
+mod m0008_list_pages;
+mod m0009_email_keys;
 
 pub struct Migrator;
 
@@ -23,6 +25,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0005_mailbox_dkim::Migration),
             Box::new(m0006_engagement::Migration),
             Box::new(m0007_shared_state::Migration),
+            Box::new(m0008_list_pages::Migration),
+            Box::new(m0009_email_keys::Migration),
         ]
     }
 }

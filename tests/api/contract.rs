@@ -300,6 +300,15 @@ async fn json_is_read_by_its_meaning_and_errors_speak_json(app: &TestApp) {
         &r.text[..200.min(r.text.len())]
     );
 
+    let mut body = mailbox_body("dkim@acme.example", "pw");
+    body["dkim"] = json!({"selector": "s1", "private_key": "k".repeat(20_000)});
+    let r = app
+        .post("/v1/mailboxes", &key, &body)
+        .await
+        .expect_problem(422, "validation");
+    assert_eq!(r.fields(), ["dkim.private_key"]);
+    assert!(r.text.len() < 600, "{}", &r.text[..300]);
+
     // A value echoed in an error is cut short.
     let mut body = mailbox_body("zone@acme.example", "pw");
     body["timezone"] = json!(format!("Mars/{}", "x".repeat(5_000)));

@@ -8,6 +8,7 @@ on_both_databases!(
     named_providers_fill_in_their_servers,
     invalid_fields_are_all_named_in_one_422,
     duplicate_addresses_conflict,
+    addresses_differing_only_in_case_are_one_mailbox,
     lists_page_with_a_cursor,
     connection_test_reports_the_failing_step,
 );
@@ -17,14 +18,14 @@ async fn create_read_update_delete_a_mailbox(app: &TestApp) {
     let created = app
         .create_mailbox(&key, &mailbox_body("Jane@Acme.Example", "pw"))
         .await;
-    assert_eq!(created["email"], "Jane@acme.example");
+    assert_eq!(created["email"], "Jane@Acme.Example", "kept as given");
     assert_eq!(created["display_name"], "Jane");
     assert_eq!(created["status"], "active");
     assert_eq!(created["timezone"], "Europe/Berlin");
     assert_eq!(created["smtp"]["host"], "smtp.example.net");
     assert_eq!(created["smtp"]["port"], 587);
     assert_eq!(created["smtp"]["security"], "starttls");
-    assert_eq!(created["smtp"]["username"], "Jane@acme.example");
+    assert_eq!(created["smtp"]["username"], "Jane@Acme.Example");
     assert_eq!(created["imap"]["security"], "tls");
     let id = created["id"].as_str().unwrap_or_default();
     let path = format!("/v1/mailboxes/{id}");
@@ -94,17 +95,18 @@ async fn named_providers_fill_in_their_servers(app: &TestApp) {
         .await;
     assert_eq!(outlook["smtp"]["port"], 587);
     assert_eq!(outlook["smtp"]["security"], "starttls");
-    // A private server has no preset: the host is required.
+    // A private server has no preset: its names are guessed from the address's domain.
     let r = app
         .post(
             "/v1/mailboxes",
             &key,
-            &json!({"email": "me@corp.example", "provider": "smtp",
+            &json!({"email": "me@Corp.Example", "provider": "smtp",
                     "smtp": {"password": "x"}, "imap": {"password": "x"}}),
         )
         .await
-        .expect_problem(422, "validation");
-    assert_eq!(r.fields(), ["smtp.host", "imap.host"]);
+        .expect(201);
+    assert_eq!(r.json["smtp"]["host"], "smtp.corp.example");
+    assert_eq!(r.json["imap"]["host"], "imap.corp.example");
 }
 
 async fn invalid_fields_are_all_named_in_one_422(app: &TestApp) {
@@ -191,6 +193,57 @@ async fn duplicate_addresses_conflict(app: &TestApp) {
     app.create_mailbox(&key_b, &mailbox_body("dup@acme.example", "pw"))
         .await;
     assert!(first["id"].is_string());
+}
+
+async fn addresses_differing_only_in_case_are_one_mailbox(app: &TestApp) {
+    let key = app.new_org("Acme").await;
+    let gmail = |email: &str| {
+        json!({"email": email, "provider": "gmail",
+               "smtp": {"password": "pw"}, "imap": {"password": "pw"}})
+    };
+    let first = app.create_mailbox(&key, &gmail(" SP@GMAIL.COM ")).await;
+    assert_eq!(first["email"], "SP@GMAIL.COM", "trimmed, case kept");
+    let first_path = format!("/v1/mailboxes/{}", first["id"].as_str().unwrap_or_default());
+    app.post("/v1/mailboxes", &key, &gmail("sp@gmail.com"))
+        .await
+        .expect_problem(409, "conflict");
+
+    // Another mailbox may not take a case variant either.
+    let other = app.create_mailbox(&key, &gmail("other@gmail.com")).await;
+    let other_path = format!("/v1/mailboxes/{}", other["id"].as_str().unwrap_or_default());
+    app.patch(&other_path, &key, &json!({"email": "Sp@Gmail.com"}))
+        .await
+        .expect_problem(409, "conflict");
+    let other_now = app.get(&other_path, &key).await.expect(200);
+    assert_eq!(other_now.json["email"], "other@gmail.com");
+
+    // The first is stored and listed as it was given.
+    let got = app.get(&first_path, &key).await.expect(200);
+    assert_eq!(got.json["email"], "SP@GMAIL.COM");
+    let listed = app.get("/v1/mailboxes", &key).await.expect(200);
+    let emails: Vec<&str> = listed.json["items"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|m| m["email"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(emails, ["SP@GMAIL.COM", "other@gmail.com"]);
+
+    // A mailbox may change the case of its own address, and other fields keep working.
+    let renamed = app
+        .patch(&first_path, &key, &json!({"email": "Sp@gmail.com"}))
+        .await
+        .expect(200);
+    assert_eq!(renamed.json["email"], "Sp@gmail.com");
+    app.patch(&first_path, &key, &json!({"status": "paused"}))
+        .await
+        .expect(200);
+    app.post("/v1/mailboxes", &key, &gmail("SP@gmail.com"))
+        .await
+        .expect_problem(409, "conflict");
+
+    // Uniqueness is per organization.
+    let key_b = app.new_org("B").await;
+    let b = app.create_mailbox(&key_b, &gmail("sp@gmail.com")).await;
+    assert_eq!(b["email"], "sp@gmail.com");
 }
 
 async fn lists_page_with_a_cursor(app: &TestApp) {

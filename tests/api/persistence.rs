@@ -1,6 +1,6 @@
 use serde_json::json;
 
-use crate::helpers::{Backend, TestApp, mailbox_body, spawn_app};
+use crate::helpers::{Backend, TestApp, mailbox_body, seed_body, spawn_app};
 
 async fn restart_keeps_data_and_decryptable_credentials(backend: Backend) {
     let mut app: TestApp = spawn_app(backend).await;
@@ -73,5 +73,206 @@ async fn api_processes_refuse_an_unmigrated_database_and_serve_migrates_it() {
         warmup::startup::Application::build_with(&settings, false)
             .await
             .is_ok()
+    );
+}
+
+crate::on_both_databases!(rows_from_before_email_keys_and_list_indexes_migrate);
+
+/// A database written before `m0008` (list indexes, attempts knowing their mailbox) and
+/// `m0009` (addresses unique without regard to case), with addresses that differ only in case,
+/// migrates, keeps every row, and then serves them.
+async fn rows_from_before_email_keys_and_list_indexes_migrate(app: &TestApp) {
+    use sea_orm::sea_query::Query;
+    use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel, Statement};
+    use uuid::Uuid;
+    use warmup_entity::{mailbox, seed, send, send_attempt};
+    use warmup_migration::{Migrator, MigratorTrait};
+
+    let key = app.new_org("Acme").await;
+    let first = app
+        .create_mailbox(&key, &mailbox_body("Dup@acme.example", "pw"))
+        .await;
+    let first_id: Uuid = first["id"]
+        .as_str()
+        .unwrap_or_default()
+        .parse()
+        .unwrap_or_default();
+    let seed = app
+        .post("/v1/seeds", &key, &seed_body("Seed@seeds.example", "pw"))
+        .await
+        .expect(201)
+        .json;
+    let seed_id: Uuid = seed["id"]
+        .as_str()
+        .unwrap_or_default()
+        .parse()
+        .unwrap_or_default();
+
+    let db = &app.db;
+    Migrator::down(db, Some(2))
+        .await
+        .unwrap_or_else(|e| panic!("down: {e}"));
+    // What the old unique indexes allowed: the same address in another case.
+    let mut m = mailbox::Entity::find_by_id(first_id)
+        .one(db)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("the mailbox is gone"));
+    m.id = Uuid::now_v7();
+    m.email = "dup@acme.example".into();
+    let variant = m
+        .into_active_model()
+        .reset_all()
+        .insert(db)
+        .await
+        .unwrap_or_else(|e| panic!("old schema: {e}"));
+    let mut s = seed::Entity::find_by_id(seed_id)
+        .one(db)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("the seed is gone"));
+    s.id = Uuid::now_v7();
+    s.email = "seed@seeds.example".into();
+    s.into_active_model()
+        .reset_all()
+        .insert(db)
+        .await
+        .unwrap_or_else(|e| panic!("old schema: {e}"));
+    // A send of the first mailbox with one attempt, which knew only its send.
+    let now = warmup_entity::store::now();
+    let sent = send::Model::planned(
+        send::Draft {
+            organization_id: variant.organization_id,
+            mailbox_id: first_id,
+            seed_id: None,
+            seed_email: "seed@seeds.example".into(),
+            provider: "smtp".into(),
+            plan_date: now.date_naive().to_string(),
+            message_id: format!("{}@acme.example", Uuid::new_v4().simple()),
+            language: "en".into(),
+            subject: "Hello".into(),
+            body: "Hello there.".into(),
+        },
+        now,
+        now,
+    )
+    .into_active_model()
+    .reset_all()
+    .insert(db)
+    .await
+    .unwrap_or_else(|e| panic!("send: {e}"));
+    let attempt_id = Uuid::now_v7();
+    use send_attempt::Column as A;
+    let insert = Query::insert()
+        .into_table(send_attempt::Entity)
+        .columns([
+            A::Id,
+            A::SendId,
+            A::Attempt,
+            A::AttemptedAt,
+            A::Text,
+            A::Category,
+            A::Outcome,
+            A::DurationMs,
+        ])
+        .values([
+            attempt_id.into(),
+            sent.id.into(),
+            1.into(),
+            now.into(),
+            "250 2.0.0 Ok".into(),
+            "accepted".into(),
+            "sent".into(),
+            120i64.into(),
+        ])
+        .unwrap_or_else(|e| panic!("{e}"))
+        .to_owned();
+    db.execute(&insert)
+        .await
+        .unwrap_or_else(|e| panic!("attempt: {e}"));
+
+    Migrator::up(db, None)
+        .await
+        .unwrap_or_else(|e| panic!("up: {e}"));
+
+    // The oldest keeps the plain key; the later variant's key is set apart.
+    for (table, want) in [
+        (
+            "mailboxes",
+            [
+                ("Dup@acme.example", "dup@acme.example"),
+                ("dup@acme.example", "dup@acme.example#dup@acme.example"),
+            ],
+        ),
+        (
+            "seeds",
+            [
+                ("Seed@seeds.example", "seed@seeds.example"),
+                (
+                    "seed@seeds.example",
+                    "seed@seeds.example#seed@seeds.example",
+                ),
+            ],
+        ),
+    ] {
+        let rows = db
+            .query_all_raw(Statement::from_string(
+                db.get_database_backend(),
+                format!("SELECT email, email_key FROM {table} ORDER BY id"),
+            ))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let got: Vec<(String, String)> = rows
+            .iter()
+            .map(|r| {
+                (
+                    r.try_get("", "email").unwrap_or_default(),
+                    r.try_get("", "email_key").unwrap_or_default(),
+                )
+            })
+            .collect();
+        let want: Vec<(String, String)> = want
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect();
+        assert_eq!(got, want, "{table}");
+    }
+
+    // Both mailboxes are served as they were written, and the variant stays editable.
+    let variant_path = format!("/v1/mailboxes/{}", variant.id);
+    let got = app.get(&variant_path, &key).await.expect(200);
+    assert_eq!(got.json["email"], "dup@acme.example");
+    app.patch(&variant_path, &key, &json!({"display_name": "Legacy"}))
+        .await
+        .expect(200);
+    // No new address and no renamed one can take the key any more.
+    app.post(
+        "/v1/mailboxes",
+        &key,
+        &mailbox_body("DUP@acme.example", "pw"),
+    )
+    .await
+    .expect_problem(409, "conflict");
+    app.patch(&variant_path, &key, &json!({"email": "DUP@ACME.EXAMPLE"}))
+        .await
+        .expect_problem(409, "conflict");
+
+    // The attempt now knows its mailbox and is among the mailbox's events.
+    let events = app
+        .get(&format!("/v1/mailboxes/{first_id}/warmup/events"), &key)
+        .await
+        .expect(200);
+    assert_eq!(events.json["items"][0]["id"], attempt_id.to_string());
+    let attempt = send_attempt::Entity::find_by_id(attempt_id)
+        .one(db)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("the attempt is gone"));
+    assert_eq!(
+        (attempt.organization_id, attempt.mailbox_id),
+        (variant.organization_id, first_id)
     );
 }

@@ -6,6 +6,7 @@ use crate::on_both_databases;
 on_both_databases!(
     shared_pool_is_visible_to_all_and_writable_by_admins_only,
     private_seeds_are_crud_for_their_organization,
+    seed_addresses_differing_only_in_case_conflict,
 );
 
 async fn shared_pool_is_visible_to_all_and_writable_by_admins_only(app: &TestApp) {
@@ -84,4 +85,47 @@ async fn private_seeds_are_crud_for_their_organization(app: &TestApp) {
     );
     app.delete(&path, &org).await.expect(204);
     assert_eq!(app.get("/v1/seeds", &org).await.json["items"], json!([]));
+}
+
+async fn seed_addresses_differing_only_in_case_conflict(app: &TestApp) {
+    let org = app.new_org("Acme").await;
+    let first = app
+        .post("/v1/seeds", &org, &seed_body("SP@GMAIL.COM", "pw"))
+        .await
+        .expect(201)
+        .json;
+    assert_eq!(first["email"], "SP@GMAIL.COM", "kept as given");
+    app.post("/v1/seeds", &org, &seed_body("sp@gmail.com", "pw"))
+        .await
+        .expect_problem(409, "conflict");
+    let other = app
+        .post("/v1/seeds", &org, &seed_body("other@gmail.com", "pw"))
+        .await
+        .expect(201)
+        .json;
+    let other_path = format!("/v1/seeds/{}", other["id"].as_str().unwrap_or_default());
+    app.patch(&other_path, &org, &json!({"email": "Sp@Gmail.Com"}))
+        .await
+        .expect_problem(409, "conflict");
+    let first_path = format!("/v1/seeds/{}", first["id"].as_str().unwrap_or_default());
+    let got = app.get(&first_path, &org).await.expect(200);
+    assert_eq!(got.json["email"], "SP@GMAIL.COM");
+    let renamed = app
+        .patch(&first_path, &org, &json!({"email": "sp@gmail.com"}))
+        .await
+        .expect(200);
+    assert_eq!(renamed.json["email"], "sp@gmail.com");
+
+    // The shared pool is a scope of its own, and so is each organization.
+    let mut shared = seed_body("Sp@Gmail.com", "pw");
+    shared["shared"] = json!(true);
+    app.post("/v1/seeds", ADMIN_KEY, &shared).await.expect(201);
+    shared["email"] = json!("sp@GMAIL.COM");
+    app.post("/v1/seeds", ADMIN_KEY, &shared)
+        .await
+        .expect_problem(409, "conflict");
+    let org_b = app.new_org("B").await;
+    app.post("/v1/seeds", &org_b, &seed_body("SP@gmail.com", "pw"))
+        .await
+        .expect(201);
 }

@@ -54,6 +54,9 @@ pub struct CreateMailbox {
     pub dkim: Option<DkimInput>,
 }
 
+/// Room for a 8192-bit RSA key in PEM with its armour; the document states the same ceiling.
+pub const MAX_DKIM_KEY_CHARS: usize = 16384;
+
 /// A DKIM key to sign with.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -113,12 +116,22 @@ fn apply_dkim(
             "must be a DNS label such as s1 or mail2026",
         );
     }
-    let email_domain = row.email.rsplit('@').next().unwrap_or_default().to_string();
+    let email_domain = row
+        .email
+        .rsplit('@')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
     let domain = match &d.domain {
         Some(raw) => v.check("dkim.domain", warmup_domain::mail_server::parse_host(raw)),
         None => Some(email_domain),
     };
-    if let Err(e) = warmup_worker::dkim::validate_key(d.private_key.expose()) {
+    if d.private_key.expose().chars().count() > MAX_DKIM_KEY_CHARS {
+        v.add(
+            "dkim.private_key",
+            format!("must be at most {MAX_DKIM_KEY_CHARS} characters of PEM"),
+        );
+    } else if let Err(e) = warmup_worker::dkim::validate_key(d.private_key.expose()) {
         v.add(
             "dkim.private_key",
             format!("must be an RSA private key in PEM ({e})"),

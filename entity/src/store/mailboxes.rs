@@ -7,9 +7,10 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::page::{Page, PageRequest};
-use super::{OrgId, StoreError, conflict_on_unique};
+use super::{OrgId, StoreError, conflict_on_unique, email_key};
 use crate::mailbox;
 
+/// Addresses are unique per organization without regard to case (see `email_key`).
 const DUPLICATE: &str = "a mailbox with this email address already exists";
 
 /// Inserts a mailbox for `org` (the model's own organization id is overwritten).
@@ -19,10 +20,8 @@ pub async fn insert<C: ConnectionTrait>(
     mut model: mailbox::Model,
 ) -> Result<mailbox::Model, StoreError> {
     model.organization_id = org.0;
-    model
-        .into_active_model()
-        .reset_all()
-        .insert(db)
+    let email = model.email.clone();
+    email_key::insert(db, model.into_active_model().reset_all(), &email)
         .await
         .map_err(|e| conflict_on_unique(e, DUPLICATE))
 }
@@ -39,7 +38,7 @@ pub async fn get<C: ConnectionTrait>(
         .await?)
 }
 
-/// A page of `org`'s mailboxes, oldest first.
+/// A page of `org`'s mailboxes, oldest first: read from `idx_mailboxes_page`.
 pub async fn list<C: ConnectionTrait>(
     db: &C,
     org: OrgId,
@@ -66,12 +65,16 @@ pub async fn update<C: ConnectionTrait>(
     if get(db, org, model.id).await?.is_none() {
         return Ok(None);
     }
-    match model.into_active_model().reset_all().update(db).await {
-        Ok(saved) => Ok(Some(saved)),
-        // Deleted between the read and this write.
-        Err(sea_orm::DbErr::RecordNotUpdated) => Ok(None),
-        Err(e) => Err(conflict_on_unique(e, DUPLICATE)),
-    }
+    let email = model.email.clone();
+    // `None` when it was deleted between the read and this write.
+    email_key::update(
+        db,
+        model.into_active_model().reset_all(),
+        &email,
+        mailbox::Column::Email,
+    )
+    .await
+    .map_err(|e| conflict_on_unique(e, DUPLICATE))
 }
 
 /// Deletes a mailbox of `org`; false when it had none with that id.

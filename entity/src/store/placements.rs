@@ -68,15 +68,15 @@ pub async fn list<C: ConnectionTrait>(
         else {
             return Ok(None);
         };
-        q = q.filter(
-            Condition::any()
-                .add(placement::Column::SentAt.lt(cursor.sent_at))
-                .add(
-                    Condition::all()
-                        .add(placement::Column::SentAt.eq(cursor.sent_at))
-                        .add(placement::Column::SendId.lt(cursor.send_id)),
-                ),
-        );
+        // `sent_at <= cursor` bounds the read of `idx_placements_page`; the rest only drops
+        // the cursor's own time's rows up to the cursor.
+        q = q
+            .filter(placement::Column::SentAt.lte(cursor.sent_at))
+            .filter(
+                Condition::any()
+                    .add(placement::Column::SentAt.lt(cursor.sent_at))
+                    .add(placement::Column::SendId.lt(cursor.send_id)),
+            );
     }
     if let Some(p) = filter.provider {
         q = q.filter(placement::Column::Provider.eq(p.as_str()));

@@ -9,7 +9,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::page::{Page, PageRequest};
-use super::{OrgId, StoreError, conflict_on_unique};
+use super::{OrgId, StoreError, conflict_on_unique, email_key};
 use crate::seed;
 
 /// Seeds visible to `org`: the shared pool and its own.
@@ -19,6 +19,7 @@ fn visible_to(org: OrgId) -> Condition {
         .add(seed::Column::OrganizationId.eq(org.0))
 }
 
+/// Addresses are unique within a scope without regard to case (see `email_key`).
 const DUPLICATE: &str = "a seed with this email address already exists";
 
 /// What email addresses are unique within: one organization, or the shared pool.
@@ -32,10 +33,8 @@ pub async fn insert<C: ConnectionTrait>(
     mut model: seed::Model,
 ) -> Result<seed::Model, StoreError> {
     model.scope_key = scope_key(model.organization_id);
-    model
-        .into_active_model()
-        .reset_all()
-        .insert(db)
+    let email = model.email.clone();
+    email_key::insert(db, model.into_active_model().reset_all(), &email)
         .await
         .map_err(|e| conflict_on_unique(e, DUPLICATE))
 }
@@ -52,21 +51,32 @@ pub async fn get_visible<C: ConnectionTrait>(
         .await?)
 }
 
-/// A page of the seeds visible to `org`, oldest first.
+/// A page of the seeds visible to `org`, oldest first. The pool's seeds and the
+/// organization's own are read as two pages from `idx_seeds_page`, each in id order, and
+/// merged. (One query with an OR of the two owners reads every seed the organization sees, or
+/// the whole table, to give them in order.)
 pub async fn list_visible<C: ConnectionTrait>(
     db: &C,
     org: OrgId,
     page: PageRequest,
 ) -> Result<Page<seed::Model>, StoreError> {
-    let mut q = seed::Entity::find().filter(visible_to(org));
-    if let Some(after) = page.after {
-        q = q.filter(seed::Column::Id.gt(after));
+    let mut rows = Vec::new();
+    for owner in [
+        seed::Column::OrganizationId.is_null(),
+        seed::Column::OrganizationId.eq(org.0),
+    ] {
+        let mut q = seed::Entity::find().filter(owner);
+        if let Some(after) = page.after {
+            q = q.filter(seed::Column::Id.gt(after));
+        }
+        rows.extend(
+            q.order_by_asc(seed::Column::Id)
+                .limit(page.limit + 1)
+                .all(db)
+                .await?,
+        );
     }
-    let rows = q
-        .order_by_asc(seed::Column::Id)
-        .limit(page.limit + 1)
-        .all(db)
-        .await?;
+    rows.sort_by_key(|s| s.id);
     Ok(Page::from_overfetch(rows, page.limit, |m| m.id))
 }
 
@@ -77,11 +87,15 @@ pub async fn update<C: ConnectionTrait>(
     mut model: seed::Model,
 ) -> Result<Option<seed::Model>, StoreError> {
     model.scope_key = scope_key(model.organization_id);
-    match model.into_active_model().reset_all().update(db).await {
-        Ok(saved) => Ok(Some(saved)),
-        Err(sea_orm::DbErr::RecordNotUpdated) => Ok(None),
-        Err(e) => Err(conflict_on_unique(e, DUPLICATE)),
-    }
+    let email = model.email.clone();
+    email_key::update(
+        db,
+        model.into_active_model().reset_all(),
+        &email,
+        seed::Column::Email,
+    )
+    .await
+    .map_err(|e| conflict_on_unique(e, DUPLICATE))
 }
 
 /// Deletes a seed the caller has already been allowed to delete.

@@ -84,7 +84,8 @@ pub async fn usable_seeds<C: ConnectionTrait>(
                 .add(seed::Column::OrganizationId.eq(mailbox.organization_id)),
         )
         .filter(seed::Column::Active.eq(true))
-        .filter(seed::Column::Email.ne(mailbox.email.as_str()))
+        // The same account whatever the case of either address.
+        .filter(super::email_key::column().ne(super::email_key::of(&mailbox.email)))
         .order_by_asc(seed::Column::Id)
         .all(db)
         .await?;
@@ -330,6 +331,8 @@ pub async fn record_attempt(
     send_attempt::ActiveModel {
         id: Set(Uuid::now_v7()),
         send_id: Set(claimed.id),
+        organization_id: Set(claimed.organization_id),
+        mailbox_id: Set(claimed.mailbox_id),
         attempt: Set(claimed.attempts),
         attempted_at: Set(now),
         code: Set(a.code.map(i32::from)),
@@ -493,15 +496,10 @@ pub async fn events<C: ConnectionTrait>(
     outcome: Option<&str>,
     page: super::page::PageRequest,
 ) -> Result<super::page::Page<SendEvent>, StoreError> {
-    // The page is selected in the database; only the sends of its attempts are read.
-    let of_mailbox = sea_orm::sea_query::Query::select()
-        .column(send::Column::Id)
-        .from(send::Entity)
-        .and_where(send::Column::OrganizationId.eq(org.0))
-        .and_where(send::Column::MailboxId.eq(mailbox_id))
-        .to_owned();
-    let mut q =
-        send_attempt::Entity::find().filter(send_attempt::Column::SendId.in_subquery(of_mailbox));
+    // Read backwards from `idx_send_attempts_page`: the page's rows and no more.
+    let mut q = send_attempt::Entity::find()
+        .filter(send_attempt::Column::OrganizationId.eq(org.0))
+        .filter(send_attempt::Column::MailboxId.eq(mailbox_id));
     if let Some(o) = outcome {
         q = q.filter(send_attempt::Column::Outcome.eq(o));
     }
@@ -694,6 +692,8 @@ pub async fn record_report(
     send_attempt::ActiveModel {
         id: Set(Uuid::now_v7()),
         send_id: Set(s.id),
+        organization_id: Set(s.organization_id),
+        mailbox_id: Set(s.mailbox_id),
         attempt: Set(s.attempts),
         attempted_at: Set(now),
         code: Set(code),
