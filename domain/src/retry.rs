@@ -111,6 +111,8 @@ pub enum SeedAnswer {
     SeedGone,
     /// The seed could not be asked now, for this reason.
     Unreachable(String),
+    /// Another of our own sessions is in the seed's mailbox: it can be asked once that ends.
+    Busy,
 }
 
 /// How an interrupted send is settled.
@@ -163,6 +165,8 @@ pub fn recover(answer: &SeedAnswer, counts_as_missing: bool) -> Recovery {
             ),
         },
         SeedAnswer::Unreachable(_) => Recovery::AskAgainLater,
+        // Our own session ends soon; giving up here would fail a send on a busy machine only.
+        SeedAnswer::Busy => Recovery::AskAgainLater,
     }
 }
 
@@ -312,5 +316,12 @@ mod tests {
             ..RetryPolicy::default()
         };
         assert!(at(&tiny.next(1, &r, now, now, 0.0)).is_some_and(|t| t > now));
+    }
+
+    #[test]
+    fn a_seed_busy_with_our_own_session_is_asked_again_however_late() {
+        for missing in [false, true] {
+            assert_eq!(recover(&SeedAnswer::Busy, missing), Recovery::AskAgainLater);
+        }
     }
 }

@@ -169,6 +169,7 @@ pub const RECOVERY_GRACE_MINUTES: i64 = 15;
 const SEED_LOOKUP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);
 
 const SEED_GONE: &str = "the seed is gone";
+const SEED_BUSY: &str = "another session holds the seed's mailbox";
 
 /// Finds sends whose worker stopped mid-conversation and settles each by asking the seed:
 /// a message found there was delivered (recorded as sent, never sent again); one not found
@@ -199,6 +200,7 @@ pub async fn recover_expired(
                 Ok(Some(folder)) => SeedAnswer::Found(folder),
                 Ok(None) => SeedAnswer::NotFound,
                 Err(err) if err == SEED_GONE => SeedAnswer::SeedGone,
+                Err(err) if err == SEED_BUSY => SeedAnswer::Busy,
                 Err(err) => SeedAnswer::Unreachable(err),
             },
             None => SeedAnswer::SeedGone,
@@ -255,7 +257,7 @@ async fn look_up_at_seed(
         .await
         .map_err(|e| e.to_string())?;
     if !leased {
-        return Err("another session holds the seed's mailbox".to_string());
+        return Err(SEED_BUSY.to_string());
     }
     let found = tokio::time::timeout(SEED_LOOKUP_TIMEOUT, search_seed(deps, &seed, message_id))
         .await
