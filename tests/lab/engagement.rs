@@ -127,14 +127,14 @@ async fn cold_mail_is_found_in_spam_rescued_and_answered(backend: Backend) {
         .expect(200);
     start_warmup(&app, &key, &mailbox).await;
     let (stop, worker) = start_worker(&app);
-    let rows = until_placements(&app, &key, &mailbox, Duration::from_secs(180), |rows| {
-        rows.len() >= 2
-            && rows.iter().all(is_done)
-            && rows
-                .iter()
-                .filter(|p| p["reply"]["seen_at"].is_string())
-                .count()
-                >= 2
+    // Each simulated day adds placements, so "all done" may never hold at one instant on a
+    // loaded machine: wait for one answered placement per seed instead.
+    let answered = |rows: &[Value], seed: &str| {
+        rows.iter()
+            .any(|p| p["seed_email"] == seed && is_done(p) && p["reply"]["seen_at"].is_string())
+    };
+    let rows = until_placements(&app, &key, &mailbox, Duration::from_secs(240), |rows| {
+        answered(rows, &gmail) && answered(rows, &outlook)
     })
     .await;
     let _ = stop.send(());
@@ -142,7 +142,7 @@ async fn cold_mail_is_found_in_spam_rescued_and_answered(backend: Backend) {
 
     let by_seed = |seed: &str| {
         rows.iter()
-            .find(|p| p["seed_email"] == seed && p["reply"]["seen_at"].is_string())
+            .find(|p| p["seed_email"] == seed && is_done(p) && p["reply"]["seen_at"].is_string())
             .unwrap_or_else(|| panic!("no answered placement for {seed}: {rows:?}"))
             .clone()
     };
@@ -152,7 +152,7 @@ async fn cold_mail_is_found_in_spam_rescued_and_answered(backend: Backend) {
     assert_eq!(at_gmail["folder"], "[Gmail]/Spam");
     assert_eq!(at_outlook["class"], "spam", "{at_outlook}");
     assert_eq!(at_outlook["folder"], "Junk Email");
-    for p in &rows {
+    for p in rows.iter().filter(|p| p["folder"].is_string()) {
         assert_recorded_as_delivered(&lab, p);
     }
     for p in [&at_gmail, &at_outlook] {
