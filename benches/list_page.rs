@@ -332,7 +332,7 @@ async fn page_ids(
 /// interleaved (as organizations working at the same time create them), so every
 /// organization's ids are spread over the whole table.
 async fn fill(db: &DatabaseConnection, large: usize) -> anyhow::Result<Vec<Org>> {
-    let now = store::now();
+    let now = warmup_entity::Clock::system().now();
     let mut rng = rand::rngs::StdRng::seed_from_u64(10);
     let other_rows = (large / OTHERS).max(1);
     let mut orgs: Vec<Org> = Vec::new();
@@ -400,7 +400,7 @@ async fn fill(db: &DatabaseConnection, large: usize) -> anyhow::Result<Vec<Org>>
     turns.shuffle(&mut rng);
     let txn = db.begin().await?;
     for &o in &turns {
-        let k = store::api_keys::create(&txn, OrgId(orgs[o].id), "bench", false).await?;
+        let k = store::api_keys::create(&txn, OrgId(orgs[o].id), "bench", false, now).await?;
         orgs[o].api_keys.push(k.model.id);
     }
     txn.commit().await?;

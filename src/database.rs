@@ -56,9 +56,7 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> 
 /// migrate by themselves (several would race), `warmup migrate` does it once.
 pub async fn ensure_current(db: &DatabaseConnection) -> anyhow::Result<()> {
     let pending = Migrator::get_pending_migrations_read_only(db).await?.len()
-        + warmup_worker::send_queue::pending_migrations(db)
-            .await
-            .map_err(anyhow::Error::msg)?;
+        + warmup_worker::send_queue::pending_migrations(db).await?;
     if pending > 0 {
         anyhow::bail!(
             "the database schema is {pending} migration(s) behind this binary: run `warmup migrate` first"
@@ -71,8 +69,6 @@ pub async fn ensure_current(db: &DatabaseConnection) -> anyhow::Result<()> {
 pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
     Migrator::up(db, None).await?;
     // The job queue's tables live beside ours and migrate with them.
-    warmup_worker::send_queue::migrate(db)
-        .await
-        .map_err(anyhow::Error::msg)?;
+    warmup_worker::send_queue::migrate(db).await?;
     Ok(())
 }

@@ -74,18 +74,19 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let db = database::connect(&settings).await?;
             database::migrate(&db).await?;
             // The database's clock runs at the configured speed from now on.
-            warmup_worker::clock::Clock::anchored_at_speed(&db, settings.clock_speedup).await?;
-            if let Some(b) = warmup::startup::bootstrap(&db, &settings).await? {
+            let clock =
+                warmup_entity::Clock::anchored_at_speed(&db, settings.clock_speedup).await?;
+            if let Some(b) = warmup::startup::bootstrap(&db, &settings, &clock).await? {
                 warmup::startup::announce(&b);
             }
             println!("database is up to date");
         }
         Command::Worker => {
             let secrets = warmup::secret_key::load(&settings)?;
-            let tls = warmup_worker::TlsTrust::load(settings.extra_ca_file.as_deref())?;
+            let tls = warmup_mail::TlsTrust::load(settings.extra_ca_file.as_deref())?;
             let db = database::connect(&settings).await?;
             database::ensure_current(&db).await?;
-            let clock = warmup_worker::clock::Clock::anchored(&db, settings.clock_speedup).await?;
+            let clock = warmup_entity::Clock::anchored(&db, settings.clock_speedup).await?;
             let options = warmup::startup::worker_options(&settings, secrets, tls, clock)?;
             println!("warmup worker running; stop it with Ctrl-C or SIGTERM");
             warmup_worker::run_until(db, options, shutdown_signal()).await?;

@@ -8,10 +8,10 @@ use actix_web::web;
 use sea_orm::DatabaseConnection;
 use warmup_api::{ApiSettings, AppState};
 use warmup_domain::retry::RetryPolicy;
+use warmup_entity::Clock;
 use warmup_entity::store::organizations;
-use warmup_worker::clock::Clock;
-use warmup_worker::sender::SendDeps;
-use warmup_worker::{ProbeOptions, TlsTrust, WorkerOptions};
+use warmup_mail::{AuthVerifier, ConnectOptions, TlsTrust};
+use warmup_worker::{SendDeps, WorkerOptions};
 
 use crate::config::Settings;
 use crate::{database, secret_key};
@@ -31,7 +31,7 @@ pub fn worker_options(
     tls: TlsTrust,
     clock: Clock,
 ) -> anyhow::Result<WorkerOptions> {
-    let auth = warmup_worker::auth_check::AuthVerifier::new(settings.dns_server)
+    let auth = AuthVerifier::new(settings.dns_server)
         .map_err(|e| anyhow::anyhow!("cannot set up the DNS resolver for SPF/DKIM/DMARC: {e}"))?;
     Ok(WorkerOptions {
         warmup: Some(SendDeps {
@@ -39,9 +39,11 @@ pub fn worker_options(
             secrets,
             tls,
             retry: RetryPolicy::default(),
-            allow_private_hosts: settings.allow_private_mail_hosts,
-            helo_name: settings.helo_name.clone(),
-            smtp_timeout: Duration::from_secs(settings.smtp_timeout_secs),
+            connect: ConnectOptions {
+                timeout: Duration::from_secs(settings.smtp_timeout_secs),
+                helo_name: settings.helo_name.clone(),
+                allow_private_hosts: settings.allow_private_mail_hosts,
+            },
             auth,
             missing_after: Duration::from_secs(settings.missing_after_secs),
         }),
@@ -60,8 +62,10 @@ pub struct Bootstrap {
 pub async fn bootstrap(
     db: &DatabaseConnection,
     settings: &Settings,
+    clock: &Clock,
 ) -> anyhow::Result<Option<Bootstrap>> {
-    let created = organizations::bootstrap(db, settings.bootstrap_api_key.clone()).await?;
+    let created =
+        organizations::bootstrap(db, settings.bootstrap_api_key.clone(), clock.now()).await?;
     Ok(created.map(|(org, key)| Bootstrap {
         organization: org.id.to_string(),
         generated_key: settings
@@ -105,7 +109,13 @@ impl Application {
         } else {
             database::ensure_current(&db).await?;
         }
-        if let Some(b) = bootstrap(&db, settings).await? {
+        // The one `serve` process owns its database, clock included; `api` processes join it.
+        let clock = if migrate {
+            Clock::anchored_at_speed(&db, settings.clock_speedup).await?
+        } else {
+            Clock::anchored(&db, settings.clock_speedup).await?
+        };
+        if let Some(b) = bootstrap(&db, settings, &clock).await? {
             announce(&b);
         }
         let listener = TcpListener::bind(&settings.listen)
@@ -114,17 +124,11 @@ impl Application {
         let api = ApiSettings {
             body_limit: settings.body_limit_bytes,
             rate_limit_per_minute: settings.rate_limit_per_minute,
-            probe: ProbeOptions {
+            probe: ConnectOptions {
                 timeout: Duration::from_secs(settings.probe_timeout_secs),
                 helo_name: settings.helo_name.clone(),
                 allow_private_hosts: settings.allow_private_mail_hosts,
             },
-        };
-        // The one `serve` process owns its database, clock included; `api` processes join it.
-        let clock = if migrate {
-            Clock::anchored_at_speed(&db, settings.clock_speedup).await?
-        } else {
-            Clock::anchored(&db, settings.clock_speedup).await?
         };
         let worker = worker_options(settings, secrets.clone(), tls.clone(), clock)?;
         let state = web::Data::new(AppState::new(db.clone(), secrets, tls, api, clock));

@@ -56,7 +56,7 @@ impl FromRequest for Caller {
             let key = api_keys::authenticate(&state.db, &token)
                 .await?
                 .ok_or(ApiError::Unauthorized)?;
-            if let Err(e) = api_keys::touch(&state.db, key.id, warmup_entity::store::now()).await {
+            if let Err(e) = api_keys::touch(&state.db, key.id, state.clock.now()).await {
                 tracing::warn!(error = %e, "could not record API key use");
             }
             Ok(Caller {

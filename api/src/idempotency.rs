@@ -63,7 +63,15 @@ where
         ));
     };
     let fingerprint = format!("{} {} {}", req.method(), req.path(), body_digest);
-    match idempotency::claim(&state.db, caller.key_id, &key, &fingerprint).await? {
+    match idempotency::claim(
+        &state.db,
+        caller.key_id,
+        &key,
+        &fingerprint,
+        state.clock.wall_now(),
+    )
+    .await?
+    {
         Claim::Completed { status, body } => {
             let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
             let body = state

@@ -6,7 +6,7 @@ use utoipa::ToSchema;
 use warmup_domain::mail_server::{parse_host, parse_port};
 use warmup_domain::{Provider, Secret, Security, Violations};
 use warmup_entity::secret_box::SecretBox;
-use warmup_worker::{ConnectionReport, ServerLogin};
+use warmup_mail::{ConnectionReport, ServerLogin};
 
 use crate::state::AppState;
 
@@ -387,8 +387,8 @@ pub async fn run_connection_test<R: HasServers + Clone>(
     let imap = login(row, Protocol::Imap, &state.secrets)?;
     let options = &state.settings.probe;
     let (smtp, imap) = futures::join!(
-        warmup_worker::connection_test::test_smtp(&smtp, &state.tls, options),
-        warmup_worker::connection_test::test_imap(&imap, &state.tls, options),
+        warmup_mail::connection_test::test_smtp(&smtp, &state.tls, options),
+        warmup_mail::connection_test::test_imap(&imap, &state.tls, options),
     );
     Ok(ConnectionTest {
         ok: smtp.ok && imap.ok,

@@ -3,9 +3,9 @@
 use std::time::Duration;
 
 use sea_orm::DatabaseConnection;
+use warmup_entity::Clock;
 use warmup_entity::secret_box::SecretBox;
-use warmup_worker::clock::Clock;
-use warmup_worker::{ProbeOptions, TlsTrust};
+use warmup_mail::{ConnectOptions, TlsTrust};
 
 use crate::metrics::Metrics;
 use crate::rate_limit::RateLimiter;
@@ -18,7 +18,7 @@ pub struct ApiSettings {
     /// Requests per API key per minute.
     pub rate_limit_per_minute: u32,
     /// Step timeout and EHLO name of connection tests.
-    pub probe: ProbeOptions,
+    pub probe: ConnectOptions,
 }
 
 impl Default for ApiSettings {
@@ -26,7 +26,7 @@ impl Default for ApiSettings {
         Self {
             body_limit: 64 * 1024,
             rate_limit_per_minute: 600,
-            probe: ProbeOptions::default(),
+            probe: ConnectOptions::default(),
         }
     }
 }

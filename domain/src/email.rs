@@ -142,3 +142,64 @@ mod tests {
         assert_eq!(EmailAddress::parse(&long), Err(EmailError::LocalPart));
     }
 }
+
+/// A new Message-ID (without angle brackets) for mail from `address`: 128 random bits in hex
+/// at the address's domain (`localhost` for an address without one), the shape large
+/// providers use, unique without coordination between workers.
+pub fn new_message_id(address: &str, rng: &mut impl rand::Rng) -> String {
+    let domain = address
+        .rsplit_once('@')
+        .map(|(_, d)| d)
+        .filter(|d| !d.is_empty())
+        .unwrap_or("localhost");
+    format!("{:032x}@{domain}", rng.random::<u128>())
+}
+
+/// A first name guessed from an address (`jonas.berg@…` → `Jonas`), or empty (a neutral
+/// greeting) when the address does not start with one.
+pub fn first_name(address: &str) -> String {
+    let local = address.split('@').next().unwrap_or_default();
+    let first = local.split(['.', '-', '_', '+']).next().unwrap_or_default();
+    if !((2..=20).contains(&first.chars().count()) && first.chars().all(char::is_alphabetic)) {
+        return String::new();
+    }
+    let mut chars = first.chars();
+    chars
+        .next()
+        .map(|c| {
+            c.to_uppercase()
+                .chain(chars.flat_map(char::to_lowercase))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod naming_tests {
+    use rand::SeedableRng;
+    use rand::rngs::StdRng;
+
+    use super::*;
+
+    #[test]
+    fn greets_by_a_first_name_only_when_the_address_has_one() {
+        assert_eq!(first_name("jonas.berg@example.com"), "Jonas");
+        assert_eq!(first_name("ANNA@example.com"), "Anna");
+        assert_eq!(first_name("3f2a9c-seed@corp.test"), "");
+        assert_eq!(first_name("x@example.com"), "");
+        assert_eq!(first_name("info2024@example.com"), "");
+    }
+
+    #[test]
+    fn message_ids_sit_at_the_sender_s_domain_and_do_not_repeat() {
+        let mut rng = StdRng::seed_from_u64(7);
+        let a = new_message_id("ann@example.com", &mut rng);
+        let b = new_message_id("ann@example.com", &mut rng);
+        assert_ne!(a, b);
+        let (local, domain) = a.split_once('@').unwrap_or_default();
+        assert_eq!(domain, "example.com");
+        assert_eq!(local.len(), 32);
+        assert!(local.chars().all(|c| c.is_ascii_hexdigit()), "{a}");
+        assert!(new_message_id("nobody", &mut rng).ends_with("@localhost"));
+    }
+}

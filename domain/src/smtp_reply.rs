@@ -108,6 +108,24 @@ impl SmtpReply {
     pub fn transient(&self) -> bool {
         !self.accepted() && !self.permanent
     }
+
+    /// Why this answer stops the sending mailbox, or `None`: a permanent refusal of the login
+    /// or a block of the mailbox, which no retry and no other message can get past.
+    pub fn stops_the_mailbox(&self) -> Option<String> {
+        if !self.permanent {
+            return None;
+        }
+        let why = match self.category {
+            ReplyCategory::AuthFailed => "the SMTP server refused the login",
+            ReplyCategory::PolicyBlock => "the mailbox is blocked",
+            _ => return None,
+        };
+        let said = match self.enhanced {
+            Some(e) => format!("{} {} {}", self.code, e, self.text),
+            None => format!("{} {}", self.code, self.text).trim().to_string(),
+        };
+        Some(format!("{why}: {said}"))
+    }
 }
 
 fn contains_any(haystack: &str, needles: &[&str]) -> bool {
@@ -273,6 +291,26 @@ pub fn classify_raw(raw: &str) -> Option<SmtpReply> {
 mod tests {
     use super::*;
     use ReplyCategory::*;
+
+    #[test]
+    fn only_a_permanent_login_refusal_or_block_stops_the_mailbox() {
+        let stop = |raw: &str| {
+            classify_raw(raw)
+                .unwrap_or_else(|| panic!("unparsed: {raw}"))
+                .stops_the_mailbox()
+        };
+        assert_eq!(
+            stop("535 5.7.8 Authentication credentials invalid").as_deref(),
+            Some("the SMTP server refused the login: 535 5.7.8 Authentication credentials invalid")
+        );
+        assert!(
+            stop("554 5.7.1 Your account has been blocked for spam")
+                .is_some_and(|r| r.starts_with("the mailbox is blocked: 554 5.7.1"))
+        );
+        assert_eq!(stop("454 4.7.0 Temporary authentication failure"), None);
+        assert_eq!(stop("550 5.1.1 User unknown"), None);
+        assert_eq!(stop("250 2.0.0 OK"), None);
+    }
 
     fn check(raw: &str, permanent: bool, category: ReplyCategory) {
         let r = classify_raw(raw).unwrap_or_else(|| panic!("unparsed: {raw}"));

@@ -2,6 +2,7 @@
 //! encryption that keeps credentials unreadable at rest.
 
 pub mod api_key;
+pub mod clock;
 pub mod clock_anchor;
 pub mod engagement_action;
 pub mod idempotency_key;
@@ -18,4 +19,5 @@ pub mod store;
 pub mod warmup_defaults;
 pub mod warmup_settings;
 
+pub use clock::Clock;
 pub use store::{OrgId, StoreError};

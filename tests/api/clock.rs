@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use chrono::Utc;
-use warmup_worker::clock::Clock;
+use warmup_entity::Clock;
 
 use crate::helpers::TestApp;
 use crate::on_both_databases;

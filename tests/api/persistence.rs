@@ -141,7 +141,7 @@ async fn rows_from_before_email_keys_and_list_indexes_migrate(app: &TestApp) {
         .await
         .unwrap_or_else(|e| panic!("old schema: {e}"));
     // A send of the first mailbox with one attempt, which knew only its send.
-    let now = warmup_entity::store::now();
+    let now = warmup_entity::Clock::system().now();
     let sent = send::Model::planned(
         send::Draft {
             organization_id: variant.organization_id,

@@ -123,9 +123,9 @@ async fn a_due_send_goes_through_one_job_and_a_second_job_does_nothing(app: &Tes
         app.settings.secret_key.as_deref().unwrap_or_default(),
     )
     .unwrap_or_else(|e| panic!("{e}"));
-    let tls = warmup_worker::TlsTrust::load(None).unwrap_or_else(|e| panic!("{e}"));
+    let tls = warmup_mail::TlsTrust::load(None).unwrap_or_else(|e| panic!("{e}"));
     // Rounds every half second (30 simulated seconds at 60×).
-    let clock = warmup_worker::clock::Clock::scaled(60.0);
+    let clock = warmup_entity::Clock::scaled(60.0);
     let options = warmup::startup::worker_options(&app.settings, secrets, tls, clock)
         .unwrap_or_else(|e| panic!("{e}"));
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -338,7 +338,7 @@ async fn jobs_of(app: &TestApp, send_id: uuid::Uuid) -> Vec<(String, String)> {
 
 /// A warmup send due now, not stored.
 fn planned_send(org: uuid::Uuid, mailbox_id: uuid::Uuid) -> warmup_entity::send::Model {
-    let now = warmup_entity::store::now();
+    let now = warmup_entity::Clock::system().now();
     let draft = warmup_entity::send::Draft {
         organization_id: org,
         mailbox_id,
@@ -389,7 +389,7 @@ async fn a_bounce_read_by_two_workers_at_once_is_recorded_once(app: &TestApp) {
         status: Some("5.1.1".into()),
         diagnostic: Some("550 5.1.1 User unknown".into()),
     };
-    let now = warmup_entity::store::now();
+    let now = warmup_entity::Clock::system().now();
     let (a, b) = tokio::join!(
         sends::record_report(&app.db, &s, report(), now),
         sends::record_report(&app.db, &s, report(), now),
@@ -448,8 +448,8 @@ async fn a_sender_mailbox_is_read_by_one_worker_per_round(app: &TestApp) {
         app.settings.secret_key.as_deref().unwrap_or_default(),
     )
     .unwrap_or_else(|e| panic!("{e}"));
-    let tls = warmup_worker::TlsTrust::load(None).unwrap_or_else(|e| panic!("{e}"));
-    let clock = warmup_worker::clock::Clock::anchored(&app.db, 1.0)
+    let tls = warmup_mail::TlsTrust::load(None).unwrap_or_else(|e| panic!("{e}"));
+    let clock = warmup_entity::Clock::anchored(&app.db, 1.0)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let deps = warmup::startup::worker_options(&app.settings, secrets, tls, clock)

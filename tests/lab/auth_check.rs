@@ -10,7 +10,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use warmup_worker::auth_check::{AuthResults, AuthVerifier};
+use warmup_mail::auth::{AuthResults, AuthVerifier};
 
 use crate::support::{Lab, var};
 
@@ -48,7 +48,7 @@ async fn received(lab: &Lab, verifier: &AuthVerifier, how: Sending) -> AuthResul
         let pem = std::fs::read_to_string(var("MAILLAB_DKIM_KEY_FILE"))
             .unwrap_or_else(|e| panic!("lab DKIM key: {e}"));
         message =
-            warmup_worker::dkim::sign(&message, &pem, "sender.test", &var("MAILLAB_DKIM_SELECTOR"))
+            warmup_mail::dkim::sign(&message, &pem, "sender.test", &var("MAILLAB_DKIM_SELECTOR"))
                 .unwrap_or_else(|e| panic!("signing: {e}"));
     }
     if let Some(subject) = how.tampered_subject {

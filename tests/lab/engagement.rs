@@ -218,7 +218,7 @@ async fn as_sent(app: &TestApp, mailbox: &str, seed: &str, provider: &str, messa
         .into_iter()
         .find(|s| s.email == seed)
         .unwrap_or_else(|| panic!("seed {seed}"));
-    let now = warmup_entity::store::now();
+    let now = warmup_entity::Clock::system().now();
     let draft = warmup_entity::send::Draft {
         organization_id: m.organization_id,
         mailbox_id,

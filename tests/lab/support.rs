@@ -12,7 +12,7 @@ use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::Tls;
 use lettre::{Address, AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use uuid::Uuid;
-use warmup_worker::TlsTrust;
+use warmup_mail::TlsTrust;
 
 /// The running lab, as `scripts/maillab env` describes it.
 pub struct Lab {

@@ -127,14 +127,14 @@ pub(crate) fn start_worker(
         app.settings.secret_key.as_deref().unwrap_or_default(),
     )
     .unwrap_or_else(|e| panic!("{e}"));
-    let tls = warmup_worker::TlsTrust::load(app.settings.extra_ca_file.as_deref())
+    let tls = warmup_mail::TlsTrust::load(app.settings.extra_ca_file.as_deref())
         .unwrap_or_else(|e| panic!("{e}"));
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let db = app.db.clone();
     let settings = app.settings.clone();
     let handle = tokio::spawn(async move {
         // The database's clock, as a worker process of its own would read it.
-        let clock = warmup_worker::clock::Clock::anchored(&db, settings.clock_speedup)
+        let clock = warmup_entity::Clock::anchored(&db, settings.clock_speedup)
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         let options = warmup::startup::worker_options(&settings, secrets, tls, clock)

@@ -7,27 +7,28 @@
 
 use chrono::{DateTime, Duration, Utc};
 use futures::StreamExt;
-use lettre::message::header::ContentType;
-use lettre::message::{Mailbox, Message};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use sea_orm::DatabaseConnection;
 use warmup_domain::content::compose_reply;
+use warmup_domain::email::{first_name, new_message_id};
 use warmup_domain::engagement::{self as rules, Action, Rates, Step};
 use warmup_domain::folder::FolderRole;
 use warmup_domain::language::Language;
 use warmup_domain::placement::counts_as_missing;
 use warmup_domain::preferences::WarmupPreferences;
 use warmup_entity::OrgId;
-use warmup_entity::secret_box::context;
 use warmup_entity::store::StoreError;
 use warmup_entity::store::engagement::{self as store, Located, Stamp, StepDone, Work};
 use warmup_entity::store::{sends, warmup};
 use warmup_entity::{mailbox, seed};
 
-use crate::imap_ops::{self, Caps, Folder};
-use crate::imap_probe::Session;
-use crate::sender::SendDeps;
+use warmup_mail::MailError;
+use warmup_mail::imap::{self as imap_ops, Caps, Folder, Session};
+use warmup_mail::message::{self, Address, Outgoing};
+
+use crate::Error;
+use crate::deps::{SendDeps, seed_imap, seed_smtp};
 
 /// Seeds engaged at once by one worker.
 const SEEDS_AT_ONCE: usize = 4;
@@ -96,16 +97,7 @@ async fn session_for_seed(
         }
         return Ok(());
     };
-    let opened = deps
-        .open_imap(
-            &context("seed", seed.id, "imap"),
-            &seed.imap_host,
-            seed.imap_port,
-            &seed.imap_security,
-            &seed.imap_username,
-            &seed.imap_password,
-        )
-        .await;
+    let opened = deps.open_imap(&seed_imap(&seed)).await;
     let mut session = match opened {
         Ok(s) => s,
         Err(e) => {
@@ -121,7 +113,7 @@ async fn session_for_seed(
         Ok(v) => v,
         Err(e) => {
             for w in &work {
-                failed(db, deps, w, &e).await?;
+                failed(db, deps, w, &e.to_string()).await?;
             }
             return Ok(());
         }
@@ -133,9 +125,9 @@ async fn session_for_seed(
         };
         match result {
             Ok(()) => {}
-            Err(Failure::Store(e)) => return Err(e),
-            Err(Failure::Mail(e)) => {
-                failed(db, deps, w, &e).await?;
+            Err(Error::Store(e)) => return Err(e),
+            Err(e) => {
+                failed(db, deps, w, &e.to_string()).await?;
                 // A dropped connection fails every later command: the rest waits for the next
                 // session instead of collecting the same error.
                 if session.noop().await.is_err() {
@@ -155,7 +147,7 @@ struct SeedView {
 }
 
 impl SeedView {
-    async fn read(session: &mut Session) -> Result<Self, String> {
+    async fn read(session: &mut Session) -> Result<Self, MailError> {
         Ok(Self {
             // Asked after login: servers add MOVE and UIDPLUS only then.
             caps: imap_ops::capabilities(session).await?,
@@ -175,24 +167,6 @@ impl SeedView {
 
     fn by_name(&self, name: &str) -> Option<&Folder> {
         self.folders.iter().find(|f| f.name == name)
-    }
-}
-
-enum Failure {
-    Store(StoreError),
-    /// The mail server or the message: recorded on the placement, tried again later.
-    Mail(String),
-}
-
-impl From<StoreError> for Failure {
-    fn from(e: StoreError) -> Self {
-        Failure::Store(e)
-    }
-}
-
-impl From<String> for Failure {
-    fn from(e: String) -> Self {
-        Failure::Mail(e)
     }
 }
 
@@ -250,7 +224,7 @@ async fn locate(
     view: &SeedView,
     w: &Work,
     rng: &mut StdRng,
-) -> Result<(), Failure> {
+) -> Result<(), Error> {
     let now = deps.clock.now();
     let Some(at) = imap_ops::find(session, &view.folders, &w.send.message_id).await? else {
         if is_missing(deps, w, now) {
@@ -273,9 +247,7 @@ async fn locate(
             f.internal_date.map(|d| deps.clock.simulated_at(d)),
         ),
         None => {
-            return Err(Failure::Mail(
-                "the message vanished while being read".into(),
-            ));
+            return Err(MailError::Command("the message vanished while being read".into()).into());
         }
     };
     let class = at.folder.role.placement();
@@ -343,7 +315,7 @@ async fn engage(
     seed: &seed::Model,
     w: &Work,
     rng: &mut StdRng,
-) -> Result<(), Failure> {
+) -> Result<(), Error> {
     let Some(mut progress) = w
         .placement
         .plan
@@ -367,10 +339,10 @@ async fn engage(
         };
         let current = imap_ops::Located {
             folder: view.by_name(&progress.folder).cloned().ok_or_else(|| {
-                Failure::Mail(format!(
+                Error::Mail(MailError::Command(format!(
                     "the folder {} is no longer on the server",
                     progress.folder
-                ))
+                )))
             })?,
             uid: progress.uid,
         };
@@ -413,7 +385,7 @@ async fn act(
     action: Action,
     at: &imap_ops::Located,
     rng: &mut StdRng,
-) -> Result<(StepDone, Option<(String, u32)>), Failure> {
+) -> Result<(StepDone, Option<(String, u32)>), Error> {
     match action {
         Action::Open => {
             imap_ops::add_flags(session, at, "\\Seen").await?;
@@ -453,7 +425,7 @@ async fn act(
                     imap_ops::ensure_folder(session, "Archive").await;
                     view.folders = imap_ops::folders(session).await?;
                     view.by_name("Archive").cloned().ok_or_else(|| {
-                        Failure::Mail("no archive folder, and creating one failed".into())
+                        MailError::Command("no archive folder, and creating one failed".into())
                     })?
                 }
             };
@@ -476,13 +448,18 @@ async fn move_message(
     at: &imap_ops::Located,
     to: &Folder,
     message_id: &str,
-) -> Result<(String, u32), String> {
+) -> Result<(String, u32), MailError> {
     if at.folder.wire != to.wire {
         imap_ops::move_uids(session, view.caps, &at.folder, &[at.uid], &to.wire).await?;
     }
     let found = imap_ops::find(session, std::slice::from_ref(to), message_id)
         .await?
-        .ok_or_else(|| format!("the message is not in {} after moving it there", to.name))?;
+        .ok_or_else(|| {
+            MailError::Command(format!(
+                "the message is not in {} after moving it there",
+                to.name
+            ))
+        })?;
     Ok((to.name.clone(), found.uid))
 }
 
@@ -494,13 +471,12 @@ async fn reply(
     seed: &seed::Model,
     w: &Work,
     rng: &mut StdRng,
-) -> Result<StepDone, Failure> {
+) -> Result<StepDone, Error> {
     let now = deps.clock.now();
     let Some(sender) = mailbox_of(db, w).await? else {
-        return Err(Failure::Mail("the sender mailbox is gone".into()));
+        return Err(Error::Gone("the sender mailbox"));
     };
-    let domain = seed.email.rsplit_once('@').map_or("localhost", |(_, d)| d);
-    let reply_id = format!("{}@{domain}", uuid::Uuid::now_v7().simple());
+    let reply_id = new_message_id(&seed.email, rng);
     if !store::reserve_reply(db, w.placement.send_id, &reply_id, now).await? {
         // Reserved before: the reply was sent, or its sending was interrupted. Never twice.
         let mut done = step_done(
@@ -522,36 +498,28 @@ async fn reply(
         &w.send.body,
         &sender.display_name,
         w.placement.sent_at,
-        &crate::planner::first_name(&seed.email),
+        &first_name(&seed.email),
         rng,
     );
     let references = rules::references(w.send.reference_ids.as_deref(), &w.send.message_id);
-    let message = Message::builder()
-        .from(parse_mailbox(None, &seed.email)?)
-        .to(parse_mailbox(
-            (!sender.display_name.is_empty()).then(|| sender.display_name.clone()),
-            &sender.email,
-        )?)
-        .subject(draft.subject)
-        .message_id(Some(format!("<{reply_id}>")))
-        .in_reply_to(format!("<{}>", w.send.message_id))
-        .references(references)
-        .date(now.into())
-        .header(ContentType::TEXT_PLAIN)
-        .body(draft.body)
-        .map_err(|e| format!("cannot build the reply: {e}"))?;
-    let password = deps
-        .secrets
-        .open(&seed.smtp_password, &context("seed", seed.id, "smtp"))
-        .map_err(|e| format!("the seed's stored SMTP password cannot be read: {e}"))?;
-    let account = crate::sender::SmtpAccount {
-        host: &seed.smtp_host,
-        port: seed.smtp_port,
-        security: &seed.smtp_security,
-        username: &seed.smtp_username,
-        password: &password,
-    };
-    let answer = crate::sender::submit(deps, &account, message, None).await;
+    let built = message::build(&Outgoing {
+        from: Address {
+            name: None,
+            email: &seed.email,
+        },
+        to: Address {
+            name: Some(&sender.display_name),
+            email: &sender.email,
+        },
+        subject: &draft.subject,
+        message_id: &reply_id,
+        in_reply_to: Some(&w.send.message_id),
+        references: Some(&references),
+        date: now,
+        body: &draft.body,
+    })?;
+    let login = deps.login(&seed_smtp(seed))?;
+    let answer = warmup_mail::smtp::submit(&login, &deps.tls, &deps.connect, &built, None).await;
     if answer.accepted() {
         Ok(step_done(
             Action::Reply,
@@ -582,11 +550,4 @@ async fn mailbox_of(
     Ok(mailbox::Entity::find_by_id(w.placement.mailbox_id)
         .one(db)
         .await?)
-}
-
-fn parse_mailbox(name: Option<String>, email: &str) -> Result<Mailbox, String> {
-    Ok(Mailbox::new(
-        name,
-        email.parse().map_err(|e| format!("address {email}: {e}"))?,
-    ))
 }

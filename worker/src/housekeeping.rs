@@ -3,7 +3,7 @@
 
 use apalis::prelude::{BoxDynError, Data};
 use apalis_cron::Tick;
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use warmup_entity::store::{idempotency, leases};
 
 use crate::runner::JobState;
@@ -16,12 +16,14 @@ pub const FINISHED_JOB_RETENTION_HOURS: i64 = 24;
 
 /// One round of clean-up.
 pub async fn run(_tick: Tick, state: Data<JobState>) -> Result<(), BoxDynError> {
-    let cutoff = Utc::now() - Duration::hours(IDEMPOTENCY_RETENTION_HOURS);
+    // Requests and jobs live in real time, whatever the clock's speed: a client retries a
+    // request seconds later, not simulated hours.
+    let cutoff = state.clock.wall_now() - Duration::hours(IDEMPOTENCY_RETENTION_HOURS);
     let purged = idempotency::purge_older_than(&state.db, cutoff).await?;
     if purged > 0 {
         tracing::info!(purged, "forgot expired idempotency keys");
     }
-    let cutoff = Utc::now() - Duration::hours(FINISHED_JOB_RETENTION_HOURS);
+    let cutoff = state.clock.wall_now() - Duration::hours(FINISHED_JOB_RETENTION_HOURS);
     let purged = crate::send_queue::purge_finished(&state.db, cutoff).await?;
     if purged > 0 {
         tracing::info!(purged, "forgot finished send jobs");

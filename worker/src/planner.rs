@@ -8,17 +8,17 @@ use chrono::Duration;
 use rand::Rng;
 use rand::seq::IndexedRandom;
 use sea_orm::DatabaseConnection;
-use uuid::Uuid;
 use warmup_domain::content::compose_unique;
+use warmup_domain::email::{first_name, new_message_id};
 use warmup_domain::language::Language;
 use warmup_domain::pattern::windows_on;
 use warmup_domain::planner::{DayInput, plan_day, remaining_windows};
-use warmup_domain::timezone::parse_time_zone;
+use warmup_domain::timezone::{local_date, zone_or_utc};
 use warmup_entity::send;
 use warmup_entity::store::StoreError;
 use warmup_entity::store::sends::{self, NewPlan, PlanTarget};
 
-use crate::clock::Clock;
+use warmup_entity::Clock;
 
 /// Plans today for every running warmup that has no plan for today yet; returns how many days
 /// were planned.
@@ -44,9 +44,9 @@ async fn plan_target(
 ) -> Result<bool, StoreError> {
     let mailbox = &target.mailbox;
     let prefs = &target.warmup.preferences;
-    let tz = parse_time_zone(&mailbox.timezone).unwrap_or(chrono_tz::UTC);
+    let tz = zone_or_utc(&mailbox.timezone);
     let now = clock.now();
-    let today = now.with_timezone(&tz).date_naive();
+    let today = local_date(&mailbox.timezone, now);
     let date = today.format("%Y-%m-%d").to_string();
     if !prefs.ramp.sends_on(today) || sends::day_planned(db, mailbox.id, &date).await? {
         return Ok(false);
@@ -73,12 +73,6 @@ async fn plan_target(
         // No seed can take today's mail: nothing is planned and the ramp does not advance.
         return Ok(false);
     }
-    let domain = mailbox
-        .email
-        .rsplit('@')
-        .next()
-        .unwrap_or("localhost")
-        .to_string();
     let mut used = HashSet::new();
     let rows = outcome
         .sends
@@ -99,7 +93,7 @@ async fn plan_target(
                     seed_email: p.seed.email,
                     provider: p.provider.as_str().to_string(),
                     plan_date: date.clone(),
-                    message_id: format!("{}@{domain}", Uuid::new_v4().simple()),
+                    message_id: new_message_id(&mailbox.email, rng),
                     language: language.code().to_string(),
                     subject: draft.subject,
                     body: draft.body,
@@ -123,38 +117,4 @@ async fn plan_target(
         tracing::warn!(mailbox = %mailbox.id, shortfall = ?outcome.shortfall, "providers without enough seeds");
     }
     Ok(stored)
-}
-
-/// A first name guessed from an address (`jonas.berg@…` → `Jonas`), or empty (a neutral
-/// greeting) when the address does not start with one.
-pub(crate) fn first_name(email: &str) -> String {
-    let local = email.split('@').next().unwrap_or_default();
-    let first = local.split(['.', '-', '_', '+']).next().unwrap_or_default();
-    if (2..=20).contains(&first.chars().count()) && first.chars().all(char::is_alphabetic) {
-        let mut chars = first.chars();
-        chars
-            .next()
-            .map(|c| {
-                c.to_uppercase()
-                    .chain(chars.flat_map(char::to_lowercase))
-                    .collect()
-            })
-            .unwrap_or_default()
-    } else {
-        String::new()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::first_name;
-
-    #[test]
-    fn greets_by_a_first_name_only_when_the_address_has_one() {
-        assert_eq!(first_name("jonas.berg@example.com"), "Jonas");
-        assert_eq!(first_name("ANNA@example.com"), "Anna");
-        assert_eq!(first_name("3f2a9c-seed@corp.test"), "");
-        assert_eq!(first_name("x@example.com"), "");
-        assert_eq!(first_name("info2024@example.com"), "");
-    }
 }

@@ -12,14 +12,17 @@ use sea_orm::DatabaseConnection;
 
 use crate::poll_timer::Every;
 use crate::send_queue::{SendJob, SendQueue};
-use crate::sender::SendDeps;
-use crate::{housekeeping, planner, sender, sender_scan};
+use warmup_entity::Clock;
+
+use crate::Error;
+use crate::deps::SendDeps;
+use crate::{housekeeping, planner, recovery, sender, sender_scan};
 
 /// What the jobs share.
 #[derive(Clone)]
 pub struct JobState {
     pub db: DatabaseConnection,
-    pub clock: crate::clock::Clock,
+    pub clock: Clock,
 }
 
 /// How the worker runs.
@@ -94,7 +97,7 @@ async fn warmup_loop(
         if let Err(e) = planner::plan_due(&db, &deps.clock, &mut rng).await {
             tracing::error!(error = %e, "planning failed");
         }
-        if let Err(e) = sender::recover_expired(&db, &deps, &owner).await {
+        if let Err(e) = recovery::recover_expired(&db, &deps, &owner).await {
             tracing::error!(error = %e, "recovering interrupted sends failed");
         }
         if let Err(e) = sender::queue_due(&db, &deps, &mut queue).await {
@@ -128,23 +131,18 @@ async fn engagement_loop(
     }
 }
 
-/// Why the worker could not run.
-#[derive(Debug, thiserror::Error)]
-pub enum RunError {
-    #[error("invalid schedule {0:?}: {1}")]
-    Schedule(String, String),
-    #[error("worker failed: {0}")]
-    Monitor(String),
-}
-
 /// Runs every background job until `shutdown` resolves.
 pub async fn run_until(
     db: DatabaseConnection,
     options: WorkerOptions,
     shutdown: impl Future<Output = ()> + Send + 'static,
-) -> Result<(), RunError> {
-    let schedule = cron::Schedule::from_str(&options.housekeeping_schedule)
-        .map_err(|e| RunError::Schedule(options.housekeeping_schedule.clone(), e.to_string()))?;
+) -> Result<(), Error> {
+    let schedule = cron::Schedule::from_str(&options.housekeeping_schedule).map_err(|e| {
+        Error::Run(format!(
+            "invalid schedule {:?}: {e}",
+            options.housekeeping_schedule
+        ))
+    })?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     // Each process has its own name: job rows locked by a worker that died are handed to a
     // live one by name, and a restarted process must not take a dead one's name.
@@ -173,7 +171,7 @@ pub async fn run_until(
         clock: options
             .warmup
             .as_ref()
-            .map_or_else(crate::clock::Clock::system, |d| d.clock),
+            .map_or_else(Clock::system, |d| d.clock),
     };
     let mut monitor = Monitor::new()
         .shutdown_timeout(Duration::from_secs(30))
@@ -223,9 +221,9 @@ pub async fn run_until(
     // The round in progress finishes its sends before the worker returns.
     let (result, _) = tokio::join!(monitor.join(), warmup.join());
     match result {
-        Some(r) => r.map_err(|e| RunError::Monitor(e.to_string())),
-        None => Err(RunError::Monitor(
-            "the job monitor stopped unexpectedly".into(),
+        Some(r) => r.map_err(|e| Error::Run(format!("worker failed: {e}"))),
+        None => Err(Error::Run(
+            "worker failed: the job monitor stopped unexpectedly".into(),
         )),
     }
 }

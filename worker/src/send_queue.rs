@@ -11,6 +11,8 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::Error;
+
 /// The queue's name in the job tables.
 pub const QUEUE: &str = "warmup-sends";
 
@@ -56,7 +58,7 @@ impl SendQueue {
         &mut self,
         db: &DatabaseConnection,
         send_ids: &[Uuid],
-    ) -> Result<Vec<Uuid>, String> {
+    ) -> Result<Vec<Uuid>, Error> {
         let mut waiting = Vec::new();
         for &send_id in send_ids {
             if has_waiting_job(db, send_id).await? {
@@ -72,7 +74,7 @@ impl SendQueue {
                 Self::Sqlite(s) => s.push_task(task).await.map_err(|e| e.to_string()),
                 Self::Postgres(p) => p.push_task(task).await.map_err(|e| e.to_string()),
             }
-            .map_err(|e| format!("pushing a send job failed: {e}"))?;
+            .map_err(|e| Error::queue("pushing a send job", e))?;
         }
         Ok(waiting)
     }
@@ -102,7 +104,7 @@ pub fn job_keys(send_id: Uuid) -> String {
 }
 
 /// Deletes the send's ended jobs and tells whether one is waiting to run.
-async fn has_waiting_job(db: &DatabaseConnection, send_id: Uuid) -> Result<bool, String> {
+async fn has_waiting_job(db: &DatabaseConnection, send_id: Uuid) -> Result<bool, Error> {
     let backend = db.get_database_backend();
     let table = jobs_table(backend);
     let (a, b) = match backend {
@@ -117,7 +119,7 @@ async fn has_waiting_job(db: &DatabaseConnection, send_id: Uuid) -> Result<bool,
         values(),
     ))
     .await
-    .map_err(|e| format!("clearing a send's ended jobs failed: {e}"))?;
+    .map_err(|e| Error::queue("clearing a send's ended jobs", e))?;
     let waiting = db
         .query_one_raw(Statement::from_sql_and_values(
             backend,
@@ -125,13 +127,13 @@ async fn has_waiting_job(db: &DatabaseConnection, send_id: Uuid) -> Result<bool,
             values(),
         ))
         .await
-        .map_err(|e| format!("looking up a send's jobs failed: {e}"))?;
+        .map_err(|e| Error::queue("looking up a send's jobs", e))?;
     Ok(waiting.is_some())
 }
 
 /// Creates or upgrades the job tables. Not the crate's `setup`, which also changes SQLite
 /// settings (`synchronous = OFF`) on the shared pool.
-pub async fn migrate(db: &DatabaseConnection) -> Result<(), String> {
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), Error> {
     let run = match db.get_database_backend() {
         DbBackend::Postgres => {
             PostgresStorage::migrations()
@@ -144,11 +146,11 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), String> {
                 .await
         }
     };
-    run.map_err(|e| format!("migrating the job tables failed: {e}"))
+    run.map_err(|e| Error::queue("migrating the job tables", e))
 }
 
 /// How many job-table migrations this binary has that the database lacks.
-pub async fn pending_migrations(db: &DatabaseConnection) -> Result<usize, String> {
+pub async fn pending_migrations(db: &DatabaseConnection) -> Result<usize, Error> {
     let backend = db.get_database_backend();
     let table = match backend {
         DbBackend::Postgres => "apalis._sqlx_migrations",
@@ -175,7 +177,7 @@ pub async fn pending_migrations(db: &DatabaseConnection) -> Result<usize, String
 }
 
 /// Forgets finished jobs done before `before`; the send rows keep the history.
-pub async fn purge_finished(db: &DatabaseConnection, before: DateTime<Utc>) -> Result<u64, String> {
+pub async fn purge_finished(db: &DatabaseConnection, before: DateTime<Utc>) -> Result<u64, Error> {
     let backend = db.get_database_backend();
     let statement = match backend {
         DbBackend::Postgres => Statement::from_sql_and_values(
@@ -193,5 +195,5 @@ pub async fn purge_finished(db: &DatabaseConnection, before: DateTime<Utc>) -> R
     db.execute_raw(statement)
         .await
         .map(|r| r.rows_affected())
-        .map_err(|e| format!("purging finished send jobs failed: {e}"))
+        .map_err(|e| Error::queue("purging finished send jobs", e))
 }

@@ -5,24 +5,25 @@
 //! other mail is left alone.
 
 use chrono::{DateTime, Utc};
-use futures::TryStreamExt;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use sea_orm::DatabaseConnection;
 use warmup_domain::content::compose_reply;
+use warmup_domain::email::{first_name, new_message_id};
 use warmup_domain::engagement::{Rates, sender_continues};
 use warmup_domain::folder::FolderRole;
 use warmup_domain::language::Language;
-use warmup_entity::secret_box::context;
 use warmup_entity::store::engagement::{self as engagement_store, Work};
 use warmup_entity::store::sends::{self, Report};
 use warmup_entity::store::{OrgId, StoreError, leases, warmup};
 use warmup_entity::{mailbox, send};
 
-use crate::dsn;
-use crate::imap_ops::{self, Caps, Folder};
-use crate::imap_probe::Session;
-use crate::sender::SendDeps;
+use warmup_mail::dsn;
+use warmup_mail::imap::{self as imap_ops, Caps, Folder, Session};
+use warmup_mail::{MailError, message};
+
+use crate::Error;
+use crate::deps::{SendDeps, mailbox_imap};
 
 /// Real time one mailbox's scan may take.
 const SCAN_LIMIT: std::time::Duration = std::time::Duration::from_secs(120);
@@ -55,13 +56,15 @@ pub async fn scan_all(
         // A server that stops answering must not stop planning and sending in this process.
         let scanned = tokio::time::timeout(SCAN_LIMIT, scan_mailbox(db, deps, &m))
             .await
-            .unwrap_or_else(|_| Err(ScanError::Imap("the IMAP server took too long".into())));
+            .unwrap_or_else(|_| {
+                Err(MailError::Command("the IMAP server took too long".into()).into())
+            });
         leases::hold_until(db, &lease, owner, started + every).await?;
         match scanned {
             Ok(n) => recorded += n,
-            Err(ScanError::Store(e)) => return Err(e),
+            Err(Error::Store(e)) => return Err(e),
             // One unreachable mailbox must not stop the others.
-            Err(ScanError::Imap(e)) => {
+            Err(e) => {
                 tracing::warn!(mailbox = %m.id, error = %e, "inbox scan failed")
             }
         }
@@ -69,41 +72,16 @@ pub async fn scan_all(
     Ok(recorded)
 }
 
-enum ScanError {
-    Store(StoreError),
-    Imap(String),
-}
-
-impl From<StoreError> for ScanError {
-    fn from(e: StoreError) -> Self {
-        ScanError::Store(e)
-    }
-}
-
 async fn scan_mailbox(
     db: &DatabaseConnection,
     deps: &SendDeps,
     m: &mailbox::Model,
-) -> Result<u32, ScanError> {
-    let mut session = deps
-        .open_imap(
-            &context("mailbox", m.id, "imap"),
-            &m.imap_host,
-            m.imap_port,
-            &m.imap_security,
-            &m.imap_username,
-            &m.imap_password,
-        )
-        .await
-        .map_err(ScanError::Imap)?;
+) -> Result<u32, Error> {
+    let mut session = deps.open_imap(&mailbox_imap(m)).await?;
     let result = async {
-        let caps = imap_ops::capabilities(&mut session)
-            .await
-            .map_err(ScanError::Imap)?;
+        let caps = imap_ops::capabilities(&mut session).await?;
         let reports = scan_inbox(db, deps, m, &mut session, caps).await?;
-        let folders = imap_ops::folders(&mut session)
-            .await
-            .map_err(ScanError::Imap)?;
+        let folders = imap_ops::folders(&mut session).await?;
         find_replies(db, deps, m, &mut session, caps, &folders).await?;
         Ok(reports)
     }
@@ -118,30 +96,12 @@ async fn scan_inbox(
     m: &mailbox::Model,
     session: &mut Session,
     caps: Caps,
-) -> Result<u32, ScanError> {
-    let imap = |e: async_imap::error::Error| ScanError::Imap(e.to_string());
-    session.select("INBOX").await.map_err(imap)?;
-    let mut uids: Vec<u32> = session
-        .uid_search("UNDELETED OR HEADER Content-Type \"report\" FROM \"MAILER-DAEMON\"")
-        .await
-        .map_err(imap)?
-        .into_iter()
-        .collect();
-    uids.sort_unstable();
+) -> Result<u32, Error> {
+    let candidates = imap_ops::inbox_reports(session).await?;
     let mut ours = Vec::new();
     let mut recorded = 0;
-    for uid in uids {
-        let fetched: Vec<_> = session
-            .uid_fetch(uid.to_string(), "BODY.PEEK[]")
-            .await
-            .map_err(imap)?
-            .try_collect()
-            .await
-            .map_err(imap)?;
-        let Some(raw) = fetched.first().and_then(|f| f.body()) else {
-            continue;
-        };
-        let Some(report) = dsn::parse(raw) else {
+    for (uid, raw) in candidates {
+        let Some(report) = dsn::parse(&raw) else {
             continue;
         };
         let (Some(id), Some(worst)) =
@@ -167,9 +127,7 @@ async fn scan_inbox(
         name: "INBOX".into(),
         role: FolderRole::Inbox,
     };
-    file_away(session, caps, &inbox, &ours)
-        .await
-        .map_err(ScanError::Imap)?;
+    file_away(session, caps, &inbox, &ours).await?;
     Ok(recorded)
 }
 
@@ -179,7 +137,7 @@ async fn file_away(
     caps: Caps,
     from: &Folder,
     uids: &[u32],
-) -> Result<(), String> {
+) -> Result<(), MailError> {
     if uids.is_empty() {
         return Ok(());
     }
@@ -197,7 +155,7 @@ async fn find_replies(
     session: &mut Session,
     caps: Caps,
     folders: &[Folder],
-) -> Result<(), ScanError> {
+) -> Result<(), Error> {
     let waiting = engagement_store::replies_to_find(db, m.id, 50).await?;
     if waiting.is_empty() {
         return Ok(());
@@ -217,9 +175,7 @@ async fn find_replies(
             continue;
         };
         let now = deps.clock.now();
-        let found = imap_ops::find(session, &searched, &reply_id)
-            .await
-            .map_err(ScanError::Imap)?;
+        let found = imap_ops::find(session, &searched, &reply_id).await?;
         let Some(at) = found else {
             let sent = w.placement.replied_at.unwrap_or(now);
             let waited = deps.clock.real(now - sent);
@@ -237,15 +193,9 @@ async fn find_replies(
             }
             continue;
         };
-        let fetched = imap_ops::fetch(session, &at)
-            .await
-            .map_err(ScanError::Imap)?;
-        imap_ops::add_flags(session, &at, "\\Seen")
-            .await
-            .map_err(ScanError::Imap)?;
-        file_away(session, caps, &at.folder, &[at.uid])
-            .await
-            .map_err(ScanError::Imap)?;
+        let fetched = imap_ops::fetch(session, &at).await?;
+        imap_ops::add_flags(session, &at, "\\Seen").await?;
+        file_away(session, caps, &at.folder, &[at.uid]).await?;
         let class = at.folder.role.placement();
         let rescued = if class.needs_rescue() {
             ", rescued"
@@ -292,18 +242,15 @@ fn continuation(
     at: DateTime<Utc>,
     rng: &mut StdRng,
 ) -> Option<send::Model> {
-    let parsed = mail_parser::MessageParser::default().parse(raw_reply)?;
-    let subject = parsed.subject().unwrap_or(&w.send.subject).to_string();
-    let body = parsed
-        .body_text(0)
-        .map(|b| b.into_owned())
-        .unwrap_or_default();
+    let parsed = message::read(raw_reply)?;
+    let subject = parsed.subject.unwrap_or_else(|| w.send.subject.clone());
+    let body = parsed.body;
     let language = w
         .send
         .language
         .parse::<Language>()
         .unwrap_or_else(|_| Language::english());
-    let seed_name = crate::planner::first_name(&w.send.seed_email);
+    let seed_name = first_name(&w.send.seed_email);
     let draft = compose_reply(
         language,
         &subject,
@@ -313,7 +260,6 @@ fn continuation(
         &m.display_name,
         rng,
     );
-    let domain = m.email.rsplit_once('@').map_or("localhost", |(_, d)| d);
     // This answers the seed's reply, whose References were the original's plus its Message-ID.
     let seed_reply =
         warmup_domain::engagement::references(w.send.reference_ids.as_deref(), &w.send.message_id);
@@ -325,7 +271,7 @@ fn continuation(
         seed_email: w.send.seed_email.clone(),
         provider: w.send.provider.clone(),
         plan_date: w.send.plan_date.clone(),
-        message_id: format!("{}@{domain}", uuid::Uuid::new_v4().simple()),
+        message_id: new_message_id(&m.email, rng),
         language: w.send.language.clone(),
         subject: draft.subject,
         body: draft.body,

@@ -104,7 +104,8 @@ pub async fn create(
         StatusCode::CREATED,
         || async {
             let name = parse_name("name", &body.value.name)?;
-            let issued = api_keys::create(&state.db, caller.org, &name, admin).await?;
+            let issued =
+                api_keys::create(&state.db, caller.org, &name, admin, state.clock.now()).await?;
             Ok(CreatedApiKey {
                 api_key: issued.model.into(),
                 key: issued.plaintext,
@@ -159,7 +160,7 @@ pub async fn revoke(
             ));
         }
     }
-    api_keys::revoke(&state.db, caller.org, key.id)
+    api_keys::revoke(&state.db, caller.org, key.id, state.clock.now())
         .await?
         .ok_or(ApiError::NotFound("API key"))?;
     Ok(HttpResponse::NoContent().finish())

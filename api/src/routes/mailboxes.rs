@@ -131,7 +131,7 @@ fn apply_dkim(
             "dkim.private_key",
             format!("must be at most {MAX_DKIM_KEY_CHARS} characters of PEM"),
         );
-    } else if let Err(e) = warmup_worker::dkim::validate_key(d.private_key.expose()) {
+    } else if let Err(e) = warmup_mail::dkim::validate_key(d.private_key.expose()) {
         v.add(
             "dkim.private_key",
             format!("must be an RSA private key in PEM ({e})"),
@@ -260,8 +260,7 @@ fn check_status(v: &mut Violations, status: MailboxStatus) -> Option<MailboxStat
     }
 }
 
-fn blank(org: Uuid) -> mailbox::Model {
-    let now = warmup_entity::store::now();
+fn blank(org: Uuid, now: chrono::DateTime<chrono::Utc>) -> mailbox::Model {
     mailbox::Model {
         id: Uuid::now_v7(),
         organization_id: org,
@@ -314,7 +313,7 @@ pub async fn create(
         || async {
             let input = &body.value;
             let mut v = Violations::new();
-            let mut row = blank(caller.org.0);
+            let mut row = blank(caller.org.0, state.clock.now());
             let email = v.check("email", EmailAddress::parse(&input.email));
             let email_text = email.as_ref().map(|e| e.to_string()).unwrap_or_default();
             let local = email_text.split('@').next().unwrap_or_default().to_string();
@@ -473,7 +472,7 @@ pub async fn update(
     if !v.is_empty() {
         return Err(ApiError::Validation(v.into_vec()));
     }
-    row.updated_at = warmup_entity::store::now();
+    row.updated_at = state.clock.now();
     let saved = mailboxes::update(&state.db, caller.org, row)
         .await?
         .ok_or(ApiError::NotFound("mailbox"))?;

@@ -89,7 +89,8 @@ pub async fn create(
         StatusCode::CREATED,
         || async {
             let name = parse_name("name", &body.value.name)?;
-            let (org, key) = organizations::create_with_key(&state.db, &name).await?;
+            let (org, key) =
+                organizations::create_with_key(&state.db, &name, state.clock.now()).await?;
             Ok(CreatedOrganization {
                 organization: org.into(),
                 api_key: key.plaintext,

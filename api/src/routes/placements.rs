@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use warmup_domain::placement::{DaySummary, PlacementClass, Rates};
-use warmup_domain::timezone::parse_time_zone;
+use warmup_domain::timezone::local_date;
 use warmup_domain::{Provider, Violations};
 use warmup_entity::store::engagement::{DONE, ENGAGING, LOCATING};
 use warmup_entity::store::mailboxes;
@@ -33,8 +33,7 @@ async fn own_mailbox(state: &AppState, org: OrgId, id: Uuid) -> Result<mailbox::
 
 /// Today in the mailbox's time zone: plan days are the mailbox's local dates.
 fn today(state: &AppState, mailbox: &mailbox::Model) -> NaiveDate {
-    let tz = parse_time_zone(&mailbox.timezone).unwrap_or(chrono_tz::UTC);
-    state.clock.now().with_timezone(&tz).date_naive()
+    local_date(&mailbox.timezone, state.clock.now())
 }
 
 fn parse_day(v: &mut Violations, field: &str, raw: Option<&str>) -> Option<Option<NaiveDate>> {

@@ -100,8 +100,7 @@ impl From<seed::Model> for Seed {
     }
 }
 
-fn blank(owner: Option<Uuid>) -> seed::Model {
-    let now = warmup_entity::store::now();
+fn blank(owner: Option<Uuid>, now: chrono::DateTime<chrono::Utc>) -> seed::Model {
     seed::Model {
         id: Uuid::now_v7(),
         organization_id: owner,
@@ -176,7 +175,7 @@ pub async fn create(
         || async {
             let input = &body.value;
             let mut v = Violations::new();
-            let mut row = blank((!shared).then_some(caller.org.0));
+            let mut row = blank((!shared).then_some(caller.org.0), state.clock.now());
             let email = v.check("email", EmailAddress::parse(&input.email));
             let email_text = email.as_ref().map(|e| e.to_string()).unwrap_or_default();
             for (protocol, server) in [(Protocol::Imap, &input.imap), (Protocol::Smtp, &input.smtp)]
@@ -300,7 +299,7 @@ pub async fn update(
     if !v.is_empty() {
         return Err(ApiError::Validation(v.into_vec()));
     }
-    row.updated_at = warmup_entity::store::now();
+    row.updated_at = state.clock.now();
     let saved = seeds::update(&state.db, row)
         .await?
         .ok_or(ApiError::NotFound("seed"))?;

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::language::Language;
 
 pub use compose::{compose, compose_unique};
+pub(crate) use lang::codes as language_codes;
 pub use reply::compose_reply;
 
 /// How many drafts `compose_unique` tries before it settles for the last one.

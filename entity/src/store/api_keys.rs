@@ -49,6 +49,7 @@ pub(crate) async fn insert<C: ConnectionTrait>(
     name: &str,
     platform_admin: bool,
     plaintext: Option<String>,
+    now: DateTime<Utc>,
 ) -> Result<IssuedKey, StoreError> {
     let plaintext = plaintext.unwrap_or_else(generate);
     let model = api_key::ActiveModel {
@@ -58,7 +59,7 @@ pub(crate) async fn insert<C: ConnectionTrait>(
         prefix: Set(plaintext.chars().take(10).collect()),
         key_hash: Set(digest(&plaintext)),
         platform_admin: Set(platform_admin),
-        created_at: Set(super::now()),
+        created_at: Set(now),
         last_used_at: Set(None),
         revoked_at: Set(None),
     }
@@ -74,8 +75,9 @@ pub async fn create<C: ConnectionTrait>(
     org: OrgId,
     name: &str,
     platform_admin: bool,
+    now: DateTime<Utc>,
 ) -> Result<IssuedKey, StoreError> {
-    insert(db, org.0, name, platform_admin, None).await
+    insert(db, org.0, name, platform_admin, None, now).await
 }
 
 /// The live (not revoked) key whose plaintext is `key`.
@@ -155,6 +157,7 @@ pub async fn revoke<C: ConnectionTrait>(
     db: &C,
     org: OrgId,
     id: Uuid,
+    now: DateTime<Utc>,
 ) -> Result<Option<api_key::Model>, StoreError> {
     let Some(key) = api_key::Entity::find_by_id(id)
         .filter(api_key::Column::OrganizationId.eq(org.0))
@@ -167,7 +170,7 @@ pub async fn revoke<C: ConnectionTrait>(
         return Ok(Some(key));
     }
     let mut active: api_key::ActiveModel = key.into();
-    active.revoked_at = Set(Some(super::now()));
+    active.revoked_at = Set(Some(now));
     Ok(Some(active.update(db).await?))
 }
 

@@ -1,7 +1,7 @@
 //! The replay store behind `Idempotency-Key`: the first request claims the key, its answer is
 //! saved, and retries get that answer back instead of doing the work again.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
@@ -31,8 +31,8 @@ pub async fn claim<C: ConnectionTrait>(
     api_key_id: Uuid,
     key: &str,
     fingerprint: &str,
+    now: DateTime<Utc>,
 ) -> Result<Claim, StoreError> {
-    let now = super::now();
     let inserted = idempotency_key::ActiveModel {
         api_key_id: Set(api_key_id),
         idempotency_key: Set(key.to_string()),

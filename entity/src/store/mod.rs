@@ -18,13 +18,6 @@ pub mod warmup;
 use sea_orm::{DbErr, SqlErr};
 use uuid::Uuid;
 
-/// The current time at the precision both databases store (microseconds), so a value
-/// returned before a write equals the value read back after it.
-pub fn now() -> chrono::DateTime<chrono::Utc> {
-    use chrono::SubsecRound;
-    chrono::Utc::now().trunc_subsecs(6)
-}
-
 /// The organization a request acts for. Built only from an authenticated API key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct OrgId(pub Uuid);

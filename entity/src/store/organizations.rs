@@ -1,5 +1,6 @@
 //! Organizations: created by platform admins (or at bootstrap) together with their first key.
 
+use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
     PaginatorTrait, Set, TransactionTrait,
@@ -17,11 +18,12 @@ async fn insert_with_key(
     name: &str,
     platform_admin: bool,
     key: Option<String>,
+    now: DateTime<Utc>,
 ) -> Result<(organization::Model, api_keys::IssuedKey), StoreError> {
     let org = organization::ActiveModel {
         id: Set(Uuid::now_v7()),
         name: Set(name.to_string()),
-        created_at: Set(super::now()),
+        created_at: Set(now),
     }
     .insert(txn)
     .await?;
@@ -30,7 +32,7 @@ async fn insert_with_key(
     } else {
         "default"
     };
-    let issued = api_keys::insert(txn, org.id, key_name, platform_admin, key).await?;
+    let issued = api_keys::insert(txn, org.id, key_name, platform_admin, key, now).await?;
     Ok((org, issued))
 }
 
@@ -38,9 +40,10 @@ async fn insert_with_key(
 pub async fn create_with_key(
     db: &DatabaseConnection,
     name: &str,
+    now: DateTime<Utc>,
 ) -> Result<(organization::Model, api_keys::IssuedKey), StoreError> {
     let txn = db.begin().await?;
-    let created = insert_with_key(&txn, name, false, None).await?;
+    let created = insert_with_key(&txn, name, false, None, now).await?;
     txn.commit().await?;
     Ok(created)
 }
@@ -51,6 +54,7 @@ pub async fn create_with_key(
 pub async fn bootstrap(
     db: &DatabaseConnection,
     key: Option<String>,
+    now: DateTime<Utc>,
 ) -> Result<Option<(organization::Model, api_keys::IssuedKey)>, StoreError> {
     let txn = db.begin().await?;
     if txn.get_database_backend() == sea_orm::DbBackend::Postgres {
@@ -60,7 +64,7 @@ pub async fn bootstrap(
     if organization::Entity::find().count(&txn).await? > 0 {
         return Ok(None);
     }
-    let created = insert_with_key(&txn, "Default organization", true, key).await?;
+    let created = insert_with_key(&txn, "Default organization", true, key, now).await?;
     txn.commit().await?;
     Ok(Some(created))
 }

@@ -40,6 +40,57 @@ mod zh;
 use super::bank::Bank;
 use crate::language::Language;
 
+/// Every bank, registered once and ordered by code: the supported languages are their codes.
+pub(crate) const BANKS: [&Bank; 36] = [
+    &ar::BANK,
+    &bg::BANK,
+    &cs::BANK,
+    &da::BANK,
+    &de::BANK,
+    &el::BANK,
+    &en::BANK,
+    &es::BANK,
+    &et::BANK,
+    &fi::BANK,
+    &fr::BANK,
+    &he::BANK,
+    &hi::BANK,
+    &hr::BANK,
+    &hu::BANK,
+    &id::BANK,
+    &it::BANK,
+    &ja::BANK,
+    &ko::BANK,
+    &lt::BANK,
+    &lv::BANK,
+    &ms::BANK,
+    &nl::BANK,
+    &no::BANK,
+    &pl::BANK,
+    &pt::BANK,
+    &ro::BANK,
+    &ru::BANK,
+    &sk::BANK,
+    &sl::BANK,
+    &sv::BANK,
+    &th::BANK,
+    &tr::BANK,
+    &uk::BANK,
+    &vi::BANK,
+    &zh::BANK,
+];
+
+/// The codes of [`BANKS`], in its order.
+pub(crate) const fn codes() -> [&'static str; 36] {
+    let mut out = [""; 36];
+    let mut i = 0;
+    while i < BANKS.len() {
+        out[i] = BANKS[i].code;
+        i += 1;
+    }
+    out
+}
+
 /// The bank of `language`, by its ISO 639-1 code.
 pub(crate) fn bank(language: Language) -> &'static Bank {
     let bank = by_code(language.code());
@@ -49,44 +100,11 @@ pub(crate) fn bank(language: Language) -> &'static Bank {
 
 /// The bank written in the language with this code; English for an unknown code.
 fn by_code(code: &str) -> &'static Bank {
-    match code {
-        "ar" => &ar::BANK,
-        "bg" => &bg::BANK,
-        "cs" => &cs::BANK,
-        "da" => &da::BANK,
-        "de" => &de::BANK,
-        "el" => &el::BANK,
-        "es" => &es::BANK,
-        "et" => &et::BANK,
-        "fi" => &fi::BANK,
-        "fr" => &fr::BANK,
-        "he" => &he::BANK,
-        "hi" => &hi::BANK,
-        "hr" => &hr::BANK,
-        "hu" => &hu::BANK,
-        "id" => &id::BANK,
-        "it" => &it::BANK,
-        "ja" => &ja::BANK,
-        "ko" => &ko::BANK,
-        "lt" => &lt::BANK,
-        "lv" => &lv::BANK,
-        "ms" => &ms::BANK,
-        "nl" => &nl::BANK,
-        "no" => &no::BANK,
-        "pl" => &pl::BANK,
-        "pt" => &pt::BANK,
-        "ro" => &ro::BANK,
-        "ru" => &ru::BANK,
-        "sk" => &sk::BANK,
-        "sl" => &sl::BANK,
-        "sv" => &sv::BANK,
-        "th" => &th::BANK,
-        "tr" => &tr::BANK,
-        "uk" => &uk::BANK,
-        "vi" => &vi::BANK,
-        "zh" => &zh::BANK,
-        _ => &en::BANK,
-    }
+    BANKS
+        .iter()
+        .copied()
+        .find(|b| b.code == code)
+        .unwrap_or(&en::BANK)
 }
 
 #[cfg(test)]

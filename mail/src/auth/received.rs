@@ -1,154 +1,33 @@
-//! Authentication results of a received message, as a seed sees them: SPF, DKIM and DMARC
-//! verified with mail-auth against a configured DNS server.
-//!
-//! A seed reads messages over IMAP, long after the SMTP session they arrived in. SPF needs that
-//! session's client IP, HELO name and envelope sender, which survive only as trace headers: the
-//! topmost `Received:` header that names a bracketed client IP (the receiving MTA's record of its
-//! client) and `Return-Path:` (the envelope sender, written by the delivery agent).
+//! The SMTP session a message arrived in, read back from its trace headers: the topmost
+//! `Received:` header that names a bracketed client IP and the topmost `Return-Path:`.
 
-use std::net::{IpAddr, SocketAddr};
-use std::sync::Arc;
-use std::time::Duration;
-
-use mail_auth::dmarc::verify::DmarcParameters;
-use mail_auth::hickory_resolver::config::{
-    ConnectionConfig, NameServerConfig, ResolverConfig, ResolverOpts,
-};
-use mail_auth::hickory_resolver::system_conf::read_system_conf;
-use mail_auth::spf::verify::SpfParameters;
-use mail_auth::{
-    AuthenticatedMessage, DkimOutput, DkimResult, DmarcOutput, DmarcResult, MessageAuthenticator,
-    SpfOutput, SpfResult,
-};
-
-/// How long one DNS query may take. Against a server that stopped answering, a verification
-/// stops at the first failed query of each step: SPF's HELO and MAIL FROM identities, then
-/// DMARC's record (DKIM's key queries run beside SPF), so about three times this.
-const LOOKUP_TIMEOUT: Duration = Duration::from_secs(3);
-
-/// The results, as lowercase RFC 8601 result words, and how they came about.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AuthResults {
-    /// `pass`, `fail`, `softfail`, `neutral`, `none`, `temperror` or `permerror`.
-    pub spf: String,
-    /// `pass` when any signature verifies, else the first failing signature's result; `none`
-    /// without signatures.
-    pub dkim: String,
-    /// `pass`, `fail`, `none`, `temperror` or `permerror`.
-    pub dmarc: String,
-    /// One clause per method: the identities checked and why a result is not `pass`.
-    pub detail: String,
-}
-
-/// Verifies received messages; cheap to clone (one resolver, shared).
-#[derive(Clone)]
-pub struct AuthVerifier {
-    authenticator: Arc<MessageAuthenticator>,
-}
-
-impl AuthVerifier {
-    /// `dns`: a DNS server (UDP+TCP) to ask; `None` uses the system's resolver configuration.
-    pub fn new(dns: Option<SocketAddr>) -> Result<Self, String> {
-        Self::with_timeout(dns, LOOKUP_TIMEOUT)
-    }
-
-    fn with_timeout(dns: Option<SocketAddr>, timeout: Duration) -> Result<Self, String> {
-        let (config, mut options) = match dns {
-            Some(server) => {
-                let connections = [ConnectionConfig::udp(), ConnectionConfig::tcp()]
-                    .into_iter()
-                    .map(|mut c| {
-                        c.port = server.port();
-                        c
-                    })
-                    .collect();
-                let name_server = NameServerConfig::new(server.ip(), true, connections);
-                (
-                    ResolverConfig::from_parts(None, Vec::new(), vec![name_server]),
-                    ResolverOpts::default(),
-                )
-            }
-            None => read_system_conf()
-                .map_err(|e| format!("cannot read the system's DNS configuration: {e}"))?,
-        };
-        options.timeout = timeout;
-        // `attempts` counts retries: each would add a whole timeout to what a dead server costs,
-        // and a lost answer is reported as what it is, a temperror.
-        options.attempts = 0;
-        let authenticator = MessageAuthenticator::new(config, options)
-            .map_err(|e| format!("cannot build the DNS resolver: {e}"))?;
-        Ok(AuthVerifier {
-            authenticator: Arc::new(authenticator),
-        })
-    }
-
-    /// Verifies a message as delivered to a mailbox (raw RFC 5322 bytes, as fetched over IMAP).
-    pub async fn verify(&self, raw: &[u8]) -> AuthResults {
-        let Some(message) = AuthenticatedMessage::parse(raw) else {
-            return AuthResults {
-                spf: "none".into(),
-                dkim: "none".into(),
-                dmarc: "none".into(),
-                detail: "not a message: no header fields".into(),
-            };
-        };
-        let facts = session_facts(&message.headers);
-        let auth = &self.authenticator;
-        let spf_check = async {
-            match &facts {
-                Ok(f) => {
-                    let out = auth
-                        .verify_spf(SpfParameters::verify(
-                            f.client_ip,
-                            &f.helo,
-                            &f.receiver,
-                            &f.mail_from,
-                        ))
-                        .await;
-                    let detail = describe_spf(f, &out);
-                    (Some(out), detail)
-                }
-                Err(why) => (None, format!("spf none: {why}")),
-            }
-        };
-        let ((spf, spf_detail), dkim) = tokio::join!(spf_check, auth.verify_dkim(&message));
-
-        let no_spf = SpfOutput::default();
-        // mail-auth reports the domain it checked: the envelope sender's, or the HELO name's for
-        // a null sender or a failing HELO, which is the identity DMARC aligns.
-        let mail_from_domain = spf.as_ref().map_or("", |s| s.domain());
-        let dmarc = auth
-            .verify_dmarc(DmarcParameters::new(
-                &message,
-                &dkim,
-                mail_from_domain,
-                spf.as_ref().unwrap_or(&no_spf),
-            ))
-            .await;
-
-        AuthResults {
-            spf: spf.as_ref().map_or("none", |s| spf_word(s.result())).into(),
-            dkim: dkim_summary(&dkim).into(),
-            dmarc: dmarc_word(&dmarc.result()).into(),
-            detail: [spf_detail, describe_dkim(&dkim), describe_dmarc(&dmarc)].join("; "),
-        }
-    }
-}
+use std::net::IpAddr;
 
 /// The SMTP session a message arrived in, as its trace headers record it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct SessionFacts {
-    client_ip: IpAddr,
-    helo: String,
+pub(super) struct SessionFacts {
+    pub client_ip: IpAddr,
+    pub helo: String,
     /// The envelope sender; empty for the null sender (`<>`, bounces).
-    mail_from: String,
+    pub mail_from: String,
     /// The host that wrote the `Received:` header (SPF's `%{r}`).
-    receiver: String,
+    pub receiver: String,
+}
+
+/// Which trace header SPF would need and the message lacks.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub(super) enum MissingTrace {
+    #[error("no Received header records a bracketed client IP")]
+    ClientAddress,
+    #[error("no Return-Path header gives the envelope sender")]
+    ReturnPath,
+    #[error("unreadable Return-Path '{0}'")]
+    UnreadableReturnPath(String),
 }
 
 /// Client and HELO from the topmost `Received:` header with a bracketed client IP, envelope
 /// sender from the topmost `Return-Path:`; the error says what is missing.
-fn session_facts(headers: &[(&[u8], &[u8])]) -> Result<SessionFacts, String> {
+pub(super) fn session_facts(headers: &[(&[u8], &[u8])]) -> Result<SessionFacts, MissingTrace> {
     let mut client = None;
     let mut return_path = None;
     for (name, value) in headers {
@@ -158,12 +37,12 @@ fn session_facts(headers: &[(&[u8], &[u8])]) -> Result<SessionFacts, String> {
         } else if return_path.is_none() && name.eq_ignore_ascii_case(b"Return-Path") {
             return_path = Some(
                 envelope_sender(&value)
-                    .ok_or_else(|| format!("unreadable Return-Path '{}'", value.trim())),
+                    .ok_or_else(|| MissingTrace::UnreadableReturnPath(value.trim().to_string())),
             );
         }
     }
-    let client = client.ok_or("no Received header records a bracketed client IP")?;
-    let mail_from = return_path.ok_or("no Return-Path header gives the envelope sender")??;
+    let client = client.ok_or(MissingTrace::ClientAddress)?;
+    let mail_from = return_path.ok_or(MissingTrace::ReturnPath)??;
     Ok(SessionFacts {
         client_ip: client.ip,
         helo: client.helo,
@@ -348,133 +227,12 @@ fn envelope_sender(value: &str) -> Option<String> {
     plausible.then(|| address.to_string())
 }
 
-fn spf_word(result: SpfResult) -> &'static str {
-    match result {
-        SpfResult::Pass => "pass",
-        SpfResult::Fail => "fail",
-        SpfResult::SoftFail => "softfail",
-        SpfResult::Neutral => "neutral",
-        SpfResult::TempError => "temperror",
-        SpfResult::PermError => "permerror",
-        SpfResult::None => "none",
-    }
-}
-
-fn dkim_word(result: &DkimResult) -> &'static str {
-    match result {
-        DkimResult::Pass => "pass",
-        DkimResult::Neutral(_) => "neutral",
-        DkimResult::Fail(_) => "fail",
-        DkimResult::PermError(_) => "permerror",
-        DkimResult::TempError(_) => "temperror",
-        DkimResult::None => "none",
-    }
-}
-
-fn dmarc_word(result: &DmarcResult) -> &'static str {
-    match result {
-        DmarcResult::Pass => "pass",
-        DmarcResult::Fail(_) => "fail",
-        DmarcResult::TempError(_) => "temperror",
-        DmarcResult::PermError(_) => "permerror",
-        DmarcResult::None => "none",
-    }
-}
-
-fn dkim_summary(outputs: &[DkimOutput<'_>]) -> &'static str {
-    if outputs.iter().any(|o| *o.result() == DkimResult::Pass) {
-        return "pass";
-    }
-    outputs
-        .iter()
-        .map(|o| dkim_word(o.result()))
-        .find(|w| *w != "none")
-        .unwrap_or("none")
-}
-
-fn describe_spf(facts: &SessionFacts, out: &SpfOutput) -> String {
-    let sender = if facts.mail_from.is_empty() {
-        "<>"
-    } else {
-        &facts.mail_from
-    };
-    let mut text = format!(
-        "spf {} for {}: client {}, helo {}, mail from {sender}",
-        spf_word(out.result()),
-        out.domain(),
-        facts.client_ip,
-        facts.helo,
-    );
-    if let Some(explanation) = out.explanation() {
-        text.push_str(&format!(" ({explanation})"));
-    }
-    text
-}
-
-fn describe_dkim(outputs: &[DkimOutput<'_>]) -> String {
-    if outputs.is_empty() {
-        return "dkim none: no signature".to_string();
-    }
-    let signatures: Vec<String> = outputs
-        .iter()
-        .map(|o| {
-            let who = o
-                .signature()
-                .map_or("malformed signature".to_string(), |s| {
-                    format!("d={} s={}", s.d, s.s)
-                });
-            match o.result() {
-                DkimResult::Pass | DkimResult::None => format!("{who} {}", dkim_word(o.result())),
-                DkimResult::Neutral(e)
-                | DkimResult::Fail(e)
-                | DkimResult::PermError(e)
-                | DkimResult::TempError(e) => format!("{who} {} ({e})", dkim_word(o.result())),
-            }
-        })
-        .collect();
-    format!("dkim {}: {}", dkim_summary(outputs), signatures.join(", "))
-}
-
-fn describe_dmarc(out: &DmarcOutput) -> String {
-    let result = out.result();
-    let mut text = format!("dmarc {}", dmarc_word(&result));
-    if out.domain().is_empty() {
-        text.push_str(": no single From domain");
-        return text;
-    }
-    text.push_str(&format!(" for {}", out.domain()));
-    if out.dmarc_record().is_none() {
-        if let DmarcResult::TempError(e) | DmarcResult::PermError(e) = &result {
-            text.push_str(&format!(": {e}"));
-        } else {
-            text.push_str(": no DMARC record");
-        }
-        return text;
-    }
-    text.push_str(&format!(
-        ": policy {}, spf {}, dkim {}",
-        out.policy(),
-        aligned(out.spf_result()),
-        aligned(out.dkim_result()),
-    ));
-    text
-}
-
-fn aligned(result: &DmarcResult) -> String {
-    match result {
-        DmarcResult::Pass => "aligned pass".to_string(),
-        DmarcResult::Fail(e) | DmarcResult::TempError(e) | DmarcResult::PermError(e) => {
-            format!("{} ({e})", dmarc_word(result))
-        }
-        DmarcResult::None => "none".to_string(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use mail_auth::AuthenticatedMessage;
 
-    fn facts(raw: &str) -> Result<SessionFacts, String> {
+    fn facts(raw: &str) -> Result<SessionFacts, MissingTrace> {
         let message =
             AuthenticatedMessage::parse(raw.as_bytes()).unwrap_or_else(|| panic!("not a message"));
         session_facts(&message.headers)
@@ -642,10 +400,7 @@ mod tests {
             \x20Frontend Transport; Tue, 2 Jan 2024 10:00:00 +0000\r\n\
             Return-Path: jane@example.com\r\n\
             From: jane@example.com\r\n\r\nbody\r\n";
-        assert_eq!(
-            facts(raw),
-            Err("no Received header records a bracketed client IP".to_string())
-        );
+        assert_eq!(facts(raw), Err(MissingTrace::ClientAddress));
     }
 
     #[test]
@@ -712,109 +467,16 @@ mod tests {
     #[test]
     fn missing_facts_are_named() {
         let no_received = "Return-Path: <a@example.com>\r\nFrom: a@example.com\r\n\r\nx\r\n";
-        assert_eq!(
-            facts(no_received),
-            Err("no Received header records a bracketed client IP".to_string())
-        );
+        assert_eq!(facts(no_received), Err(MissingTrace::ClientAddress));
         let no_return_path = "Received: from a.example (a.example [192.0.2.1]) by b.example\r\n\
             From: a@example.com\r\n\r\nx\r\n";
-        assert_eq!(
-            facts(no_return_path),
-            Err("no Return-Path header gives the envelope sender".to_string())
-        );
+        assert_eq!(facts(no_return_path), Err(MissingTrace::ReturnPath));
         let bad = "Return-Path: nonsense\r\n\
             Received: from a.example (a.example [192.0.2.1]) by b.example\r\n\
             From: a@example.com\r\n\r\nx\r\n";
         assert_eq!(
             facts(bad),
-            Err("unreadable Return-Path 'nonsense'".to_string())
+            Err(MissingTrace::UnreadableReturnPath("nonsense".into()))
         );
-    }
-
-    /// A DNS server that takes queries and never answers, over UDP and TCP on one port.
-    async fn silent_dns() -> (SocketAddr, tokio::net::UdpSocket, tokio::net::TcpListener) {
-        let udp = tokio::net::UdpSocket::bind("127.0.0.1:0")
-            .await
-            .unwrap_or_else(|e| panic!("bind UDP: {e}"));
-        let addr = udp
-            .local_addr()
-            .unwrap_or_else(|e| panic!("UDP address: {e}"));
-        let tcp = tokio::net::TcpListener::bind(addr)
-            .await
-            .unwrap_or_else(|e| panic!("bind TCP on the same port: {e}"));
-        (addr, udp, tcp)
-    }
-
-    #[tokio::test]
-    async fn a_silent_dns_server_gives_temperror_within_the_lookup_timeout() {
-        let (addr, _udp, _tcp) = silent_dns().await;
-        let timeout = Duration::from_millis(300);
-        let verifier = AuthVerifier::with_timeout(Some(addr), timeout)
-            .unwrap_or_else(|e| panic!("verifier: {e}"));
-        let raw = b"Return-Path: <a@example.test>\r\n\
-            Received: from mta.example.test (mta.example.test [192.0.2.1]) by mx.example.org\r\n\
-            From: a@example.test\r\nSubject: hi\r\n\r\nbody\r\n";
-        let started = std::time::Instant::now();
-        let results = verifier.verify(raw).await;
-        let took = started.elapsed();
-        assert_eq!(
-            (
-                results.spf.as_str(),
-                results.dkim.as_str(),
-                results.dmarc.as_str()
-            ),
-            ("temperror", "none", "temperror"),
-            "{}",
-            results.detail
-        );
-        // SPF's two identities, then DMARC's record: three queries one after the other.
-        assert!(took < timeout * 6, "took {took:?}: {}", results.detail);
-    }
-
-    #[tokio::test]
-    async fn a_message_without_trace_headers_has_no_spf_and_says_why() {
-        let (addr, _udp, _tcp) = silent_dns().await;
-        let verifier = AuthVerifier::with_timeout(Some(addr), Duration::from_millis(200))
-            .unwrap_or_else(|e| panic!("verifier: {e}"));
-        let results = verifier
-            .verify(b"From: a@example.test\r\nSubject: hi\r\n\r\nbody\r\n")
-            .await;
-        assert_eq!(results.spf, "none");
-        assert_eq!(results.dkim, "none");
-        assert!(
-            results
-                .detail
-                .contains("spf none: no Received header records a bracketed client IP"),
-            "{}",
-            results.detail
-        );
-        assert!(
-            results.detail.contains("dkim none: no signature"),
-            "{}",
-            results.detail
-        );
-    }
-
-    #[tokio::test]
-    async fn nothing_parseable_is_none_everywhere() {
-        let verifier = AuthVerifier::new(Some(SocketAddr::from(([127, 0, 0, 1], 9))))
-            .unwrap_or_else(|e| panic!("verifier: {e}"));
-        let results = verifier.verify(b"").await;
-        assert_eq!(
-            (
-                results.spf.as_str(),
-                results.dkim.as_str(),
-                results.dmarc.as_str()
-            ),
-            ("none", "none", "none")
-        );
-    }
-
-    #[test]
-    fn verification_can_run_on_any_worker_thread() {
-        fn is_send<T: Send>(_: &T) {}
-        let verifier = AuthVerifier::new(Some(SocketAddr::from(([127, 0, 0, 1], 9))))
-            .unwrap_or_else(|e| panic!("verifier: {e}"));
-        is_send(&verifier.verify(b""));
     }
 }

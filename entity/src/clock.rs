@@ -5,15 +5,21 @@
 //! Time is read from the wall clock, so hosts must keep theirs in sync (NTP); any skew between
 //! them is multiplied by the speed.
 
+use crate::store::StoreError;
+use crate::store::clock::{self, Anchor, OnOtherSpeed};
 use chrono::{DateTime, Duration, SubsecRound, Utc};
 use sea_orm::DatabaseConnection;
-use warmup_entity::store::StoreError;
-use warmup_entity::store::clock::{self, Anchor, OnOtherSpeed};
 
 /// Where "now" comes from.
 #[derive(Debug, Clone, Copy)]
 pub struct Clock {
     anchor: Anchor,
+}
+
+/// The wall clock at the precision both databases store (microseconds), so a value returned
+/// before a write equals the value read back after it.
+fn wall_now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(6)
 }
 
 /// A speed a clock can run at: at least real time.
@@ -34,7 +40,7 @@ impl Clock {
     /// Simulated time running `speedup` times faster than real time from now, for this
     /// process alone (1 = real time).
     pub fn scaled(speedup: f64) -> Self {
-        let now = warmup_entity::store::now();
+        let now = wall_now();
         Self {
             anchor: Anchor {
                 real_origin: now,
@@ -66,8 +72,7 @@ impl Clock {
         other: OnOtherSpeed,
     ) -> Result<Self, StoreError> {
         let speedup = sane(speedup);
-        let (anchor, changed) =
-            clock::anchor(db, warmup_entity::store::now(), speedup, other).await?;
+        let (anchor, changed) = clock::anchor(db, wall_now(), speedup, other).await?;
         if changed {
             tracing::warn!(
                 speedup,
@@ -85,6 +90,13 @@ impl Clock {
     /// The current (possibly simulated) time, at the databases' microsecond precision.
     pub fn now(&self) -> DateTime<Utc> {
         self.simulated_at(Utc::now()).trunc_subsecs(6)
+    }
+
+    /// The wall clock's time, unscaled, for what lives in real time whatever the clock's
+    /// speed: HTTP request bookkeeping (idempotency keys, retried seconds later) and the job
+    /// queue's rows (stamped by apalis). Never for warmup data.
+    pub fn wall_now(&self) -> DateTime<Utc> {
+        wall_now()
     }
 
     /// The simulated time at which the wall clock showed `real` (e.g. a server's timestamp).

@@ -6,13 +6,15 @@ use futures::TryStreamExt;
 use tokio::io::{AsyncRead, AsyncWrite};
 use warmup_domain::Security;
 
+use crate::MailError;
+use crate::connect::ConnectOptions;
 use crate::connection_test::{
-    ConnectionReport, ProbeOptions, ServerLogin, StepOutcome, Steps, tcp_connect, tls_handshake,
+    ConnectionReport, ServerLogin, StepOutcome, Steps, tcp_connect, tls_handshake,
 };
 use crate::tls::TlsTrust;
 
 /// Any byte stream async-imap can run over: plain TCP or TLS.
-pub(crate) trait ImapIo: AsyncRead + AsyncWrite + Unpin + Send + Debug {}
+pub trait ImapIo: AsyncRead + AsyncWrite + Unpin + Send + Debug {}
 impl<T: AsyncRead + AsyncWrite + Unpin + Send + Debug> ImapIo for T {}
 
 async fn greeting<T: ImapIo>(
@@ -35,13 +37,13 @@ async fn greeting<T: ImapIo>(
 }
 
 /// An IMAP session over plain TCP or TLS.
-pub(crate) type Session = async_imap::Session<Box<dyn ImapIo>>;
+pub type Session = async_imap::Session<Box<dyn ImapIo>>;
 
 /// Connects, secures and logs in, recording each step; `None` when a step failed.
 pub(crate) async fn login_steps(
     login: &ServerLogin,
     trust: &TlsTrust,
-    options: &ProbeOptions,
+    options: &ConnectOptions,
     steps: &mut Steps,
 ) -> Option<Session> {
     let host = login.host.as_str();
@@ -93,27 +95,28 @@ pub(crate) async fn login_steps(
     steps.run("login", logged_in).await
 }
 
-/// Logs in for a job (no report): the failed step's detail is the error.
-pub(crate) async fn open(
+/// Logs in for a job (no report): the failed step's detail is the error, a login error when
+/// the server refused the credentials, a connection error before that.
+pub async fn open(
     login: &ServerLogin,
     trust: &TlsTrust,
-    options: &ProbeOptions,
-) -> Result<Session, String> {
+    options: &ConnectOptions,
+) -> Result<Session, MailError> {
     let mut steps = Steps::new(options.timeout);
-    match login_steps(login, trust, options, &mut steps).await {
-        Some(session) => Ok(session),
-        None => Err(steps
-            .steps
-            .last()
-            .map(|s| format!("IMAP {}: {}", s.step, s.detail))
-            .unwrap_or_else(|| "IMAP login failed".to_string())),
+    if let Some(session) = login_steps(login, trust, options, &mut steps).await {
+        return Ok(session);
     }
+    Err(match steps.steps.last() {
+        Some(s) if s.step == "login" => MailError::Login(format!("IMAP login: {}", s.detail)),
+        Some(s) => MailError::Connect(format!("IMAP {}: {}", s.step, s.detail)),
+        None => MailError::Connect("IMAP login failed".to_string()),
+    })
 }
 
 pub(crate) async fn probe(
     login: &ServerLogin,
     trust: &TlsTrust,
-    options: &ProbeOptions,
+    options: &ConnectOptions,
 ) -> ConnectionReport {
     let mut steps = Steps::new(options.timeout);
     let Some(mut session) = login_steps(login, trust, options, &mut steps).await else {

@@ -14,8 +14,9 @@ use tokio::net::TcpStream;
 use tokio_rustls::client::TlsStream;
 use warmup_domain::Security;
 
+use crate::connect::ConnectOptions;
 use crate::connection_test::{
-    ConnectionReport, ProbeOptions, ServerLogin, StepOutcome, Steps, tcp_connect, tls_handshake,
+    ConnectionReport, ServerLogin, StepOutcome, Steps, tcp_connect, tls_handshake,
 };
 use crate::tls::TlsTrust;
 
@@ -63,7 +64,7 @@ fn smtp_failure(e: &lettre::transport::smtp::Error) -> StepOutcome {
 pub(crate) async fn probe(
     login: &ServerLogin,
     trust: &TlsTrust,
-    options: &ProbeOptions,
+    options: &ConnectOptions,
 ) -> ConnectionReport {
     let mut steps = Steps::new(options.timeout);
     let host = login.host.as_str();

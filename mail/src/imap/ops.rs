@@ -7,7 +7,8 @@ use chrono::{DateTime, Utc};
 use futures::TryStreamExt;
 use warmup_domain::folder::{FolderRole, classify_folder, decode_mailbox_name};
 
-use crate::imap_probe::Session;
+use super::session::Session;
+use crate::MailError;
 
 /// What the server offers after login (servers add MOVE and UIDPLUS only then).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -18,11 +19,11 @@ pub struct Caps {
     pub gmail: bool,
 }
 
-pub async fn capabilities(session: &mut Session) -> Result<Caps, String> {
+pub async fn capabilities(session: &mut Session) -> Result<Caps, MailError> {
     let caps = session
         .capabilities()
         .await
-        .map_err(|e| format!("CAPABILITY failed: {e}"))?;
+        .map_err(|e| MailError::Command(format!("CAPABILITY failed: {e}")))?;
     Ok(Caps {
         has_move: caps.has_str("MOVE"),
         uidplus: caps.has_str("UIDPLUS"),
@@ -59,14 +60,14 @@ fn attribute_name(a: &NameAttribute<'_>) -> String {
 
 /// Every selectable folder, in the order a lookup visits them (inbox, spam, categories, the
 /// rest, "all mail" last).
-pub async fn folders(session: &mut Session) -> Result<Vec<Folder>, String> {
+pub async fn folders(session: &mut Session) -> Result<Vec<Folder>, MailError> {
     let names: Vec<_> = session
         .list(None, Some("*"))
         .await
-        .map_err(|e| format!("LIST failed: {e}"))?
+        .map_err(|e| MailError::Command(format!("LIST failed: {e}")))?
         .try_collect()
         .await
-        .map_err(|e| format!("LIST failed: {e}"))?;
+        .map_err(|e| MailError::Command(format!("LIST failed: {e}")))?;
     let mut out: Vec<Folder> = names
         .iter()
         .filter(|n| {
@@ -115,7 +116,7 @@ pub async fn find(
     session: &mut Session,
     folders: &[Folder],
     message_id: &str,
-) -> Result<Option<Located>, String> {
+) -> Result<Option<Located>, MailError> {
     let query = message_id_query(message_id);
     for folder in folders.iter().filter(|f| f.role.searched()) {
         match session.examine(&folder.wire).await {
@@ -123,11 +124,16 @@ pub async fn find(
             // The server refuses this folder (it went away, or cannot be opened): look on.
             Err(async_imap::error::Error::No(_)) => continue,
             // A broken connection is not "not found": that would resend or call it missing.
-            Err(e) => return Err(format!("EXAMINE {} failed: {e}", folder.name)),
+            Err(e) => {
+                return Err(MailError::Command(format!(
+                    "EXAMINE {} failed: {e}",
+                    folder.name
+                )));
+            }
         }
         let uids = search(session, &query)
             .await
-            .map_err(|e| format!("SEARCH in {} failed: {e}", folder.name))?;
+            .map_err(|e| MailError::Command(format!("SEARCH in {} failed: {e}", folder.name)))?;
         if let Some(uid) = uids.into_iter().min() {
             return Ok(Some(Located {
                 folder: folder.clone(),
@@ -141,16 +147,20 @@ pub async fn find(
 /// UID SEARCH that fails on NO or BAD. async-imap's `uid_search` (0.12) does not check the
 /// tagged status, so a refused search would read as "no such message": a message called
 /// missing, or an interrupted send sent twice.
-async fn search(session: &mut Session, query: &str) -> Result<Vec<u32>, String> {
+async fn search(session: &mut Session, query: &str) -> Result<Vec<u32>, MailError> {
     use async_imap::imap_proto::{MailboxDatum, Response, Status};
     let tag = session
         .run_command(format!("UID SEARCH {query}"))
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| MailError::Command(e.to_string()))?;
     let mut uids = Vec::new();
     loop {
-        let Some(reply) = session.read_response().await.map_err(|e| e.to_string())? else {
-            return Err("the connection closed".into());
+        let Some(reply) = session
+            .read_response()
+            .await
+            .map_err(|e| MailError::Command(e.to_string()))?
+        else {
+            return Err(MailError::Connect("the connection closed".into()));
         };
         match reply.parsed() {
             Response::MailboxData(MailboxDatum::Search(found)) => uids.extend(found),
@@ -161,10 +171,10 @@ async fn search(session: &mut Session, query: &str) -> Result<Vec<u32>, String> 
             } if *done == tag => {
                 return match status {
                     Status::Ok => Ok(uids),
-                    other => Err(format!(
+                    other => Err(MailError::Command(format!(
                         "{other:?} {}",
                         outcome.information.as_deref().unwrap_or_default()
-                    )),
+                    ))),
                 };
             }
             // Untagged news (EXISTS, FETCH of flags, ...) is not this search's answer.
@@ -181,18 +191,18 @@ pub struct Fetched {
 }
 
 /// Reads a message without marking it read; `None` when it is gone.
-pub async fn fetch(session: &mut Session, at: &Located) -> Result<Option<Fetched>, String> {
+pub async fn fetch(session: &mut Session, at: &Located) -> Result<Option<Fetched>, MailError> {
     session
         .examine(&at.folder.wire)
         .await
-        .map_err(|e| format!("EXAMINE {} failed: {e}", at.folder.name))?;
+        .map_err(|e| MailError::Command(format!("EXAMINE {} failed: {e}", at.folder.name)))?;
     let fetched: Vec<_> = session
         .uid_fetch(at.uid.to_string(), "(UID INTERNALDATE BODY.PEEK[])")
         .await
-        .map_err(|e| format!("FETCH failed: {e}"))?
+        .map_err(|e| MailError::Command(format!("FETCH failed: {e}")))?
         .try_collect()
         .await
-        .map_err(|e| format!("FETCH failed: {e}"))?;
+        .map_err(|e| MailError::Command(format!("FETCH failed: {e}")))?;
     Ok(fetched
         .into_iter()
         .find(|f| f.uid == Some(at.uid))
@@ -205,11 +215,11 @@ pub async fn fetch(session: &mut Session, at: &Located) -> Result<Option<Fetched
 }
 
 /// Adds flags (e.g. `\Seen`) to a message.
-pub async fn add_flags(session: &mut Session, at: &Located, flags: &str) -> Result<(), String> {
+pub async fn add_flags(session: &mut Session, at: &Located, flags: &str) -> Result<(), MailError> {
     session
         .select(&at.folder.wire)
         .await
-        .map_err(|e| format!("SELECT {} failed: {e}", at.folder.name))?;
+        .map_err(|e| MailError::Command(format!("SELECT {} failed: {e}", at.folder.name)))?;
     checked(
         session,
         format!("UID STORE {} +FLAGS.SILENT ({flags})", at.uid),
@@ -222,19 +232,19 @@ pub async fn add_flags(session: &mut Session, at: &Located, flags: &str) -> Resu
 /// streaming `uid_store` and `uid_expunge` stop at the tagged reply without checking its
 /// status, so a refused STORE would pass for done. Untagged replies go to the session's
 /// unsolicited queue.
-async fn checked(session: &mut Session, command: String, what: &str) -> Result<(), String> {
+async fn checked(session: &mut Session, command: String, what: &str) -> Result<(), MailError> {
     session
         .run_command_and_check_ok(&command)
         .await
-        .map_err(|e| format!("{what} failed: {e}"))
+        .map_err(|e| MailError::Command(format!("{what} failed: {e}")))
 }
 
 /// Gives a message Gmail's `\Important` label.
-pub async fn label_important(session: &mut Session, at: &Located) -> Result<(), String> {
+pub async fn label_important(session: &mut Session, at: &Located) -> Result<(), MailError> {
     session
         .select(&at.folder.wire)
         .await
-        .map_err(|e| format!("SELECT {} failed: {e}", at.folder.name))?;
+        .map_err(|e| MailError::Command(format!("SELECT {} failed: {e}", at.folder.name)))?;
     checked(
         session,
         format!("UID STORE {} +X-GM-LABELS (\\Important)", at.uid),
@@ -250,7 +260,7 @@ pub async fn move_uids(
     from: &Folder,
     uids: &[u32],
     to: &str,
-) -> Result<(), String> {
+) -> Result<(), MailError> {
     if uids.is_empty() {
         return Ok(());
     }
@@ -262,17 +272,17 @@ pub async fn move_uids(
     session
         .select(&from.wire)
         .await
-        .map_err(|e| format!("SELECT {} failed: {e}", from.name))?;
+        .map_err(|e| MailError::Command(format!("SELECT {} failed: {e}", from.name)))?;
     if caps.has_move {
         return session
             .uid_mv(&set, to)
             .await
-            .map_err(|e| format!("MOVE failed: {e}"));
+            .map_err(|e| MailError::Command(format!("MOVE failed: {e}")));
     }
     session
         .uid_copy(&set, to)
         .await
-        .map_err(|e| format!("COPY failed: {e}"))?;
+        .map_err(|e| MailError::Command(format!("COPY failed: {e}")))?;
     checked(
         session,
         format!("UID STORE {set} +FLAGS.SILENT (\\Deleted)"),
@@ -285,6 +295,35 @@ pub async fn move_uids(
         checked(session, format!("UID EXPUNGE {set}"), "UID EXPUNGE").await?;
     }
     Ok(())
+}
+
+/// The messages in INBOX that may be delivery reports (a report content type, or from
+/// MAILER-DAEMON), by UID in ascending order, with their raw bytes, read without marking them
+/// read.
+pub async fn inbox_reports(session: &mut Session) -> Result<Vec<(u32, Vec<u8>)>, MailError> {
+    let failed = |e: async_imap::error::Error| MailError::Command(e.to_string());
+    session.select("INBOX").await.map_err(failed)?;
+    let mut uids: Vec<u32> = session
+        .uid_search("UNDELETED OR HEADER Content-Type \"report\" FROM \"MAILER-DAEMON\"")
+        .await
+        .map_err(failed)?
+        .into_iter()
+        .collect();
+    uids.sort_unstable();
+    let mut out = Vec::new();
+    for uid in uids {
+        let fetched: Vec<_> = session
+            .uid_fetch(uid.to_string(), "BODY.PEEK[]")
+            .await
+            .map_err(failed)?
+            .try_collect()
+            .await
+            .map_err(failed)?;
+        if let Some(raw) = fetched.first().and_then(|f| f.body()) {
+            out.push((uid, raw.to_vec()));
+        }
+    }
+    Ok(out)
 }
 
 /// Creates a folder unless it exists.
@@ -302,7 +341,7 @@ mod tests {
     use warmup_domain::folder::{FolderRole, classify_folder, decode_mailbox_name};
 
     use super::*;
-    use crate::imap_probe::ImapIo;
+    use crate::imap::session::ImapIo;
 
     /// What the fake server says, beyond the fixed LOGIN/SELECT/LOGOUT answers.
     struct Script {
@@ -575,7 +614,7 @@ mod tests {
         let err = result
             .err()
             .unwrap_or_else(|| panic!("a refused X-GM-LABELS store reported success"));
-        assert!(err.contains("X-GM-LABELS failed"), "{err}");
+        assert!(err.to_string().contains("X-GM-LABELS failed"), "{err}");
         assert_eq!(
             commands_after_login(session, server).await,
             [
@@ -634,8 +673,8 @@ mod tests {
         let err = result
             .err()
             .unwrap_or_else(|| panic!("a refused SEARCH reported the message absent"));
-        assert!(err.contains("SEARCH in INBOX failed"), "{err}");
-        assert!(err.contains("Internal error"), "{err}");
+        assert!(err.to_string().contains("SEARCH in INBOX failed"), "{err}");
+        assert!(err.to_string().contains("Internal error"), "{err}");
         drop(commands_after_login(session, server).await);
     }
 }

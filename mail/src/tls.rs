@@ -9,17 +9,7 @@ use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 use tokio_rustls::client::TlsStream;
 
-/// Why the trust configuration could not be built.
-#[derive(Debug, thiserror::Error)]
-pub enum TlsTrustError {
-    #[error("cannot read CA file {path}: {source}")]
-    Read {
-        path: String,
-        source: std::io::Error,
-    },
-    #[error("CA file {0} holds no PEM certificate")]
-    Empty(String),
-}
+use crate::MailError;
 
 /// Roots trusted for SMTP and IMAP TLS.
 #[derive(Clone)]
@@ -38,22 +28,22 @@ impl std::fmt::Debug for TlsTrust {
 
 impl TlsTrust {
     /// System roots, plus the PEM certificates in `extra_ca_file` when given.
-    pub fn load(extra_ca_file: Option<&str>) -> Result<Self, TlsTrustError> {
+    pub fn load(extra_ca_file: Option<&str>) -> Result<Self, MailError> {
         let mut roots = RootCertStore::empty();
         let native = rustls_native_certs::load_native_certs();
         roots.add_parsable_certificates(native.certs);
         let mut extra_pem = Vec::new();
         if let Some(path) = extra_ca_file {
-            extra_pem = std::fs::read(path).map_err(|source| TlsTrustError::Read {
-                path: path.to_string(),
-                source,
-            })?;
+            extra_pem = std::fs::read(path)
+                .map_err(|e| MailError::Setup(format!("cannot read CA file {path}: {e}")))?;
             let certs: Vec<CertificateDer<'static>> =
                 rustls_pemfile::certs(&mut extra_pem.as_slice())
                     .filter_map(Result::ok)
                     .collect();
             if certs.is_empty() {
-                return Err(TlsTrustError::Empty(path.to_string()));
+                return Err(MailError::Setup(format!(
+                    "CA file {path} holds no PEM certificate"
+                )));
             }
             roots.add_parsable_certificates(certs);
         }
@@ -132,7 +122,7 @@ mod tests {
     fn a_missing_or_empty_ca_file_is_an_error_not_ignored() {
         assert!(matches!(
             TlsTrust::load(Some("/nonexistent/ca.pem")),
-            Err(TlsTrustError::Read { .. })
+            Err(MailError::Setup(m)) if m.starts_with("cannot read CA file")
         ));
         let dir = std::env::temp_dir().join(format!("warmup-tls-{}", std::process::id()));
         let _ = std::fs::create_dir_all(&dir);
@@ -140,7 +130,7 @@ mod tests {
         let _ = std::fs::write(&empty, "not a certificate");
         assert!(matches!(
             TlsTrust::load(empty.to_str()),
-            Err(TlsTrustError::Empty(_))
+            Err(MailError::Setup(m)) if m.ends_with("holds no PEM certificate")
         ));
     }
 }

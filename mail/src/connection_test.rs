@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use warmup_domain::{Secret, Security};
 
+use crate::connect::{ConnectOptions, resolve_allowed};
 use crate::tls::TlsTrust;
-use crate::{imap_probe, smtp_probe};
 
 /// Credentials and address of one server.
 #[derive(Debug, Clone)]
@@ -18,27 +18,6 @@ pub struct ServerLogin {
     pub security: Security,
     pub username: String,
     pub password: Secret,
-}
-
-/// How a connection test behaves.
-#[derive(Debug, Clone)]
-pub struct ProbeOptions {
-    /// Time allowed to each step.
-    pub timeout: Duration,
-    /// The name we give in EHLO.
-    pub helo_name: String,
-    /// Whether tenants' servers may be on loopback or private networks.
-    pub allow_private_hosts: bool,
-}
-
-impl Default for ProbeOptions {
-    fn default() -> Self {
-        Self {
-            timeout: Duration::from_secs(15),
-            helo_name: "localhost".to_string(),
-            allow_private_hosts: false,
-        }
-    }
 }
 
 /// One step of a connection test.
@@ -147,43 +126,18 @@ impl Steps {
 pub async fn test_smtp(
     login: &ServerLogin,
     trust: &TlsTrust,
-    options: &ProbeOptions,
+    options: &ConnectOptions,
 ) -> ConnectionReport {
-    smtp_probe::probe(login, trust, options).await
+    crate::smtp::probe::probe(login, trust, options).await
 }
 
 /// Connects, secures, logs in and lists folders on an IMAP server.
 pub async fn test_imap(
     login: &ServerLogin,
     trust: &TlsTrust,
-    options: &ProbeOptions,
+    options: &ConnectOptions,
 ) -> ConnectionReport {
-    imap_probe::probe(login, trust, options).await
-}
-
-/// Resolves a tenant's mail server; unless private hosts are allowed, every address must be
-/// public, so the service cannot be aimed at its own network.
-pub(crate) async fn resolve_allowed(
-    host: &str,
-    port: u16,
-    allow_private: bool,
-) -> Result<Vec<std::net::SocketAddr>, String> {
-    let addrs: Vec<std::net::SocketAddr> = tokio::net::lookup_host((host, port))
-        .await
-        .map_err(|e| format!("cannot resolve {host}: {e}"))?
-        .collect();
-    if !allow_private
-        && let Some(private) = addrs
-            .iter()
-            .find(|a| !warmup_domain::mail_server::is_public_ip(a.ip()))
-    {
-        return Err(format!(
-            "{host} resolves to {}, a loopback or private address; an operator can allow \
-             private mail servers with WARMUP_ALLOW_PRIVATE_MAIL_HOSTS=true",
-            private.ip()
-        ));
-    }
-    Ok(addrs)
+    crate::imap::probe(login, trust, options).await
 }
 
 /// Opens the TCP connection, naming the address in the step detail. Unless private hosts are
@@ -194,23 +148,9 @@ pub(crate) async fn tcp_connect(
     port: u16,
     allow_private: bool,
 ) -> Result<(tokio::net::TcpStream, StepOutcome), StepOutcome> {
-    let addrs: Vec<std::net::SocketAddr> = tokio::net::lookup_host((host, port))
+    let addrs = resolve_allowed(host, port, allow_private)
         .await
-        .map_err(|e| StepOutcome::failed(None, format!("cannot resolve {host}: {e}")))?
-        .collect();
-    if !allow_private
-        && let Some(private) = addrs
-            .iter()
-            .find(|a| !warmup_domain::mail_server::is_public_ip(a.ip()))
-    {
-        return Err(StepOutcome::failed(
-            None,
-            format!(
-                "{host} resolves to {}, a loopback or private address; an operator can allow                  private mail servers with WARMUP_ALLOW_PRIVATE_MAIL_HOSTS=true",
-                private.ip()
-            ),
-        ));
-    }
+        .map_err(|e| StepOutcome::failed(None, e.to_string()))?;
     let Some(first) = addrs.first().copied() else {
         return Err(StepOutcome::failed(None, format!("{host} has no address")));
     };

@@ -1,0 +1,88 @@
+//! Reaching a tenant's mail server: the one place that resolves its name and applies the
+//! private-address rule, so that the service cannot be aimed at its own network.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use crate::MailError;
+
+/// How connections to tenants' servers behave, for jobs and connection tests alike.
+#[derive(Debug, Clone)]
+pub struct ConnectOptions {
+    /// Real time allowed to each step (and to one SMTP conversation).
+    pub timeout: Duration,
+    /// The name we give in EHLO.
+    pub helo_name: String,
+    /// Whether tenants' servers may be on loopback or private networks.
+    pub allow_private_hosts: bool,
+}
+
+impl Default for ConnectOptions {
+    fn default() -> Self {
+        Self {
+            timeout: Duration::from_secs(15),
+            helo_name: "localhost".to_string(),
+            allow_private_hosts: false,
+        }
+    }
+}
+
+/// Resolves a tenant's mail server; unless private hosts are allowed, every address must be
+/// public. Connect to an address returned here, never to the name again (a second lookup
+/// could point elsewhere).
+pub async fn resolve_allowed(
+    host: &str,
+    port: u16,
+    allow_private: bool,
+) -> Result<Vec<SocketAddr>, MailError> {
+    let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host, port))
+        .await
+        .map_err(|e| MailError::Connect(format!("cannot resolve {host}: {e}")))?
+        .collect();
+    if !allow_private
+        && let Some(private) = addrs
+            .iter()
+            .find(|a| !warmup_domain::mail_server::is_public_ip(a.ip()))
+    {
+        return Err(MailError::Connect(format!(
+            "{host} resolves to {}, a loopback or private address; an operator can allow \
+             private mail servers with WARMUP_ALLOW_PRIVATE_MAIL_HOSTS=true",
+            private.ip()
+        )));
+    }
+    if addrs.is_empty() {
+        return Err(MailError::Connect(format!("{host} has no address")));
+    }
+    Ok(addrs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_private_address_is_refused_in_one_plain_sentence() {
+        let err = resolve_allowed("127.0.0.1", 25, false)
+            .await
+            .err()
+            .unwrap_or_else(|| panic!("loopback allowed"));
+        let text = err.to_string();
+        assert_eq!(
+            text,
+            "127.0.0.1 resolves to 127.0.0.1, a loopback or private address; an operator can \
+             allow private mail servers with WARMUP_ALLOW_PRIVATE_MAIL_HOSTS=true"
+        );
+        assert!(!text.contains("  "), "no run of spaces: {text:?}");
+    }
+
+    #[tokio::test]
+    async fn private_addresses_pass_when_the_operator_allows_them() {
+        let addrs = resolve_allowed("127.0.0.1", 25, true)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            addrs,
+            vec!["127.0.0.1:25".parse().unwrap_or_else(|_| panic!())]
+        );
+    }
+}

@@ -1,0 +1,6 @@
+//! SMTP: submitting a message through an account, and the connection test's SMTP half.
+
+pub(crate) mod probe;
+mod submit;
+
+pub use submit::submit;
