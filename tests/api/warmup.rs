@@ -1,6 +1,11 @@
 //! Warmup preferences through the API: per mailbox, defaults, bulk apply, start/pause, preview.
 
+use sea_orm::EntityTrait;
 use serde_json::{Value, json};
+use uuid::Uuid;
+use warmup_domain::{Provider, WarmupStatus};
+use warmup_entity::OrgId;
+use warmup_entity::store::{sends, warmup};
 
 use crate::helpers::{TestApp, mailbox_body, seed_body};
 use crate::on_both_databases;
@@ -10,6 +15,7 @@ on_both_databases!(
     organization_defaults_apply_to_mailboxes_without_their_own,
     bulk_apply_changes_all_or_nothing,
     start_and_pause_and_the_schedule_preview,
+    a_preferences_write_racing_a_planning_round_never_lowers_sending_day,
 );
 
 async fn mailbox(app: &TestApp, key: &str, email: &str) -> String {
@@ -289,4 +295,97 @@ async fn start_and_pause_and_the_schedule_preview(app: &TestApp) {
             .as_array()
             .is_some_and(|w| !w.is_empty())
     );
+}
+
+/// The mailbox's id and its organization, read from the store.
+async fn ids_of(app: &TestApp, id: &str) -> (Uuid, OrgId) {
+    let mailbox_id: Uuid = id.parse().unwrap_or_else(|e| panic!("{id}: {e}"));
+    let org = warmup_entity::mailbox::Entity::find_by_id(mailbox_id)
+        .one(&app.db)
+        .await
+        .ok()
+        .flatten()
+        .map(|m| m.organization_id)
+        .unwrap_or_else(|| panic!("mailbox {mailbox_id}"));
+    (mailbox_id, OrgId(org))
+}
+
+/// A handler reads the warmup, a planning round stores its day (the ramp moves on, the split
+/// carries a remainder), then the handler writes what it read with its change: the ramp stays
+/// where the planner put it, whichever write it was (preferences, pause, start).
+async fn a_preferences_write_racing_a_planning_round_never_lowers_sending_day(app: &TestApp) {
+    let key = app.new_org("Acme").await;
+    let id = mailbox(app, &key, "race@acme.example").await;
+    app.post(
+        &format!("/v1/mailboxes/{id}/warmup/start"),
+        &key,
+        &json!({}),
+    )
+    .await
+    .expect(200);
+    let (mailbox_id, org) = ids_of(app, &id).await;
+    let now = warmup_entity::store::now();
+
+    // What the handler read before the planning round.
+    let read = warmup::get(&app.db, org, mailbox_id)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("no warmup"));
+    assert_eq!(read.sending_days, 0);
+
+    // The planning round, through the store function the planner uses.
+    let carry =
+        warmup_domain::split::Carry::from([(Provider::Gmail, 40), (Provider::Outlook, -40)]);
+    let stored = sends::record_plan(
+        &app.db,
+        sends::NewPlan {
+            mailbox_id,
+            organization_id: org.0,
+            date: now.date_naive().to_string(),
+            sending_day: read.sending_days,
+            count: 0,
+            carry: carry.clone(),
+            sends: Vec::new(),
+        },
+        now,
+    )
+    .await;
+    assert!(matches!(stored, Ok(true)), "{stored:?}");
+
+    // Each write the API makes from such a read: PATCH, PUT and bulk apply change the
+    // preferences, pause and start the status.
+    let mut changed = read.clone();
+    changed.preferences.ramp.max_per_day = 20;
+    let mut paused = changed.clone();
+    paused.status = WarmupStatus::Paused;
+    paused.status_reason = Some("paused through the API".into());
+    let mut started = changed.clone();
+    started.status = WarmupStatus::Running;
+    started.status_reason = None;
+    for (what, w) in [
+        ("preferences", changed),
+        ("pause", paused),
+        ("start", started),
+    ] {
+        let saved = warmup::save(&app.db, org, &w, now)
+            .await
+            .unwrap_or_else(|e| panic!("{what}: {e}"));
+        let after = warmup::get(&app.db, org, mailbox_id)
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| panic!("no warmup"));
+        assert_eq!(after.sending_days, 1, "{what} lowered the sending day");
+        assert_eq!(after.carry, carry, "{what} lost the split's carry");
+        assert_eq!(after.preferences.ramp.max_per_day, 20, "{what}");
+        assert_eq!(after.status, w.status, "{what}");
+        assert_eq!(saved, after, "{what}: the answer is what is stored");
+    }
+    let got = app
+        .get(&format!("/v1/mailboxes/{id}/warmup"), &key)
+        .await
+        .expect(200)
+        .json;
+    assert_eq!(got["sending_day"], 1);
+    assert_eq!(got["preferences"]["max_per_day"], 20);
 }
