@@ -1,6 +1,11 @@
 //! Warmup preferences through the API: per mailbox, defaults, bulk apply, start/pause, preview.
 
+use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel};
 use serde_json::{Value, json};
+use uuid::Uuid;
+use warmup_domain::{Provider, WarmupStatus};
+use warmup_entity::OrgId;
+use warmup_entity::store::{sends, warmup};
 
 use crate::helpers::{TestApp, mailbox_body, seed_body};
 use crate::on_both_databases;
@@ -10,6 +15,8 @@ on_both_databases!(
     organization_defaults_apply_to_mailboxes_without_their_own,
     bulk_apply_changes_all_or_nothing,
     start_and_pause_and_the_schedule_preview,
+    a_preferences_write_racing_a_planning_round_never_lowers_sending_day,
+    stats_and_events_keep_thread_continuations_apart_from_warmup_sends,
 );
 
 async fn mailbox(app: &TestApp, key: &str, email: &str) -> String {
@@ -288,5 +295,230 @@ async fn start_and_pause_and_the_schedule_preview(app: &TestApp) {
         patterns[1]["send_windows"]
             .as_array()
             .is_some_and(|w| !w.is_empty())
+    );
+}
+
+/// The mailbox's id and its organization, read from the store.
+async fn ids_of(app: &TestApp, id: &str) -> (Uuid, OrgId) {
+    let mailbox_id: Uuid = id.parse().unwrap_or_else(|e| panic!("{id}: {e}"));
+    let org = warmup_entity::mailbox::Entity::find_by_id(mailbox_id)
+        .one(&app.db)
+        .await
+        .ok()
+        .flatten()
+        .map(|m| m.organization_id)
+        .unwrap_or_else(|| panic!("mailbox {mailbox_id}"));
+    (mailbox_id, OrgId(org))
+}
+
+/// A handler reads the warmup, a planning round stores its day (the ramp moves on, the split
+/// carries a remainder), then the handler writes what it read with its change: the ramp stays
+/// where the planner put it, whichever write it was (preferences, pause, start).
+async fn a_preferences_write_racing_a_planning_round_never_lowers_sending_day(app: &TestApp) {
+    let key = app.new_org("Acme").await;
+    let id = mailbox(app, &key, "race@acme.example").await;
+    app.post(
+        &format!("/v1/mailboxes/{id}/warmup/start"),
+        &key,
+        &json!({}),
+    )
+    .await
+    .expect(200);
+    let (mailbox_id, org) = ids_of(app, &id).await;
+    let now = warmup_entity::store::now();
+
+    // What the handler read before the planning round.
+    let read = warmup::get(&app.db, org, mailbox_id)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("no warmup"));
+    assert_eq!(read.sending_days, 0);
+
+    // The planning round, through the store function the planner uses.
+    let carry =
+        warmup_domain::split::Carry::from([(Provider::Gmail, 40), (Provider::Outlook, -40)]);
+    let stored = sends::record_plan(
+        &app.db,
+        sends::NewPlan {
+            mailbox_id,
+            organization_id: org.0,
+            date: now.date_naive().to_string(),
+            sending_day: read.sending_days,
+            count: 0,
+            carry: carry.clone(),
+            sends: Vec::new(),
+        },
+        now,
+    )
+    .await;
+    assert!(matches!(stored, Ok(true)), "{stored:?}");
+
+    // Each write the API makes from such a read: PATCH, PUT and bulk apply change the
+    // preferences, pause and start the status.
+    let mut changed = read.clone();
+    changed.preferences.ramp.max_per_day = 20;
+    let mut paused = changed.clone();
+    paused.status = WarmupStatus::Paused;
+    paused.status_reason = Some("paused through the API".into());
+    let mut started = changed.clone();
+    started.status = WarmupStatus::Running;
+    started.status_reason = None;
+    for (what, w) in [
+        ("preferences", changed),
+        ("pause", paused),
+        ("start", started),
+    ] {
+        let saved = warmup::save(&app.db, org, &w, now)
+            .await
+            .unwrap_or_else(|e| panic!("{what}: {e}"));
+        let after = warmup::get(&app.db, org, mailbox_id)
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| panic!("no warmup"));
+        assert_eq!(after.sending_days, 1, "{what} lowered the sending day");
+        assert_eq!(after.carry, carry, "{what} lost the split's carry");
+        assert_eq!(after.preferences.ramp.max_per_day, 20, "{what}");
+        assert_eq!(after.status, w.status, "{what}");
+        assert_eq!(saved, after, "{what}: the answer is what is stored");
+    }
+    let got = app
+        .get(&format!("/v1/mailboxes/{id}/warmup"), &key)
+        .await
+        .expect(200)
+        .json;
+    assert_eq!(got["sending_day"], 1);
+    assert_eq!(got["preferences"]["max_per_day"], 20);
+}
+
+/// A send of the mailbox to seed number `seed` on `day` in `state`; a continuation (the
+/// sender's answer in the thread with that seed) when `depth` is above 0.
+fn a_send(
+    org: Uuid,
+    mailbox_id: Uuid,
+    day: &str,
+    seed: usize,
+    state: &str,
+    depth: i32,
+) -> warmup_entity::send::Model {
+    let now = warmup_entity::store::now();
+    let draft = warmup_entity::send::Draft {
+        organization_id: org,
+        mailbox_id,
+        seed_id: None,
+        seed_email: format!("seed{seed}@seeds.example"),
+        provider: "gmail".into(),
+        plan_date: day.into(),
+        message_id: format!("{}@acme.example", Uuid::new_v4().simple()),
+        language: "en".into(),
+        subject: "Hello".into(),
+        body: "Hello there.".into(),
+    };
+    let mut s = warmup_entity::send::Model::planned(draft, now, now);
+    s.state = state.into();
+    if depth > 0 {
+        s.thread_depth = depth;
+        s.in_reply_to = Some(format!("{}@seeds.example", Uuid::new_v4().simple()));
+        s.reference_ids = s.in_reply_to.clone();
+    }
+    if state == "sent" {
+        s.sent_at = Some(now);
+    }
+    s
+}
+
+/// A day on which 8 warmup messages were planned and the sender answered in 3 threads: the
+/// day shows 8 planned (what the ramp asked for), the answers apart, and each event says which
+/// kind of message it was about.
+async fn stats_and_events_keep_thread_continuations_apart_from_warmup_sends(app: &TestApp) {
+    let key = app.new_org("Acme").await;
+    let id = mailbox(app, &key, "threads@acme.example").await;
+    let (mailbox_id, org) = ids_of(app, &id).await;
+    let day = "2026-03-02";
+    let mut rows = Vec::new();
+    for (seed, state) in [
+        "sent", "sent", "sent", "sent", "sent", "failed", "planned", "deferred",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        rows.push(a_send(org.0, mailbox_id, day, seed, state, 0));
+    }
+    // Answers in the threads of the first two: two in the first, one in the second.
+    for (seed, state, depth) in [(0, "sent", 2), (0, "sent", 4), (1, "failed", 2)] {
+        rows.push(a_send(org.0, mailbox_id, day, seed, state, depth));
+    }
+    for s in &rows {
+        s.clone()
+            .into_active_model()
+            .reset_all()
+            .insert(&app.db)
+            .await
+            .unwrap_or_else(|e| panic!("send: {e}"));
+    }
+    // One attempt each for the first warmup send and the first continuation.
+    let (warmup_send, continuation) = (&rows[0], &rows[8]);
+    for s in [warmup_send, continuation] {
+        warmup_entity::send_attempt::Model {
+            id: Uuid::now_v7(),
+            send_id: s.id,
+            organization_id: org.0,
+            mailbox_id,
+            attempt: 1,
+            attempted_at: warmup_entity::store::now(),
+            code: Some(250),
+            enhanced: Some("2.0.0".into()),
+            text: "250 2.0.0 Ok".into(),
+            category: "accepted".into(),
+            outcome: "sent".into(),
+            duration_ms: 80,
+        }
+        .into_active_model()
+        .reset_all()
+        .insert(&app.db)
+        .await
+        .unwrap_or_else(|e| panic!("attempt: {e}"));
+    }
+
+    let stats = app
+        .get(
+            &format!("/v1/mailboxes/{id}/warmup/stats?from={day}&to={day}"),
+            &key,
+        )
+        .await
+        .expect(200)
+        .json;
+    let d = &stats["days"][0];
+    assert_eq!(stats["days"].as_array().map(Vec::len), Some(1), "{stats}");
+    assert_eq!(d["date"], day);
+    assert_eq!(d["planned"], 8, "only the ramp's sends: {d}");
+    assert_eq!(d["sent"], 5, "{d}");
+    assert_eq!(d["failed"], 1, "{d}");
+    assert_eq!(d["pending"], 2, "{d}");
+    assert_eq!(d["continuations"], json!({"planned": 3, "sent": 2}), "{d}");
+
+    let events = app
+        .get(&format!("/v1/mailboxes/{id}/warmup/events"), &key)
+        .await
+        .expect(200)
+        .json;
+    let kinds: std::collections::BTreeMap<String, String> = events["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| {
+            (
+                e["send_id"].as_str().unwrap_or_default().to_string(),
+                e["kind"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        std::collections::BTreeMap::from([
+            (warmup_send.id.to_string(), "warmup".to_string()),
+            (continuation.id.to_string(), "continuation".to_string()),
+        ]),
+        "{events}"
     );
 }

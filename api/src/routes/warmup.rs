@@ -488,11 +488,13 @@ pub struct StatsQuery {
     pub to: Option<String>,
 }
 
-/// What happened on one day.
+/// What happened on one day. The counts are of the day's warmup messages (the ramp's volume);
+/// the sender's answers in their threads are counted apart, in `continuations`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DayStats {
     #[schema(value_type = String, format = Date)]
     pub date: String,
+    /// Warmup messages planned for the day: what the ramp asked for.
     pub planned: u32,
     pub sent: u32,
     /// Sends deferred at least once (and retried).
@@ -503,6 +505,19 @@ pub struct DayStats {
     pub cancelled: u32,
     /// Still waiting to be sent or retried.
     pub pending: u32,
+    /// The sender's answers in the day's threads, counted apart from the warmup messages.
+    pub continuations: ContinuationStats,
+}
+
+/// The sender's answers to seeds' replies in the threads the day's warmup messages began
+/// (continuations). They come on top of the ramp's volume and are in none of the day's other
+/// counts.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ContinuationStats {
+    /// Answers written, in any state.
+    pub planned: u32,
+    /// Answers sent.
+    pub sent: u32,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -516,7 +531,7 @@ fn parse_day(field: &str, raw: &str) -> Result<chrono::NaiveDate, ApiError> {
         .map_err(|_| ApiError::invalid(field, "must be a date like 2026-12-01"))
 }
 
-/// What happened per day: planned, sent, deferred, failed, bounced.
+/// What happened per day: warmup messages and, apart, the sender's answers in threads.
 #[utoipa::path(
     tag = "warmup",
     operation_id = "getMailboxWarmupStats",
@@ -568,6 +583,10 @@ pub async fn stats(
                 bounced: d.bounced,
                 cancelled: d.cancelled,
                 pending: d.pending,
+                continuations: ContinuationStats {
+                    planned: d.continuations_planned,
+                    sent: d.continuations_sent,
+                },
             })
             .collect(),
     }))
@@ -590,11 +609,22 @@ pub struct EventsQuery {
 /// The outcomes of delivery events: those of an attempt, then those of a delivery report.
 pub const EVENT_OUTCOMES: [&str; 5] = ["sent", "deferred", "failed", "bounced", "delayed"];
 
-/// One delivery attempt of a warmup message.
+/// Which message an event is about: `warmup`, a message of the ramp (it starts a thread), or
+/// `continuation`, the sender's answer to a seed's reply in such a thread.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SendKind {
+    Warmup,
+    Continuation,
+}
+
+/// One delivery attempt of a warmup message or of an answer in its thread.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct WarmupEvent {
     pub id: Uuid,
     pub at: DateTime<Utc>,
+    /// A warmup message of the ramp, or the sender's answer in a thread.
+    pub kind: SendKind,
     /// `sent`, `deferred` or `failed` (an attempt), `bounced` or `delayed` (a delivery report).
     #[schema(value_type = crate::schema::EventOutcome)]
     pub outcome: String,
@@ -663,6 +693,11 @@ pub async fn events(
             .map(|e| WarmupEvent {
                 id: e.attempt.id,
                 at: e.attempt.attempted_at,
+                kind: if warmup_entity::store::sends::is_continuation(&e.send) {
+                    SendKind::Continuation
+                } else {
+                    SendKind::Warmup
+                },
                 outcome: e.attempt.outcome,
                 send_id: e.send.id,
                 message_id: e.send.message_id,

@@ -419,7 +419,15 @@ pub async fn attempts_of<C: ConnectionTrait>(
         .await?)
 }
 
-/// What happened on one planned day.
+/// True for the sender's answer in a thread (a continuation), false for a warmup send of the
+/// ramp, which starts a thread.
+pub fn is_continuation(s: &send::Model) -> bool {
+    s.thread_depth > 0 || s.in_reply_to.is_some()
+}
+
+/// What happened on one planned day. The counts are of the ramp's warmup sends; the sender's
+/// answers in their threads, which carry the plan date of the thread's first send, are counted
+/// apart (`continuations_*`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DayStats {
     pub date: String,
@@ -433,6 +441,10 @@ pub struct DayStats {
     pub bounced: u32,
     /// Still waiting to be sent or retried.
     pub pending: u32,
+    /// Continuations written for the day's threads, in any state.
+    pub continuations_planned: u32,
+    /// Continuations sent.
+    pub continuations_sent: u32,
 }
 
 /// Per-day counts of a mailbox's sends with `from <= plan_date <= to` (`YYYY-MM-DD`).
@@ -466,6 +478,13 @@ pub async fn daily_stats<C: ConnectionTrait>(
             date: s.plan_date.clone(),
             ..DayStats::default()
         });
+        if is_continuation(&s) {
+            d.continuations_planned += 1;
+            if s.state == SENT {
+                d.continuations_sent += 1;
+            }
+            continue;
+        }
         d.planned += 1;
         match s.state.as_str() {
             SENT => d.sent += 1,

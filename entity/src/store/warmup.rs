@@ -115,7 +115,11 @@ pub async fn get<C: ConnectionTrait>(
     }
 }
 
-/// Writes a mailbox's whole warmup row (preferences, status, progress).
+/// Writes a mailbox's preferences and status, as the API changes them, and returns the row as
+/// stored. The ramp's progress (`sending_days`, `carry`) is the planner's alone
+/// ([`super::sends::record_plan`]): `w`'s values, read before a planning round may have moved
+/// them on, are ignored. A row written here for the first time starts at day 0 with nothing
+/// carried; an existing row keeps its progress.
 pub async fn save<C: ConnectionTrait>(
     db: &C,
     org: OrgId,
@@ -127,20 +131,19 @@ pub async fn save<C: ConnectionTrait>(
         organization_id: Set(org.0),
         status: Set(w.status.as_str().to_string()),
         preferences: Set(encode(&w.preferences)),
-        sending_days: Set(i32::try_from(w.sending_days).unwrap_or(i32::MAX)),
-        split_carry: Set(encode(&w.carry)),
+        sending_days: Set(0),
+        split_carry: Set(encode(&Carry::new())),
         status_reason: Set(w.status_reason.clone()),
         started_at: Set(w.started_at),
         updated_at: Set(now),
     };
     warmup_settings::Entity::insert(row)
         .on_conflict(
+            // Not SendingDays nor SplitCarry: see above.
             OnConflict::column(warmup_settings::Column::MailboxId)
                 .update_columns([
                     warmup_settings::Column::Status,
                     warmup_settings::Column::Preferences,
-                    warmup_settings::Column::SendingDays,
-                    warmup_settings::Column::SplitCarry,
                     warmup_settings::Column::StatusReason,
                     warmup_settings::Column::StartedAt,
                     warmup_settings::Column::UpdatedAt,
@@ -149,9 +152,17 @@ pub async fn save<C: ConnectionTrait>(
         )
         .exec(db)
         .await?;
-    let mut saved = w.clone();
-    saved.customized = true;
-    Ok(saved)
+    let stored = warmup_settings::Entity::find_by_id(w.mailbox_id)
+        .filter(warmup_settings::Column::OrganizationId.eq(org.0))
+        .one(db)
+        .await?
+        .ok_or_else(|| {
+            StoreError::Db(sea_orm::DbErr::RecordNotFound(format!(
+                "warmup of mailbox {}",
+                w.mailbox_id
+            )))
+        })?;
+    from_row(stored)
 }
 
 /// The ids of `org`'s mailboxes: all of them, or those of `only` that it owns.
