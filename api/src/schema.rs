@@ -10,7 +10,6 @@ use std::borrow::Cow;
 use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::{AnyOfBuilder, ObjectBuilder, Schema, SchemaFormat, Type};
 use warmup_domain::MailboxStatus;
-use warmup_domain::engagement::Action;
 use warmup_domain::smtp_reply::ReplyCategory;
 
 /// A constant's name for a zone in generated clients. Generators make names by dropping
@@ -151,7 +150,7 @@ component!(
     EventOutcome,
     Schema::Object(
         string()
-            .enum_values(Some(crate::routes::warmup::EVENT_OUTCOMES))
+            .enum_values(Some(warmup_domain::state::EventOutcome::words()))
             .description(Some(
                 "`sent`, `deferred` or `failed` (an attempt), `bounced` or `delayed` (a \
                  delivery report).",
@@ -201,12 +200,7 @@ component!(
     PlacementActionKind,
     Schema::Object(
         string()
-            .enum_values(Some(
-                ["located", "missing"]
-                    .into_iter()
-                    .chain(Action::ALL.into_iter().map(Action::as_str))
-                    .chain(["reply_seen", "error"])
-            ))
+            .enum_values(Some(warmup_domain::state::PlacementEvent::words()))
             .description(Some(
                 "`located` (found, and where), `missing`, the seed's actions (`rescue`, `open`, \
                  `flag`, `reply`, `archive`), `reply_seen` (the answer found at the sender) or \

@@ -18,6 +18,7 @@ pub mod retry;
 pub mod secret;
 pub mod smtp_reply;
 pub mod split;
+pub mod state;
 pub mod timezone;
 pub mod violations;
 pub mod weekday;

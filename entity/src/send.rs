@@ -72,7 +72,9 @@ impl Model {
             provider: draft.provider,
             plan_date: draft.plan_date,
             scheduled_at: at,
-            state: crate::store::sends::PLANNED.to_string(),
+            state: warmup_domain::state::SendState::Planned
+                .as_str()
+                .to_string(),
             message_id: draft.message_id,
             language: draft.language,
             subject: draft.subject,

@@ -325,7 +325,7 @@ async fn a_preferences_write_racing_a_planning_round_never_lowers_sending_day(ap
     .await
     .expect(200);
     let (mailbox_id, org) = ids_of(app, &id).await;
-    let now = warmup_entity::store::now();
+    let now = warmup_entity::Clock::system().now();
 
     // What the handler read before the planning round.
     let read = warmup::get(&app.db, org, mailbox_id)
@@ -363,12 +363,12 @@ async fn a_preferences_write_racing_a_planning_round_never_lowers_sending_day(ap
     let mut started = changed.clone();
     started.status = WarmupStatus::Running;
     started.status_reason = None;
-    for (what, w) in [
-        ("preferences", changed),
-        ("pause", paused),
-        ("start", started),
+    for (what, w, part) in [
+        ("preferences", changed, warmup::Part::Preferences),
+        ("pause", paused, warmup::Part::Status),
+        ("start", started, warmup::Part::Status),
     ] {
-        let saved = warmup::save(&app.db, org, &w, now)
+        let saved = warmup::save(&app.db, org, &w, part, now)
             .await
             .unwrap_or_else(|e| panic!("{what}: {e}"));
         let after = warmup::get(&app.db, org, mailbox_id)
@@ -389,6 +389,34 @@ async fn a_preferences_write_racing_a_planning_round_never_lowers_sending_day(ap
         .json;
     assert_eq!(got["sending_day"], 1);
     assert_eq!(got["preferences"]["max_per_day"], 20);
+
+    // The service stops the warmup (a refused login) while a preferences change read it
+    // running: the change keeps the stop.
+    sends::stop_mailbox(
+        &app.db,
+        mailbox_id,
+        "the SMTP server refused the login",
+        now,
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let mut late = read.clone();
+    late.preferences.ramp.max_per_day = 30;
+    warmup::save(&app.db, org, &late, warmup::Part::Preferences, now)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let after = warmup::get(&app.db, org, mailbox_id)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("no warmup"));
+    assert_eq!(after.preferences.ramp.max_per_day, 30);
+    assert_ne!(
+        after.status,
+        WarmupStatus::Running,
+        "a preferences write restarted it"
+    );
+    assert_eq!(after.sending_days, 1);
 }
 
 /// A send of the mailbox to seed number `seed` on `day` in `state`; a continuation (the
@@ -401,7 +429,7 @@ fn a_send(
     state: &str,
     depth: i32,
 ) -> warmup_entity::send::Model {
-    let now = warmup_entity::store::now();
+    let now = warmup_entity::Clock::system().now();
     let draft = warmup_entity::send::Draft {
         organization_id: org,
         mailbox_id,
@@ -465,7 +493,7 @@ async fn stats_and_events_keep_thread_continuations_apart_from_warmup_sends(app:
             organization_id: org.0,
             mailbox_id,
             attempt: 1,
-            attempted_at: warmup_entity::store::now(),
+            attempted_at: warmup_entity::Clock::system().now(),
             code: Some(250),
             enhanced: Some("2.0.0".into()),
             text: "250 2.0.0 Ok".into(),

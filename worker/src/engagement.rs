@@ -17,6 +17,7 @@ use warmup_domain::folder::FolderRole;
 use warmup_domain::language::Language;
 use warmup_domain::placement::counts_as_missing;
 use warmup_domain::preferences::WarmupPreferences;
+use warmup_domain::state::PlacementStage;
 use warmup_entity::OrgId;
 use warmup_entity::store::StoreError;
 use warmup_entity::store::engagement::{self as store, Located, Stamp, StepDone, Work};
@@ -119,8 +120,10 @@ async fn session_for_seed(
         }
     };
     for w in &work {
-        let result = match w.placement.stage.as_str() {
-            store::LOCATING => locate(db, deps, &mut session, &view, w, &mut rng).await,
+        let result = match PlacementStage::parse(&w.placement.stage) {
+            Some(PlacementStage::Locating) => {
+                locate(db, deps, &mut session, &view, w, &mut rng).await
+            }
             _ => engage(db, deps, &mut session, &mut view, &seed, w, &mut rng).await,
         };
         match result {

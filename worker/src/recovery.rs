@@ -5,9 +5,10 @@
 use chrono::Duration;
 use sea_orm::DatabaseConnection;
 use warmup_domain::retry::{Recovery, SeedAnswer, recover};
+use warmup_domain::state::SendState;
 use warmup_entity::seed;
 use warmup_entity::store::engagement;
-use warmup_entity::store::sends::{self, AttemptRecord, DEFERRED, FAILED, SENT};
+use warmup_entity::store::sends::{self, AttemptRecord};
 use warmup_mail::{MailError, imap};
 
 use crate::Error;
@@ -65,9 +66,9 @@ pub async fn recover_expired(
         };
         let outcome = recover(&answer, missing);
         let (state, next) = match &outcome {
-            Recovery::Delivered { .. } => (SENT, None),
-            Recovery::SendAgain => (DEFERRED, Some(now)),
-            Recovery::Fail { .. } => (FAILED, None),
+            Recovery::Delivered { .. } => (SendState::Sent, None),
+            Recovery::SendAgain => (SendState::Deferred, Some(now)),
+            Recovery::Fail { .. } => (SendState::Failed, None),
             Recovery::AskAgainLater => {
                 if let SeedAnswer::Unreachable(err) = &answer {
                     tracing::warn!(send = %s.id, error = %err, "cannot verify an interrupted send yet");

@@ -9,9 +9,10 @@ use chrono::{DateTime, Utc};
 use sea_orm::{DatabaseConnection, EntityTrait};
 use warmup_domain::retry::RetryDecision;
 use warmup_domain::smtp_reply::{SmtpReply, classify};
+use warmup_domain::state::SendState;
 use warmup_entity::secret_box::context;
 use warmup_entity::store::StoreError;
-use warmup_entity::store::sends::{self, AttemptRecord, DEFERRED, FAILED, SENT};
+use warmup_entity::store::sends::{self, AttemptRecord};
 use warmup_entity::{mailbox, send};
 use warmup_mail::message::{self, Address, Outgoing};
 
@@ -101,18 +102,18 @@ fn decide(
     s: &send::Model,
     deps: &SendDeps,
     now: DateTime<Utc>,
-) -> (&'static str, Option<DateTime<Utc>>, Option<String>) {
+) -> (SendState, Option<DateTime<Utc>>, Option<String>) {
     if reply.accepted() {
-        return (SENT, None, None);
+        return (SendState::Sent, None, None);
     }
     if let Some(reason) = reply.stops_the_mailbox() {
-        return (FAILED, None, Some(reason));
+        return (SendState::Failed, None, Some(reason));
     }
     let failed = u32::try_from(s.attempts).unwrap_or(u32::MAX);
     let jitter: f64 = rand::random();
     match deps.retry.next(failed, reply, s.scheduled_at, now, jitter) {
-        RetryDecision::RetryAt { at } => (DEFERRED, Some(at), None),
-        RetryDecision::GiveUp { .. } => (FAILED, None, None),
+        RetryDecision::RetryAt { at } => (SendState::Deferred, Some(at), None),
+        RetryDecision::GiveUp { .. } => (SendState::Failed, None, None),
     }
 }
 

@@ -13,6 +13,7 @@ use warmup_domain::email::{first_name, new_message_id};
 use warmup_domain::engagement::{Rates, sender_continues};
 use warmup_domain::folder::FolderRole;
 use warmup_domain::language::Language;
+use warmup_domain::placement::PlacementClass;
 use warmup_entity::store::engagement::{self as engagement_store, Work};
 use warmup_entity::store::sends::{self, Report};
 use warmup_entity::store::{OrgId, StoreError, leases, warmup};
@@ -183,7 +184,7 @@ async fn find_replies(
                 engagement_store::record_reply_seen(
                     db,
                     w.placement.send_id,
-                    "missing",
+                    PlacementClass::Missing.as_str(),
                     "",
                     "the seed's reply never arrived in the sender's mailbox",
                     None,

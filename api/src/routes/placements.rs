@@ -9,9 +9,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use warmup_domain::placement::{DaySummary, PlacementClass, Rates};
+use warmup_domain::state::PlacementStage;
 use warmup_domain::timezone::local_date;
 use warmup_domain::{Provider, Violations};
-use warmup_entity::store::engagement::{DONE, ENGAGING, LOCATING};
 use warmup_entity::store::mailboxes;
 use warmup_entity::store::page::PageRequest;
 use warmup_entity::store::placements::{self, ClassFilter, PlacementFilter, PlacementItem};
@@ -232,11 +232,11 @@ impl TryFrom<PlacementItem> for Placement {
 
     fn try_from(item: PlacementItem) -> Result<Self, ApiError> {
         let p = item.placement;
-        let status = match p.stage.as_str() {
-            LOCATING => PlacementStatus::Locating,
-            ENGAGING => PlacementStatus::Engaging,
-            DONE => PlacementStatus::Done,
-            other => return Err(corrupt("stage", other, p.send_id)),
+        let status = match PlacementStage::parse(&p.stage) {
+            Some(PlacementStage::Locating) => PlacementStatus::Locating,
+            Some(PlacementStage::Engaging) => PlacementStatus::Engaging,
+            Some(PlacementStage::Done) => PlacementStatus::Done,
+            None => return Err(corrupt("stage", &p.stage, p.send_id)),
         };
         let reply = match p.reply_message_id {
             None => None,

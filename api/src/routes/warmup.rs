@@ -14,7 +14,7 @@ use warmup_domain::timezone::parse_time_zone;
 use warmup_domain::weekday::Day;
 use warmup_domain::{MailboxStatus, Provider, WarmupStatus};
 use warmup_entity::OrgId;
-use warmup_entity::store::warmup::{self, MailboxWarmup};
+use warmup_entity::store::warmup::{self, MailboxWarmup, Part};
 use warmup_entity::store::{mailboxes, seeds};
 
 use crate::auth::Caller;
@@ -167,7 +167,14 @@ async fn change(
         w.preferences.clone()
     };
     w.preferences = base.merge(patch, "").map_err(ApiError::Validation)?;
-    let saved = warmup::save(&state.db, caller.org, &w, state.clock.now()).await?;
+    let saved = warmup::save(
+        &state.db,
+        caller.org,
+        &w,
+        Part::Preferences,
+        state.clock.now(),
+    )
+    .await?;
     settings_out(state, caller.org, &saved).await
 }
 
@@ -245,7 +252,7 @@ pub async fn start(
     w.status = WarmupStatus::Running;
     w.status_reason = None;
     w.started_at.get_or_insert(now);
-    let saved = warmup::save(&state.db, caller.org, &w, now).await?;
+    let saved = warmup::save(&state.db, caller.org, &w, Part::Status, now).await?;
     Ok(web::Json(settings_out(&state, caller.org, &saved).await?))
 }
 
@@ -267,7 +274,7 @@ pub async fn pause(
     let mut w = find(&state, caller.org, *id).await?;
     w.status = WarmupStatus::Paused;
     w.status_reason = Some("paused through the API".into());
-    let saved = warmup::save(&state.db, caller.org, &w, state.clock.now()).await?;
+    let saved = warmup::save(&state.db, caller.org, &w, Part::Status, state.clock.now()).await?;
     Ok(web::Json(settings_out(&state, caller.org, &saved).await?))
 }
 
@@ -394,7 +401,7 @@ pub async fn apply(
             continue;
         }
         w.preferences = merged;
-        warmup::save(&txn, caller.org, &w, now).await?;
+        warmup::save(&txn, caller.org, &w, Part::Preferences, now).await?;
         out.changed.push(id);
     }
     txn.commit().await?;
@@ -606,9 +613,6 @@ pub struct EventsQuery {
     pub outcome: Option<String>,
 }
 
-/// The outcomes of delivery events: those of an attempt, then those of a delivery report.
-pub const EVENT_OUTCOMES: [&str; 5] = ["sent", "deferred", "failed", "bounced", "delayed"];
-
 /// Which message an event is about: `warmup`, a message of the ramp (it starts a thread), or
 /// `continuation`, the sender's answer to a seed's reply in such a thread.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
@@ -678,13 +682,18 @@ pub async fn events(
     .parse()?;
     let outcome = match query.outcome.as_deref() {
         None => None,
-        Some(o) if EVENT_OUTCOMES.contains(&o) => Some(o),
-        Some(_) => {
-            return Err(ApiError::invalid(
-                "outcome",
-                format!("must be one of {}", EVENT_OUTCOMES.join(", ")),
-            ));
-        }
+        Some(o) => match warmup_domain::state::EventOutcome::parse(o) {
+            Some(known) => Some(known.as_str()),
+            None => {
+                return Err(ApiError::invalid(
+                    "outcome",
+                    format!(
+                        "must be one of {}",
+                        warmup_domain::state::EventOutcome::words().join(", ")
+                    ),
+                ));
+            }
+        },
     };
     let found =
         warmup_entity::store::sends::events(&state.db, caller.org, *id, outcome, page).await?;

@@ -10,14 +10,10 @@ use sea_orm::{
 };
 use uuid::Uuid;
 use warmup_domain::placement::PlacementClass;
+use warmup_domain::state::{PlacementEvent, PlacementStage};
 
 use super::{StoreError, leases};
 use crate::{engagement_action, placement, send};
-
-/// Stages of a placement.
-pub const LOCATING: &str = "locating";
-pub const ENGAGING: &str = "engaging";
-pub const DONE: &str = "done";
 
 /// Starts looking for a message that was just sent; a second call for the same send (a send
 /// settled twice) changes nothing.
@@ -37,7 +33,7 @@ pub async fn start_locating<C: ConnectionTrait>(
         plan_date: Set(s.plan_date.clone()),
         message_id: Set(s.message_id.clone()),
         sent_at: Set(sent_at),
-        stage: Set(LOCATING.to_string()),
+        stage: Set(PlacementStage::Locating.as_str().to_string()),
         class: Set(None),
         folder: Set(None),
         uid: Set(None),
@@ -86,7 +82,10 @@ pub async fn seeds_due<C: ConnectionTrait>(
         .select_only()
         .column(placement::Column::SeedId)
         .column_as(placement::Column::NextCheckAt.min(), "first")
-        .filter(placement::Column::Stage.is_in([LOCATING, ENGAGING]))
+        .filter(placement::Column::Stage.is_in([
+            PlacementStage::Locating.as_str(),
+            PlacementStage::Engaging.as_str(),
+        ]))
         .filter(placement::Column::NextCheckAt.lte(now))
         .filter(placement::Column::SeedId.is_not_null())
         .group_by(placement::Column::SeedId)
@@ -103,7 +102,10 @@ pub async fn close_orphans(db: &DatabaseConnection, now: DateTime<Utc>) -> Resul
     let orphans: Vec<Uuid> = placement::Entity::find()
         .select_only()
         .column(placement::Column::SendId)
-        .filter(placement::Column::Stage.is_in([LOCATING, ENGAGING]))
+        .filter(placement::Column::Stage.is_in([
+            PlacementStage::Locating.as_str(),
+            PlacementStage::Engaging.as_str(),
+        ]))
         .filter(placement::Column::SeedId.is_null())
         .limit(100)
         .into_tuple()
@@ -173,7 +175,10 @@ pub async fn due_for_seed<C: ConnectionTrait>(
 ) -> Result<Vec<Work>, StoreError> {
     let rows = placement::Entity::find()
         .filter(placement::Column::SeedId.eq(seed_id))
-        .filter(placement::Column::Stage.is_in([LOCATING, ENGAGING]))
+        .filter(placement::Column::Stage.is_in([
+            PlacementStage::Locating.as_str(),
+            PlacementStage::Engaging.as_str(),
+        ]))
         .filter(placement::Column::NextCheckAt.lte(now))
         .order_by_asc(placement::Column::NextCheckAt)
         .limit(limit)
@@ -229,7 +234,12 @@ pub async fn record_located(
     let arrival = l
         .arrived_at
         .map(|a| Ord::max((a - w.placement.sent_at).num_seconds(), 0));
-    let stage = if l.plan.is_some() { ENGAGING } else { DONE };
+    let stage = if l.plan.is_some() {
+        PlacementStage::Engaging
+    } else {
+        PlacementStage::Done
+    }
+    .as_str();
     let txn = db.begin().await?;
     placement::Entity::update_many()
         .col_expr(placement::Column::Stage, Expr::value(stage))
@@ -255,7 +265,15 @@ pub async fn record_located(
         .exec(&txn)
         .await?;
     let detail = format!("{} in {} ({})", l.class, l.folder, l.auth_detail);
-    action(&txn, w.placement.send_id, "located", true, &detail, now).await?;
+    action(
+        &txn,
+        w.placement.send_id,
+        PlacementEvent::Located.as_str(),
+        true,
+        &detail,
+        now,
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }
@@ -269,8 +287,14 @@ pub async fn record_missing(
 ) -> Result<(), StoreError> {
     let txn = db.begin().await?;
     placement::Entity::update_many()
-        .col_expr(placement::Column::Stage, Expr::value(DONE))
-        .col_expr(placement::Column::Class, Expr::value(Some("missing")))
+        .col_expr(
+            placement::Column::Stage,
+            Expr::value(PlacementStage::Done.as_str()),
+        )
+        .col_expr(
+            placement::Column::Class,
+            Expr::value(Some(PlacementClass::Missing.as_str())),
+        )
         .col_expr(
             placement::Column::Lookups,
             Expr::col(placement::Column::Lookups).add(1),
@@ -279,7 +303,15 @@ pub async fn record_missing(
         .filter(placement::Column::SendId.eq(send_id))
         .exec(&txn)
         .await?;
-    action(&txn, send_id, "missing", true, detail, now).await?;
+    action(
+        &txn,
+        send_id,
+        PlacementEvent::Missing.as_str(),
+        true,
+        detail,
+        now,
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }
@@ -350,7 +382,10 @@ async fn note_error(
         // Given up: a message never found has no place, and says so rather than look
         // pending for ever; one found keeps the class it was found in.
         None => update
-            .col_expr(placement::Column::Stage, Expr::value(DONE))
+            .col_expr(
+                placement::Column::Stage,
+                Expr::value(PlacementStage::Done.as_str()),
+            )
             .col_expr(
                 placement::Column::Class,
                 Expr::col(placement::Column::Class).if_null(PlacementClass::Unknown.as_str()),
@@ -360,7 +395,15 @@ async fn note_error(
         .filter(placement::Column::SendId.eq(send_id))
         .exec(&txn)
         .await?;
-    action(&txn, send_id, "error", false, error, now).await?;
+    action(
+        &txn,
+        send_id,
+        PlacementEvent::Error.as_str(),
+        false,
+        error,
+        now,
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }
@@ -407,7 +450,12 @@ pub async fn record_step(
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     let txn = db.begin().await?;
-    let stage = if step.plan.is_some() { ENGAGING } else { DONE };
+    let stage = if step.plan.is_some() {
+        PlacementStage::Engaging
+    } else {
+        PlacementStage::Done
+    }
+    .as_str();
     let mut update = placement::Entity::update_many()
         .col_expr(placement::Column::Stage, Expr::value(stage))
         .col_expr(placement::Column::Plan, Expr::value(step.plan))
@@ -512,7 +560,15 @@ pub async fn record_reply_seen(
         txn.rollback().await?;
         return Ok(false);
     }
-    action(&txn, send_id, "reply_seen", true, detail, now).await?;
+    action(
+        &txn,
+        send_id,
+        PlacementEvent::ReplySeen.as_str(),
+        true,
+        detail,
+        now,
+    )
+    .await?;
     if let Some(next) = continuation {
         sea_orm::IntoActiveModel::into_active_model(next)
             .reset_all()

@@ -12,21 +12,12 @@ use sea_orm::{
 };
 use uuid::Uuid;
 use warmup_domain::split::Carry;
+use warmup_domain::state::{EventOutcome, SendState};
 use warmup_domain::{MailboxStatus, Provider, WarmupStatus};
 
 use super::StoreError;
 use super::warmup::{MailboxWarmup, variance_seed};
 use crate::{mailbox, plan_day, seed, send, send_attempt, warmup_settings};
-
-/// States of a send.
-pub const PLANNED: &str = "planned";
-/// Due, with a send job pushed for it (or about to be).
-pub const QUEUED: &str = "queued";
-pub const SENDING: &str = "sending";
-pub const SENT: &str = "sent";
-pub const DEFERRED: &str = "deferred";
-pub const FAILED: &str = "failed";
-pub const CANCELLED: &str = "cancelled";
 
 /// A running warmup of an active mailbox, ready to plan.
 #[derive(Debug, Clone)]
@@ -180,10 +171,10 @@ pub async fn queue_due<C: ConnectionTrait>(
     limit: u64,
 ) -> Result<Vec<Uuid>, StoreError> {
     let due = sea_orm::sea_query::Condition::all()
-        .add(send::Column::State.is_in([PLANNED, DEFERRED]))
+        .add(send::Column::State.is_in([SendState::Planned.as_str(), SendState::Deferred.as_str()]))
         .add(send::Column::NextAttemptAt.lte(now));
     let lost = sea_orm::sea_query::Condition::all()
-        .add(send::Column::State.eq(QUEUED))
+        .add(send::Column::State.eq(SendState::Queued.as_str()))
         .add(send::Column::LeaseUntil.lt(now));
     // A paused warmup sends nothing more, today's planned sends included; they wait.
     let paused = sea_orm::sea_query::Query::select()
@@ -201,7 +192,7 @@ pub async fn queue_due<C: ConnectionTrait>(
     let mut queued = Vec::new();
     for c in candidates {
         let mut update = send::Entity::update_many()
-            .col_expr(send::Column::State, Expr::value(QUEUED))
+            .col_expr(send::Column::State, Expr::value(SendState::Queued.as_str()))
             .col_expr(
                 send::Column::LeaseOwner,
                 Expr::value(Option::<String>::None),
@@ -210,7 +201,7 @@ pub async fn queue_due<C: ConnectionTrait>(
             .col_expr(send::Column::UpdatedAt, Expr::value(now))
             .filter(send::Column::Id.eq(c.id))
             .filter(send::Column::State.eq(c.state.as_str()));
-        if c.state == QUEUED {
+        if c.state == SendState::Queued.as_str() {
             // Another worker may have re-queued it a moment ago.
             update = update.filter(send::Column::LeaseUntil.eq(c.lease_until));
         }
@@ -231,7 +222,7 @@ pub async fn requeue_after<C: ConnectionTrait>(
     send::Entity::update_many()
         .col_expr(send::Column::LeaseUntil, Expr::value(at))
         .filter(send::Column::Id.is_in(ids.iter().copied()))
-        .filter(send::Column::State.eq(QUEUED))
+        .filter(send::Column::State.eq(SendState::Queued.as_str()))
         .filter(send::Column::LeaseOwner.is_null())
         .exec(db)
         .await?;
@@ -248,7 +239,10 @@ pub async fn claim_queued<C: ConnectionTrait>(
     lease_until: DateTime<Utc>,
 ) -> Result<Option<send::Model>, StoreError> {
     let won = send::Entity::update_many()
-        .col_expr(send::Column::State, Expr::value(SENDING))
+        .col_expr(
+            send::Column::State,
+            Expr::value(SendState::Sending.as_str()),
+        )
         .col_expr(send::Column::LeaseOwner, Expr::value(owner))
         .col_expr(send::Column::LeaseUntil, Expr::value(lease_until))
         .col_expr(
@@ -257,7 +251,7 @@ pub async fn claim_queued<C: ConnectionTrait>(
         )
         .col_expr(send::Column::UpdatedAt, Expr::value(now))
         .filter(send::Column::Id.eq(send_id))
-        .filter(send::Column::State.eq(QUEUED))
+        .filter(send::Column::State.eq(SendState::Queued.as_str()))
         .exec(db)
         .await?;
     if won.rows_affected != 1 {
@@ -275,8 +269,8 @@ pub struct AttemptRecord {
     pub enhanced: Option<String>,
     pub text: String,
     pub category: String,
-    /// The send's next state: `sent`, `deferred` or `failed`.
-    pub state: &'static str,
+    /// The send's next state: sent, deferred or failed.
+    pub state: SendState,
     pub next_attempt_at: Option<DateTime<Utc>>,
     pub duration_ms: i64,
 }
@@ -291,7 +285,7 @@ pub async fn record_attempt(
 ) -> Result<bool, StoreError> {
     let txn = db.begin().await?;
     let mut update = send::Entity::update_many()
-        .col_expr(send::Column::State, Expr::value(a.state))
+        .col_expr(send::Column::State, Expr::value(a.state.as_str()))
         .col_expr(
             send::Column::LeaseOwner,
             Expr::value(Option::<String>::None),
@@ -311,12 +305,12 @@ pub async fn record_attempt(
     if let Some(next) = a.next_attempt_at {
         update = update.col_expr(send::Column::NextAttemptAt, Expr::value(next));
     }
-    if a.state == SENT {
+    if a.state == SendState::Sent {
         update = update.col_expr(send::Column::SentAt, Expr::value(Some(now)));
     }
     let res = update
         .filter(send::Column::Id.eq(claimed.id))
-        .filter(send::Column::State.eq(SENDING))
+        .filter(send::Column::State.eq(SendState::Sending.as_str()))
         .filter(send::Column::LeaseOwner.eq(owner))
         .exec(&txn)
         .await?;
@@ -324,7 +318,7 @@ pub async fn record_attempt(
         txn.rollback().await?;
         return Ok(false);
     }
-    if a.state == SENT {
+    if a.state == SendState::Sent {
         // Looking for the message at its seed starts with the send it is about, atomically.
         super::engagement::start_locating(&txn, claimed, now, now + FIRST_LOOKUP_AFTER).await?;
     }
@@ -339,7 +333,7 @@ pub async fn record_attempt(
         enhanced: Set(a.enhanced),
         text: Set(a.text),
         category: Set(a.category),
-        outcome: Set(a.state.to_string()),
+        outcome: Set(a.state.as_str().to_string()),
         duration_ms: Set(a.duration_ms),
     }
     .insert(&txn)
@@ -384,10 +378,17 @@ pub async fn stop_mailbox<C: ConnectionTrait>(
         .exec(db)
         .await?;
     send::Entity::update_many()
-        .col_expr(send::Column::State, Expr::value(CANCELLED))
+        .col_expr(
+            send::Column::State,
+            Expr::value(SendState::Cancelled.as_str()),
+        )
         .col_expr(send::Column::UpdatedAt, Expr::value(now))
         .filter(send::Column::MailboxId.eq(mailbox_id))
-        .filter(send::Column::State.is_in([PLANNED, DEFERRED, QUEUED]))
+        .filter(send::Column::State.is_in([
+            SendState::Planned.as_str(),
+            SendState::Deferred.as_str(),
+            SendState::Queued.as_str(),
+        ]))
         .exec(db)
         .await?;
     Ok(())
@@ -467,7 +468,7 @@ pub async fn daily_stats<C: ConnectionTrait>(
     for chunk in ids.chunks(500) {
         let attempts = send_attempt::Entity::find()
             .filter(send_attempt::Column::SendId.is_in(chunk.iter().copied()))
-            .filter(send_attempt::Column::Outcome.eq(DEFERRED))
+            .filter(send_attempt::Column::Outcome.eq(EventOutcome::Deferred.as_str()))
             .all(db)
             .await?;
         deferred_once.extend(attempts.into_iter().map(|a| a.send_id));
@@ -480,17 +481,17 @@ pub async fn daily_stats<C: ConnectionTrait>(
         });
         if is_continuation(&s) {
             d.continuations_planned += 1;
-            if s.state == SENT {
+            if s.state == SendState::Sent.as_str() {
                 d.continuations_sent += 1;
             }
             continue;
         }
         d.planned += 1;
-        match s.state.as_str() {
-            SENT => d.sent += 1,
-            FAILED => d.failed += 1,
-            CANCELLED => d.cancelled += 1,
-            BOUNCED => d.bounced += 1,
+        match SendState::parse(&s.state) {
+            Some(SendState::Sent) => d.sent += 1,
+            Some(SendState::Failed) => d.failed += 1,
+            Some(SendState::Cancelled) => d.cancelled += 1,
+            Some(SendState::Bounced) => d.bounced += 1,
             _ => d.pending += 1,
         }
         if deferred_once.contains(&s.id) {
@@ -559,7 +560,7 @@ pub async fn expired_leases<C: ConnectionTrait>(
     limit: u64,
 ) -> Result<Vec<send::Model>, StoreError> {
     Ok(send::Entity::find()
-        .filter(send::Column::State.eq(SENDING))
+        .filter(send::Column::State.eq(SendState::Sending.as_str()))
         .filter(send::Column::LeaseUntil.lt(before))
         .order_by_asc(send::Column::LeaseUntil)
         .limit(limit)
@@ -578,7 +579,7 @@ pub async fn take_over<C: ConnectionTrait>(
         .col_expr(send::Column::LeaseOwner, Expr::value(owner))
         .col_expr(send::Column::LeaseUntil, Expr::value(lease_until))
         .filter(send::Column::Id.eq(expired.id))
-        .filter(send::Column::State.eq(SENDING))
+        .filter(send::Column::State.eq(SendState::Sending.as_str()))
         .filter(send::Column::LeaseUntil.eq(expired.lease_until))
         .exec(db)
         .await?;
@@ -599,7 +600,7 @@ pub async fn set_lease<C: ConnectionTrait>(
     send::Entity::update_many()
         .col_expr(send::Column::LeaseUntil, Expr::value(until))
         .filter(send::Column::Id.eq(send_id))
-        .filter(send::Column::State.eq(SENDING))
+        .filter(send::Column::State.eq(SendState::Sending.as_str()))
         .filter(send::Column::LeaseOwner.eq(owner))
         .exec(db)
         .await?;
@@ -613,9 +614,6 @@ pub async fn seed_by_id<C: ConnectionTrait>(
 ) -> Result<Option<seed::Model>, StoreError> {
     Ok(seed::Entity::find_by_id(id).one(db).await?)
 }
-
-/// A send returned after acceptance.
-pub const BOUNCED: &str = "bounced";
 
 /// Mailboxes whose inbox may hold reports on warmup mail: those with a warmup.
 pub async fn scan_targets<C: ConnectionTrait>(db: &C) -> Result<Vec<mailbox::Model>, StoreError> {
@@ -662,9 +660,9 @@ pub async fn record_report(
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
     let outcome = if report.action == "failed" {
-        BOUNCED
+        EventOutcome::Bounced
     } else {
-        "delayed"
+        EventOutcome::Delayed
     };
     let txn = db.begin().await?;
     // Two workers may read the same report at once: the send's row lock makes the second wait
@@ -677,7 +675,7 @@ pub async fn record_report(
     }
     let seen = send_attempt::Entity::find()
         .filter(send_attempt::Column::SendId.eq(s.id))
-        .filter(send_attempt::Column::Outcome.eq(outcome))
+        .filter(send_attempt::Column::Outcome.eq(outcome.as_str()))
         .one(&txn)
         .await?
         .is_some();
@@ -690,9 +688,12 @@ pub async fn record_report(
         .clone()
         .unwrap_or_else(|| format!("{} notice", report.action));
     let code = text.get(..3).and_then(|c| c.parse::<i32>().ok());
-    if outcome == BOUNCED {
+    if outcome == EventOutcome::Bounced {
         send::Entity::update_many()
-            .col_expr(send::Column::State, Expr::value(BOUNCED))
+            .col_expr(
+                send::Column::State,
+                Expr::value(SendState::Bounced.as_str()),
+            )
             .col_expr(send::Column::LastCode, Expr::value(code))
             .col_expr(
                 send::Column::LastEnhanced,
@@ -719,7 +720,7 @@ pub async fn record_report(
         enhanced: Set(report.status),
         text: Set(text),
         category: Set("dsn".to_string()),
-        outcome: Set(outcome.to_string()),
+        outcome: Set(outcome.as_str().to_string()),
         duration_ms: Set(0),
     }
     .insert(&txn)

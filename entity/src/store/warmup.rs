@@ -120,10 +120,21 @@ pub async fn get<C: ConnectionTrait>(
 /// ([`super::sends::record_plan`]): `w`'s values, read before a planning round may have moved
 /// them on, are ignored. A row written here for the first time starts at day 0 with nothing
 /// carried; an existing row keeps its progress.
+/// Which part of a warmup row a write changes: each writer changes only its own part, so a
+/// write based on an older read cannot undo another's (a preferences change does not restart
+/// a warmup the service has just stopped).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    Preferences,
+    /// Status, its reason and the start time.
+    Status,
+}
+
 pub async fn save<C: ConnectionTrait>(
     db: &C,
     org: OrgId,
     w: &MailboxWarmup,
+    part: Part,
     now: DateTime<Utc>,
 ) -> Result<MailboxWarmup, StoreError> {
     let row = warmup_settings::ActiveModel {
@@ -141,13 +152,18 @@ pub async fn save<C: ConnectionTrait>(
         .on_conflict(
             // Not SendingDays nor SplitCarry: see above.
             OnConflict::column(warmup_settings::Column::MailboxId)
-                .update_columns([
-                    warmup_settings::Column::Status,
-                    warmup_settings::Column::Preferences,
-                    warmup_settings::Column::StatusReason,
-                    warmup_settings::Column::StartedAt,
-                    warmup_settings::Column::UpdatedAt,
-                ])
+                .update_columns(match part {
+                    Part::Preferences => vec![
+                        warmup_settings::Column::Preferences,
+                        warmup_settings::Column::UpdatedAt,
+                    ],
+                    Part::Status => vec![
+                        warmup_settings::Column::Status,
+                        warmup_settings::Column::StatusReason,
+                        warmup_settings::Column::StartedAt,
+                        warmup_settings::Column::UpdatedAt,
+                    ],
+                })
                 .to_owned(),
         )
         .exec(db)
