@@ -9,6 +9,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 
+use crate::idempotency::{IDEMPOTENCY_KEY, IDEMPOTENCY_KEY_MAX};
 use crate::routes;
 
 #[derive(OpenApi)]
@@ -114,10 +115,6 @@ fn links(api: &mut utoipa::openapi::OpenApi) {
         }
     }
 }
-
-/// The header that makes a POST idempotent, as the server accepts it.
-pub const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
-pub const IDEMPOTENCY_KEY_MAX: usize = 255;
 
 /// Documents, on every operation, the errors the server's shared machinery can answer for it:
 /// authentication and rate limits on `/v1`, body errors where a body is read, 404 where a path

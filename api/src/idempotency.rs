@@ -12,9 +12,12 @@ use warmup_domain::Secret;
 use warmup_entity::store::idempotency::{self, Claim};
 
 use crate::auth::Caller;
-use crate::docs::{IDEMPOTENCY_KEY, IDEMPOTENCY_KEY_MAX};
 use crate::error::ApiError;
 use crate::state::AppState;
+
+/// The header that makes a POST idempotent, as the server accepts it.
+pub const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
+pub const IDEMPOTENCY_KEY_MAX: usize = 255;
 
 const HEADER: &str = IDEMPOTENCY_KEY;
 

@@ -4,7 +4,7 @@ use std::fmt;
 use std::str::FromStr;
 
 /// Every language the content generator writes, by ISO 639-1 code: the codes of its banks.
-pub const SUPPORTED: [&str; 36] = crate::content::language_codes();
+pub const SUPPORTED: [&str; 36] = crate::content::lang::codes();
 
 /// A supported language's code, for the document: the closed set of [`SUPPORTED`] codes.
 pub struct LanguageCode;

@@ -12,11 +12,12 @@ mod error;
 pub mod imap;
 pub mod message;
 pub mod smtp;
+mod steps;
 pub mod tls;
 
 pub use auth::{AuthResults, AuthVerifier};
 pub use connect::ConnectOptions;
-pub use connection_test::{ConnectionReport, ProbeStep, ServerLogin};
 pub use error::MailError;
 pub use message::{Address, Outgoing};
+pub use steps::{ConnectionReport, ProbeStep, ServerLogin};
 pub use tls::TlsTrust;

@@ -6,7 +6,12 @@ use apalis_cron::Tick;
 use chrono::Duration;
 use warmup_entity::store::{idempotency, leases};
 
-use crate::runner::JobState;
+/// What the housekeeping job needs.
+#[derive(Clone)]
+pub struct JobState {
+    pub db: sea_orm::DatabaseConnection,
+    pub clock: warmup_entity::Clock,
+}
 
 /// How long a POST's answer is replayed for a retried `Idempotency-Key`.
 pub const IDEMPOTENCY_RETENTION_HOURS: i64 = 24;

@@ -16,14 +16,8 @@ use warmup_entity::Clock;
 
 use crate::Error;
 use crate::deps::SendDeps;
+use crate::housekeeping::JobState;
 use crate::{housekeeping, planner, recovery, sender, sender_scan};
-
-/// What the jobs share.
-#[derive(Clone)]
-pub struct JobState {
-    pub db: DatabaseConnection,
-    pub clock: Clock,
-}
 
 /// How the worker runs.
 #[derive(Clone)]

@@ -18,7 +18,7 @@ pub fn compose(
     recipient_name: &str,
     rng: &mut impl Rng,
 ) -> Draft {
-    let bank = lang::bank(language);
+    let bank = lang::bank(language.code());
     let sender = clean_name(sender_name);
     let recipient = clean_name(recipient_name);
     let fill = Fill::draw(&bank.slots, rng);
@@ -129,7 +129,7 @@ mod tests {
     use rand::rngs::StdRng;
 
     fn english() -> &'static Bank {
-        lang::bank(Language::english())
+        lang::bank(Language::english().code())
     }
 
     #[test]

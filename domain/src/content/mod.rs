@@ -8,7 +8,7 @@
 
 mod bank;
 mod compose;
-mod lang;
+pub(crate) mod lang;
 mod reply;
 
 use serde::{Deserialize, Serialize};
@@ -16,7 +16,6 @@ use serde::{Deserialize, Serialize};
 use crate::language::Language;
 
 pub use compose::{compose, compose_unique};
-pub(crate) use lang::codes as language_codes;
 pub use reply::compose_reply;
 
 /// How many drafts `compose_unique` tries before it settles for the last one.

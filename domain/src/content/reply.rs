@@ -32,7 +32,7 @@ pub fn compose_reply(
     replier_name: &str,
     rng: &mut impl Rng,
 ) -> Draft {
-    let bank = lang::bank(language);
+    let bank = lang::bank(language.code());
     let original_sender = clean_name(original_sender_name);
     let replier = clean_name(replier_name);
     let fill = Fill::draw(&bank.slots, rng);

@@ -62,7 +62,7 @@ fn fingerprint_is_fnv1a_64() {
 #[test]
 fn every_language_has_its_own_complete_bank() {
     for language in languages() {
-        let bank = lang::bank(language);
+        let bank = lang::bank(language.code());
         assert_eq!(bank.code, language.code());
         assert!(!bank.greetings.is_empty() && !bank.plain_greetings.is_empty());
         assert!(!bank.openers.is_empty() && !bank.wishes.is_empty());
@@ -91,7 +91,7 @@ fn every_language_has_its_own_complete_bank() {
 #[test]
 fn templates_use_only_known_placeholders() {
     for language in languages() {
-        let bank = lang::bank(language);
+        let bank = lang::bank(language.code());
         for g in bank.greetings {
             assert_eq!(placeholders(g), ["to"], "{language}: {g}");
         }
@@ -187,7 +187,7 @@ fn banks_avoid_spam_words() {
         ),
     ];
     for (code, words) in spam {
-        let bank = lang::bank(lang(code));
+        let bank = lang::bank(lang(code).code());
         for text in bank.all_texts() {
             let lower = text.to_lowercase();
             for w in *words {
@@ -201,7 +201,7 @@ fn banks_avoid_spam_words() {
 fn every_subject_is_short() {
     let mut long = Vec::new();
     for language in languages() {
-        for subject in lang::bank(language).all_subjects() {
+        for subject in lang::bank(language.code()).all_subjects() {
             let words = subject
                 .split_whitespace()
                 .filter(|w| w.chars().any(char::is_alphanumeric))
@@ -262,7 +262,7 @@ fn every_language_composes_clean_text_signed_by_the_sender() {
 #[test]
 fn without_names_the_greeting_is_neutral_and_there_is_no_signature_name() {
     for language in languages() {
-        let bank = lang::bank(language);
+        let bank = lang::bank(language.code());
         let mut rng = StdRng::seed_from_u64(11);
         for _ in 0..20 {
             let d = compose(language, "", "", &mut rng);
@@ -311,7 +311,7 @@ fn fifty_unique_drafts_per_language_have_distinct_subjects_and_bodies() {
 fn every_language_has_well_over_ten_thousand_combinations() {
     let mut table = Vec::new();
     for language in languages() {
-        let bank = lang::bank(language);
+        let bank = lang::bank(language.code());
         let combinations = bank.combinations();
         let content = bank.content_combinations();
         let frame = bank.frame_combinations();
@@ -401,7 +401,7 @@ fn reply_to_an_unnamed_sender_uses_a_neutral_attribution() {
     for language in languages() {
         let mut rng = StdRng::seed_from_u64(13);
         let reply = compose_reply(language, &subject, &body, "", date, "", &mut rng);
-        let bank = lang::bank(language);
+        let bank = lang::bank(language.code());
         let first = reply.body.lines().next().unwrap_or_default();
         assert!(
             bank.plain_greetings.contains(&first),

@@ -8,9 +8,7 @@ use warmup_domain::Security;
 
 use crate::MailError;
 use crate::connect::ConnectOptions;
-use crate::connection_test::{
-    ConnectionReport, ServerLogin, StepOutcome, Steps, tcp_connect, tls_handshake,
-};
+use crate::steps::{ConnectionReport, ServerLogin, StepOutcome, Steps, tcp_connect, tls_handshake};
 use crate::tls::TlsTrust;
 
 /// Any byte stream async-imap can run over: plain TCP or TLS.

@@ -15,9 +15,7 @@ use tokio_rustls::client::TlsStream;
 use warmup_domain::Security;
 
 use crate::connect::ConnectOptions;
-use crate::connection_test::{
-    ConnectionReport, ServerLogin, StepOutcome, Steps, tcp_connect, tls_handshake,
-};
+use crate::steps::{ConnectionReport, ServerLogin, StepOutcome, Steps, tcp_connect, tls_handshake};
 use crate::tls::TlsTrust;
 
 /// An implicit-TLS socket that lettre can drive as its transport.

@@ -9,8 +9,8 @@ use warmup_domain::Security;
 use warmup_domain::smtp_reply::{SmtpReply, classify, classify_raw};
 
 use crate::connect::{ConnectOptions, resolve_allowed};
-use crate::connection_test::ServerLogin;
 use crate::message::Built;
+use crate::steps::ServerLogin;
 use crate::tls::TlsTrust;
 
 /// A failure without a server reply (unreachable, refused by our own rules): transient, code 0.
