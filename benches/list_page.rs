@@ -319,7 +319,7 @@ async fn page_ids(
                 .map(|p| p.items.iter().map(|i| i.placement.send_id).collect())
                 .unwrap_or_default()
         }
-        List::Events => store::sends::events(db, id, org.mailbox, None, page)
+        List::Events => store::send_reads::events(db, id, org.mailbox, None, page)
             .await?
             .items
             .iter()

@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 use warmup_domain::{Provider, WarmupStatus};
 use warmup_entity::OrgId;
-use warmup_entity::store::{sends, warmup};
+use warmup_entity::store::{plans, sends, warmup};
 
 use crate::helpers::{TestApp, mailbox_body, seed_body};
 use crate::on_both_databases;
@@ -337,9 +337,9 @@ async fn a_preferences_write_racing_a_planning_round_never_lowers_sending_day(ap
     // The planning round, through the store function the planner uses.
     let carry =
         warmup_domain::split::Carry::from([(Provider::Gmail, 40), (Provider::Outlook, -40)]);
-    let stored = sends::record_plan(
+    let stored = plans::record_plan(
         &app.db,
-        sends::NewPlan {
+        plans::NewPlan {
             mailbox_id,
             organization_id: org.0,
             date: now.date_naive().to_string(),

@@ -163,7 +163,7 @@ async fn a_due_send_goes_through_one_job_and_a_second_job_does_nothing(app: &Tes
         .await
         .expect(200);
     let attempts = || async {
-        warmup_entity::store::sends::attempts_of(&app.db, s.id)
+        warmup_entity::store::send_reads::attempts_of(&app.db, s.id)
             .await
             .unwrap_or_default()
     };
@@ -359,7 +359,8 @@ on_both_databases!(a_bounce_read_by_two_workers_at_once_is_recorded_once);
 /// Two worker processes read the same DSN at the same moment: one records it, the other sees
 /// it recorded.
 async fn a_bounce_read_by_two_workers_at_once_is_recorded_once(app: &TestApp) {
-    use warmup_entity::store::sends::{self, Report};
+    use warmup_entity::store::reports::{self, Report};
+    use warmup_entity::store::send_reads;
     let mailbox = app
         .create_mailbox(
             ADMIN_KEY,
@@ -391,14 +392,14 @@ async fn a_bounce_read_by_two_workers_at_once_is_recorded_once(app: &TestApp) {
     };
     let now = warmup_entity::Clock::system().now();
     let (a, b) = tokio::join!(
-        sends::record_report(&app.db, &s, report(), now),
-        sends::record_report(&app.db, &s, report(), now),
+        reports::record_report(&app.db, &s, report(), now),
+        reports::record_report(&app.db, &s, report(), now),
     );
     // SQLite may refuse the loser's write outright (busy snapshot) instead of letting it see
     // the winner's row: either way it records nothing.
     let won = [&a, &b].iter().filter(|r| matches!(r, Ok(true))).count();
     assert_eq!(won, 1, "{a:?} {b:?}");
-    let bounced = sends::attempts_of(&app.db, s.id)
+    let bounced = send_reads::attempts_of(&app.db, s.id)
         .await
         .unwrap_or_default()
         .into_iter()

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 use warmup_entity::store::OrgId;
-use warmup_entity::store::sends;
+use warmup_entity::store::send_reads;
 
 use crate::helpers::{Backend, TestApp, spawn_app_with};
 use crate::support::{Lab, var};
@@ -175,7 +175,7 @@ async fn settled(app: &TestApp, mailbox: &str) -> Vec<warmup_entity::send::Model
     let org = OrgId(org_of(app, mailbox_id).await);
     for _ in 0..240 {
         // The planned warmup only: answers that carry a thread on come later, on their own.
-        let rows: Vec<_> = sends::of_mailbox(&app.db, org, mailbox_id)
+        let rows: Vec<_> = send_reads::of_mailbox(&app.db, org, mailbox_id)
             .await
             .unwrap_or_default()
             .into_iter()
@@ -195,7 +195,7 @@ async fn settled(app: &TestApp, mailbox: &str) -> Vec<warmup_entity::send::Model
     }
     panic!(
         "sends did not settle in 120 s: {:?}",
-        sends::of_mailbox(&app.db, org, mailbox_id).await
+        send_reads::of_mailbox(&app.db, org, mailbox_id).await
     );
 }
 
@@ -232,7 +232,9 @@ async fn a_running_warmup_sends_the_day_s_plan_once_to_the_split_s_seeds(backend
     for s in &rows {
         assert_eq!(s.state, "sent", "{s:?}");
         assert!(seeds.contains(&s.seed_email));
-        let attempts = sends::attempts_of(&app.db, s.id).await.unwrap_or_default();
+        let attempts = send_reads::attempts_of(&app.db, s.id)
+            .await
+            .unwrap_or_default();
         assert_eq!(attempts.len(), 1);
         assert_eq!(attempts[0].code, Some(250));
         // The lab's own view: exactly one copy, at the planned seed.
@@ -393,12 +395,14 @@ async fn interrupted_sends_are_checked_at_the_seed_and_never_duplicated(backend:
 
     assert_eq!(rows.len(), 2);
     assert!(rows.iter().all(|s| s.state == "sent"), "{rows:?}");
-    let first = sends::attempts_of(&app.db, delivered)
+    let first = send_reads::attempts_of(&app.db, delivered)
         .await
         .unwrap_or_default();
     assert_eq!(first.len(), 1, "found at the seed: not sent again");
     assert!(first[0].text.contains("found at the seed"), "{first:?}");
-    let second = sends::attempts_of(&app.db, lost).await.unwrap_or_default();
+    let second = send_reads::attempts_of(&app.db, lost)
+        .await
+        .unwrap_or_default();
     assert_eq!(second.len(), 2, "{second:?}");
     assert_eq!(second[0].outcome, "deferred");
     assert_eq!(second[1].code, Some(250));
@@ -440,7 +444,7 @@ async fn three_workers_on_one_postgres_send_each_message_once() {
     for s in &rows {
         assert_eq!(s.state, "sent");
         assert_eq!(
-            sends::attempts_of(&app.db, s.id)
+            send_reads::attempts_of(&app.db, s.id)
                 .await
                 .unwrap_or_default()
                 .len(),
@@ -468,7 +472,7 @@ async fn a_real_bounce_is_recorded_against_its_send_and_filed_away(backend: Back
     let (stop, worker) = start_worker(&app);
     let mut bounced = None;
     for _ in 0..120 {
-        let rows = sends::of_mailbox(
+        let rows = send_reads::of_mailbox(
             &app.db,
             OrgId(org_of(&app, mailbox.parse().unwrap_or_default()).await),
             mailbox.parse().unwrap_or_default(),
@@ -545,7 +549,7 @@ async fn one_send(backend: Backend, fault: &str) -> (Lab, TestApp, String, Strin
 
 async fn the_send(app: &TestApp, mailbox: &str) -> Option<warmup_entity::send::Model> {
     let id: uuid::Uuid = mailbox.parse().unwrap_or_default();
-    sends::of_mailbox(&app.db, OrgId(org_of(app, id).await), id)
+    send_reads::of_mailbox(&app.db, OrgId(org_of(app, id).await), id)
         .await
         .unwrap_or_default()
         .into_iter()
@@ -568,7 +572,9 @@ async fn until(
     }
     let last = the_send(app, mailbox).await;
     let attempts = match &last {
-        Some(s) => sends::attempts_of(&app.db, s.id).await.unwrap_or_default(),
+        Some(s) => send_reads::attempts_of(&app.db, s.id)
+            .await
+            .unwrap_or_default(),
         None => Vec::new(),
     };
     panic!("{what} did not happen in 60 s: {last:?}\nattempts: {attempts:?}");
@@ -586,7 +592,7 @@ async fn a_451_4_4_2_is_retried_and_delivered_once_the_fault_clears(backend: Bac
     let sent = until(&app, &mailbox, "delivery", |s| s.state == "sent").await;
     let _ = stop.send(());
     let _ = worker.await;
-    let attempts = sends::attempts_of(&app.db, sent.id)
+    let attempts = send_reads::attempts_of(&app.db, sent.id)
         .await
         .unwrap_or_default();
     assert!(attempts.len() >= 2, "{attempts:?}");
@@ -607,7 +613,7 @@ async fn greylisting_at_the_client_is_retried_until_accepted(backend: Backend) {
     let sent = until(&app, &mailbox, "delivery", |s| s.state == "sent").await;
     let _ = stop.send(());
     let _ = worker.await;
-    let attempts = sends::attempts_of(&app.db, sent.id)
+    let attempts = send_reads::attempts_of(&app.db, sent.id)
         .await
         .unwrap_or_default();
     assert_eq!(attempts[0].code, Some(450), "{attempts:?}");
@@ -627,7 +633,7 @@ async fn a_550_5_1_1_fails_without_retry(backend: Backend) {
     let _ = stop.send(());
     let _ = worker.await;
     lab.fault(&["submission", "clear", &seed]);
-    let attempts = sends::attempts_of(&app.db, failed.id)
+    let attempts = send_reads::attempts_of(&app.db, failed.id)
         .await
         .unwrap_or_default();
     assert_eq!(attempts.len(), 1, "{attempts:?}");
@@ -716,7 +722,7 @@ async fn three_senders_over_three_days_survive_a_crash(backend: Backend) {
                 .all(&app.db)
                 .await
                 .unwrap_or_default();
-            let rows = sends::of_mailbox(&app.db, org, *m)
+            let rows = send_reads::of_mailbox(&app.db, org, *m)
                 .await
                 .unwrap_or_default();
             let first_three: Vec<&str> = {
@@ -741,7 +747,7 @@ async fn three_senders_over_three_days_survive_a_crash(backend: Backend) {
     if !done {
         let mut unsent = Vec::new();
         for m in &mailboxes {
-            for s in sends::of_mailbox(&app.db, org, *m)
+            for s in send_reads::of_mailbox(&app.db, org, *m)
                 .await
                 .unwrap_or_default()
                 .into_iter()
@@ -770,7 +776,7 @@ async fn three_senders_over_three_days_survive_a_crash(backend: Backend) {
         let counts: Vec<i32> = days.iter().take(3).map(|d| d.count).collect();
         assert_eq!(counts, [2, 3, 4], "the ramp by sending day");
         let dates: Vec<String> = days.iter().take(3).map(|d| d.plan_date.clone()).collect();
-        let rows: Vec<_> = sends::of_mailbox(&app.db, org, *m)
+        let rows: Vec<_> = send_reads::of_mailbox(&app.db, org, *m)
             .await
             .unwrap_or_default()
             .into_iter()

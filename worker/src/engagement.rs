@@ -21,7 +21,7 @@ use warmup_domain::state::PlacementStage;
 use warmup_entity::OrgId;
 use warmup_entity::store::StoreError;
 use warmup_entity::store::engagement::{self as store, Located, Stamp, StepDone, Work};
-use warmup_entity::store::{sends, warmup};
+use warmup_entity::store::{seeds, warmup};
 use warmup_entity::{mailbox, seed};
 
 use warmup_mail::MailError;
@@ -92,7 +92,7 @@ async fn session_for_seed(
     if work.is_empty() {
         return Ok(());
     }
-    let Some(seed) = sends::seed_by_id(db, seed_id).await? else {
+    let Some(seed) = seeds::by_id(db, seed_id).await? else {
         for w in &work {
             store::finish_with_error(db, w.placement.send_id, "the seed was deleted", now).await?;
         }

@@ -16,7 +16,7 @@ use warmup_domain::planner::{DayInput, plan_day, remaining_windows};
 use warmup_domain::timezone::{local_date, zone_or_utc};
 use warmup_entity::send;
 use warmup_entity::store::StoreError;
-use warmup_entity::store::sends::{self, NewPlan, PlanTarget};
+use warmup_entity::store::plans::{self, NewPlan, PlanTarget};
 
 use warmup_entity::Clock;
 
@@ -28,7 +28,7 @@ pub async fn plan_due(
     rng: &mut impl Rng,
 ) -> Result<u32, StoreError> {
     let mut planned = 0;
-    for target in sends::plan_targets(db).await? {
+    for target in plans::plan_targets(db).await? {
         if plan_target(db, clock, &target, rng).await? {
             planned += 1;
         }
@@ -48,7 +48,7 @@ async fn plan_target(
     let now = clock.now();
     let today = local_date(&mailbox.timezone, now);
     let date = today.format("%Y-%m-%d").to_string();
-    if !prefs.ramp.sends_on(today) || sends::day_planned(db, mailbox.id, &date).await? {
+    if !prefs.ramp.sends_on(today) || plans::day_planned(db, mailbox.id, &date).await? {
         return Ok(false);
     }
     let params = prefs.pattern.params();
@@ -57,7 +57,7 @@ async fn plan_target(
         // Today's windows are over: the ramp waits for the next sending day.
         return Ok(false);
     }
-    let seeds = sends::usable_seeds(db, mailbox).await?;
+    let seeds = plans::usable_seeds(db, mailbox).await?;
     let input = DayInput {
         preferences: prefs,
         sending_day: target.warmup.sending_days,
@@ -112,7 +112,7 @@ async fn plan_target(
         carry: outcome.carry,
         sends: rows,
     };
-    let stored = sends::record_plan(db, plan, now).await?;
+    let stored = plans::record_plan(db, plan, now).await?;
     if stored && !outcome.shortfall.is_empty() {
         tracing::warn!(mailbox = %mailbox.id, shortfall = ?outcome.shortfall, "providers without enough seeds");
     }

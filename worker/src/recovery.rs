@@ -7,8 +7,8 @@ use sea_orm::DatabaseConnection;
 use warmup_domain::retry::{Recovery, SeedAnswer, recover};
 use warmup_domain::state::SendState;
 use warmup_entity::seed;
-use warmup_entity::store::engagement;
 use warmup_entity::store::sends::{self, AttemptRecord};
+use warmup_entity::store::{engagement, seeds};
 use warmup_mail::{MailError, imap};
 
 use crate::Error;
@@ -103,7 +103,7 @@ async fn look_up_at_seed(
     seed_id: uuid::Uuid,
     message_id: &str,
 ) -> Result<Lookup, Error> {
-    let seed = sends::seed_by_id(db, seed_id)
+    let seed = seeds::by_id(db, seed_id)
         .await?
         .ok_or(Error::Gone("the seed"))?;
     // Not the engagement loop's owner name: the same process must not hold the seed twice.

@@ -15,7 +15,8 @@ use warmup_domain::folder::FolderRole;
 use warmup_domain::language::Language;
 use warmup_domain::placement::PlacementClass;
 use warmup_entity::store::engagement::{self as engagement_store, Work};
-use warmup_entity::store::sends::{self, Report};
+use warmup_entity::store::mailboxes;
+use warmup_entity::store::reports::{self, Report};
 use warmup_entity::store::{OrgId, StoreError, leases, warmup};
 use warmup_entity::{mailbox, send};
 
@@ -45,7 +46,7 @@ pub async fn scan_all(
     // The next reading is due a round after this one started, not after it ended: the
     // caller's rounds are timed from their start too.
     let started = deps.clock.now();
-    for m in sends::scan_targets(db).await? {
+    for m in mailboxes::scan_targets(db).await? {
         let lease = leases::mailbox_scan(m.id);
         let now = deps.clock.now();
         // Outlives the scan's time limit, so a live scan keeps its mailbox.
@@ -110,7 +111,7 @@ async fn scan_inbox(
         else {
             continue;
         };
-        let Some(send) = sends::by_message_id(db, m.id, id).await? else {
+        let Some(send) = reports::by_message_id(db, m.id, id).await? else {
             continue;
         };
         ours.push(uid);
@@ -119,7 +120,7 @@ async fn scan_inbox(
             status: worst.status.clone(),
             diagnostic: worst.diagnostic.clone(),
         };
-        if sends::record_report(db, &send, r, deps.clock.now()).await? {
+        if reports::record_report(db, &send, r, deps.clock.now()).await? {
             recorded += 1;
         }
     }

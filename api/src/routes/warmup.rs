@@ -569,7 +569,7 @@ pub async fn stats(
     if from > to {
         return Err(ApiError::invalid("from", "must not be after `to`"));
     }
-    let days = warmup_entity::store::sends::daily_stats(
+    let days = warmup_entity::store::send_reads::daily_stats(
         &state.db,
         caller.org,
         *id,
@@ -696,13 +696,13 @@ pub async fn events(
         },
     };
     let found =
-        warmup_entity::store::sends::events(&state.db, caller.org, *id, outcome, page).await?;
+        warmup_entity::store::send_reads::events(&state.db, caller.org, *id, outcome, page).await?;
     Ok(web::Json(
         found
             .map(|e| WarmupEvent {
                 id: e.attempt.id,
                 at: e.attempt.attempted_at,
-                kind: if warmup_entity::store::sends::is_continuation(&e.send) {
+                kind: if warmup_entity::store::send_reads::is_continuation(&e.send) {
                     SendKind::Continuation
                 } else {
                     SendKind::Warmup

@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::page::{Page, PageRequest};
 use super::{OrgId, StoreError, conflict_on_unique, email_key};
-use crate::mailbox;
+use crate::{mailbox, warmup_settings};
 
 /// Addresses are unique per organization without regard to case (see `email_key`).
 const DUPLICATE: &str = "a mailbox with this email address already exists";
@@ -85,4 +85,19 @@ pub async fn delete<C: ConnectionTrait>(db: &C, org: OrgId, id: Uuid) -> Result<
         .exec(db)
         .await?;
     Ok(res.rows_affected > 0)
+}
+
+/// For the workers, of every organization: mailboxes whose inbox may hold reports on warmup mail: those with a warmup.
+pub async fn scan_targets<C: ConnectionTrait>(db: &C) -> Result<Vec<mailbox::Model>, StoreError> {
+    let ids: Vec<Uuid> = warmup_settings::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|w| w.mailbox_id)
+        .collect();
+    Ok(mailbox::Entity::find()
+        .filter(mailbox::Column::Id.is_in(ids))
+        .order_by_asc(mailbox::Column::Id)
+        .all(db)
+        .await?)
 }

@@ -11,7 +11,10 @@ pub mod mailboxes;
 pub mod organizations;
 pub mod page;
 pub mod placements;
+pub mod plans;
+pub mod reports;
 pub mod seeds;
+pub mod send_reads;
 pub mod sends;
 pub mod warmup;
 

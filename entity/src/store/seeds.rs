@@ -119,3 +119,11 @@ pub async fn active_providers<C: ConnectionTrait>(
         .filter_map(|s| s.provider.parse().ok())
         .collect())
 }
+
+/// A seed by id, whoever owns it: for the workers, which act for every organization.
+pub async fn by_id<C: ConnectionTrait>(
+    db: &C,
+    id: Uuid,
+) -> Result<Option<seed::Model>, StoreError> {
+    Ok(seed::Entity::find_by_id(id).one(db).await?)
+}

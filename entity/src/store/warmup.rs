@@ -117,7 +117,7 @@ pub async fn get<C: ConnectionTrait>(
 
 /// Writes a mailbox's preferences and status, as the API changes them, and returns the row as
 /// stored. The ramp's progress (`sending_days`, `carry`) is the planner's alone
-/// ([`super::sends::record_plan`]): `w`'s values, read before a planning round may have moved
+/// ([`super::plans::record_plan`]): `w`'s values, read before a planning round may have moved
 /// them on, are ignored. A row written here for the first time starts at day 0 with nothing
 /// carried; an existing row keeps its progress.
 /// Which part of a warmup row a write changes: each writer changes only its own part, so a
