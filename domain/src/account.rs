@@ -39,6 +39,29 @@ impl MailboxStatus {
     }
 }
 
+/// Why a warmup cannot start: its mailbox is not active.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "the mailbox is {status}{}: set its status to active first",
+    reason.as_ref().map(|r| format!(" ({r})")).unwrap_or_default()
+)]
+pub struct NotActive {
+    pub status: String,
+    pub reason: Option<String>,
+}
+
+/// A warmup starts only on an active mailbox: a paused one is the user's choice to keep, and
+/// one in `error` would fail again.
+pub fn may_start_warmup(stored_status: &str, reason: Option<&str>) -> Result<(), NotActive> {
+    if MailboxStatus::parse(stored_status) == Some(MailboxStatus::Active) {
+        return Ok(());
+    }
+    Err(NotActive {
+        status: stored_status.to_string(),
+        reason: reason.map(str::to_string),
+    })
+}
+
 /// Where a mailbox's warmup stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -98,6 +121,22 @@ impl SeedGroup {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_an_active_mailbox_starts_warming_up_and_the_refusal_says_why() {
+        assert_eq!(may_start_warmup("active", None), Ok(()));
+        let err = may_start_warmup("error", Some("the SMTP server refused the login"))
+            .err()
+            .map(|e| e.to_string());
+        assert_eq!(
+            err.as_deref(),
+            Some(
+                "the mailbox is error (the SMTP server refused the login): set its status to \
+                 active first"
+            )
+        );
+        assert!(may_start_warmup("paused", None).is_err());
+    }
 
     #[test]
     fn names_round_trip_and_error_is_reserved_to_the_service() {

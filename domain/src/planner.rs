@@ -48,6 +48,13 @@ pub struct DayInput<'a, S> {
     pub date: chrono::NaiveDate,
 }
 
+/// The seed of a mailbox's daily variance, from its id (a UUID's 128 bits): fixed, so the
+/// schedule's preview and the planner draw the same days.
+pub fn variance_seed(mailbox_id: u128) -> u64 {
+    let (hi, lo) = ((mailbox_id >> 64) as u64, mailbox_id as u64);
+    hi ^ lo.rotate_left(17)
+}
+
 /// Plans one day: the ramp's count with its variance, shared by the split (remainders carried),
 /// each provider's share sent to distinct seeds (a seed at most once a day), at times spread
 /// through the windows.

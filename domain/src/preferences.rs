@@ -137,6 +137,13 @@ pub(crate) fn percent(probability: f64) -> u32 {
 }
 
 impl WarmupPreferences {
+    /// Whether applying `merged` to a mailbox with these preferences changes it: new values,
+    /// or the same values for a mailbox that followed its organization's defaults and gets
+    /// its own from now on (later changes of the defaults no longer reach it).
+    pub fn changed_by(&self, merged: &WarmupPreferences, follows_defaults: bool) -> bool {
+        merged != self || follows_defaults
+    }
+
     /// The split in force: the mailbox's own or the pattern's default.
     pub fn effective_split(&self) -> ProviderSplit {
         self.provider_split
@@ -299,6 +306,16 @@ pub fn preview(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_same_values_change_only_a_mailbox_that_followed_the_defaults() {
+        let current = WarmupPreferences::default();
+        let mut other = current.clone();
+        other.ramp.max_per_day += 1;
+        assert!(!current.changed_by(&current.clone(), false));
+        assert!(current.changed_by(&current.clone(), true));
+        assert!(current.changed_by(&other, false));
+    }
 
     fn fields(r: Result<WarmupPreferences, Vec<Violation>>) -> Vec<String> {
         r.err()

@@ -12,7 +12,7 @@ use warmup_domain::pattern::{Pattern, PatternParams};
 use warmup_domain::preferences::{DayPlan, PreferencesPatch, WarmupPreferences, preview};
 use warmup_domain::timezone::parse_time_zone;
 use warmup_domain::weekday::Day;
-use warmup_domain::{MailboxStatus, Provider, WarmupStatus};
+use warmup_domain::{Provider, WarmupStatus};
 use warmup_entity::OrgId;
 use warmup_entity::store::warmup::{self, MailboxWarmup, Part};
 use warmup_entity::store::{mailboxes, seeds};
@@ -237,16 +237,8 @@ pub async fn start(
     let mailbox = mailboxes::get(&state.db, caller.org, *id)
         .await?
         .ok_or(ApiError::NotFound("mailbox"))?;
-    if MailboxStatus::parse(&mailbox.status) != Some(MailboxStatus::Active) {
-        return Err(ApiError::Conflict(format!(
-            "the mailbox is {}{}: set its status to active first",
-            mailbox.status,
-            mailbox
-                .status_reason
-                .map(|r| format!(" ({r})"))
-                .unwrap_or_default()
-        )));
-    }
+    warmup_domain::account::may_start_warmup(&mailbox.status, mailbox.status_reason.as_deref())
+        .map_err(|e| ApiError::Conflict(e.to_string()))?;
     let mut w = find(&state, caller.org, *id).await?;
     let now = state.clock.now();
     w.status = WarmupStatus::Running;
@@ -396,7 +388,7 @@ pub async fn apply(
                 }
                 ApiError::Validation(v)
             })?;
-        if merged == w.preferences && w.customized {
+        if !w.preferences.changed_by(&merged, !w.customized) {
             out.unchanged.push(id);
             continue;
         }
@@ -457,7 +449,7 @@ pub async fn schedule(
     let today = state.clock.now().with_timezone(&tz).date_naive();
     let plan = preview(
         &w.preferences,
-        warmup::variance_seed(*id),
+        warmup_domain::planner::variance_seed(id.as_u128()),
         w.sending_days,
         &w.carry,
         today,

@@ -14,8 +14,9 @@ use warmup_domain::split::Carry;
 use warmup_domain::{MailboxStatus, Provider, WarmupStatus};
 
 use super::StoreError;
-use super::warmup::{MailboxWarmup, variance_seed};
+use super::warmup::MailboxWarmup;
 use crate::{mailbox, plan_day, seed, send, warmup_settings};
+use warmup_domain::planner::variance_seed;
 /// A running warmup of an active mailbox, ready to plan.
 #[derive(Debug, Clone)]
 pub struct PlanTarget {
@@ -45,7 +46,7 @@ pub async fn plan_targets<C: ConnectionTrait>(db: &C) -> Result<Vec<PlanTarget>,
             continue;
         };
         out.push(PlanTarget {
-            variance_seed: variance_seed(m.id),
+            variance_seed: variance_seed(m.id.as_u128()),
             warmup: super::warmup::from_row(row)?,
             mailbox: m,
         });

@@ -198,9 +198,3 @@ pub async fn mailbox_ids<C: ConnectionTrait>(
         .map(|m| m.id)
         .collect())
 }
-
-/// The seed of a mailbox's daily variance, fixed so previews and the planner agree.
-pub fn variance_seed(mailbox_id: Uuid) -> u64 {
-    let (hi, lo) = mailbox_id.as_u64_pair();
-    hi ^ lo.rotate_left(17)
-}
