@@ -10,6 +10,7 @@ pub mod language;
 pub mod mail_server;
 pub mod pattern;
 pub mod placement;
+pub mod plan_date;
 pub mod planner;
 pub mod preferences;
 pub mod provider;

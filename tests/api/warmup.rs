@@ -342,7 +342,7 @@ async fn a_preferences_write_racing_a_planning_round_never_lowers_sending_day(ap
         plans::NewPlan {
             mailbox_id,
             organization_id: org.0,
-            date: now.date_naive().to_string(),
+            date: warmup_domain::plan_date::PlanDate::new(now.date_naive()),
             sending_day: read.sending_days,
             count: 0,
             carry: carry.clone(),

@@ -12,8 +12,9 @@ use warmup_domain::content::compose_unique;
 use warmup_domain::email::{first_name, new_message_id};
 use warmup_domain::language::Language;
 use warmup_domain::pattern::windows_on;
+use warmup_domain::plan_date::PlanDate;
 use warmup_domain::planner::{DayInput, plan_day, remaining_windows};
-use warmup_domain::timezone::{local_date, zone_or_utc};
+use warmup_domain::timezone::zone_or_utc;
 use warmup_entity::send;
 use warmup_entity::store::StoreError;
 use warmup_entity::store::plans::{self, NewPlan, PlanTarget};
@@ -46,9 +47,9 @@ async fn plan_target(
     let prefs = &target.warmup.preferences;
     let tz = zone_or_utc(&mailbox.timezone);
     let now = clock.now();
-    let today = local_date(&mailbox.timezone, now);
-    let date = today.format("%Y-%m-%d").to_string();
-    if !prefs.ramp.sends_on(today) || plans::day_planned(db, mailbox.id, &date).await? {
+    let date = PlanDate::at(&mailbox.timezone, now);
+    let today = date.date();
+    if !prefs.ramp.sends_on(today) || plans::day_planned(db, mailbox.id, date).await? {
         return Ok(false);
     }
     let params = prefs.pattern.params();
@@ -92,7 +93,7 @@ async fn plan_target(
                     seed_id: Some(p.seed.id),
                     seed_email: p.seed.email,
                     provider: p.provider.as_str().to_string(),
-                    plan_date: date.clone(),
+                    plan_date: date.to_string(),
                     message_id: new_message_id(&mailbox.email, rng),
                     language: language.code().to_string(),
                     subject: draft.subject,

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use warmup_domain::placement::{DaySummary, PlacementClass, Rates};
+use warmup_domain::plan_date::PlanDate;
 use warmup_domain::state::PlacementStage;
 use warmup_domain::timezone::local_date;
 use warmup_domain::{Provider, Violations};
@@ -42,8 +43,9 @@ fn parse_day(v: &mut Violations, field: &str, raw: Option<&str>) -> Option<Optio
         Some(raw) => v
             .check(
                 field,
-                NaiveDate::parse_from_str(raw, "%Y-%m-%d")
-                    .map_err(|_| "must be a date like 2026-12-01"),
+                PlanDate::parse(raw)
+                    .map(PlanDate::date)
+                    .ok_or("must be a date like 2026-12-01"),
             )
             .map(Some),
     }

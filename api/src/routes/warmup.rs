@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use warmup_domain::pattern::{Pattern, PatternParams};
+use warmup_domain::plan_date::PlanDate;
 use warmup_domain::preferences::{DayPlan, PreferencesPatch, WarmupPreferences, preview};
-use warmup_domain::timezone::parse_time_zone;
 use warmup_domain::weekday::Day;
 use warmup_domain::{Provider, WarmupStatus};
 use warmup_entity::OrgId;
@@ -445,8 +445,7 @@ pub async fn schedule(
         .await?
         .ok_or(ApiError::NotFound("mailbox"))?;
     let w = find(&state, caller.org, *id).await?;
-    let tz = parse_time_zone(&mailbox.timezone).unwrap_or(chrono_tz::UTC);
-    let today = state.clock.now().with_timezone(&tz).date_naive();
+    let today = PlanDate::at(&mailbox.timezone, state.clock.now()).date();
     let plan = preview(
         &w.preferences,
         warmup_domain::planner::variance_seed(id.as_u128()),
@@ -525,9 +524,8 @@ pub struct Stats {
     pub days: Vec<DayStats>,
 }
 
-fn parse_day(field: &str, raw: &str) -> Result<chrono::NaiveDate, ApiError> {
-    chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d")
-        .map_err(|_| ApiError::invalid(field, "must be a date like 2026-12-01"))
+fn parse_day(field: &str, raw: &str) -> Result<PlanDate, ApiError> {
+    PlanDate::parse(raw).ok_or_else(|| ApiError::invalid(field, "must be a date like 2026-12-01"))
 }
 
 /// What happened per day: warmup messages and, apart, the sender's answers in threads.
@@ -548,27 +546,19 @@ pub async fn stats(
     let mailbox = mailboxes::get(&state.db, caller.org, *id)
         .await?
         .ok_or(ApiError::NotFound("mailbox"))?;
-    let tz = parse_time_zone(&mailbox.timezone).unwrap_or(chrono_tz::UTC);
-    let today = state.clock.now().with_timezone(&tz).date_naive();
     let to = match &query.to {
         Some(raw) => parse_day("to", raw)?,
-        None => today,
+        None => PlanDate::at(&mailbox.timezone, state.clock.now()),
     };
     let from = match &query.from {
         Some(raw) => parse_day("from", raw)?,
-        None => to - chrono::Duration::days(30),
+        None => PlanDate::new(to.date() - chrono::Duration::days(30)),
     };
     if from > to {
         return Err(ApiError::invalid("from", "must not be after `to`"));
     }
-    let days = warmup_entity::store::send_reads::daily_stats(
-        &state.db,
-        caller.org,
-        *id,
-        &from.format("%Y-%m-%d").to_string(),
-        &to.format("%Y-%m-%d").to_string(),
-    )
-    .await?;
+    let days =
+        warmup_entity::store::send_reads::daily_stats(&state.db, caller.org, *id, from, to).await?;
     Ok(web::Json(Stats {
         mailbox_id: *id,
         days: days

@@ -40,7 +40,7 @@ pub struct PlacementItem {
 }
 
 fn day(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
+    warmup_domain::plan_date::PlanDate::new(d).to_string()
 }
 
 /// A page of a mailbox's placements, newest sent first. The cursor is the last item's send id;

@@ -16,6 +16,7 @@ use warmup_domain::{MailboxStatus, Provider, WarmupStatus};
 use super::StoreError;
 use super::warmup::MailboxWarmup;
 use crate::{mailbox, plan_day, seed, send, warmup_settings};
+use warmup_domain::plan_date::PlanDate;
 use warmup_domain::planner::variance_seed;
 /// A running warmup of an active mailbox, ready to plan.
 #[derive(Debug, Clone)]
@@ -94,7 +95,7 @@ pub async fn usable_seeds<C: ConnectionTrait>(
 pub async fn day_planned<C: ConnectionTrait>(
     db: &C,
     mailbox_id: Uuid,
-    date: &str,
+    date: PlanDate,
 ) -> Result<bool, StoreError> {
     Ok(plan_day::Entity::find_by_id((mailbox_id, date.to_string()))
         .one(db)
@@ -106,7 +107,7 @@ pub async fn day_planned<C: ConnectionTrait>(
 pub struct NewPlan {
     pub mailbox_id: Uuid,
     pub organization_id: Uuid,
-    pub date: String,
+    pub date: PlanDate,
     pub sending_day: u32,
     pub count: u32,
     pub carry: Carry,
@@ -123,7 +124,7 @@ pub async fn record_plan(
     let txn = db.begin().await?;
     let day = plan_day::ActiveModel {
         mailbox_id: Set(plan.mailbox_id),
-        plan_date: Set(plan.date.clone()),
+        plan_date: Set(plan.date.to_string()),
         sending_day: Set(i32::try_from(plan.sending_day).unwrap_or(i32::MAX)),
         count: Set(i32::try_from(plan.count).unwrap_or(i32::MAX)),
         planned: Set(i32::try_from(plan.sends.len()).unwrap_or(i32::MAX)),

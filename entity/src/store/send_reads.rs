@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
+use warmup_domain::plan_date::PlanDate;
 use warmup_domain::state::{EventOutcome, SendState};
 
 use super::StoreError;
@@ -68,14 +69,15 @@ pub async fn daily_stats<C: ConnectionTrait>(
     db: &C,
     org: super::OrgId,
     mailbox_id: Uuid,
-    from: &str,
-    to: &str,
+    from: PlanDate,
+    to: PlanDate,
 ) -> Result<Vec<DayStats>, StoreError> {
+    // `YYYY-MM-DD` sorts as text in date order.
     let rows = send::Entity::find()
         .filter(send::Column::OrganizationId.eq(org.0))
         .filter(send::Column::MailboxId.eq(mailbox_id))
-        .filter(send::Column::PlanDate.gte(from))
-        .filter(send::Column::PlanDate.lte(to))
+        .filter(send::Column::PlanDate.gte(from.to_string()))
+        .filter(send::Column::PlanDate.lte(to.to_string()))
         .all(db)
         .await?;
     let ids: Vec<Uuid> = rows.iter().map(|s| s.id).collect();
