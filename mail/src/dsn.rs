@@ -23,13 +23,25 @@ pub struct Dsn {
     pub recipients: Vec<DsnRecipient>,
 }
 
+impl DsnRecipient {
+    /// The message was not delivered and will not be: a bounce.
+    pub fn is_failure(&self) -> bool {
+        self.action.eq_ignore_ascii_case("failed")
+    }
+
+    /// Delivery is still being tried: a delay notice.
+    pub fn is_delay(&self) -> bool {
+        self.action.eq_ignore_ascii_case("delayed")
+    }
+}
+
 impl Dsn {
     /// The most serious action reported: `failed` over `delayed` over anything else.
     pub fn worst_action(&self) -> Option<&DsnRecipient> {
         self.recipients
             .iter()
-            .find(|r| r.action == "failed")
-            .or_else(|| self.recipients.iter().find(|r| r.action == "delayed"))
+            .find(|r| r.is_failure())
+            .or_else(|| self.recipients.iter().find(|r| r.is_delay()))
             .or_else(|| self.recipients.first())
     }
 }
@@ -136,6 +148,35 @@ pub fn parse(raw: &[u8]) -> Option<Dsn> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn recipient(action: &str) -> DsnRecipient {
+        DsnRecipient {
+            final_recipient: None,
+            action: action.to_string(),
+            status: None,
+            diagnostic: None,
+        }
+    }
+
+    #[test]
+    fn a_failure_outranks_a_delay_and_success_is_neither() {
+        let dsn = |actions: &[&str]| Dsn {
+            original_message_id: None,
+            recipients: actions.iter().map(|a| recipient(a)).collect(),
+        };
+        let worst = |d: &Dsn| d.worst_action().map(|r| r.action.clone());
+        assert_eq!(
+            worst(&dsn(&["delayed", "Failed"])).as_deref(),
+            Some("Failed")
+        );
+        assert_eq!(
+            worst(&dsn(&["delivered", "delayed"])).as_deref(),
+            Some("delayed")
+        );
+        let delivered = recipient("delivered");
+        assert!(!delivered.is_failure() && !delivered.is_delay());
+        assert!(recipient("FAILED").is_failure() && recipient("Delayed").is_delay());
+    }
 
     const BOUNCE: &str = "From: MAILER-DAEMON@sender.test (Mail Delivery System)\r\n\
 Subject: Undelivered Mail Returned to Sender\r\n\

@@ -386,6 +386,7 @@ async fn a_bounce_read_by_two_workers_at_once_is_recorded_once(app: &TestApp) {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let report = || Report {
+        outcome: warmup_domain::state::EventOutcome::Bounced,
         action: "failed".into(),
         status: Some("5.1.1".into()),
         diagnostic: Some("550 5.1.1 User unknown".into()),

@@ -14,6 +14,7 @@ use warmup_domain::engagement::{Rates, sender_continues};
 use warmup_domain::folder::FolderRole;
 use warmup_domain::language::Language;
 use warmup_domain::placement::PlacementClass;
+use warmup_domain::state::EventOutcome;
 use warmup_entity::store::engagement::{self as engagement_store, Work};
 use warmup_entity::store::mailboxes;
 use warmup_entity::store::reports::{self, Report};
@@ -115,7 +116,16 @@ async fn scan_inbox(
             continue;
         };
         ours.push(uid);
+        let outcome = if worst.is_failure() {
+            EventOutcome::Bounced
+        } else if worst.is_delay() {
+            EventOutcome::Delayed
+        } else {
+            // A report of success (delivered, relayed): nothing went wrong to record.
+            continue;
+        };
         let r = Report {
+            outcome,
             action: worst.action.clone(),
             status: worst.status.clone(),
             diagnostic: worst.diagnostic.clone(),

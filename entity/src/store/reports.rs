@@ -26,7 +26,9 @@ pub async fn by_message_id<C: ConnectionTrait>(
 
 /// What a delivery report said about a send.
 pub struct Report {
-    /// `failed` (a bounce) or `delayed` (a delay notice).
+    /// Bounced or delayed.
+    pub outcome: EventOutcome,
+    /// The report's own word for it (`failed`, `delayed`), for the record.
     pub action: String,
     pub status: Option<String>,
     pub diagnostic: Option<String>,
@@ -40,11 +42,7 @@ pub async fn record_report(
     report: Report,
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
-    let outcome = if report.action == "failed" {
-        EventOutcome::Bounced
-    } else {
-        EventOutcome::Delayed
-    };
+    let outcome = report.outcome;
     let txn = db.begin().await?;
     // Two workers may read the same report at once: the send's row lock makes the second wait
     // and then see the first one's record. (SQLite has one writer at a time already.)
