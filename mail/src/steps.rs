@@ -185,3 +185,23 @@ pub(crate) async fn tls_handshake(
         )),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The connection test's own step once carried a second copy of the private-address
+    /// check whose message had lost a line continuation (a run of 18 spaces).
+    #[tokio::test]
+    async fn the_connect_step_refuses_a_private_address_in_the_one_plain_sentence() {
+        let Err(step) = tcp_connect("127.0.0.1", 25, false).await else {
+            panic!("a loopback address was allowed");
+        };
+        assert!(!step.ok);
+        assert_eq!(
+            step.detail,
+            "127.0.0.1 resolves to 127.0.0.1, a loopback or private address; an operator can \
+             allow private mail servers with WARMUP_ALLOW_PRIVATE_MAIL_HOSTS=true"
+        );
+    }
+}
