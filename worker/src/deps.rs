@@ -38,6 +38,8 @@ pub(crate) struct StoredServer<'a> {
     pub context: String,
     /// The port when the stored one is out of range.
     pub default_port: u16,
+    /// Whose password this is, in words, for an error that cannot open it.
+    pub what: &'static str,
 }
 
 impl SendDeps {
@@ -46,7 +48,7 @@ impl SendDeps {
         let password: Secret = self
             .secrets
             .open(s.sealed, &s.context)
-            .map_err(|e| Error::Secret(format!("stored password ({}): {e}", s.context)))?;
+            .map_err(|e| Error::Secret(format!("{} cannot be read: {e}", s.what)))?;
         Ok(ServerLogin {
             host: s.host.to_string(),
             port: u16::try_from(s.port).unwrap_or(s.default_port),
@@ -79,6 +81,7 @@ pub(crate) fn seed_imap(s: &warmup_entity::seed::Model) -> StoredServer<'_> {
         sealed: &s.imap_password,
         context: warmup_entity::secret_box::context("seed", s.id, "imap"),
         default_port: 993,
+        what: "the seed's stored IMAP password",
     }
 }
 
@@ -92,6 +95,7 @@ pub(crate) fn seed_smtp(s: &warmup_entity::seed::Model) -> StoredServer<'_> {
         sealed: &s.smtp_password,
         context: warmup_entity::secret_box::context("seed", s.id, "smtp"),
         default_port: 587,
+        what: "the seed's stored SMTP password",
     }
 }
 
@@ -105,6 +109,7 @@ pub(crate) fn mailbox_imap(m: &warmup_entity::mailbox::Model) -> StoredServer<'_
         sealed: &m.imap_password,
         context: warmup_entity::secret_box::context("mailbox", m.id, "imap"),
         default_port: 993,
+        what: "the stored IMAP password",
     }
 }
 
@@ -118,5 +123,6 @@ pub(crate) fn mailbox_smtp(m: &warmup_entity::mailbox::Model) -> StoredServer<'_
         sealed: &m.smtp_password,
         context: warmup_entity::secret_box::context("mailbox", m.id, "smtp"),
         default_port: 587,
+        what: "the stored SMTP password",
     }
 }

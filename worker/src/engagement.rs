@@ -17,7 +17,7 @@ use warmup_domain::folder::FolderRole;
 use warmup_domain::language::Language;
 use warmup_domain::placement::counts_as_missing;
 use warmup_domain::preferences::WarmupPreferences;
-use warmup_domain::state::PlacementStage;
+use warmup_domain::state::{PlacementEvent, PlacementStage};
 use warmup_entity::OrgId;
 use warmup_entity::store::StoreError;
 use warmup_entity::store::engagement::{self as store, Located, Stamp, StepDone, Work};
@@ -368,7 +368,7 @@ async fn engage(
 
 fn step_done(action: Action, detail: String, stamp: Stamp) -> StepDone {
     StepDone {
-        action: action.as_str().to_string(),
+        action: PlacementEvent::from(action).as_str().to_string(),
         ok: true,
         detail,
         stamp: Some(stamp),
@@ -520,7 +520,8 @@ async fn reply(
         references: Some(&references),
         date: now,
         body: &draft.body,
-    })?;
+    })
+    .map_err(|e| MailError::Message(format!("cannot build the reply: {e}")))?;
     let login = deps.login(&seed_smtp(seed))?;
     let answer = warmup_mail::smtp::submit(&login, &deps.tls, &deps.connect, &built, None).await;
     if answer.accepted() {

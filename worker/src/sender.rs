@@ -14,6 +14,7 @@ use warmup_entity::secret_box::context;
 use warmup_entity::store::StoreError;
 use warmup_entity::store::sends::{self, AttemptRecord};
 use warmup_entity::{mailbox, send};
+use warmup_mail::MailError;
 use warmup_mail::message::{self, Address, Outgoing};
 
 use crate::Error;
@@ -155,7 +156,8 @@ fn prepare(
         references: s.reference_ids.as_deref(),
         date: deps.clock.now(),
         body: &s.body,
-    })?;
+    })
+    .map_err(|e| MailError::Message(format!("cannot build the message: {e}")))?;
     let signed = dkim_signed(m, &built, deps)?;
     Ok((login, built, signed))
 }

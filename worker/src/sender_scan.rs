@@ -100,10 +100,15 @@ async fn scan_inbox(
     session: &mut Session,
     caps: Caps,
 ) -> Result<u32, Error> {
-    let candidates = imap_ops::inbox_reports(session).await?;
+    let candidates = imap_ops::inbox_report_uids(session).await?;
     let mut ours = Vec::new();
     let mut recorded = 0;
-    for (uid, raw) in candidates {
+    // One at a time: a long backlog costs one message of memory, and what was read before a
+    // timeout is recorded.
+    for uid in candidates {
+        let Some(raw) = imap_ops::fetch_raw(session, uid).await? else {
+            continue;
+        };
         let Some(report) = dsn::parse(&raw) else {
             continue;
         };

@@ -87,7 +87,8 @@ pub async fn delete<C: ConnectionTrait>(db: &C, org: OrgId, id: Uuid) -> Result<
     Ok(res.rows_affected > 0)
 }
 
-/// For the workers, of every organization: mailboxes whose inbox may hold reports on warmup mail: those with a warmup.
+/// Mailboxes with a warmup, of every organization (for the workers): their inboxes may hold
+/// delivery reports and replies to read.
 pub async fn scan_targets<C: ConnectionTrait>(db: &C) -> Result<Vec<mailbox::Model>, StoreError> {
     let ids: Vec<Uuid> = warmup_settings::Entity::find()
         .all(db)

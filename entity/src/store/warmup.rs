@@ -115,11 +115,6 @@ pub async fn get<C: ConnectionTrait>(
     }
 }
 
-/// Writes a mailbox's preferences and status, as the API changes them, and returns the row as
-/// stored. The ramp's progress (`sending_days`, `carry`) is the planner's alone
-/// ([`super::plans::record_plan`]): `w`'s values, read before a planning round may have moved
-/// them on, are ignored. A row written here for the first time starts at day 0 with nothing
-/// carried; an existing row keeps its progress.
 /// Which part of a warmup row a write changes: each writer changes only its own part, so a
 /// write based on an older read cannot undo another's (a preferences change does not restart
 /// a warmup the service has just stopped).
@@ -130,6 +125,11 @@ pub enum Part {
     Status,
 }
 
+/// Writes one part of a mailbox's warmup (its preferences, or its status), as the API changes it, and returns the row as
+/// stored. The ramp's progress (`sending_days`, `carry`) is the planner's alone
+/// ([`super::plans::record_plan`]): `w`'s values, read before a planning round may have moved
+/// them on, are ignored. A row written here for the first time starts at day 0 with nothing
+/// carried; an existing row keeps its progress.
 pub async fn save<C: ConnectionTrait>(
     db: &C,
     org: OrgId,

@@ -297,10 +297,9 @@ pub async fn move_uids(
     Ok(())
 }
 
-/// The messages in INBOX that may be delivery reports (a report content type, or from
-/// MAILER-DAEMON), by UID in ascending order, with their raw bytes, read without marking them
-/// read.
-pub async fn inbox_reports(session: &mut Session) -> Result<Vec<(u32, Vec<u8>)>, MailError> {
+/// Selects INBOX and returns the UIDs, ascending, of the messages that may be delivery
+/// reports (a report content type, or from MAILER-DAEMON).
+pub async fn inbox_report_uids(session: &mut Session) -> Result<Vec<u32>, MailError> {
     let failed = |e: async_imap::error::Error| MailError::Command(e.to_string());
     session.select("INBOX").await.map_err(failed)?;
     let mut uids: Vec<u32> = session
@@ -310,20 +309,20 @@ pub async fn inbox_reports(session: &mut Session) -> Result<Vec<(u32, Vec<u8>)>,
         .into_iter()
         .collect();
     uids.sort_unstable();
-    let mut out = Vec::new();
-    for uid in uids {
-        let fetched: Vec<_> = session
-            .uid_fetch(uid.to_string(), "BODY.PEEK[]")
-            .await
-            .map_err(failed)?
-            .try_collect()
-            .await
-            .map_err(failed)?;
-        if let Some(raw) = fetched.first().and_then(|f| f.body()) {
-            out.push((uid, raw.to_vec()));
-        }
-    }
-    Ok(out)
+    Ok(uids)
+}
+
+/// One message of the selected folder, raw, without marking it read; `None` when it is gone.
+pub async fn fetch_raw(session: &mut Session, uid: u32) -> Result<Option<Vec<u8>>, MailError> {
+    let failed = |e: async_imap::error::Error| MailError::Command(e.to_string());
+    let fetched: Vec<_> = session
+        .uid_fetch(uid.to_string(), "BODY.PEEK[]")
+        .await
+        .map_err(failed)?
+        .try_collect()
+        .await
+        .map_err(failed)?;
+    Ok(fetched.first().and_then(|f| f.body()).map(<[u8]>::to_vec))
 }
 
 /// Creates a folder unless it exists.

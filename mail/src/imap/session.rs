@@ -105,7 +105,10 @@ pub async fn open(
         return Ok(session);
     }
     Err(match steps.steps.last() {
-        Some(s) if s.step == "login" => MailError::Login(format!("IMAP login: {}", s.detail)),
+        // A refusal, not a login step that ran out of time.
+        Some(s) if s.step == "login" && s.detail.starts_with("login refused") => {
+            MailError::Login(format!("IMAP login: {}", s.detail))
+        }
         Some(s) => MailError::Connect(format!("IMAP {}: {}", s.step, s.detail)),
         None => MailError::Connect("IMAP login failed".to_string()),
     })
