@@ -181,8 +181,7 @@ component!(
                 ]
                 .into_iter()
                 .map(ReplyCategory::as_str)
-                // An interrupted send found at its seed; a delivery report.
-                .chain(["recovered", "dsn"])
+                .chain(warmup_domain::state::EventSource::words())
             ))
             .description(Some(
                 "What the answer meant: `accepted`, `greylisted`, `rate_limited`, \

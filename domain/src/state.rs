@@ -108,6 +108,17 @@ states!(
     }
 );
 
+states!(
+    /// The category of a delivery event no SMTP answer classified (the others are
+    /// [`crate::smtp_reply::ReplyCategory`] words).
+    EventSource {
+        /// An interrupted send, settled by asking its seed.
+        Recovered => "recovered",
+        /// A delivery report (a bounce or a delay notice).
+        Dsn => "dsn",
+    }
+);
+
 impl From<crate::engagement::Action> for PlacementEvent {
     fn from(a: crate::engagement::Action) -> Self {
         use crate::engagement::Action;
@@ -163,6 +174,7 @@ mod tests {
             PlacementEvent::as_str,
             PlacementEvent::parse,
         );
+        check(EventSource::ALL, EventSource::as_str, EventSource::parse);
         for a in crate::engagement::Action::ALL {
             assert_eq!(PlacementEvent::from(a).as_str(), a.as_str());
         }

@@ -5,7 +5,7 @@
 use chrono::Duration;
 use sea_orm::DatabaseConnection;
 use warmup_domain::retry::{Recovery, SeedAnswer, recover};
-use warmup_domain::state::SendState;
+use warmup_domain::state::{EventSource, SendState};
 use warmup_entity::seed;
 use warmup_entity::store::sends::{self, AttemptRecord};
 use warmup_entity::store::{engagement, seeds};
@@ -82,7 +82,7 @@ pub async fn recover_expired(
             code: None,
             enhanced: None,
             text: outcome.note().unwrap_or_default(),
-            category: "recovered".to_string(),
+            category: EventSource::Recovered.as_str().to_string(),
             state,
             next_attempt_at: next,
             duration_ms: 0,

@@ -7,7 +7,7 @@ use sea_orm::{
     QuerySelect, Set, TransactionTrait,
 };
 use uuid::Uuid;
-use warmup_domain::state::{EventOutcome, SendState};
+use warmup_domain::state::{EventOutcome, EventSource, SendState};
 
 use super::StoreError;
 use crate::{send, send_attempt};
@@ -81,7 +81,7 @@ pub async fn record_report(
             .col_expr(send::Column::LastText, Expr::value(Some(text.clone())))
             .col_expr(
                 send::Column::LastCategory,
-                Expr::value(Some("bounce".to_string())),
+                Expr::value(Some(EventSource::Dsn.as_str().to_string())),
             )
             .col_expr(send::Column::UpdatedAt, Expr::value(now))
             .filter(send::Column::Id.eq(s.id))
@@ -98,7 +98,7 @@ pub async fn record_report(
         code: Set(code),
         enhanced: Set(report.status),
         text: Set(text),
-        category: Set("dsn".to_string()),
+        category: Set(EventSource::Dsn.as_str().to_string()),
         outcome: Set(outcome.as_str().to_string()),
         duration_ms: Set(0),
     }
