@@ -17,6 +17,7 @@ on_both_databases!(
     start_and_pause_and_the_schedule_preview,
     a_preferences_write_racing_a_planning_round_never_lowers_sending_day,
     stats_and_events_keep_thread_continuations_apart_from_warmup_sends,
+    dates_from_a_request_never_panic_and_stats_span_at_most_366_days,
 );
 
 async fn mailbox(app: &TestApp, key: &str, email: &str) -> String {
@@ -549,4 +550,32 @@ async fn stats_and_events_keep_thread_continuations_apart_from_warmup_sends(app:
         ]),
         "{events}"
     );
+}
+
+/// Dates in a query are the client's: at the edges of what a date type holds, arithmetic on
+/// them once panicked and dropped the connection without an answer.
+async fn dates_from_a_request_never_panic_and_stats_span_at_most_366_days(app: &TestApp) {
+    let key = app.new_org("Dates").await;
+    let id = mailbox(app, &key, "dates@acme.example").await;
+    let stats = |q: &str| format!("/v1/mailboxes/{id}/warmup/stats?{q}");
+    for (query, field) in [
+        ("to=-262143-01-01", "to"),
+        ("from=-262143-01-01&to=2026-01-01", "from"),
+        ("to=+262142-12-31", "to"),
+        ("from=2025-01-01&to=2026-12-31", "from"),
+    ] {
+        let r = app.get(&stats(query), &key).await;
+        assert_eq!(r.status, 422, "{query}: {}", r.text);
+        assert_eq!(r.fields(), vec![field.to_string()], "{query}: {}", r.text);
+    }
+    app.get(&stats("from=2026-01-01&to=2026-12-31"), &key)
+        .await
+        .expect(200);
+    for path in [
+        format!("/v1/mailboxes/{id}/placements?from=-262143-01-01"),
+        format!("/v1/mailboxes/{id}/placement-summary?from=-262143-01-01&to=2026-01-01"),
+    ] {
+        let r = app.get(&path, &key).await;
+        assert_eq!(r.status, 422, "{path}: {}", r.text);
+    }
 }

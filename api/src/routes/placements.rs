@@ -23,9 +23,6 @@ use crate::error::ApiError;
 use crate::pagination::PageQuery;
 use crate::state::AppState;
 
-/// The longest range a summary covers, in days.
-const MAX_SUMMARY_DAYS: i64 = 366;
-
 async fn own_mailbox(state: &AppState, org: OrgId, id: Uuid) -> Result<mailbox::Model, ApiError> {
     mailboxes::get(&state.db, org, id)
         .await?
@@ -369,16 +366,9 @@ pub async fn summary(
         return Err(ApiError::Validation(v.into_vec()));
     };
     let to = to.unwrap_or_else(|| today(&state, &mailbox));
-    let from = from.unwrap_or(to - chrono::Duration::days(29));
-    if from > to {
-        return Err(ApiError::invalid("from", "must not be after `to`"));
-    }
-    if (to - from).num_days() + 1 > MAX_SUMMARY_DAYS {
-        return Err(ApiError::invalid(
-            "from",
-            format!("the range may cover at most {MAX_SUMMARY_DAYS} days"),
-        ));
-    }
+    let from = from.unwrap_or_else(|| PlanDate::new(to).days_before(29).date());
+    warmup_domain::plan_date::check_range(from, to)
+        .map_err(|e| ApiError::invalid("from", e.to_string()))?;
     let s = placements::summary(&state.db, caller.org, *id, from, to).await?;
     Ok(web::Json(PlacementSummary {
         from,

@@ -478,7 +478,8 @@ pub async fn patterns(_caller: Caller) -> HttpResponse {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct StatsQuery {
-    /// First day, `YYYY-MM-DD` in the mailbox's time zone (default: 30 days ago).
+    /// First day, `YYYY-MM-DD` in the mailbox's time zone (default: 30 days before `to`); the
+    /// range covers at most 366 days.
     #[param(value_type = Option<String>, format = Date)]
     pub from: Option<String>,
     /// Last day, `YYYY-MM-DD` (default: today).
@@ -552,11 +553,10 @@ pub async fn stats(
     };
     let from = match &query.from {
         Some(raw) => parse_day("from", raw)?,
-        None => PlanDate::new(to.date() - chrono::Duration::days(30)),
+        None => to.days_before(30),
     };
-    if from > to {
-        return Err(ApiError::invalid("from", "must not be after `to`"));
-    }
+    warmup_domain::plan_date::check_range(from.date(), to.date())
+        .map_err(|e| ApiError::invalid("from", e.to_string()))?;
     let days =
         warmup_entity::store::send_reads::daily_stats(&state.db, caller.org, *id, from, to).await?;
     Ok(web::Json(Stats {
