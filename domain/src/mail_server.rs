@@ -105,13 +105,31 @@ pub fn is_public_ip(ip: std::net::IpAddr) -> bool {
             if let Some(v4) = v6.to_ipv4_mapped() {
                 return is_public_ip(IpAddr::V4(v4));
             }
-            let first = v6.segments()[0];
+            let s = v6.segments();
+            let embedded = |hi: u16, lo: u16| {
+                let [a, b] = hi.to_be_bytes();
+                let [c, d] = lo.to_be_bytes();
+                std::net::Ipv4Addr::new(a, b, c, d)
+            };
+            // 6to4 carries an IPv4 address: as public as that address.
+            if s[0] == 0x2002 {
+                return is_public_ip(IpAddr::V4(embedded(s[1], s[2])));
+            }
             !(v6.is_loopback()
                 || v6.is_unspecified()
                 || v6.is_multicast()
-                || (first & 0xfe00) == 0xfc00
-                || (first & 0xffc0) == 0xfe80
-                || first == 0x2001 && v6.segments()[1] == 0x0db8)
+                // Unique local, link-local and the deprecated site-local ranges.
+                || (s[0] & 0xfe00) == 0xfc00
+                || (s[0] & 0xffc0) == 0xfe80
+                || (s[0] & 0xffc0) == 0xfec0
+                || (s[0] == 0x2001 && s[1] == 0x0db8)
+                // IPv4-compatible (::/96): an IPv4 host by another name.
+                || s[..6] == [0; 6]
+                // NAT64, well-known (64:ff9b::/96) and local-use (64:ff9b:1::/48): a
+                // gateway's way into IPv4 networks, private ones included.
+                || (s[0] == 0x0064 && s[1] == 0xff9b)
+                // Discard-only (100::/64).
+                || (s[0] == 0x0100 && s[1..4] == [0; 3]))
         }
     }
 }
@@ -161,13 +179,24 @@ mod tests {
             "192.0.2.1",
             "2001:db8::1",
             "240.0.0.1",
+            // NAT64 (well-known and local-use prefixes) reaches IPv4 hosts behind a gateway.
+            "64:ff9b::7f00:1",
+            "64:ff9b::a9fe:a9fe",
+            "64:ff9b:1::1",
+            // IPv4-compatible, site-local, 6to4 of a private address, discard-only.
+            "::127.0.0.1",
+            "::169.254.169.254",
+            "fec0::1",
+            "2002:7f00:1::1",
+            "2002:a9fe:a9fe::1",
+            "100::1",
         ] {
             let ip: std::net::IpAddr = private
                 .parse()
                 .unwrap_or(std::net::Ipv4Addr::LOCALHOST.into());
             assert!(!is_public_ip(ip), "{private}");
         }
-        for public in ["8.8.8.8", "142.250.1.1", "2a00:1450::1"] {
+        for public in ["8.8.8.8", "142.250.1.1", "2a00:1450::1", "2002:808:808::1"] {
             let ip: std::net::IpAddr = public
                 .parse()
                 .unwrap_or(std::net::Ipv4Addr::LOCALHOST.into());

@@ -18,10 +18,19 @@ use crate::api_key;
 const KEY_PREFIX: &str = "wu_";
 
 /// A key just created: the only moment its plaintext exists.
-#[derive(Debug)]
 pub struct IssuedKey {
     pub model: api_key::Model,
     pub plaintext: String,
+}
+
+/// Never the plaintext: a key logged or shown in a panic would be a key given away.
+impl std::fmt::Debug for IssuedKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IssuedKey")
+            .field("model", &self.model)
+            .field("plaintext", &"<redacted>")
+            .finish()
+    }
 }
 
 /// SHA-256 in lower-case hex: key digests, body fingerprints, rate-limit keys.
@@ -177,6 +186,28 @@ pub async fn revoke<C: ConnectionTrait>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_issued_key_debugs_without_its_plaintext() {
+        let plaintext = generate();
+        let issued = IssuedKey {
+            model: api_key::Model {
+                id: Uuid::now_v7(),
+                organization_id: Uuid::now_v7(),
+                name: "ci".into(),
+                prefix: plaintext.chars().take(10).collect(),
+                key_hash: digest(&plaintext),
+                platform_admin: false,
+                created_at: chrono::DateTime::<Utc>::MIN_UTC,
+                last_used_at: None,
+                revoked_at: None,
+            },
+            plaintext: plaintext.clone(),
+        };
+        let shown = format!("{issued:?}");
+        assert!(!shown.contains(&plaintext), "{shown}");
+        assert!(shown.contains("<redacted>"), "{shown}");
+    }
 
     #[test]
     fn generated_keys_are_distinct_prefixed_and_digest_stably() {
