@@ -36,6 +36,9 @@ pub enum ApiError {
     PayloadTooLarge(usize),
     #[error("the request body must be JSON (Content-Type: application/json)")]
     UnsupportedMediaType,
+    /// A compressed request body: no client needs one, and decompressing is a bomb's door.
+    #[error("request bodies are accepted without Content-Encoding (identity) only")]
+    UnsupportedEncoding,
     #[error("too many requests; retry after {retry_after} seconds")]
     RateLimited { retry_after: u64 },
     #[error("an earlier request with this Idempotency-Key is still being processed")]
@@ -91,7 +94,9 @@ impl ApiError {
             ApiError::MethodNotAllowed(_) => ("method_not_allowed", "Method not allowed"),
             ApiError::Conflict(_) => ("conflict", "Conflict"),
             ApiError::PayloadTooLarge(_) => ("payload_too_large", "Payload too large"),
-            ApiError::UnsupportedMediaType => ("unsupported_media_type", "Unsupported media type"),
+            ApiError::UnsupportedMediaType | ApiError::UnsupportedEncoding => {
+                ("unsupported_media_type", "Unsupported media type")
+            }
             ApiError::RateLimited { .. } => ("rate_limited", "Too many requests"),
             ApiError::IdempotencyInProgress => ("idempotency_in_progress", "Request in progress"),
             ApiError::IdempotencyKeyReused => ("idempotency_key_reused", "Idempotency key reused"),
@@ -146,7 +151,9 @@ impl ResponseError for ApiError {
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict(_) | ApiError::IdempotencyInProgress => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::UnsupportedMediaType | ApiError::UnsupportedEncoding => {
+                StatusCode::UNSUPPORTED_MEDIA_TYPE
+            }
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

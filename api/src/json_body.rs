@@ -211,6 +211,14 @@ impl<T: DeserializeOwned + 'static> FromRequest for Body<T> {
             .map(|s| s.settings.body_limit)
             .unwrap_or(64 * 1024);
         let json = is_json(req);
+        let encoded = req
+            .headers()
+            .get(actix_web::http::header::CONTENT_ENCODING)
+            .is_some_and(|v| !v.as_bytes().eq_ignore_ascii_case(b"identity"));
+        // Refused before a byte is read: the body is never decompressed.
+        if encoded {
+            return Box::pin(async { Err(ApiError::UnsupportedEncoding) });
+        }
         let bytes = web::Bytes::from_request(req, payload);
         Box::pin(async move {
             if !json {

@@ -28,7 +28,46 @@ async fn raw_post(app: &TestApp, path: &str, content_type: &str, body: Vec<u8>) 
     Reply::from(res).await
 }
 
+/// `data` as a gzip stream of one stored (uncompressed) deflate block: a valid gzip body
+/// without a compression library.
+fn gzip_stored(data: &[u8]) -> Vec<u8> {
+    let crc = data.iter().fold(0xffff_ffff_u32, |mut c, &b| {
+        c ^= u32::from(b);
+        for _ in 0..8 {
+            c = if c & 1 == 1 {
+                (c >> 1) ^ 0xedb8_8320
+            } else {
+                c >> 1
+            };
+        }
+        c
+    }) ^ 0xffff_ffff;
+    let len = u16::try_from(data.len()).unwrap_or_else(|_| panic!("one block holds 64 KiB"));
+    let mut out = vec![0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff, 1];
+    out.extend_from_slice(&len.to_le_bytes());
+    out.extend_from_slice(&(!len).to_le_bytes());
+    out.extend_from_slice(data);
+    out.extend_from_slice(&crc.to_le_bytes());
+    out.extend_from_slice(&u32::try_from(data.len()).unwrap_or(0).to_le_bytes());
+    out
+}
+
 async fn bad_bodies_get_precise_problems_and_nothing_is_stored(app: &TestApp) {
+    // A compressed body is refused before it is read, valid or a bomb: nothing is decompressed.
+    let json = serde_json::to_vec(&mailbox_body("gz@acme.example", "pw")).unwrap_or_default();
+    let res = app
+        .client
+        .post(format!("{}/v1/mailboxes", app.address))
+        .bearer_auth(ADMIN_KEY)
+        .header("Content-Type", "application/json")
+        .header("Content-Encoding", "gzip")
+        .body(gzip_stored(&json))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    Reply::from(res)
+        .await
+        .expect_problem(415, "unsupported_media_type");
     raw_post(
         app,
         "/v1/mailboxes",
