@@ -30,7 +30,16 @@ async fn shared_pool_is_visible_to_all_and_writable_by_admins_only(app: &TestApp
     let listed = app.get("/v1/seeds", &org).await.expect(200);
     assert_eq!(listed.json["items"][0]["id"], id);
     let path = format!("/v1/seeds/{id}");
-    app.get(&path, &org).await.expect(200);
+    // A tenant sees a shared seed's address and provider, never its servers and logins.
+    let seen = app.get(&path, &org).await.expect(200).json;
+    assert_eq!(seen["email"], "pool@seeds.example");
+    for servers in [&seen, &listed.json["items"][0]] {
+        assert!(servers.get("imap").is_none(), "{servers}");
+        assert!(servers.get("smtp").is_none(), "{servers}");
+    }
+    let as_admin = app.get(&path, ADMIN_KEY).await.expect(200).json;
+    assert!(as_admin["imap"]["host"].is_string(), "{as_admin}");
+    assert!(as_admin["smtp"]["username"].is_string(), "{as_admin}");
     app.patch(&path, &org, &json!({"active": false}))
         .await
         .expect_problem(403, "forbidden");

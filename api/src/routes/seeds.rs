@@ -67,8 +67,15 @@ pub struct Seed {
     #[schema(value_type = crate::schema::EmailAddress)]
     pub email: String,
     pub provider: Provider,
-    pub imap: ServerOutput,
-    pub smtp: ServerOutput,
+    /// The seed's IMAP server: for the organization's own seeds, and for platform
+    /// administrators; absent for a shared seed shown to a tenant.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub imap: Option<ServerOutput>,
+    /// The seed's SMTP server, shown like `imap`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub smtp: Option<ServerOutput>,
     pub group: SeedGroup,
     pub active: bool,
     /// True for the shared pool, false for the organization's own seed.
@@ -83,11 +90,14 @@ crate::page_of!(
     Seed
 );
 
-impl From<seed::Model> for Seed {
-    fn from(m: seed::Model) -> Self {
+impl Seed {
+    /// The seed as `caller` may see it: a shared seed's servers and logins are the platform's,
+    /// shown to its administrators only.
+    fn shown_to(m: seed::Model, caller: &Caller) -> Self {
+        let servers = m.organization_id.is_some() || caller.platform_admin;
         Self {
-            imap: output(&m, Protocol::Imap),
-            smtp: output(&m, Protocol::Smtp),
+            imap: servers.then(|| output(&m, Protocol::Imap)),
+            smtp: servers.then(|| output(&m, Protocol::Smtp)),
             id: m.id,
             email: m.email,
             provider: m.provider.parse().unwrap_or(Provider::Smtp),
@@ -200,7 +210,10 @@ pub async fn create(
             row.provider = input.provider.as_str().into();
             row.seed_group = input.group.unwrap_or(SeedGroup::Standard).as_str().into();
             row.active = input.active.unwrap_or(true);
-            Ok(Seed::from(seeds::insert(&state.db, row).await?))
+            Ok(Seed::shown_to(
+                seeds::insert(&state.db, row).await?,
+                &caller,
+            ))
         },
     )
     .await
@@ -221,7 +234,7 @@ pub async fn list(
     query: web::Query<PageQuery>,
 ) -> Result<web::Json<SeedPage>, ApiError> {
     let page = seeds::list_visible(&state.db, caller.org, query.parse()?).await?;
-    Ok(web::Json(page.map(Seed::from).into()))
+    Ok(web::Json(page.map(|m| Seed::shown_to(m, &caller)).into()))
 }
 
 /// Get one seed.
@@ -238,7 +251,10 @@ pub async fn get(
     caller: Caller,
     id: web::Path<Uuid>,
 ) -> Result<web::Json<Seed>, ApiError> {
-    Ok(web::Json(find(&state, &caller, *id).await?.into()))
+    Ok(web::Json(Seed::shown_to(
+        find(&state, &caller, *id).await?,
+        &caller,
+    )))
 }
 
 /// Change some fields of a seed.
@@ -303,7 +319,7 @@ pub async fn update(
     let saved = seeds::update(&state.db, row)
         .await?
         .ok_or(ApiError::NotFound("seed"))?;
-    Ok(web::Json(saved.into()))
+    Ok(web::Json(Seed::shown_to(saved, &caller)))
 }
 
 /// Delete a seed.
