@@ -30,7 +30,7 @@ pub struct NewServer {
     #[schema(
         min_length = 1,
         max_length = 320,
-        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*\S[^\u0000-\u001f\u007f-\u009f]*$"
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
     )]
     pub username: Option<String>,
     /// Write-only: stored encrypted, never returned.
@@ -65,7 +65,7 @@ pub struct ServerInput {
     #[schema(
         min_length = 1,
         max_length = 320,
-        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*\S[^\u0000-\u001f\u007f-\u009f]*$"
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
     )]
     pub username: Option<String>,
     /// Write-only: stored encrypted, never returned.
