@@ -104,6 +104,12 @@ impl SmtpReply {
         self.category == ReplyCategory::Accepted
     }
 
+    /// No reply at all (unreachable, refused by our own rules, a message that could not be
+    /// built): transient, code 0, the reason as its text.
+    pub fn unanswered(reason: &str) -> Self {
+        classify(0, None, reason)
+    }
+
     /// True when a later retry can succeed.
     pub fn transient(&self) -> bool {
         !self.accepted() && !self.permanent

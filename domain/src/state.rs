@@ -58,16 +58,6 @@ states!(
     }
 );
 
-impl SendState {
-    /// True once nothing more will happen to the send (a report may still mark it bounced).
-    pub fn is_final(self) -> bool {
-        matches!(
-            self,
-            SendState::Sent | SendState::Failed | SendState::Cancelled | SendState::Bounced
-        )
-    }
-}
-
 states!(
     /// Where a seed's work on a delivered message stands.
     PlacementStage {
@@ -132,18 +122,6 @@ impl From<crate::engagement::Action> for PlacementEvent {
     }
 }
 
-impl From<SendState> for Option<EventOutcome> {
-    fn from(s: SendState) -> Self {
-        match s {
-            SendState::Sent => Some(EventOutcome::Sent),
-            SendState::Deferred => Some(EventOutcome::Deferred),
-            SendState::Failed => Some(EventOutcome::Failed),
-            SendState::Bounced => Some(EventOutcome::Bounced),
-            _ => None,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -200,15 +178,5 @@ mod tests {
             EventOutcome::words(),
             ["sent", "deferred", "failed", "bounced", "delayed"]
         );
-    }
-
-    #[test]
-    fn only_attempt_endings_are_event_outcomes() {
-        assert_eq!(
-            Option::<EventOutcome>::from(SendState::Sent),
-            Some(EventOutcome::Sent)
-        );
-        assert_eq!(Option::<EventOutcome>::from(SendState::Queued), None);
-        assert!(SendState::Bounced.is_final() && !SendState::Deferred.is_final());
     }
 }

@@ -296,6 +296,20 @@ impl TestApp {
         self.post("/v1/mailboxes", key, body).await.expect(201).json
     }
 
+    /// A mailbox's id (as the API gave it) and its organization, read from the store.
+    pub async fn mailbox_and_org(&self, id: &str) -> (Uuid, Uuid) {
+        use sea_orm::EntityTrait;
+        let mailbox_id: Uuid = id.parse().unwrap_or_else(|e| panic!("{id}: {e}"));
+        let org = warmup_entity::mailbox::Entity::find_by_id(mailbox_id)
+            .one(&self.db)
+            .await
+            .ok()
+            .flatten()
+            .map(|m| m.organization_id)
+            .unwrap_or_else(|| panic!("mailbox {mailbox_id}"));
+        (mailbox_id, org)
+    }
+
     /// Stops the server and starts the same application again on the same database.
     pub async fn restart(&mut self) {
         let old = self.handle.lock().map(|h| h.clone());

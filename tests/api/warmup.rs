@@ -1,6 +1,6 @@
 //! Warmup preferences through the API: per mailbox, defaults, bulk apply, start/pause, preview.
 
-use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel};
+use sea_orm::{ActiveModelTrait, IntoActiveModel};
 use serde_json::{Value, json};
 use uuid::Uuid;
 use warmup_domain::{Provider, WarmupStatus};
@@ -299,19 +299,6 @@ async fn start_and_pause_and_the_schedule_preview(app: &TestApp) {
     );
 }
 
-/// The mailbox's id and its organization, read from the store.
-async fn ids_of(app: &TestApp, id: &str) -> (Uuid, OrgId) {
-    let mailbox_id: Uuid = id.parse().unwrap_or_else(|e| panic!("{id}: {e}"));
-    let org = warmup_entity::mailbox::Entity::find_by_id(mailbox_id)
-        .one(&app.db)
-        .await
-        .ok()
-        .flatten()
-        .map(|m| m.organization_id)
-        .unwrap_or_else(|| panic!("mailbox {mailbox_id}"));
-    (mailbox_id, OrgId(org))
-}
-
 /// A handler reads the warmup, a planning round stores its day (the ramp moves on, the split
 /// carries a remainder), then the handler writes what it read with its change: the ramp stays
 /// where the planner put it, whichever write it was (preferences, pause, start).
@@ -325,7 +312,8 @@ async fn a_preferences_write_racing_a_planning_round_never_lowers_sending_day(ap
     )
     .await
     .expect(200);
-    let (mailbox_id, org) = ids_of(app, &id).await;
+    let (mailbox_id, org) = app.mailbox_and_org(&id).await;
+    let org = OrgId(org);
     let now = warmup_entity::Clock::system().now();
 
     // What the handler read before the planning round.
@@ -462,7 +450,8 @@ fn a_send(
 async fn stats_and_events_keep_thread_continuations_apart_from_warmup_sends(app: &TestApp) {
     let key = app.new_org("Acme").await;
     let id = mailbox(app, &key, "threads@acme.example").await;
-    let (mailbox_id, org) = ids_of(app, &id).await;
+    let (mailbox_id, org) = app.mailbox_and_org(&id).await;
+    let org = OrgId(org);
     let day = "2026-03-02";
     let mut rows = Vec::new();
     for (seed, state) in [

@@ -106,18 +106,9 @@ async fn a_due_send_goes_through_one_job_and_a_second_job_does_nothing(app: &Tes
         "/v1/mailboxes/{}/warmup",
         mailbox["id"].as_str().unwrap_or_default()
     );
-    let mailbox_id: uuid::Uuid = mailbox["id"]
-        .as_str()
-        .unwrap_or_default()
-        .parse()
-        .unwrap_or_default();
-    let org = warmup_entity::mailbox::Entity::find_by_id(mailbox_id)
-        .one(&app.db)
-        .await
-        .ok()
-        .flatten()
-        .map(|m| m.organization_id)
-        .unwrap_or_else(|| panic!("mailbox {mailbox_id}"));
+    let (mailbox_id, org) = app
+        .mailbox_and_org(mailbox["id"].as_str().unwrap_or_default())
+        .await;
     let s = planned_send(org, mailbox_id);
     let secrets = warmup_entity::secret_box::SecretBox::from_base64(
         app.settings.secret_key.as_deref().unwrap_or_default(),

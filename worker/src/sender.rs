@@ -8,7 +8,7 @@ use std::time::Instant;
 use chrono::{DateTime, Utc};
 use sea_orm::{DatabaseConnection, EntityTrait};
 use warmup_domain::retry::RetryDecision;
-use warmup_domain::smtp_reply::{SmtpReply, classify};
+use warmup_domain::smtp_reply::SmtpReply;
 use warmup_domain::state::SendState;
 use warmup_entity::secret_box::context;
 use warmup_entity::store::StoreError;
@@ -118,10 +118,6 @@ fn decide(
     }
 }
 
-fn failure(text: String) -> SmtpReply {
-    classify(0, None, &text)
-}
-
 /// One SMTP conversation with the mailbox's submission server.
 async fn deliver(m: &mailbox::Model, s: &send::Model, deps: &SendDeps) -> SmtpReply {
     match prepare(m, s, deps) {
@@ -129,7 +125,7 @@ async fn deliver(m: &mailbox::Model, s: &send::Model, deps: &SendDeps) -> SmtpRe
             warmup_mail::smtp::submit(&login, &deps.tls, &deps.connect, &built, signed.as_deref())
                 .await
         }
-        Err(e) => failure(e.to_string()),
+        Err(e) => SmtpReply::unanswered(&e.to_string()),
     }
 }
 

@@ -96,15 +96,16 @@ pub async fn daily_stats<C: ConnectionTrait>(
             date: s.plan_date.clone(),
             ..DayStats::default()
         });
+        let state = SendState::parse(&s.state);
         if is_continuation(&s) {
             d.continuations_planned += 1;
-            if s.state == SendState::Sent.as_str() {
+            if state == Some(SendState::Sent) {
                 d.continuations_sent += 1;
             }
             continue;
         }
         d.planned += 1;
-        match SendState::parse(&s.state) {
+        match state {
             Some(SendState::Sent) => d.sent += 1,
             Some(SendState::Failed) => d.failed += 1,
             Some(SendState::Cancelled) => d.cancelled += 1,

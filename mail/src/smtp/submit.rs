@@ -13,11 +13,6 @@ use crate::message::Built;
 use crate::steps::ServerLogin;
 use crate::tls::TlsTrust;
 
-/// A failure without a server reply (unreachable, refused by our own rules): transient, code 0.
-fn failure(text: String) -> SmtpReply {
-    classify(0, None, &text)
-}
-
 /// One SMTP conversation submitting `message`, or its DKIM-signed bytes when given. Never an
 /// error: what went wrong is the reply (code 0 when the server never answered).
 pub async fn submit(
@@ -29,14 +24,14 @@ pub async fn submit(
 ) -> SmtpReply {
     let host = account.host.as_str();
     if let Err(e) = resolve_allowed(host, account.port, options.allow_private_hosts).await {
-        return failure(e.to_string());
+        return SmtpReply::unanswered(&e.to_string());
     }
     let tls = match account.security {
         Security::None => Tls::None,
         sec => match trust.lettre_parameters(host) {
             Ok(p) if sec == Security::Tls => Tls::Wrapper(p),
             Ok(p) => Tls::Required(p),
-            Err(e) => return failure(format!("TLS setup failed: {e}")),
+            Err(e) => return SmtpReply::unanswered(&format!("TLS setup failed: {e}")),
         },
     };
     let transport = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
@@ -73,6 +68,6 @@ fn reply_of(e: &lettre::transport::smtp::Error) -> SmtpReply {
             classify_raw(&format!("{} {rest}", u16::from(code)))
                 .unwrap_or_else(|| classify(u16::from(code), None, rest))
         }
-        None => failure(text),
+        None => SmtpReply::unanswered(&text),
     }
 }
