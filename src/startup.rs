@@ -40,9 +40,9 @@ pub fn worker_options(
             tls,
             retry: RetryPolicy::default(),
             connect: ConnectOptions {
-                timeout: Duration::from_secs(settings.smtp_timeout_secs),
                 helo_name: settings.helo_name.clone(),
                 allow_private_hosts: settings.allow_private_mail_hosts,
+                ..ConnectOptions::with_step_timeout(Duration::from_secs(settings.smtp_timeout_secs))
             },
             auth,
             missing_after: Duration::from_secs(settings.missing_after_secs),
@@ -125,9 +125,11 @@ impl Application {
             body_limit: settings.body_limit_bytes,
             rate_limit_per_minute: settings.rate_limit_per_minute,
             probe: ConnectOptions {
-                timeout: Duration::from_secs(settings.probe_timeout_secs),
                 helo_name: settings.helo_name.clone(),
                 allow_private_hosts: settings.allow_private_mail_hosts,
+                ..ConnectOptions::with_step_timeout(Duration::from_secs(
+                    settings.probe_timeout_secs,
+                ))
             },
         };
         let worker = worker_options(settings, secrets.clone(), tls.clone(), clock)?;

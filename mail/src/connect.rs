@@ -9,18 +9,33 @@ use crate::MailError;
 /// How connections to tenants' servers behave, for jobs and connection tests alike.
 #[derive(Debug, Clone)]
 pub struct ConnectOptions {
-    /// Real time allowed to each step (and to one SMTP conversation).
+    /// Real time allowed to each step of a conversation.
     pub timeout: Duration,
+    /// Real time one SMTP submission may take in all, steps and answers together.
+    pub conversation_limit: Duration,
     /// The name we give in EHLO.
     pub helo_name: String,
     /// Whether tenants' servers may be on loopback or private networks.
     pub allow_private_hosts: bool,
 }
 
+impl ConnectOptions {
+    /// Options with `timeout` per step and twice that for a whole SMTP submission: a slow
+    /// server may use each step's time, but not every step's.
+    pub fn with_step_timeout(timeout: Duration) -> Self {
+        Self {
+            timeout,
+            conversation_limit: timeout * 2,
+            ..Self::default()
+        }
+    }
+}
+
 impl Default for ConnectOptions {
     fn default() -> Self {
         Self {
             timeout: Duration::from_secs(15),
+            conversation_limit: Duration::from_secs(30),
             helo_name: "localhost".to_string(),
             allow_private_hosts: false,
         }

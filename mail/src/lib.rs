@@ -4,6 +4,7 @@
 //! received mail. No database and no clock: callers pass what they stored and the time.
 
 pub mod auth;
+mod bounded;
 pub mod connect;
 pub mod connection_test;
 pub mod dkim;

@@ -8,8 +8,12 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use warmup_domain::{Secret, Security};
 
+use crate::bounded::Bounded;
 use crate::connect::resolve_allowed;
 use crate::tls::TlsTrust;
+
+/// A connection to a tenant's server: TCP with each answer's size capped.
+pub(crate) type Socket = Bounded<tokio::net::TcpStream>;
 
 /// Credentials and address of one server.
 #[derive(Debug, Clone)]
@@ -69,6 +73,23 @@ impl StepOutcome {
     }
 }
 
+/// Characters of a server's text a report or a stored reply repeats at most.
+pub const SHOWN_SERVER_CHARS: usize = 300;
+
+/// A server's text as shown to a user: on one line (control characters become spaces) and cut
+/// to [`SHOWN_SERVER_CHARS`], so a server cannot fill a report, a row or a log line.
+pub fn shown_server_text(text: &str) -> String {
+    let mut out: String = text
+        .chars()
+        .take(SHOWN_SERVER_CHARS)
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if text.chars().nth(SHOWN_SERVER_CHARS).is_some() {
+        out.push('…');
+    }
+    out
+}
+
 /// Collects timed steps; stops being useful after the first failure.
 pub(crate) struct Steps {
     pub steps: Vec<ProbeStep>,
@@ -108,7 +129,7 @@ impl Steps {
             ok: outcome.ok && value.is_some(),
             duration_ms,
             reply_code: outcome.reply_code,
-            detail: outcome.detail,
+            detail: shown_server_text(&outcome.detail),
         });
         value
     }
@@ -125,12 +146,14 @@ impl Steps {
 
 /// Opens the TCP connection, naming the address in the step detail. Unless private hosts are
 /// allowed, every address the name resolves to must be public, and the connection goes to the
-/// address that was checked (so a second lookup cannot point it elsewhere).
+/// address that was checked (so a second lookup cannot point it elsewhere). Each answer read
+/// from it may take at most `answer_limit` bytes.
 pub(crate) async fn tcp_connect(
     host: &str,
     port: u16,
     allow_private: bool,
-) -> Result<(tokio::net::TcpStream, StepOutcome), StepOutcome> {
+    answer_limit: usize,
+) -> Result<(Socket, StepOutcome), StepOutcome> {
     let addrs = resolve_allowed(host, port, allow_private)
         .await
         .map_err(|e| StepOutcome::failed(None, e.to_string()))?;
@@ -143,7 +166,10 @@ pub(crate) async fn tcp_connect(
                 .peer_addr()
                 .map(|a| a.to_string())
                 .unwrap_or_else(|_| format!("{host}:{port}"));
-            Ok((s, StepOutcome::ok(format!("connected to {peer}"))))
+            Ok((
+                Bounded::new(s, answer_limit),
+                StepOutcome::ok(format!("connected to {peer}")),
+            ))
         }
         Err(e) => Err(StepOutcome::failed(
             None,
@@ -156,14 +182,8 @@ pub(crate) async fn tcp_connect(
 pub(crate) async fn tls_handshake(
     trust: &TlsTrust,
     host: &str,
-    tcp: tokio::net::TcpStream,
-) -> Result<
-    (
-        tokio_rustls::client::TlsStream<tokio::net::TcpStream>,
-        StepOutcome,
-    ),
-    StepOutcome,
-> {
+    tcp: Socket,
+) -> Result<(tokio_rustls::client::TlsStream<Socket>, StepOutcome), StepOutcome> {
     match trust.connect(host, tcp).await {
         Ok(s) => {
             let version = s
@@ -194,7 +214,7 @@ mod tests {
     /// check whose message had lost a line continuation (a run of 18 spaces).
     #[tokio::test]
     async fn the_connect_step_refuses_a_private_address_in_the_one_plain_sentence() {
-        let Err(step) = tcp_connect("127.0.0.1", 25, false).await else {
+        let Err(step) = tcp_connect("127.0.0.1", 25, false, 1024).await else {
             panic!("a loopback address was allowed");
         };
         assert!(!step.ok);

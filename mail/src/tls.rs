@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use rustls::pki_types::{CertificateDer, ServerName};
 use rustls::{ClientConfig, RootCertStore};
-use tokio::net::TcpStream;
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio_rustls::TlsConnector;
 use tokio_rustls::client::TlsStream;
 
@@ -57,11 +57,11 @@ impl TlsTrust {
     }
 
     /// Wraps a connected socket in TLS, verifying the certificate for `host`.
-    pub async fn connect(
+    pub async fn connect<S: AsyncRead + AsyncWrite + Unpin>(
         &self,
         host: &str,
-        tcp: TcpStream,
-    ) -> std::io::Result<TlsStream<TcpStream>> {
+        tcp: S,
+    ) -> std::io::Result<TlsStream<S>> {
         let name = ServerName::try_from(host.to_string())
             .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
         TlsConnector::from(Arc::clone(&self.config))

@@ -10,6 +10,22 @@ use warmup_domain::folder::{FolderRole, classify_folder, decode_mailbox_name};
 use super::session::Session;
 use crate::MailError;
 
+/// Bytes of a message read at most (`BODY.PEEK[]<0.N>`): warmup mail and delivery reports are
+/// far smaller, and headers (all that placement reads) come first.
+pub const FETCH_LIMIT: usize = 1024 * 1024;
+
+/// Folders taken from a server at most, those a lookup visits first kept: mailboxes with
+/// thousands of folders exist, but warmup mail lands in the inbox, spam or a category.
+pub const MAX_FOLDERS: usize = 500;
+
+/// UIDs taken from one search at most, the lowest (oldest) kept; the rest wait for a later
+/// round.
+pub const MAX_UIDS: usize = 1000;
+
+fn fetch_query(items: &str) -> String {
+    format!("({items}BODY.PEEK[]<0.{FETCH_LIMIT}>)")
+}
+
 /// What the server offers after login (servers add MOVE and UIDPLUS only then).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Caps {
@@ -61,31 +77,32 @@ fn attribute_name(a: &NameAttribute<'_>) -> String {
 /// Every selectable folder, in the order a lookup visits them (inbox, spam, categories, the
 /// rest, "all mail" last).
 pub async fn folders(session: &mut Session) -> Result<Vec<Folder>, MailError> {
-    let names: Vec<_> = session
-        .list(None, Some("*"))
-        .await
-        .map_err(|e| MailError::Command(format!("LIST failed: {e}")))?
-        .try_collect()
-        .await
-        .map_err(|e| MailError::Command(format!("LIST failed: {e}")))?;
-    let mut out: Vec<Folder> = names
-        .iter()
-        .filter(|n| {
-            !n.attributes()
-                .iter()
-                .any(|a| matches!(a, NameAttribute::NoSelect))
-        })
-        .map(|n| {
-            let attributes: Vec<String> = n.attributes().iter().map(attribute_name).collect();
-            let attributes: Vec<&str> = attributes.iter().map(String::as_str).collect();
-            Folder {
-                wire: n.name().to_string(),
-                name: decode_mailbox_name(n.name()),
-                role: classify_folder(n.name(), &attributes, n.delimiter()),
-            }
-        })
-        .collect();
+    let failed = |e: async_imap::error::Error| MailError::Command(format!("LIST failed: {e}"));
+    let mut names = session.list(None, Some("*")).await.map_err(failed)?;
+    let mut out: Vec<Folder> = Vec::new();
+    while let Some(n) = names.try_next().await.map_err(failed)? {
+        if n.attributes()
+            .iter()
+            .any(|a| matches!(a, NameAttribute::NoSelect))
+        {
+            continue;
+        }
+        let attributes: Vec<String> = n.attributes().iter().map(attribute_name).collect();
+        let attributes: Vec<&str> = attributes.iter().map(String::as_str).collect();
+        out.push(Folder {
+            wire: n.name().to_string(),
+            name: decode_mailbox_name(n.name()),
+            role: classify_folder(n.name(), &attributes, n.delimiter()),
+        });
+        // Only the first MAX_FOLDERS in lookup order are kept, so a server listing without
+        // end costs no more than that (the answer's size is capped too).
+        if out.len() >= 2 * MAX_FOLDERS {
+            out.sort_by_key(|f| f.role.search_rank());
+            out.truncate(MAX_FOLDERS);
+        }
+    }
     out.sort_by_key(|f| f.role.search_rank());
+    out.truncate(MAX_FOLDERS);
     Ok(out)
 }
 
@@ -170,7 +187,7 @@ async fn search(session: &mut Session, query: &str) -> Result<Vec<u32>, MailErro
                 outcome,
             } if *done == tag => {
                 return match status {
-                    Status::Ok => Ok(uids),
+                    Status::Ok => Ok(lowest(uids)),
                     other => Err(MailError::Command(format!(
                         "{other:?} {}",
                         outcome.information.as_deref().unwrap_or_default()
@@ -181,6 +198,14 @@ async fn search(session: &mut Session, query: &str) -> Result<Vec<u32>, MailErro
             _ => {}
         }
     }
+}
+
+/// The lowest [`MAX_UIDS`] of `uids`, ascending.
+fn lowest(mut uids: Vec<u32>) -> Vec<u32> {
+    uids.sort_unstable();
+    uids.dedup();
+    uids.truncate(MAX_UIDS);
+    uids
 }
 
 /// A message as read from the server.
@@ -197,7 +222,7 @@ pub async fn fetch(session: &mut Session, at: &Located) -> Result<Option<Fetched
         .await
         .map_err(|e| MailError::Command(format!("EXAMINE {} failed: {e}", at.folder.name)))?;
     let fetched: Vec<_> = session
-        .uid_fetch(at.uid.to_string(), "(UID INTERNALDATE BODY.PEEK[])")
+        .uid_fetch(at.uid.to_string(), fetch_query("UID INTERNALDATE "))
         .await
         .map_err(|e| MailError::Command(format!("FETCH failed: {e}")))?
         .try_collect()
@@ -302,21 +327,18 @@ pub async fn move_uids(
 pub async fn inbox_report_uids(session: &mut Session) -> Result<Vec<u32>, MailError> {
     let failed = |e: async_imap::error::Error| MailError::Command(e.to_string());
     session.select("INBOX").await.map_err(failed)?;
-    let mut uids: Vec<u32> = session
-        .uid_search("UNDELETED OR HEADER Content-Type \"report\" FROM \"MAILER-DAEMON\"")
-        .await
-        .map_err(failed)?
-        .into_iter()
-        .collect();
-    uids.sort_unstable();
-    Ok(uids)
+    search(
+        session,
+        "UNDELETED OR HEADER Content-Type \"report\" FROM \"MAILER-DAEMON\"",
+    )
+    .await
 }
 
 /// One message of the selected folder, raw, without marking it read; `None` when it is gone.
 pub async fn fetch_raw(session: &mut Session, uid: u32) -> Result<Option<Vec<u8>>, MailError> {
     let failed = |e: async_imap::error::Error| MailError::Command(e.to_string());
     let fetched: Vec<_> = session
-        .uid_fetch(uid.to_string(), "BODY.PEEK[]")
+        .uid_fetch(uid.to_string(), fetch_query(""))
         .await
         .map_err(failed)?
         .try_collect()

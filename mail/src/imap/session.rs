@@ -7,6 +7,7 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use warmup_domain::Security;
 
 use crate::MailError;
+use crate::bounded::IMAP_ANSWER_LIMIT;
 use crate::connect::ConnectOptions;
 use crate::steps::{ConnectionReport, ServerLogin, StepOutcome, Steps, tcp_connect, tls_handshake};
 use crate::tls::TlsTrust;
@@ -48,7 +49,12 @@ pub(crate) async fn login_steps(
     let tcp = steps
         .run(
             "connect",
-            tcp_connect(host, login.port, options.allow_private_hosts),
+            tcp_connect(
+                host,
+                login.port,
+                options.allow_private_hosts,
+                IMAP_ANSWER_LIMIT,
+            ),
         )
         .await?;
     let client = match login.security {
@@ -132,7 +138,14 @@ pub(crate) async fn probe(
             .try_collect()
             .await
             .map_err(|e| StepOutcome::failed(None, format!("LIST failed: {e}")))?;
-        let detail = format!("{} folders: {}", names.len(), names.join(", "));
+        // The first names only: the step's detail is cut anyway, the count is what tells.
+        let shown: Vec<&str> = names.iter().take(20).map(String::as_str).collect();
+        let more = if names.len() > shown.len() {
+            ", …"
+        } else {
+            ""
+        };
+        let detail = format!("{} folders: {}{more}", names.len(), shown.join(", "));
         Ok(((), StepOutcome::ok(detail)))
     };
     steps.run("list", list).await;

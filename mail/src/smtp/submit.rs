@@ -1,16 +1,13 @@
-//! Submitting a message through an account's SMTP server with lettre: one conversation, its
-//! answer classified by RFC 3463.
+//! Submitting a message through an account's SMTP server: one conversation over a socket we
+//! connected to the checked address, every step and the whole bounded in time, every answer in
+//! size; the answer classified by RFC 3463.
 
-use lettre::transport::smtp::authentication::Credentials;
-use lettre::transport::smtp::client::Tls;
-use lettre::transport::smtp::extension::ClientId;
-use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
-use warmup_domain::Security;
 use warmup_domain::smtp_reply::{SmtpReply, classify, classify_raw};
 
-use crate::connect::{ConnectOptions, resolve_allowed};
+use crate::connect::ConnectOptions;
 use crate::message::Built;
-use crate::steps::ServerLogin;
+use crate::smtp::conversation::{self, smtp_failure};
+use crate::steps::{ProbeStep, ServerLogin, StepOutcome, Steps, shown_server_text};
 use crate::tls::TlsTrust;
 
 /// One SMTP conversation submitting `message`, or its DKIM-signed bytes when given. Never an
@@ -22,52 +19,61 @@ pub async fn submit(
     message: &Built,
     signed: Option<&[u8]>,
 ) -> SmtpReply {
-    let host = account.host.as_str();
-    if let Err(e) = resolve_allowed(host, account.port, options.allow_private_hosts).await {
-        return SmtpReply::unanswered(&e.to_string());
-    }
-    let tls = match account.security {
-        Security::None => Tls::None,
-        sec => match trust.lettre_parameters(host) {
-            Ok(p) if sec == Security::Tls => Tls::Wrapper(p),
-            Ok(p) => Tls::Required(p),
-            Err(e) => return SmtpReply::unanswered(&format!("TLS setup failed: {e}")),
-        },
-    };
-    let transport = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
-        .port(account.port)
-        .tls(tls)
-        .hello_name(ClientId::Domain(options.helo_name.clone()))
-        .credentials(Credentials::new(
-            account.username.clone(),
-            account.password.expose().to_string(),
-        ))
-        .timeout(Some(options.timeout))
-        .build();
     let bytes = match signed {
         Some(b) => b.to_vec(),
         None => message.bytes(),
     };
-    match transport.send_raw(message.message.envelope(), &bytes).await {
-        Ok(r) => classify(
+    let envelope = message.message.envelope();
+    let limit = options.conversation_limit;
+    let mut steps = Steps::new(options.timeout);
+    let talk = async {
+        let mut conn = conversation::open(account, trust, options, &mut steps).await?;
+        let send = async {
+            conn.send(envelope, &bytes)
+                .await
+                .map(|r| (r, StepOutcome::ok("accepted")))
+                .map_err(|e| smtp_failure(&e))
+        };
+        let answer = steps.run("send", send).await;
+        Some((conn, answer))
+    };
+    let (conn, answer) = match tokio::time::timeout(limit, talk).await {
+        Ok(Some((conn, answer))) => (Some(conn), answer),
+        Ok(None) => (None, None),
+        Err(_) => {
+            return SmtpReply::unanswered(&format!(
+                "the SMTP conversation took longer than {}s",
+                limit.as_secs()
+            ));
+        }
+    };
+    // Outside the conversation's limit: an answer already given must not turn into a timeout.
+    if let Some(conn) = conn {
+        conversation::close(conn, options).await;
+    }
+    match answer {
+        Some(r) => classify(
             u16::from(r.code()),
             None,
-            &r.message().collect::<Vec<_>>().join(" "),
+            &shown_server_text(&r.message().collect::<Vec<_>>().join(" ")),
         ),
-        Err(e) => reply_of(&e),
+        None => steps
+            .steps
+            .last()
+            .map_or_else(|| SmtpReply::unanswered("no SMTP step ran"), reply_of),
     }
 }
 
-/// The reply inside a lettre error, classified; errors without a reply (refused connections,
-/// TLS failures, timeouts) are transient with code 0.
-fn reply_of(e: &lettre::transport::smtp::Error) -> SmtpReply {
-    let text = e.to_string();
-    match e.status() {
+/// The reply a failed step carries, classified; steps without a reply (refused connections,
+/// TLS failures, timeouts, oversized answers) are transient with code 0.
+fn reply_of(step: &ProbeStep) -> SmtpReply {
+    let text = step.detail.as_str();
+    match step.reply_code {
         Some(code) => {
-            let rest = text.split_once("): ").map_or(text.as_str(), |(_, t)| t);
-            classify_raw(&format!("{} {rest}", u16::from(code)))
-                .unwrap_or_else(|| classify(u16::from(code), None, rest))
+            // lettre's text is "permanent error (550): 5.1.1 ..."; keep what the server said.
+            let rest = text.split_once("): ").map_or(text, |(_, t)| t);
+            classify_raw(&format!("{code} {rest}")).unwrap_or_else(|| classify(code, None, rest))
         }
-        None => SmtpReply::unanswered(&text),
+        None => SmtpReply::unanswered(&format!("{} ({} step)", text, step.step)),
     }
 }
