@@ -10,6 +10,7 @@ mod support;
 mod auth_check;
 mod connection;
 mod engagement;
+mod fairness;
 mod faults;
 mod providers;
 mod warmup;

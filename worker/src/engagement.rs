@@ -6,7 +6,6 @@
 //! One bad message never stops the others: its error is recorded and it is tried again.
 
 use chrono::{DateTime, Duration, Utc};
-use futures::StreamExt;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use sea_orm::DatabaseConnection;
@@ -30,6 +29,7 @@ use warmup_mail::message::{self, Address, Outgoing};
 
 use crate::Error;
 use crate::deps::{SendDeps, seed_imap, seed_smtp};
+use crate::fair;
 
 /// Seeds engaged at once by one worker.
 const SEEDS_AT_ONCE: usize = 4;
@@ -40,7 +40,9 @@ const MESSAGES_PER_SESSION: u64 = 50;
 /// Real time one seed session may take, and how long its lease lasts.
 const SESSION_LIMIT: std::time::Duration = std::time::Duration::from_secs(240);
 
-/// Engages every seed with something due; returns how many seeds were visited.
+/// Engages every seed with something due; returns how many seeds were visited. Seeds are
+/// visited a few at once, their organizations in turn (the shared pool as one more), each
+/// within its share of the slots: a tenant's private seeds on a silent server delay only it.
 pub async fn engage_due(
     db: &DatabaseConnection,
     deps: &SendDeps,
@@ -48,15 +50,29 @@ pub async fn engage_due(
 ) -> Result<usize, StoreError> {
     let now = deps.clock.now();
     store::close_orphans(db, now).await?;
-    let seeds = store::seeds_due(db, now, 32).await?;
+    let due = store::seeds_due(db, now, 64).await?;
+    let owners = seeds::owners(db, &due).await?;
+    let seeds: Vec<(Option<uuid::Uuid>, uuid::Uuid)> = due
+        .into_iter()
+        .map(|id| (owners.get(&id).copied().flatten(), id))
+        .collect();
     let visited = seeds.len();
-    futures::stream::iter(seeds)
-        .for_each_concurrent(SEEDS_AT_ONCE, |seed_id| async move {
+    let orgs = seeds
+        .iter()
+        .map(|(org, _)| *org)
+        .collect::<std::collections::HashSet<_>>()
+        .len();
+    fair::run(
+        seeds,
+        SEEDS_AT_ONCE,
+        fair::share(SEEDS_AT_ONCE, orgs),
+        |seed_id| async move {
             if let Err(e) = engage_seed(db, deps, owner, seed_id).await {
                 tracing::error!(seed = %seed_id, error = %e, "engagement failed");
             }
-        })
-        .await;
+        },
+    )
+    .await;
     Ok(visited)
 }
 

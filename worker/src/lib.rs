@@ -5,6 +5,7 @@
 pub mod deps;
 pub mod engagement;
 mod error;
+mod fair;
 pub mod housekeeping;
 pub mod planner;
 mod poll_timer;

@@ -74,20 +74,7 @@ async fn warmup_loop(
     let mut rng = rand::rngs::StdRng::from_os_rng();
     // At least 50 ms of real time between rounds, however fast the clock runs.
     let pause = deps.clock.real(tick).max(Duration::from_millis(50));
-    // Inboxes are read every five simulated minutes, and never more than every two seconds.
-    let scan_every = deps
-        .clock
-        .real(chrono::Duration::minutes(5))
-        .max(Duration::from_secs(2));
-    let mut last_scan: Option<std::time::Instant> = None;
     while !*stop.borrow() {
-        if last_scan.is_none_or(|t| t.elapsed() >= scan_every) {
-            last_scan = Some(std::time::Instant::now());
-            let every = deps.simulated(scan_every);
-            if let Err(e) = sender_scan::scan_all(&db, &deps, &owner, every).await {
-                tracing::error!(error = %e, "reading delivery reports failed");
-            }
-        }
         if let Err(e) = planner::plan_due(&db, &deps.clock, &mut rng).await {
             tracing::error!(error = %e, "planning failed");
         }
@@ -100,6 +87,32 @@ async fn warmup_loop(
         tokio::select! {
             _ = stop.changed() => {}
             _ = tokio::time::sleep(pause) => {}
+        }
+    }
+}
+
+/// Reads sender mailboxes for delivery reports and seeds' replies until told to stop. Apart
+/// from planning and sending, so a tenant's slow IMAP server never delays a send.
+async fn scan_loop(
+    db: DatabaseConnection,
+    deps: SendDeps,
+    owner: String,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
+    // Inboxes are read every five simulated minutes, and never more than every two seconds.
+    let scan_every = deps
+        .clock
+        .real(chrono::Duration::minutes(5))
+        .max(Duration::from_secs(2));
+    while !*stop.borrow() {
+        let started = std::time::Instant::now();
+        let every = deps.simulated(scan_every);
+        if let Err(e) = sender_scan::scan_all(&db, &deps, &owner, every).await {
+            tracing::error!(error = %e, "reading delivery reports failed");
+        }
+        tokio::select! {
+            _ = stop.changed() => {}
+            _ = tokio::time::sleep(scan_every.saturating_sub(started.elapsed())) => {}
         }
     }
 }
@@ -156,7 +169,8 @@ pub async fn run_until(
                     owner.clone(),
                     stop_rx.clone(),
                 );
-                tokio::join!(warmup_loop(db, deps, tick, owner, stop_rx), engage);
+                let scan = scan_loop(db.clone(), deps.clone(), owner.clone(), stop_rx.clone());
+                tokio::join!(warmup_loop(db, deps, tick, owner, stop_rx), engage, scan);
             }
         }
     };

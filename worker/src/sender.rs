@@ -25,6 +25,10 @@ use crate::send_queue::SendQueue;
 /// busy queue, short enough that a job lost with its worker is replaced soon.
 const QUEUE_DEADLINE: std::time::Duration = std::time::Duration::from_secs(120);
 
+/// Sends of one organization queued or sending at once, over all workers: below one worker's
+/// send slots, so a tenant whose servers never answer leaves slots to everyone else.
+const SENDS_IN_FLIGHT_PER_ORG: u64 = 2;
+
 /// Real time after which a send that still had a job waiting when it was queued is looked at
 /// again.
 const LIVE_JOB_RECHECK: std::time::Duration = std::time::Duration::from_secs(2);
@@ -40,7 +44,8 @@ pub async fn queue_due(
     // A bounded batch per round keeps planning and report reading going on busy days.
     for _ in 0..5 {
         let now = deps.clock.now();
-        let ids = sends::queue_due(db, now, now + deps.simulated(QUEUE_DEADLINE), 50).await?;
+        let until = now + deps.simulated(QUEUE_DEADLINE);
+        let ids = sends::queue_due(db, now, until, 50, SENDS_IN_FLIGHT_PER_ORG).await?;
         // A failed push leaves the send queued without a job; it is queued again after the
         // deadline.
         let waiting = queue.push(db, &ids).await?;
@@ -59,7 +64,7 @@ pub async fn queue_due(
 }
 
 /// Sends one queued send, the work of one job: claimed under a lease that outlives any SMTP
-/// conversation (three timeouts), delivered, and its outcome recorded. Returns false when the
+/// conversation (its limit plus a step for the goodbye), delivered, and its outcome recorded. Returns false when the
 /// send was not queued any more (a job delivered twice, a send cancelled meanwhile).
 pub async fn send_queued(
     db: &DatabaseConnection,
@@ -68,7 +73,7 @@ pub async fn send_queued(
     send_id: uuid::Uuid,
 ) -> Result<bool, StoreError> {
     let now = deps.clock.now();
-    let lease = deps.simulated(deps.connect.timeout * 3);
+    let lease = deps.simulated(deps.connect.conversation_limit + deps.connect.timeout);
     let Some(s) = sends::claim_queued(db, send_id, owner, now, now + lease).await? else {
         return Ok(false);
     };

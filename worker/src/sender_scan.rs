@@ -27,6 +27,7 @@ use warmup_mail::{MailError, message};
 
 use crate::Error;
 use crate::deps::{SendDeps, mailbox_imap};
+use crate::fair;
 
 /// Real time one mailbox's scan may take.
 const SCAN_LIMIT: std::time::Duration = std::time::Duration::from_secs(120);
@@ -34,45 +35,85 @@ const SCAN_LIMIT: std::time::Duration = std::time::Duration::from_secs(120);
 /// Where warmup mail and its reports are filed in the sender's mailbox.
 pub const WARMUP_FOLDER: &str = "Warmup";
 
+/// Sender mailboxes read at once by one worker.
+const SCANS_AT_ONCE: usize = 4;
+
 /// Scans every sender mailbox with a warmup that is due for reading; returns how many reports
 /// were recorded. A mailbox is read by one worker at a time, once per `every` (simulated): its
-/// lease is held while it is read and then until its next reading is due.
+/// lease is held while it is read and then until its next reading is due. Mailboxes are read a
+/// few at once, organizations in turn, each organization within its share of the slots, so one
+/// tenant's silent servers cost only that tenant time.
 pub async fn scan_all(
     db: &DatabaseConnection,
     deps: &SendDeps,
     owner: &str,
     every: chrono::Duration,
 ) -> Result<u32, StoreError> {
-    let mut recorded = 0;
     // The next reading is due a round after this one started, not after it ended: the
     // caller's rounds are timed from their start too.
     let started = deps.clock.now();
-    for m in mailboxes::scan_targets(db).await? {
-        let lease = leases::mailbox_scan(m.id);
-        let now = deps.clock.now();
-        // Outlives the scan's time limit, so a live scan keeps its mailbox.
-        if !leases::take_when_due(db, &lease, owner, now, now + deps.simulated(SCAN_LIMIT * 2))
-            .await?
-        {
-            continue;
-        }
-        // A server that stops answering must not stop planning and sending in this process.
-        let scanned = tokio::time::timeout(SCAN_LIMIT, scan_mailbox(db, deps, &m))
-            .await
-            .unwrap_or_else(|_| {
-                Err(MailError::Command("the IMAP server took too long".into()).into())
-            });
-        leases::hold_until(db, &lease, owner, started + every).await?;
-        match scanned {
-            Ok(n) => recorded += n,
-            Err(Error::Store(e)) => return Err(e),
-            // One unreachable mailbox must not stop the others.
-            Err(e) => {
-                tracing::warn!(mailbox = %m.id, error = %e, "inbox scan failed")
+    let targets: Vec<_> = mailboxes::scan_targets(db)
+        .await?
+        .into_iter()
+        .map(|m| (m.organization_id, m))
+        .collect();
+    let orgs = targets
+        .iter()
+        .map(|(org, _)| *org)
+        .collect::<std::collections::HashSet<_>>()
+        .len();
+    let recorded = std::sync::atomic::AtomicU32::new(0);
+    let failure: std::sync::Mutex<Option<StoreError>> = std::sync::Mutex::new(None);
+    let per_org = fair::share(SCANS_AT_ONCE, orgs);
+    fair::run(targets, SCANS_AT_ONCE, per_org, |m| {
+        let (recorded, failure) = (&recorded, &failure);
+        async move {
+            match scan_one(db, deps, owner, &m, started + every).await {
+                Ok(n) => {
+                    recorded.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+                }
+                Err(e) => {
+                    if let Ok(mut f) = failure.lock() {
+                        f.get_or_insert(e);
+                    }
+                }
             }
         }
+    })
+    .await;
+    if let Some(e) = failure.into_inner().ok().flatten() {
+        return Err(e);
     }
-    Ok(recorded)
+    Ok(recorded.into_inner())
+}
+
+/// Reads one mailbox under its lease, unless another worker holds it or it is not due.
+async fn scan_one(
+    db: &DatabaseConnection,
+    deps: &SendDeps,
+    owner: &str,
+    m: &mailbox::Model,
+    next_due: DateTime<Utc>,
+) -> Result<u32, StoreError> {
+    let lease = leases::mailbox_scan(m.id);
+    let now = deps.clock.now();
+    // Outlives the scan's time limit, so a live scan keeps its mailbox.
+    if !leases::take_when_due(db, &lease, owner, now, now + deps.simulated(SCAN_LIMIT * 2)).await? {
+        return Ok(0);
+    }
+    let scanned = tokio::time::timeout(SCAN_LIMIT, scan_mailbox(db, deps, m))
+        .await
+        .unwrap_or_else(|_| Err(MailError::Command("the IMAP server took too long".into()).into()));
+    leases::hold_until(db, &lease, owner, next_due).await?;
+    match scanned {
+        Ok(n) => Ok(n),
+        Err(Error::Store(e)) => Err(e),
+        // One unreachable mailbox must not stop the others.
+        Err(e) => {
+            tracing::warn!(mailbox = %m.id, error = %e, "inbox scan failed");
+            Ok(0)
+        }
+    }
 }
 
 async fn scan_mailbox(

@@ -127,3 +127,22 @@ pub async fn by_id<C: ConnectionTrait>(
 ) -> Result<Option<seed::Model>, StoreError> {
     Ok(seed::Entity::find_by_id(id).one(db).await?)
 }
+
+/// The organization of each of `ids` that still exists (`None` for the shared pool).
+pub async fn owners<C: ConnectionTrait>(
+    db: &C,
+    ids: &[Uuid],
+) -> Result<std::collections::HashMap<Uuid, Option<Uuid>>, StoreError> {
+    if ids.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    let rows: Vec<(Uuid, Option<Uuid>)> = seed::Entity::find()
+        .select_only()
+        .column(seed::Column::Id)
+        .column(seed::Column::OrganizationId)
+        .filter(seed::Column::Id.is_in(ids.iter().copied()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().collect())
+}

@@ -14,17 +14,50 @@ use warmup_domain::{MailboxStatus, WarmupStatus};
 
 use super::StoreError;
 use crate::{mailbox, send, send_attempt, warmup_settings};
+/// Sends per organization that a worker holds or is about to run: queued or sending, under a
+/// lease that has not run out (a lapsed one is a lost job or an interrupted send, taken care
+/// of elsewhere, and must not keep its organization waiting).
+async fn in_flight_per_org<C: ConnectionTrait>(
+    db: &C,
+    now: DateTime<Utc>,
+) -> Result<std::collections::HashMap<Uuid, u64>, StoreError> {
+    let rows: Vec<(Uuid, i64)> = send::Entity::find()
+        .select_only()
+        .column(send::Column::OrganizationId)
+        .column_as(send::Column::Id.count(), "n")
+        .filter(
+            send::Column::State.is_in([SendState::Queued.as_str(), SendState::Sending.as_str()]),
+        )
+        .filter(send::Column::LeaseUntil.gte(now))
+        .group_by(send::Column::OrganizationId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(org, n)| (org, u64::try_from(n).unwrap_or(0)))
+        .collect())
+}
+
 /// Moves up to `limit` due sends to `queued` until `queued_until` and returns their ids, for
 /// the caller to push a send job for each. Planned or deferred sends whose time has come are
 /// taken, and so are sends left `queued` past their deadline (their job was lost before it ran,
 /// e.g. the worker died between this update and the push): each by a conditional update that
-/// only one worker can win.
+/// only one worker can win. An organization has at most `per_org` sends queued or sending at
+/// once across all workers, so one tenant's slow servers cannot take every send slot.
 pub async fn queue_due<C: ConnectionTrait>(
     db: &C,
     now: DateTime<Utc>,
     queued_until: DateTime<Utc>,
     limit: u64,
+    per_org: u64,
 ) -> Result<Vec<Uuid>, StoreError> {
+    let mut in_flight = in_flight_per_org(db, now).await?;
+    let full: Vec<Uuid> = in_flight
+        .iter()
+        .filter(|(_, n)| **n >= per_org)
+        .map(|(org, _)| *org)
+        .collect();
     let due = sea_orm::sea_query::Condition::all()
         .add(send::Column::State.is_in([SendState::Planned.as_str(), SendState::Deferred.as_str()]))
         .add(send::Column::NextAttemptAt.lte(now));
@@ -40,12 +73,17 @@ pub async fn queue_due<C: ConnectionTrait>(
     let candidates = send::Entity::find()
         .filter(sea_orm::sea_query::Condition::any().add(due).add(lost))
         .filter(send::Column::MailboxId.not_in_subquery(paused))
+        .filter(send::Column::OrganizationId.is_not_in(full))
         .order_by_asc(send::Column::NextAttemptAt)
         .limit(limit)
         .all(db)
         .await?;
     let mut queued = Vec::new();
     for c in candidates {
+        let taken = in_flight.entry(c.organization_id).or_insert(0);
+        if *taken >= per_org {
+            continue;
+        }
         let mut update = send::Entity::update_many()
             .col_expr(send::Column::State, Expr::value(SendState::Queued.as_str()))
             .col_expr(
@@ -62,6 +100,7 @@ pub async fn queue_due<C: ConnectionTrait>(
         }
         if update.exec(db).await?.rows_affected == 1 {
             queued.push(c.id);
+            *taken += 1;
         }
     }
     Ok(queued)

@@ -1,0 +1,133 @@
+//! Work on tenants' servers shared fairly: a few at once, organizations taken in turn, and no
+//! organization holding more than its share of the slots. A tenant whose servers never answer
+//! then slows only its own scans and seed sessions, never another's.
+
+use std::collections::{HashMap, VecDeque};
+use std::future::Future;
+use std::hash::Hash;
+
+use futures::StreamExt;
+use futures::stream::FuturesUnordered;
+
+/// Slots one organization may hold when `orgs` organizations have work: an equal part of
+/// `slots`, at least one, and never all of them while another organization waits.
+pub fn share(slots: usize, orgs: usize) -> usize {
+    match orgs {
+        0 | 1 => slots.max(1),
+        n => (slots / n).max(1),
+    }
+}
+
+/// Runs `work` on every item, at most `slots` at once and at most `per_org` of one key at
+/// once, taking keys in turn in the order they first appear.
+pub async fn run<K, T, F, Fut>(items: Vec<(K, T)>, slots: usize, per_org: usize, work: F)
+where
+    K: Eq + Hash + Clone,
+    F: Fn(T) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let mut order: Vec<K> = Vec::new();
+    let mut queues: HashMap<K, VecDeque<T>> = HashMap::new();
+    for (key, item) in items {
+        queues
+            .entry(key.clone())
+            .or_insert_with(|| {
+                order.push(key.clone());
+                VecDeque::new()
+            })
+            .push_back(item);
+    }
+    let slots = slots.max(1);
+    let per_org = per_org.max(1);
+    let mut busy: HashMap<K, usize> = HashMap::new();
+    let mut running = FuturesUnordered::new();
+    let mut turn = 0;
+    loop {
+        // Fill free slots, one item per key in turn, skipping keys at their share.
+        while running.len() < slots {
+            let Some(at) = (0..order.len())
+                .map(|i| (turn + i) % order.len())
+                .find(|&i| {
+                    let key = &order[i];
+                    queues.get(key).is_some_and(|q| !q.is_empty())
+                        && busy.get(key).copied().unwrap_or(0) < per_org
+                })
+            else {
+                break;
+            };
+            turn = at + 1;
+            let key = order[at].clone();
+            let Some(item) = queues.get_mut(&key).and_then(VecDeque::pop_front) else {
+                break;
+            };
+            *busy.entry(key.clone()).or_insert(0) += 1;
+            let job = work(item);
+            running.push(async move {
+                job.await;
+                key
+            });
+        }
+        match running.next().await {
+            Some(key) => {
+                if let Some(n) = busy.get_mut(&key) {
+                    *n = n.saturating_sub(1);
+                }
+            }
+            None => return,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+    use std::time::Duration;
+
+    #[test]
+    fn an_organization_never_gets_every_slot_while_another_waits() {
+        assert_eq!(share(8, 1), 8);
+        assert_eq!(share(8, 2), 4);
+        assert_eq!(share(8, 3), 2);
+        assert_eq!(share(2, 5), 1);
+        assert_eq!(share(0, 0), 1);
+    }
+
+    /// Twenty items of a slow organization and one of another: the other's item starts at
+    /// once, and the slow one never holds more than its share.
+    #[tokio::test]
+    async fn a_slow_organization_waits_behind_its_own_share() {
+        let started: Mutex<Vec<&str>> = Mutex::new(Vec::new());
+        let busy_slow = Mutex::new((0usize, 0usize)); // (now, most)
+        let mut items: Vec<(&str, &str)> = (0..20).map(|_| ("slow", "slow")).collect();
+        items.push(("quick", "quick"));
+        let slots = 4;
+        let per_org = share(slots, 2);
+        run(items, slots, per_org, |who| {
+            let started = &started;
+            let busy_slow = &busy_slow;
+            async move {
+                if let Ok(mut s) = started.lock() {
+                    s.push(who);
+                }
+                if who == "slow" {
+                    if let Ok(mut b) = busy_slow.lock() {
+                        b.0 += 1;
+                        b.1 = b.1.max(b.0);
+                    }
+                    tokio::time::sleep(Duration::from_millis(5)).await;
+                    if let Ok(mut b) = busy_slow.lock() {
+                        b.0 -= 1;
+                    }
+                }
+            }
+        })
+        .await;
+        let started = started.into_inner().unwrap_or_else(|e| e.into_inner());
+        assert_eq!(started.len(), 21);
+        let quick_at = started.iter().position(|w| *w == "quick");
+        assert_eq!(quick_at, Some(1), "taken in turn: {started:?}");
+        let most = busy_slow.into_inner().unwrap_or_else(|e| e.into_inner()).1;
+        assert_eq!(most, per_org, "the slow organization's most at once");
+    }
+}
