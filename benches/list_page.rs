@@ -570,6 +570,8 @@ fn sent(
         replied_at: None,
         archived_at: None,
         reply_message_id: None,
+        reply_subject: None,
+        reply_body: None,
         reply_class: None,
         reply_folder: None,
         reply_seen_at: None,

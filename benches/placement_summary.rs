@@ -359,6 +359,8 @@ async fn fill(db: &DatabaseConnection, n: usize) -> anyhow::Result<(OrgId, Uuid)
             replied_at: None,
             archived_at: None,
             reply_message_id: None,
+            reply_subject: None,
+            reply_body: None,
             reply_class: None,
             reply_folder: None,
             reply_seen_at: None,

@@ -174,6 +174,23 @@ pub fn first_name(address: &str) -> String {
         .unwrap_or_default()
 }
 
+/// The longest first name a message shows; anything longer is not a name.
+pub const MAX_FIRST_NAME: usize = 30;
+
+/// A display name as the mail the service writes may show it: its first word when that word is
+/// letters only and at most `MAX_FIRST_NAME` of them, else empty (a neutral greeting). A
+/// display name is the tenant's free text, and seeds quote what the service writes: nothing
+/// but a plain first name may pass, never a link, an address or a slogan.
+pub fn plain_first_name(display_name: &str) -> String {
+    let first = display_name.split_whitespace().next().unwrap_or_default();
+    let letters = first.chars().count();
+    if letters <= MAX_FIRST_NAME && first.chars().all(char::is_alphabetic) {
+        first.to_string()
+    } else {
+        String::new()
+    }
+}
+
 #[cfg(test)]
 mod naming_tests {
     use rand::SeedableRng;
@@ -188,6 +205,43 @@ mod naming_tests {
         assert_eq!(first_name("3f2a9c-seed@corp.test"), "");
         assert_eq!(first_name("x@example.com"), "");
         assert_eq!(first_name("info2024@example.com"), "");
+    }
+
+    #[test]
+    fn a_display_name_is_reduced_to_a_plain_first_name() {
+        assert_eq!(plain_first_name("Anna"), "Anna");
+        assert_eq!(plain_first_name("  Anna Lee "), "Anna");
+        assert_eq!(plain_first_name("Anna Lee <anna@example.org>"), "Anna");
+        assert_eq!(plain_first_name("Zoë Ångström"), "Zoë");
+        assert_eq!(plain_first_name("Мария Иванова"), "Мария");
+        assert_eq!(plain_first_name("李明"), "李明");
+        assert_eq!(plain_first_name("Jo\nBcc: x@example.org"), "Jo");
+        assert_eq!(plain_first_name("Visit https://evil.example now"), "Visit");
+        assert_eq!(plain_first_name("Buy now at evil.example"), "Buy");
+        let longest = "a".repeat(MAX_FIRST_NAME);
+        assert_eq!(plain_first_name(&longest), longest);
+        for not_a_name in [
+            "",
+            "   ",
+            "https://evil.example/x",
+            "evil.example",
+            "anna@example.org",
+            "<anna@example.org>",
+            "\"Anna\"",
+            "Anna-Lena",
+            "O'Brien",
+            "Dr. Anna Lee",
+            "Anna,",
+            "R2D2",
+            "Anna\u{0}Lee",
+            "Anna\u{7f}",
+            "Zoë\u{202e}",
+            "An\u{200b}na",
+            &"a".repeat(MAX_FIRST_NAME + 1),
+            &"Ä".repeat(40),
+        ] {
+            assert_eq!(plain_first_name(not_a_name), "", "{not_a_name:?}");
+        }
     }
 
     #[test]

@@ -41,8 +41,14 @@ pub struct Model {
     pub rescued_at: Option<DateTimeUtc>,
     pub replied_at: Option<DateTimeUtc>,
     pub archived_at: Option<DateTimeUtc>,
-    /// The seed's reply as found in the sender's mailbox.
+    /// The seed's reply: its Message-ID, subject and body as the service wrote them (the
+    /// sender's answer quotes these, never the copy in the sender's mailbox), then where it was
+    /// found in the sender's mailbox.
     pub reply_message_id: Option<String>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub reply_subject: Option<String>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub reply_body: Option<String>,
     pub reply_class: Option<String>,
     #[sea_orm(column_type = "Text", nullable)]
     pub reply_folder: Option<String>,

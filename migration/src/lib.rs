@@ -11,6 +11,7 @@ mod m0006_engagement;
 mod m0007_shared_state;
 mod m0008_list_pages;
 mod m0009_email_keys;
+mod m0010_seed_reply_text;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0007_shared_state::Migration),
             Box::new(m0008_list_pages::Migration),
             Box::new(m0009_email_keys::Migration),
+            Box::new(m0010_seed_reply_text::Migration),
         ]
     }
 }

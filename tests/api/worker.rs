@@ -483,3 +483,57 @@ async fn a_sender_mailbox_is_read_by_one_worker_per_round(app: &TestApp) {
     assert_eq!(connections.load(Ordering::SeqCst), 2, "read again once due");
     server.abort();
 }
+
+on_both_databases!(a_seed_s_reply_is_kept_as_written_with_its_reservation);
+
+/// The seed's reply is kept with its Message-ID when it is reserved, and handed to the sender
+/// scan with the reply to find: the sender's answer quotes this copy. A second reservation
+/// neither sends again nor changes the kept text.
+async fn a_seed_s_reply_is_kept_as_written_with_its_reservation(app: &TestApp) {
+    use warmup_entity::store::engagement;
+    let mailbox = app
+        .create_mailbox(
+            ADMIN_KEY,
+            &crate::helpers::mailbox_body("kept@example.net", "pw-123456"),
+        )
+        .await;
+    let (mailbox_id, org) = app
+        .mailbox_and_org(mailbox["id"].as_str().unwrap_or_default())
+        .await;
+    let mut s = planned_send(org, mailbox_id);
+    s.state = "sent".into();
+    sea_orm::IntoActiveModel::into_active_model(s.clone())
+        .reset_all()
+        .insert(&app.db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let now = warmup_entity::Clock::system().now();
+    engagement::start_locating(&app.db, &s, now, now)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let reply = |body: &str| warmup_domain::content::Draft {
+        subject: "Re: Hello".into(),
+        body: body.into(),
+        language: warmup_domain::language::Language::english(),
+    };
+    let first = reply("Hi,\n\nThanks!\n\nJonas\n\n> Hello there.");
+    let reserve = |id: &'static str, r: warmup_domain::content::Draft| {
+        let db = &app.db;
+        async move {
+            engagement::reserve_reply(db, s.id, id, &r, now)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"))
+        }
+    };
+    assert!(reserve("reply-1@seed.example", first.clone()).await);
+    assert!(!reserve("reply-2@seed.example", reply("another")).await);
+
+    let waiting = engagement::replies_to_find(&app.db, mailbox_id, 10)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(waiting.len(), 1);
+    let p = &waiting[0].placement;
+    assert_eq!(p.reply_message_id.as_deref(), Some("reply-1@seed.example"));
+    assert_eq!(p.reply_subject.as_deref(), Some(first.subject.as_str()));
+    assert_eq!(p.reply_body.as_deref(), Some(first.body.as_str()));
+}

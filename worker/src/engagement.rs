@@ -9,8 +9,8 @@ use chrono::{DateTime, Duration, Utc};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use sea_orm::DatabaseConnection;
-use warmup_domain::content::compose_reply;
-use warmup_domain::email::{first_name, new_message_id};
+use warmup_domain::content::{Draft, compose_reply};
+use warmup_domain::email::{first_name, new_message_id, plain_first_name};
 use warmup_domain::engagement::{self as rules, Action, Rates, Step};
 use warmup_domain::folder::FolderRole;
 use warmup_domain::language::Language;
@@ -496,7 +496,8 @@ async fn reply(
         return Err(Error::Gone("the sender mailbox"));
     };
     let reply_id = new_message_id(&seed.email, rng);
-    if !store::reserve_reply(db, w.placement.send_id, &reply_id, now).await? {
+    let answer = seed_reply(w, &sender, &seed.email, rng);
+    if !store::reserve_reply(db, w.placement.send_id, &reply_id, &answer.draft, now).await? {
         // Reserved before: the reply was sent, or its sending was interrupted. Never twice.
         let mut done = step_done(
             Action::Reply,
@@ -506,20 +507,6 @@ async fn reply(
         done.stamp = None;
         return Ok(done);
     }
-    let language = w
-        .send
-        .language
-        .parse::<Language>()
-        .unwrap_or_else(|_| Language::english());
-    let draft = compose_reply(
-        language,
-        &w.send.subject,
-        &w.send.body,
-        &sender.display_name,
-        w.placement.sent_at,
-        &first_name(&seed.email),
-        rng,
-    );
     let references = rules::references(w.send.reference_ids.as_deref(), &w.send.message_id);
     let built = message::build(&Outgoing {
         from: Address {
@@ -527,15 +514,15 @@ async fn reply(
             email: &seed.email,
         },
         to: Address {
-            name: Some(&sender.display_name),
+            name: Some(&answer.to_name),
             email: &sender.email,
         },
-        subject: &draft.subject,
+        subject: &answer.draft.subject,
         message_id: &reply_id,
         in_reply_to: Some(&w.send.message_id),
         references: Some(&references),
         date: now,
-        body: &draft.body,
+        body: &answer.draft.body,
     })
     .map_err(|e| MailError::Message(format!("cannot build the reply: {e}")))?;
     let login = deps.login(&seed_smtp(seed))?;
@@ -562,6 +549,41 @@ async fn reply(
     }
 }
 
+/// What a seed answers to `w`'s message from `sender`.
+struct SeedReply {
+    draft: Draft,
+    /// The name the reply's To header shows: like every name a seed writes, the sender's plain
+    /// first name or none, never the tenant's display name as it was given.
+    to_name: String,
+}
+
+/// The seed's answer, in the message's language, signed with the name in the seed's address.
+fn seed_reply(
+    w: &Work,
+    sender: &mailbox::Model,
+    seed_email: &str,
+    rng: &mut impl rand::Rng,
+) -> SeedReply {
+    let language = w
+        .send
+        .language
+        .parse::<Language>()
+        .unwrap_or_else(|_| Language::english());
+    let draft = compose_reply(
+        language,
+        &w.send.subject,
+        &w.send.body,
+        &sender.display_name,
+        w.placement.sent_at,
+        &first_name(seed_email),
+        rng,
+    );
+    SeedReply {
+        draft,
+        to_name: plain_first_name(&sender.display_name),
+    }
+}
+
 async fn mailbox_of(
     db: &DatabaseConnection,
     w: &Work,
@@ -570,4 +592,36 @@ async fn mailbox_of(
     Ok(mailbox::Entity::find_by_id(w.placement.mailbox_id)
         .one(db)
         .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_rows;
+
+    #[test]
+    fn a_seed_names_its_sender_by_a_plain_first_name_only() {
+        let mut rng = StdRng::seed_from_u64(1);
+        let m = test_rows::mailbox("Visit https://evil.example now");
+        let w = test_rows::work(
+            &m,
+            "Lunch on Friday?",
+            "Hi Jonas,\n\nLunch?\n\nBest,\nVisit",
+        );
+        let answer = seed_reply(&w, &m, "jonas.berg@seeds.example", &mut rng);
+        assert_eq!(answer.to_name, "Visit");
+        assert!(!answer.draft.body.contains("evil"), "{}", answer.draft.body);
+        assert!(answer.draft.body.contains("Visit"), "{}", answer.draft.body);
+        assert!(
+            answer.draft.body.contains("\nJonas\n"),
+            "{}",
+            answer.draft.body
+        );
+        assert_eq!(answer.draft.subject, "Re: Lunch on Friday?");
+
+        let unnamed = test_rows::mailbox("https://evil.example/x");
+        let answer = seed_reply(&w, &unnamed, "jonas.berg@seeds.example", &mut rng);
+        assert_eq!(answer.to_name, "");
+        assert!(!answer.draft.body.contains("evil"), "{}", answer.draft.body);
+    }
 }

@@ -14,6 +14,8 @@ pub mod runner;
 pub mod send_queue;
 pub mod sender;
 pub mod sender_scan;
+#[cfg(test)]
+mod test_rows;
 
 pub use deps::SendDeps;
 pub use error::Error;

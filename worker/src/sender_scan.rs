@@ -21,9 +21,9 @@ use warmup_entity::store::reports::{self, Report};
 use warmup_entity::store::{OrgId, StoreError, leases, warmup};
 use warmup_entity::{mailbox, send};
 
+use warmup_mail::MailError;
 use warmup_mail::dsn;
 use warmup_mail::imap::{self as imap_ops, Caps, Folder, Session};
-use warmup_mail::{MailError, message};
 
 use crate::Error;
 use crate::deps::{SendDeps, mailbox_imap};
@@ -251,7 +251,6 @@ async fn find_replies(
             }
             continue;
         };
-        let fetched = imap_ops::fetch(session, &at).await?;
         imap_ops::add_flags(session, &at, "\\Seen").await?;
         file_away(session, caps, &at.folder, &[at.uid]).await?;
         let class = at.folder.role.placement();
@@ -268,10 +267,8 @@ async fn find_replies(
         let reply_depth = u32::try_from(w.send.thread_depth).unwrap_or(0) + 1;
         let continuation = match &prefs {
             Some(p) if sender_continues(&Rates::from_preferences(p), reply_depth, &mut rng) => {
-                fetched.as_ref().and_then(|f| {
-                    let delay = p.pattern.params().reply_delay.draw(&mut rng);
-                    continuation(m, &w, &reply_id, &f.raw, now, now + delay, &mut rng)
-                })
+                let delay = p.pattern.params().reply_delay.draw(&mut rng);
+                continuation(m, &w, &reply_id, now, now + delay, &mut rng)
             }
             _ => None,
         };
@@ -290,19 +287,20 @@ async fn find_replies(
 }
 
 /// The sender's answer to a seed's reply: a send to the same seed, in the same thread and
-/// language, written `now` and due `at`.
+/// language, written `now` and due `at`. It quotes the reply as the service wrote it, kept with
+/// the placement; the copy in the sender's mailbox is the tenant's to change, and what the
+/// answer quotes the seed quotes again. A reply kept without its text (sent before the text was
+/// kept) gets no answer.
 fn continuation(
     m: &mailbox::Model,
     w: &Work,
     reply_id: &str,
-    raw_reply: &[u8],
     now: DateTime<Utc>,
     at: DateTime<Utc>,
     rng: &mut StdRng,
 ) -> Option<send::Model> {
-    let parsed = message::read(raw_reply)?;
-    let subject = parsed.subject.unwrap_or_else(|| w.send.subject.clone());
-    let body = parsed.body;
+    let subject = w.placement.reply_subject.as_deref()?;
+    let body = w.placement.reply_body.as_deref()?;
     let language = w
         .send
         .language
@@ -311,8 +309,8 @@ fn continuation(
     let seed_name = first_name(&w.send.seed_email);
     let draft = compose_reply(
         language,
-        &subject,
-        &body,
+        subject,
+        body,
         &seed_name,
         w.placement.replied_at.unwrap_or(at),
         &m.display_name,
@@ -340,4 +338,56 @@ fn continuation(
         reference_ids: Some(references),
         ..send::Model::planned(draft, at, now)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_rows;
+
+    fn replied(m: &mailbox::Model) -> Work {
+        let mut w = test_rows::work(m, "Lunch on Friday?", "Hi Jonas,\n\nLunch?\n\nBest,\nAnna");
+        w.placement.reply_message_id = Some("reply@seeds.example".into());
+        w.placement.replied_at = Some(test_rows::at());
+        w.placement.reply_subject = Some("Re: Lunch on Friday?".into());
+        w.placement.reply_body = Some("Hi Anna,\n\nFriday works.\n\nCheers,\nJonas".into());
+        w
+    }
+
+    /// Whatever the sender's mailbox holds under the reply's Message-ID (the tenant can plant
+    /// any message there), the answer quotes the reply the seed was given to send.
+    #[test]
+    fn the_sender_s_answer_quotes_the_seed_s_reply_as_the_service_wrote_it() {
+        let mut rng = StdRng::seed_from_u64(2);
+        let m = test_rows::mailbox("Visit https://evil.example now");
+        let w = replied(&m);
+        let now = test_rows::at();
+        let next = continuation(&m, &w, "reply@seeds.example", now, now, &mut rng)
+            .unwrap_or_else(|| panic!("no continuation"));
+        assert_eq!(next.subject, "Re: Lunch on Friday?");
+        assert!(next.body.contains("\n> Friday works.\n"), "{}", next.body);
+        assert!(!next.body.contains("evil"), "{}", next.body);
+        assert!(next.body.contains("\nVisit\n"), "{}", next.body);
+        assert_eq!(next.in_reply_to.as_deref(), Some("reply@seeds.example"));
+        assert_eq!(next.thread_depth, 2);
+    }
+
+    #[test]
+    fn a_reply_kept_without_its_text_gets_no_answer() {
+        let mut rng = StdRng::seed_from_u64(3);
+        let m = test_rows::mailbox("Anna");
+        let now = test_rows::at();
+        let mut w = replied(&m);
+        w.placement.reply_body = None;
+        assert_eq!(
+            continuation(&m, &w, "reply@seeds.example", now, now, &mut rng),
+            None
+        );
+        let mut w = replied(&m);
+        w.placement.reply_subject = None;
+        assert_eq!(
+            continuation(&m, &w, "reply@seeds.example", now, now, &mut rng),
+            None
+        );
+    }
 }

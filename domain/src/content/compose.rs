@@ -8,10 +8,12 @@ use rand::Rng;
 use super::bank::{Bank, Fill, pick};
 use super::lang;
 use super::{Draft, MAX_UNIQUE_TRIES, fingerprint};
+use crate::email::plain_first_name;
 use crate::language::Language;
 
-/// A new message in `language`, signed with `sender_name` and addressed to `recipient_name`
-/// (either may be empty: then a neutral greeting / no signature name).
+/// A new message in `language`, signed with `sender_name` and addressed to `recipient_name`,
+/// each shown as its plain first name (`email::plain_first_name`); an empty one, or one that is
+/// no such name, gives a neutral greeting / no signature name.
 pub fn compose(
     language: Language,
     sender_name: &str,
@@ -19,8 +21,8 @@ pub fn compose(
     rng: &mut impl Rng,
 ) -> Draft {
     let bank = lang::bank(language.code());
-    let sender = clean_name(sender_name);
-    let recipient = clean_name(recipient_name);
+    let sender = plain_first_name(sender_name);
+    let recipient = plain_first_name(recipient_name);
     let fill = Fill::draw(&bank.slots, rng);
     let topic = bank
         .topics
@@ -102,26 +104,6 @@ pub(crate) fn signature(bank: &Bank, name: &str, rng: &mut impl Rng) -> String {
     }
 }
 
-/// A name as it may appear in a message: one line, spaces collapsed, without control
-/// characters, `<`, `>` or words with `@` (a display name given with its address keeps only the
-/// name part).
-pub(crate) fn clean_name(name: &str) -> String {
-    let display = match name.split_once('<') {
-        Some((before, _)) if !before.trim().is_empty() => before,
-        _ => name,
-    };
-    let one_line: String = display
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .filter(|c| !matches!(c, '<' | '>' | '"'))
-        .collect();
-    one_line
-        .split_whitespace()
-        .filter(|w| !w.contains('@'))
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -130,15 +112,6 @@ mod tests {
 
     fn english() -> &'static Bank {
         lang::bank(Language::english().code())
-    }
-
-    #[test]
-    fn clean_name_keeps_the_display_part_on_one_line() {
-        assert_eq!(clean_name("  Anna  "), "Anna");
-        assert_eq!(clean_name("Anna Lee <anna@example.org>"), "Anna Lee");
-        assert_eq!(clean_name("<anna@example.org>"), "");
-        assert_eq!(clean_name("Jo\nBcc: x@y.z"), "Jo Bcc:");
-        assert_eq!(clean_name("\"Zoë\""), "Zoë");
     }
 
     #[test]

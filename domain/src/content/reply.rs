@@ -6,8 +6,9 @@ use rand::Rng;
 
 use super::Draft;
 use super::bank::{Fill, pick};
-use super::compose::{clean_name, greeting, signature};
+use super::compose::{greeting, signature};
 use super::lang;
+use crate::email::plain_first_name;
 use crate::language::Language;
 
 /// The prefix of every reply subject, whatever the language.
@@ -22,7 +23,8 @@ const KNOWN_PREFIXES: [&str; 16] = [
 /// A reply in the same language: subject with the reply prefix (`Re: ` — kept exactly `Re: `
 /// for every language, added once, never `Re: Re: `), a short natural answer, the replier's
 /// name, then a localized attribution line ("On {date}, {name} wrote:" in that language) and
-/// the original body quoted with "> " on each line.
+/// the original body quoted with "> " on each line. Names show as plain first names, as in
+/// `compose`; the quoted body is the caller's to vouch for.
 pub fn compose_reply(
     language: Language,
     original_subject: &str,
@@ -33,8 +35,8 @@ pub fn compose_reply(
     rng: &mut impl Rng,
 ) -> Draft {
     let bank = lang::bank(language.code());
-    let original_sender = clean_name(original_sender_name);
-    let replier = clean_name(replier_name);
+    let original_sender = plain_first_name(original_sender_name);
+    let replier = plain_first_name(replier_name);
     let fill = Fill::draw(&bank.slots, rng);
 
     let answer = [pick(bank.acks, rng), pick(bank.answers, rng)]

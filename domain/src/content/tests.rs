@@ -535,3 +535,44 @@ proptest! {
         prop_assert!(!r.subject.contains("Re: Re:"));
     }
 }
+
+/// Display names are the tenant's free text: whatever one says, a message shows at most its
+/// plain first name, so seeds that quote a thread never carry a link or a slogan.
+#[test]
+fn a_display_name_shows_only_as_a_plain_first_name() {
+    let date = Utc
+        .timestamp_opt(1_700_000_000, 0)
+        .single()
+        .unwrap_or_default();
+    let cases = [
+        ("Visit https://evil.example now", Some("Visit")),
+        ("https://evil.example/x", None),
+        ("Buy now at evil.example", Some("Buy")),
+        ("evil.example", None),
+        ("Anna-Lena Berg", None),
+        ("Zoë\u{202e}", None),
+    ];
+    for language in languages() {
+        for (name, shown) in cases {
+            let mut rng = StdRng::seed_from_u64(21);
+            let first = compose(language, name, name, &mut rng);
+            let reply = compose_reply(
+                language,
+                &first.subject,
+                "Hello",
+                name,
+                date,
+                name,
+                &mut rng,
+            );
+            for text in [&first.body, &reply.body] {
+                for word in ["evil", "http", "Buy now", "Lena"] {
+                    assert!(!text.contains(word), "{language} {name:?}: {text}");
+                }
+                if let Some(shown) = shown {
+                    assert!(text.contains(shown), "{language} {name:?}: {text}");
+                }
+            }
+        }
+    }
+}

@@ -9,6 +9,7 @@ use sea_orm::{
     QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use uuid::Uuid;
+use warmup_domain::content::Draft;
 use warmup_domain::placement::PlacementClass;
 use warmup_domain::state::{PlacementEvent, PlacementStage};
 
@@ -51,6 +52,8 @@ pub async fn start_locating<C: ConnectionTrait>(
         replied_at: Set(None),
         archived_at: Set(None),
         reply_message_id: Set(None),
+        reply_subject: Set(None),
+        reply_body: Set(None),
         reply_class: Set(None),
         reply_folder: Set(None),
         reply_seen_at: Set(None),
@@ -488,17 +491,27 @@ pub async fn record_step(
 }
 
 /// Reserves the Message-ID of the seed's reply before it is sent, so a crash between the two
-/// can never send a second reply; false when a reply was reserved before.
+/// can never send a second reply; false when a reply was reserved before. The reply's subject
+/// and body are kept with it: the sender's answer quotes them, as the service wrote them.
 pub async fn reserve_reply<C: ConnectionTrait>(
     db: &C,
     send_id: Uuid,
     reply_message_id: &str,
+    reply: &Draft,
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
     let res = placement::Entity::update_many()
         .col_expr(
             placement::Column::ReplyMessageId,
             Expr::value(Some(reply_message_id.to_string())),
+        )
+        .col_expr(
+            placement::Column::ReplySubject,
+            Expr::value(Some(reply.subject.clone())),
+        )
+        .col_expr(
+            placement::Column::ReplyBody,
+            Expr::value(Some(reply.body.clone())),
         )
         // Stamped now: should the step's record be lost after the reply went out, the reply
         // is still looked for in the sender's mailbox.
