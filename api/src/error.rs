@@ -9,6 +9,7 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use warmup_domain::Violation;
+use warmup_domain::log_text::escape_control;
 use warmup_entity::StoreError;
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
@@ -180,7 +181,8 @@ impl ResponseError for ApiError {
 
     fn error_response(&self) -> HttpResponse {
         if let ApiError::Internal(cause) = self {
-            tracing::error!(%cause, "request failed");
+            // A cause may quote stored text (a tenant's or a server's): one log line whatever.
+            tracing::error!(cause = %escape_control(cause), "request failed");
         }
         let mut res = HttpResponse::build(self.status_code());
         res.insert_header((header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON)));

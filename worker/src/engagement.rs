@@ -15,6 +15,7 @@ use warmup_domain::email::{first_name, new_message_id};
 use warmup_domain::engagement::{self as rules, Action, Rates, Step};
 use warmup_domain::folder::FolderRole;
 use warmup_domain::language::Language;
+use warmup_domain::log_text::escape_control;
 use warmup_domain::placement::counts_as_missing;
 use warmup_domain::preferences::WarmupPreferences;
 use warmup_domain::state::{PlacementEvent, PlacementStage};
@@ -53,7 +54,7 @@ pub async fn engage_due(
     futures::stream::iter(seeds)
         .for_each_concurrent(SEEDS_AT_ONCE, |seed_id| async move {
             if let Err(e) = engage_seed(db, deps, owner, seed_id).await {
-                tracing::error!(seed = %seed_id, error = %e, "engagement failed");
+                tracing::error!(seed = %seed_id, error = %escape_control(&e.to_string()), "engagement failed");
             }
         })
         .await;
