@@ -400,7 +400,8 @@ async fn fill(db: &DatabaseConnection, large: usize) -> anyhow::Result<Vec<Org>>
     turns.shuffle(&mut rng);
     let txn = db.begin().await?;
     for &o in &turns {
-        let k = store::api_keys::create(&txn, OrgId(orgs[o].id), "bench", false, now).await?;
+        let k =
+            store::api_keys::create(&txn, OrgId(orgs[o].id), "bench", false, u64::MAX, now).await?;
         orgs[o].api_keys.push(k.model.id);
     }
     txn.commit().await?;

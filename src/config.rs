@@ -16,6 +16,10 @@ pub struct FileSettings {
     pub extra_ca_file: Option<String>,
     pub bootstrap_api_key: Option<String>,
     pub rate_limit_per_minute: Option<u32>,
+    pub rate_limit_org_multiple: Option<u32>,
+    pub rate_limit_unauthenticated_per_minute: Option<u32>,
+    pub max_api_keys_per_org: Option<u64>,
+    pub metrics_token: Option<String>,
     pub body_limit_bytes: Option<usize>,
     pub probe_timeout_secs: Option<u64>,
     pub smtp_timeout_secs: Option<u64>,
@@ -36,7 +40,16 @@ pub struct Settings {
     pub secret_key: Option<String>,
     pub extra_ca_file: Option<String>,
     pub bootstrap_api_key: Option<String>,
+    /// Requests per API key per minute.
     pub rate_limit_per_minute: u32,
+    /// An organization's requests per minute (all its keys) as a multiple of the key's limit.
+    pub rate_limit_org_multiple: u32,
+    /// Requests per minute from one client network without a valid API key.
+    pub rate_limit_unauthenticated_per_minute: u32,
+    /// Live API keys an organization may have.
+    pub max_api_keys_per_org: u64,
+    /// The bearer token `/metrics` wants; without one, metrics are off.
+    pub metrics_token: Option<String>,
     pub body_limit_bytes: usize,
     pub probe_timeout_secs: u64,
     pub smtp_timeout_secs: u64,
@@ -64,6 +77,13 @@ impl std::fmt::Debug for Settings {
                 &self.bootstrap_api_key.as_ref().map(|_| "***"),
             )
             .field("rate_limit_per_minute", &self.rate_limit_per_minute)
+            .field("rate_limit_org_multiple", &self.rate_limit_org_multiple)
+            .field(
+                "rate_limit_unauthenticated_per_minute",
+                &self.rate_limit_unauthenticated_per_minute,
+            )
+            .field("max_api_keys_per_org", &self.max_api_keys_per_org)
+            .field("metrics_token", &self.metrics_token.as_ref().map(|_| "***"))
             .field("body_limit_bytes", &self.body_limit_bytes)
             .field("probe_timeout_secs", &self.probe_timeout_secs)
             .field("smtp_timeout_secs", &self.smtp_timeout_secs)
@@ -147,6 +167,21 @@ fn env_bool(env: &dyn Fn(&str) -> Option<String>, key: &str) -> Result<Option<bo
         .transpose()
 }
 
+/// A secret an operator chooses (the bootstrap key, the metrics token): long, no spaces.
+fn check_password(name: &str, value: Option<&str>) -> Result<(), ConfigError> {
+    match value {
+        Some(v)
+            if v.chars().count() < 32 || v.chars().any(|c| c.is_whitespace() || c.is_control()) =>
+        {
+            Err(ConfigError::Env {
+                name: name.into(),
+                message: "must be at least 32 characters without spaces (it is a password)".into(),
+            })
+        }
+        _ => Ok(()),
+    }
+}
+
 impl Settings {
     /// Loads settings from `file` (if any) and the process environment.
     pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
@@ -183,14 +218,9 @@ impl Settings {
             .or(f.http_workers)
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, usize::from));
         let bootstrap_api_key = text("bootstrap_api_key", f.bootstrap_api_key);
-        if let Some(k) = &bootstrap_api_key
-            && (k.chars().count() < 32 || k.chars().any(|c| c.is_whitespace() || c.is_control()))
-        {
-            return Err(ConfigError::Env {
-                name: "WARMUP_BOOTSTRAP_API_KEY".into(),
-                message: "must be at least 32 characters without spaces (it is a password)".into(),
-            });
-        }
+        check_password("WARMUP_BOOTSTRAP_API_KEY", bootstrap_api_key.as_deref())?;
+        let metrics_token = text("metrics_token", f.metrics_token);
+        check_password("WARMUP_METRICS_TOKEN", metrics_token.as_deref())?;
         let dns_server = match text("dns_server", f.dns_server.clone()) {
             None => None,
             Some(raw) => Some(raw.trim().parse().map_err(|_| ConfigError::Env {
@@ -206,7 +236,24 @@ impl Settings {
             bootstrap_api_key,
             rate_limit_per_minute: env_number(env, "rate_limit_per_minute")?
                 .or(f.rate_limit_per_minute)
-                .unwrap_or(600),
+                .unwrap_or(600)
+                .max(1),
+            rate_limit_org_multiple: env_number(env, "rate_limit_org_multiple")?
+                .or(f.rate_limit_org_multiple)
+                .unwrap_or(4)
+                .max(1),
+            rate_limit_unauthenticated_per_minute: env_number(
+                env,
+                "rate_limit_unauthenticated_per_minute",
+            )?
+            .or(f.rate_limit_unauthenticated_per_minute)
+            .unwrap_or(60)
+            .max(1),
+            max_api_keys_per_org: env_number(env, "max_api_keys_per_org")?
+                .or(f.max_api_keys_per_org)
+                .unwrap_or(100)
+                .max(1),
+            metrics_token,
             body_limit_bytes: env_number(env, "body_limit_bytes")?
                 .or(f.body_limit_bytes)
                 .unwrap_or(64 * 1024),
@@ -311,6 +358,44 @@ mod tests {
         assert!(matches!(err, Err(ConfigError::Env { .. })));
         let ok = Settings::load_from(None, &env(&[("WARMUP_BOOTSTRAP_API_KEY", &"k".repeat(32))]));
         assert!(ok.is_ok());
+    }
+
+    #[test]
+    fn limits_and_the_metrics_token_are_read_and_checked() {
+        let s = Settings::load_from(None, &env(&[])).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            (
+                s.rate_limit_org_multiple,
+                s.rate_limit_unauthenticated_per_minute,
+                s.max_api_keys_per_org,
+                s.metrics_token.as_deref(),
+            ),
+            (4, 60, 100, None)
+        );
+        let token = "m".repeat(32);
+        let s = Settings::load_from(
+            None,
+            &env(&[
+                ("WARMUP_RATE_LIMIT_ORG_MULTIPLE", "2"),
+                ("WARMUP_RATE_LIMIT_UNAUTHENTICATED_PER_MINUTE", "10"),
+                ("WARMUP_MAX_API_KEYS_PER_ORG", "5"),
+                ("WARMUP_METRICS_TOKEN", &token),
+            ]),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(s.rate_limit_org_multiple, 2);
+        assert_eq!(s.rate_limit_unauthenticated_per_minute, 10);
+        assert_eq!(s.max_api_keys_per_org, 5);
+        assert_eq!(s.metrics_token.as_deref(), Some(token.as_str()));
+        assert!(
+            !format!("{s:?}").contains(&token),
+            "the token is never printed"
+        );
+        let short = Settings::load_from(None, &env(&[("WARMUP_METRICS_TOKEN", "secret")]));
+        assert!(
+            matches!(&short, Err(ConfigError::Env { name, .. }) if name == "WARMUP_METRICS_TOKEN"),
+            "{short:?}"
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@ use std::time::Duration;
 use actix_web::dev::Server;
 use actix_web::web;
 use sea_orm::DatabaseConnection;
+use warmup_api::metrics::MetricsToken;
 use warmup_api::{ApiSettings, AppState};
 use warmup_domain::retry::RetryPolicy;
 use warmup_entity::Clock;
@@ -124,6 +125,10 @@ impl Application {
         let api = ApiSettings {
             body_limit: settings.body_limit_bytes,
             rate_limit_per_minute: settings.rate_limit_per_minute,
+            rate_limit_org_multiple: settings.rate_limit_org_multiple,
+            rate_limit_unauthenticated_per_minute: settings.rate_limit_unauthenticated_per_minute,
+            max_api_keys_per_org: settings.max_api_keys_per_org,
+            metrics_token: settings.metrics_token.as_deref().map(MetricsToken::new),
             probe: ConnectOptions {
                 helo_name: settings.helo_name.clone(),
                 allow_private_hosts: settings.allow_private_mail_hosts,

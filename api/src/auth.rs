@@ -1,10 +1,11 @@
 //! Who is calling: the API key in `Authorization: Bearer <key>` and the organization it
-//! belongs to. Handlers get an [`OrgId`] only through this extractor.
+//! belongs to. Handlers get an [`OrgId`] only through the [`Caller`] extractor.
 
 use actix_web::dev::Payload;
 use actix_web::http::header::{AUTHORIZATION, HeaderMap};
-use actix_web::{FromRequest, HttpRequest, web};
-use futures::future::LocalBoxFuture;
+use actix_web::{FromRequest, HttpMessage, HttpRequest};
+use futures::future::{Ready, ready};
+use sha2::{Digest, Sha256};
 use uuid::Uuid;
 use warmup_entity::OrgId;
 use warmup_entity::store::api_keys;
@@ -43,28 +44,40 @@ pub fn bearer(headers: &HeaderMap) -> Option<&str> {
         .filter(|t| !t.is_empty())
 }
 
+/// SHA-256 of a bearer token: what the rate limits remember of an API key, and how the metrics
+/// token is compared (digests have one length, so comparing them reveals no token's length).
+pub fn digest(token: &str) -> [u8; 32] {
+    Sha256::digest(token.as_bytes()).into()
+}
+
+/// The caller `token` authenticates, or `None` for an unknown or revoked key.
+pub async fn authenticate(state: &AppState, token: &str) -> Result<Option<Caller>, ApiError> {
+    let Some(key) = api_keys::authenticate(&state.db, token).await? else {
+        return Ok(None);
+    };
+    if let Err(e) = api_keys::touch(&state.db, key.id, state.clock.now()).await {
+        tracing::warn!(error = %e, "could not record API key use");
+    }
+    Ok(Some(Caller {
+        org: OrgId(key.organization_id),
+        key_id: key.id,
+        platform_admin: key.platform_admin,
+    }))
+}
+
+/// The caller left in the request by `middleware::limit_and_authenticate`, which authenticates
+/// before the limits are counted: the client's limit comes before the key's lookup.
 impl FromRequest for Caller {
     type Error = ApiError;
-    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+    type Future = Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let token = bearer(req.headers()).map(str::to_string);
-        let state = req.app_data::<web::Data<AppState>>().cloned();
-        Box::pin(async move {
-            let token = token.ok_or(ApiError::Unauthorized)?;
-            let state = state.ok_or_else(|| ApiError::Internal("state missing".into()))?;
-            let key = api_keys::authenticate(&state.db, &token)
-                .await?
-                .ok_or(ApiError::Unauthorized)?;
-            if let Err(e) = api_keys::touch(&state.db, key.id, state.clock.now()).await {
-                tracing::warn!(error = %e, "could not record API key use");
-            }
-            Ok(Caller {
-                org: OrgId(key.organization_id),
-                key_id: key.id,
-                platform_admin: key.platform_admin,
-            })
-        })
+        ready(
+            req.extensions()
+                .get::<Caller>()
+                .copied()
+                .ok_or(ApiError::Unauthorized),
+        )
     }
 }
 

@@ -5,7 +5,7 @@ use utoipa::openapi::RefOr;
 use utoipa::openapi::link::LinkBuilder;
 use utoipa::openapi::path::ParameterIn;
 use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 
@@ -54,6 +54,18 @@ impl Modify for BearerAuth {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .description(Some("An API key: `Authorization: Bearer wu_...`"))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "metrics_token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "The operator's `WARMUP_METRICS_TOKEN`, for Prometheus: \
+                         `Authorization: Bearer <token>`",
+                    ))
                     .build(),
             ),
         );
@@ -121,7 +133,9 @@ fn links(api: &mut utoipa::openapi::OpenApi) {
 /// names a resource, 422 where query parameters or an `Idempotency-Key` are checked. Deriving
 /// them from the operation's shape keeps the document and the middleware from drifting apart.
 fn error_responses(api: &mut utoipa::openapi::OpenApi) {
-    for item in api.paths.paths.values_mut() {
+    for (path, item) in api.paths.paths.iter_mut() {
+        // The middleware that authenticates and counts wraps `/v1`.
+        let limited = path.starts_with("/v1/");
         let operations = [
             item.get.as_mut(),
             item.put.as_mut(),
@@ -148,7 +162,12 @@ fn error_responses(api: &mut utoipa::openapi::OpenApi) {
                     p.schema = Some(RefOr::T(idempotency_key_schema()));
                 }
             }
-            let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+            // `security(())` (no key needed) is one empty requirement, not a secured operation.
+            let secured = op
+                .security
+                .iter()
+                .flatten()
+                .any(|r| *r != SecurityRequirement::default());
             let body = op.request_body.is_some();
             let mut wanted: Vec<(u16, &str)> = Vec::new();
             if body {
@@ -179,9 +198,12 @@ fn error_responses(api: &mut utoipa::openapi::OpenApi) {
             }
             if secured {
                 wanted.push((401, "Missing, unknown or revoked API key"));
+            }
+            if limited {
                 wanted.push((
                     429,
-                    "Rate limit exceeded; retry after `Retry-After` seconds",
+                    "Rate limit exceeded (the client address's without a valid key, the key's, \
+                     or its organization's); retry after `Retry-After` seconds",
                 ));
             }
             for (status, description) in wanted {
@@ -277,7 +299,15 @@ mod tests {
             };
             if path.starts_with("/v1") {
                 assert!(has("401") && has("429"), "{method} {path}");
+            } else {
+                assert!(!has("429"), "{method} {path}: only /v1 is rate limited");
             }
+            let open = op["security"] == serde_json::json!([{}]);
+            assert_eq!(
+                open,
+                !has("401"),
+                "{method} {path}: 401 iff a key is needed"
+            );
             if op.get("requestBody").is_some() {
                 for status in ["400", "413", "415", "422"] {
                     assert!(has(status), "{method} {path} {status}");

@@ -9,6 +9,7 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use warmup_domain::Violation;
+use warmup_domain::log_text::escape_control;
 use warmup_entity::StoreError;
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
@@ -32,6 +33,9 @@ pub enum ApiError {
     MethodNotAllowed(Vec<&'static str>),
     #[error("{0}")]
     Conflict(String),
+    /// A per-organization cap (API keys, ...): the detail names the cap and what frees room.
+    #[error("{0}")]
+    LimitReached(String),
     #[error("the request body is larger than {0} bytes")]
     PayloadTooLarge(usize),
     #[error("the request body must be JSON (Content-Type: application/json)")]
@@ -39,8 +43,18 @@ pub enum ApiError {
     /// A compressed request body: no client needs one, and decompressing is a bomb's door.
     #[error("request bodies are accepted without Content-Encoding (identity) only")]
     UnsupportedEncoding,
-    #[error("too many requests; retry after {retry_after} seconds")]
-    RateLimited { retry_after: u64 },
+    /// `scope` says whose limit it is: `from this address without a valid API key`, ...
+    #[error("too many requests {scope}; retry after {retry_after} seconds")]
+    RateLimited {
+        retry_after: u64,
+        scope: &'static str,
+    },
+    /// `/metrics` with a missing or wrong metrics token.
+    #[error("the metrics token is required: send `Authorization: Bearer <WARMUP_METRICS_TOKEN>`")]
+    MetricsUnauthorized,
+    /// `/metrics` on a server without a metrics token: metrics are off.
+    #[error("metrics are off on this server: its operator has not set WARMUP_METRICS_TOKEN")]
+    MetricsDisabled,
     #[error("an earlier request with this Idempotency-Key is still being processed")]
     IdempotencyInProgress,
     #[error("this Idempotency-Key was already used for a different request")]
@@ -88,11 +102,14 @@ impl ApiError {
             ApiError::BadRequest(_) => ("bad_request", "Bad request"),
             ApiError::MalformedJson(_) => ("malformed_json", "Malformed JSON"),
             ApiError::Validation(_) => ("validation", "Invalid request"),
-            ApiError::Unauthorized => ("unauthorized", "Unauthorized"),
+            ApiError::Unauthorized | ApiError::MetricsUnauthorized => {
+                ("unauthorized", "Unauthorized")
+            }
             ApiError::Forbidden(_) => ("forbidden", "Forbidden"),
-            ApiError::NotFound(_) => ("not_found", "Not found"),
+            ApiError::NotFound(_) | ApiError::MetricsDisabled => ("not_found", "Not found"),
             ApiError::MethodNotAllowed(_) => ("method_not_allowed", "Method not allowed"),
             ApiError::Conflict(_) => ("conflict", "Conflict"),
+            ApiError::LimitReached(_) => ("limit_reached", "Limit reached"),
             ApiError::PayloadTooLarge(_) => ("payload_too_large", "Payload too large"),
             ApiError::UnsupportedMediaType | ApiError::UnsupportedEncoding => {
                 ("unsupported_media_type", "Unsupported media type")
@@ -145,11 +162,13 @@ impl ResponseError for ApiError {
             ApiError::Validation(_) | ApiError::IdempotencyKeyReused => {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
-            ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
+            ApiError::Unauthorized | ApiError::MetricsUnauthorized => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
-            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::NotFound(_) | ApiError::MetricsDisabled => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::Conflict(_) | ApiError::IdempotencyInProgress => StatusCode::CONFLICT,
+            ApiError::Conflict(_) | ApiError::LimitReached(_) | ApiError::IdempotencyInProgress => {
+                StatusCode::CONFLICT
+            }
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType | ApiError::UnsupportedEncoding => {
                 StatusCode::UNSUPPORTED_MEDIA_TYPE
@@ -162,15 +181,16 @@ impl ResponseError for ApiError {
 
     fn error_response(&self) -> HttpResponse {
         if let ApiError::Internal(cause) = self {
-            tracing::error!(%cause, "request failed");
+            // A cause may quote stored text (a tenant's or a server's): one log line whatever.
+            tracing::error!(cause = %escape_control(cause), "request failed");
         }
         let mut res = HttpResponse::build(self.status_code());
         res.insert_header((header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON)));
         match self {
-            ApiError::Unauthorized => {
+            ApiError::Unauthorized | ApiError::MetricsUnauthorized => {
                 res.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
             }
-            ApiError::RateLimited { retry_after } => {
+            ApiError::RateLimited { retry_after, .. } => {
                 res.insert_header((header::RETRY_AFTER, retry_after.to_string()));
             }
             ApiError::MethodNotAllowed(allowed) => {
@@ -186,6 +206,7 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Conflict(msg) => ApiError::Conflict(msg),
+            StoreError::LimitReached(msg) => ApiError::LimitReached(msg),
             StoreError::Db(db) => ApiError::Internal(db.to_string()),
             StoreError::Corrupt(what) => ApiError::Internal(what),
         }
@@ -211,7 +232,9 @@ pub(crate) fn problem_response(description: &str) -> utoipa::openapi::Response {
         .build()
 }
 
-fn problem_responses(list: &[(u16, &str)]) -> BTreeMap<String, RefOr<utoipa::openapi::Response>> {
+pub(crate) fn problem_responses(
+    list: &[(u16, &str)],
+) -> BTreeMap<String, RefOr<utoipa::openapi::Response>> {
     list.iter()
         .map(|(status, description)| (status.to_string(), RefOr::T(problem_response(description))))
         .collect()

@@ -5,6 +5,7 @@ use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
+use subtle::ConstantTimeEq;
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct RequestLabels {
@@ -55,8 +56,44 @@ impl Metrics {
     }
 }
 
+/// The bearer token `/metrics` wants (`WARMUP_METRICS_TOKEN`), kept as its digest: compared in
+/// constant time, never printed.
+#[derive(Clone)]
+pub struct MetricsToken([u8; 32]);
+
+impl MetricsToken {
+    pub fn new(token: &str) -> Self {
+        Self(crate::auth::digest(token))
+    }
+
+    /// Whether `presented` is the token; its time does not depend on how much of it is right.
+    pub fn matches(&self, presented: &str) -> bool {
+        crate::auth::digest(presented).ct_eq(&self.0).into()
+    }
+}
+
+impl std::fmt::Debug for MetricsToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MetricsToken(***)")
+    }
+}
+
 impl Default for Metrics {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_metrics_token_matches_itself_only_and_never_prints() {
+        let token = MetricsToken::new("a-long-metrics-token-0123456789abcdef");
+        assert!(token.matches("a-long-metrics-token-0123456789abcdef"));
+        assert!(!token.matches("a-long-metrics-token-0123456789abcdeF"));
+        assert!(!token.matches(""));
+        assert_eq!(format!("{token:?}"), "MetricsToken(***)");
     }
 }

@@ -1,33 +1,21 @@
-//! Cross-cutting request handling: rate limits and metrics.
+//! Cross-cutting request handling: authentication with rate limits, and metrics.
 
+use std::net::{IpAddr, Ipv4Addr};
 use std::time::Instant;
 
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue};
 use actix_web::middleware::Next;
-use actix_web::{Error, ResponseError, web};
+use actix_web::{Error, HttpMessage, ResponseError, web};
 
-use crate::auth::bearer;
+use crate::auth::{self, bearer};
 use crate::error::ApiError;
 use crate::metrics::{RequestLabels, RouteLabels};
-use crate::rate_limit::Decision;
+use crate::rate_limit::{Decision, client_network};
 use crate::state::AppState;
 
-fn limiter_key(req: &ServiceRequest) -> String {
-    match bearer(req.headers()) {
-        // Keyed by a digest so that the limiter's memory never holds a usable key.
-        Some(token) => format!("key:{}", warmup_entity::store::api_keys::digest(token)),
-        None => format!(
-            "ip:{}",
-            req.peer_addr()
-                .map(|a| a.ip().to_string())
-                .unwrap_or_default()
-        ),
-    }
-}
-
-fn set_rate_headers(headers: &mut actix_web::http::header::HeaderMap, d: Decision) {
+fn set_rate_headers(headers: &mut HeaderMap, d: Decision) {
     for (name, value) in [
         ("ratelimit-limit", d.limit.to_string()),
         ("ratelimit-remaining", d.remaining.to_string()),
@@ -40,8 +28,35 @@ fn set_rate_headers(headers: &mut actix_web::http::header::HeaderMap, d: Decisio
     }
 }
 
-/// Refuses requests over the caller's limit with 429 and announces the limit on every answer.
-pub async fn rate_limit(
+/// Answers `req` with `error`, announcing the limit it was counted against.
+fn answer<B>(
+    req: ServiceRequest,
+    error: ApiError,
+    counted: Option<Decision>,
+) -> ServiceResponse<EitherBody<B>> {
+    let mut res = error.error_response();
+    if let Some(d) = counted {
+        set_rate_headers(res.headers_mut(), d);
+    }
+    req.into_response(res).map_into_right_body()
+}
+
+/// A 429 for the limit `d` of `scope`, or `None` when `d` allowed the request.
+fn over(d: Decision, scope: &'static str) -> Option<ApiError> {
+    (!d.allowed).then_some(ApiError::RateLimited {
+        retry_after: d.reset_secs,
+        scope,
+    })
+}
+
+const CLIENT_SCOPE: &str = "from this address without a valid API key";
+
+/// Authenticates a `/v1` request and holds it to its limits, announced on every answer. A
+/// request without a valid key counts against its client network's limit *before* its key is
+/// looked up, so that a flood of made-up keys is refused without a database query; an
+/// authenticated one counts against its key's limit and its organization's. The caller is
+/// left in the request for the [`auth::Caller`] extractor.
+pub async fn limit_and_authenticate(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
@@ -51,17 +66,60 @@ pub async fn rate_limit(
             .await
             .map(ServiceResponse::map_into_left_body);
     };
-    let decision = state.limiter.check(&limiter_key(&req), Instant::now());
-    if !decision.allowed {
-        let mut res = ApiError::RateLimited {
-            retry_after: decision.reset_secs,
+    let limits = &state.limits;
+    let now = Instant::now();
+    // No reverse-proxy header is trusted: a client could name any address in it.
+    let client = client_network(
+        req.peer_addr()
+            .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |a| a.ip()),
+    );
+    let presented = bearer(req.headers()).map(|t| (t.to_owned(), auth::digest(t)));
+    let known = presented
+        .as_ref()
+        .is_some_and(|(_, digest)| limits.keys.contains(digest));
+    let mut counted = None;
+    if !known {
+        let d = limits.clients.check(&client, now);
+        if let Some(refused) = over(d, CLIENT_SCOPE) {
+            return Ok(answer(req, refused, Some(d)));
         }
-        .error_response();
-        set_rate_headers(res.headers_mut(), decision);
-        return Ok(req.into_response(res).map_into_right_body());
+        counted = Some(d);
     }
+    let caller = match &presented {
+        None => None,
+        Some((token, digest)) => match auth::authenticate(&state, token).await {
+            Ok(Some(caller)) => Some((caller, *digest)),
+            Ok(None) => {
+                // A revoked key: its next try counts against its address again.
+                limits.keys.forget(digest);
+                None
+            }
+            Err(e) => return Ok(answer(req, e, counted)),
+        },
+    };
+    let Some((caller, digest)) = caller else {
+        let d = counted.unwrap_or_else(|| limits.clients.check(&client, now));
+        let refused = over(d, CLIENT_SCOPE).unwrap_or(ApiError::Unauthorized);
+        return Ok(answer(req, refused, Some(d)));
+    };
+    let by_key = limits.keys.check(&digest, now);
+    if let Some(refused) = over(by_key, "for this API key") {
+        return Ok(answer(req, refused, Some(by_key)));
+    }
+    // The key's request is spent even when its organization refuses it: rarely more than one.
+    let by_org = limits.organizations.check(&caller.org, now);
+    if let Some(refused) = over(by_org, "for this organization (all its API keys together)") {
+        return Ok(answer(req, refused, Some(by_org)));
+    }
+    req.extensions_mut().insert(caller);
+    // The limit closer to its end is the one the client must pace itself by.
+    let shown = if by_org.remaining < by_key.remaining {
+        by_org
+    } else {
+        by_key
+    };
     let mut res = next.call(req).await?;
-    set_rate_headers(res.headers_mut(), decision);
+    set_rate_headers(res.headers_mut(), shown);
     Ok(res.map_into_left_body())
 }
 

@@ -1,14 +1,12 @@
 //! What every handler shares.
 
-use std::time::Duration;
-
 use sea_orm::DatabaseConnection;
 use warmup_entity::Clock;
 use warmup_entity::secret_box::SecretBox;
 use warmup_mail::{ConnectOptions, TlsTrust};
 
-use crate::metrics::Metrics;
-use crate::rate_limit::RateLimiter;
+use crate::metrics::{Metrics, MetricsToken};
+use crate::rate_limit::Limits;
 
 /// Tunables of the HTTP API.
 #[derive(Debug, Clone)]
@@ -17,6 +15,15 @@ pub struct ApiSettings {
     pub body_limit: usize,
     /// Requests per API key per minute.
     pub rate_limit_per_minute: u32,
+    /// An organization's requests per minute, all its keys together, as a multiple of the
+    /// per-key limit.
+    pub rate_limit_org_multiple: u32,
+    /// Requests per minute from one client network without a valid API key.
+    pub rate_limit_unauthenticated_per_minute: u32,
+    /// Live API keys an organization may have.
+    pub max_api_keys_per_org: u64,
+    /// The token `/metrics` wants; without one, metrics are off.
+    pub metrics_token: Option<MetricsToken>,
     /// Step timeout and EHLO name of connection tests.
     pub probe: ConnectOptions,
 }
@@ -26,6 +33,10 @@ impl Default for ApiSettings {
         Self {
             body_limit: 64 * 1024,
             rate_limit_per_minute: 600,
+            rate_limit_org_multiple: 4,
+            rate_limit_unauthenticated_per_minute: 60,
+            max_api_keys_per_org: 100,
+            metrics_token: None,
             probe: ConnectOptions::default(),
         }
     }
@@ -37,7 +48,7 @@ pub struct AppState {
     pub secrets: SecretBox,
     pub tls: TlsTrust,
     pub settings: ApiSettings,
-    pub limiter: RateLimiter,
+    pub limits: Limits,
     pub metrics: Metrics,
     /// The database's clock, shared with the workers (scaled in tests and demos).
     pub clock: Clock,
@@ -52,7 +63,11 @@ impl AppState {
         clock: Clock,
     ) -> Self {
         Self {
-            limiter: RateLimiter::new(settings.rate_limit_per_minute, Duration::from_secs(60)),
+            limits: Limits::per_minute(
+                settings.rate_limit_per_minute,
+                settings.rate_limit_org_multiple,
+                settings.rate_limit_unauthenticated_per_minute,
+            ),
             metrics: Metrics::new(),
             db,
             secrets,

@@ -4,7 +4,9 @@
 use reqwest::Method;
 use serde_json::json;
 
-use crate::helpers::{ADMIN_KEY, Backend, Reply, TestApp, mailbox_body, spawn_app_with};
+use crate::helpers::{
+    ADMIN_KEY, Backend, METRICS_TOKEN, Reply, TestApp, mailbox_body, spawn_app_with,
+};
 use crate::on_both_databases;
 
 on_both_databases!(
@@ -160,7 +162,7 @@ async fn health_readiness_and_metrics_answer(app: &TestApp) {
         .expect(200);
     app.get("/v1/mailboxes", ADMIN_KEY).await.expect(200);
     let m = app
-        .request(Method::GET, "/metrics", None, None)
+        .request(Method::GET, "/metrics", Some(METRICS_TOKEN), None)
         .await
         .expect(200);
     assert!(

@@ -11,6 +11,8 @@ use warmup::config::Settings;
 use warmup::startup::Application;
 
 pub const ADMIN_KEY: &str = "wu_test_bootstrap_admin_key_0123456789";
+/// What `/metrics` wants from test apps (unless a test takes it away).
+pub const METRICS_TOKEN: &str = "test-metrics-token-0123456789abcdef";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -127,6 +129,7 @@ async fn test_settings(
             "WARMUP_LISTEN" => Some("127.0.0.1:0".into()),
             "WARMUP_SECRET_KEY" => Some(key.clone()),
             "WARMUP_BOOTSTRAP_API_KEY" => Some(ADMIN_KEY.into()),
+            "WARMUP_METRICS_TOKEN" => Some(METRICS_TOKEN.into()),
             "WARMUP_HTTP_WORKERS" => Some("1".into()),
             "WARMUP_PROBE_TIMEOUT_SECS" => Some("5".into()),
             "WARMUP_SMTP_TIMEOUT_SECS" => Some("5".into()),

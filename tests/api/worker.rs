@@ -537,3 +537,125 @@ async fn a_seed_s_reply_is_kept_as_written_with_its_reservation(app: &TestApp) {
     assert_eq!(p.reply_subject.as_deref(), Some(first.subject.as_str()));
     assert_eq!(p.reply_body.as_deref(), Some(first.body.as_str()));
 }
+
+on_both_databases!(a_server_s_line_break_reaches_the_log_escaped);
+
+/// A log of formatted lines, kept for a test to read.
+#[derive(Clone, Default)]
+struct CapturedLog(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for CapturedLog {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if let Ok(mut log) = self.0.lock() {
+            log.extend_from_slice(buf);
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl CapturedLog {
+    fn text(&self) -> String {
+        self.0
+            .lock()
+            .map(|log| String::from_utf8_lossy(&log).into_owned())
+            .unwrap_or_default()
+    }
+}
+
+/// An SMTP server for one conversation that refuses the login with a reply holding a line
+/// break and a terminal control.
+async fn refuse_login(listener: tokio::net::TcpListener) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let Ok((stream, _)) = listener.accept().await else {
+        return;
+    };
+    let (read, mut write) = stream.into_split();
+    let mut lines = BufReader::new(read).lines();
+    let _ = write.write_all(b"220 fake.example ESMTP\r\n").await;
+    while let Ok(Some(line)) = lines.next_line().await {
+        let command = line.to_ascii_uppercase();
+        let answer: &[u8] = if command.starts_with("EHLO") {
+            b"250-fake.example\r\n250 AUTH PLAIN LOGIN\r\n"
+        } else if command.starts_with("AUTH") {
+            b"535 5.7.8 Authentication failed\nERROR forged by the server\x1b[2K\r\n"
+        } else if command.starts_with("QUIT") {
+            b"221 bye\r\n"
+        } else {
+            b"502 not here\r\n"
+        };
+        if write.write_all(answer).await.is_err() || command.starts_with("QUIT") {
+            return;
+        }
+    }
+}
+
+/// The send job stops a mailbox whose server refuses the login, and logs why: the server's
+/// reply, line break and all, stays on the job's one log line.
+async fn a_server_s_line_break_reaches_the_log_escaped(app: &TestApp) {
+    use tracing::instrument::WithSubscriber;
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let port = listener
+        .local_addr()
+        .map(|a| a.port())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let server = tokio::spawn(refuse_login(listener));
+    let mut body = crate::helpers::mailbox_body("refused@example.net", "pw-123456");
+    body["smtp"] =
+        json!({"host": "127.0.0.1", "port": port, "security": "none", "password": "pw-123456"});
+    let mailbox = app.create_mailbox(ADMIN_KEY, &body).await;
+    let (mailbox_id, org) = app
+        .mailbox_and_org(mailbox["id"].as_str().unwrap_or_default())
+        .await;
+    let mut s = planned_send(org, mailbox_id);
+    s.state = "queued".into();
+    sea_orm::IntoActiveModel::into_active_model(s.clone())
+        .reset_all()
+        .insert(&app.db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let secrets = warmup_entity::secret_box::SecretBox::from_base64(
+        app.settings.secret_key.as_deref().unwrap_or_default(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let tls = warmup_mail::TlsTrust::load(None).unwrap_or_else(|e| panic!("{e}"));
+    let clock = warmup_entity::Clock::system();
+    let deps = warmup::startup::worker_options(&app.settings, secrets, tls, clock)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .warmup
+        .unwrap_or_else(|| panic!("no send dependencies"));
+
+    let log = CapturedLog::default();
+    let writer = log.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let recorded = warmup_worker::sender::send_queued(&app.db, &deps, "test-worker", s.id)
+        .with_subscriber(subscriber)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(recorded);
+    let _ = tokio::time::timeout(Duration::from_secs(5), server).await;
+
+    let text = log.text();
+    let line = text
+        .lines()
+        .find(|l| l.contains("stopping the mailbox"))
+        .unwrap_or_else(|| panic!("no stop logged:\n{text}"));
+    assert!(
+        line.contains("Authentication failed\\nERROR forged by the server"),
+        "{line}"
+    );
+    assert!(
+        !text.lines().any(|l| l.starts_with("ERROR forged")),
+        "the server wrote a log line:\n{text}"
+    );
+    assert!(!text.contains('\u{1b}'), "{text:?}");
+}

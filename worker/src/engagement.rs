@@ -14,6 +14,7 @@ use warmup_domain::email::{first_name, new_message_id, plain_first_name};
 use warmup_domain::engagement::{self as rules, Action, Rates, Step};
 use warmup_domain::folder::FolderRole;
 use warmup_domain::language::Language;
+use warmup_domain::log_text::escape_control;
 use warmup_domain::placement::counts_as_missing;
 use warmup_domain::preferences::WarmupPreferences;
 use warmup_domain::state::{PlacementEvent, PlacementStage};
@@ -68,7 +69,7 @@ pub async fn engage_due(
         fair::share(SEEDS_AT_ONCE, orgs),
         |seed_id| async move {
             if let Err(e) = engage_seed(db, deps, owner, seed_id).await {
-                tracing::error!(seed = %seed_id, error = %e, "engagement failed");
+                tracing::error!(seed = %seed_id, error = %escape_control(&e.to_string()), "engagement failed");
             }
         },
     )

@@ -4,6 +4,7 @@
 
 use chrono::Duration;
 use sea_orm::DatabaseConnection;
+use warmup_domain::log_text::escape_control;
 use warmup_domain::retry::{Recovery, SeedAnswer, recover};
 use warmup_domain::state::{EventSource, SendState};
 use warmup_entity::seed;
@@ -71,7 +72,7 @@ pub async fn recover_expired(
             Recovery::Fail { .. } => (SendState::Failed, None),
             Recovery::AskAgainLater => {
                 if let SeedAnswer::Unreachable(err) = &answer {
-                    tracing::warn!(send = %s.id, error = %err, "cannot verify an interrupted send yet");
+                    tracing::warn!(send = %s.id, error = %escape_control(err), "cannot verify an interrupted send yet");
                 }
                 // Ask again after the grace, not after the long lookup lease.
                 sends::set_lease(db, s.id, owner, now).await?;

@@ -9,6 +9,7 @@ use std::time::Duration;
 use apalis::prelude::*;
 use apalis_cron::CronScheduler;
 use sea_orm::DatabaseConnection;
+use warmup_domain::log_text::escape_control;
 
 use crate::poll_timer::Every;
 use crate::send_queue::{SendJob, SendQueue};
@@ -76,13 +77,13 @@ async fn warmup_loop(
     let pause = deps.clock.real(tick).max(Duration::from_millis(50));
     while !*stop.borrow() {
         if let Err(e) = planner::plan_due(&db, &deps.clock, &mut rng).await {
-            tracing::error!(error = %e, "planning failed");
+            tracing::error!(error = %escape_control(&e.to_string()), "planning failed");
         }
         if let Err(e) = recovery::recover_expired(&db, &deps, &owner).await {
-            tracing::error!(error = %e, "recovering interrupted sends failed");
+            tracing::error!(error = %escape_control(&e.to_string()), "recovering interrupted sends failed");
         }
         if let Err(e) = sender::queue_due(&db, &deps, &mut queue).await {
-            tracing::error!(error = %e, "queueing due sends failed");
+            tracing::error!(error = %escape_control(&e.to_string()), "queueing due sends failed");
         }
         tokio::select! {
             _ = stop.changed() => {}
@@ -108,7 +109,7 @@ async fn scan_loop(
         let started = std::time::Instant::now();
         let every = deps.simulated(scan_every);
         if let Err(e) = sender_scan::scan_all(&db, &deps, &owner, every).await {
-            tracing::error!(error = %e, "reading delivery reports failed");
+            tracing::error!(error = %escape_control(&e.to_string()), "reading delivery reports failed");
         }
         tokio::select! {
             _ = stop.changed() => {}
@@ -129,7 +130,7 @@ async fn engagement_loop(
     let pause = deps.clock.real(tick).max(Duration::from_millis(200));
     while !*stop.borrow() {
         if let Err(e) = crate::engagement::engage_due(&db, &deps, &owner).await {
-            tracing::error!(error = %e, "engagement failed");
+            tracing::error!(error = %escape_control(&e.to_string()), "engagement failed");
         }
         tokio::select! {
             _ = stop.changed() => {}

@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{DatabaseConnection, EntityTrait};
+use warmup_domain::log_text::escape_control;
 use warmup_domain::retry::RetryDecision;
 use warmup_domain::smtp_reply::SmtpReply;
 use warmup_domain::state::SendState;
@@ -96,7 +97,7 @@ pub async fn send_queued(
     };
     let recorded = sends::record_attempt(db, &s, owner, now, record).await?;
     if let Some(reason) = stop {
-        tracing::warn!(mailbox = %m.id, %reason, "stopping the mailbox");
+        tracing::warn!(mailbox = %m.id, reason = %escape_control(&reason), "stopping the mailbox");
         sends::stop_mailbox(db, m.id, &reason, now).await?;
     }
     Ok(recorded)

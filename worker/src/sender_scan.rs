@@ -13,6 +13,7 @@ use warmup_domain::email::{first_name, new_message_id};
 use warmup_domain::engagement::{Rates, sender_continues};
 use warmup_domain::folder::FolderRole;
 use warmup_domain::language::Language;
+use warmup_domain::log_text::escape_control;
 use warmup_domain::placement::PlacementClass;
 use warmup_domain::state::EventOutcome;
 use warmup_entity::store::engagement::{self as engagement_store, Work};
@@ -110,7 +111,7 @@ async fn scan_one(
         Err(Error::Store(e)) => Err(e),
         // One unreachable mailbox must not stop the others.
         Err(e) => {
-            tracing::warn!(mailbox = %m.id, error = %e, "inbox scan failed");
+            tracing::warn!(mailbox = %m.id, error = %escape_control(&e.to_string()), "inbox scan failed");
             Ok(0)
         }
     }

@@ -1,16 +1,19 @@
 //! API keys of the caller's organization.
 
+use std::collections::BTreeMap;
+
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use utoipa::openapi::RefOr;
 use uuid::Uuid;
 use warmup_entity::api_key;
 use warmup_entity::store::api_keys;
 
 use crate::auth::Caller;
-use crate::error::{ApiError, ConflictError, ForbiddenError};
+use crate::error::{ApiError, ConflictError, ForbiddenError, problem_responses};
 use crate::idempotency;
 use crate::json_body::Body;
 use crate::pagination::PageQuery;
@@ -76,13 +79,28 @@ pub struct CreatedApiKey {
     pub key: String,
 }
 
-/// Create an API key for the caller's organization.
+/// 409 of `createApiKey`. (It replaces the idempotency 409 that `docs` adds, hence both.)
+struct KeyLimitError;
+impl utoipa::IntoResponses for KeyLimitError {
+    fn responses() -> BTreeMap<String, RefOr<utoipa::openapi::Response>> {
+        problem_responses(&[(
+            409,
+            "`limit_reached`: the organization has as many live API keys as it may have \
+             (`WARMUP_MAX_API_KEYS_PER_ORG`, default 100): revoke one first. Or \
+             `idempotency_in_progress`: a request with the same Idempotency-Key is still in \
+             progress",
+        )])
+    }
+}
+
+/// Create an API key for the caller's organization (at most `WARMUP_MAX_API_KEYS_PER_ORG` live
+/// keys per organization).
 #[utoipa::path(
     tag = "api-keys",
     operation_id = "createApiKey",
     request_body = CreateApiKey,
     params(("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key return the first answer")),
-    responses((status = 201, description = "The new key; its secret is shown only in this answer", body = CreatedApiKey), ForbiddenError),
+    responses((status = 201, description = "The new key; its secret is shown only in this answer", body = CreatedApiKey), ForbiddenError, KeyLimitError),
     security(("api_key" = []))
 )]
 #[post("/api-keys")]
@@ -104,8 +122,15 @@ pub async fn create(
         StatusCode::CREATED,
         || async {
             let name = parse_name("name", &body.value.name)?;
-            let issued =
-                api_keys::create(&state.db, caller.org, &name, admin, state.clock.now()).await?;
+            let issued = api_keys::create(
+                &state.db,
+                caller.org,
+                &name,
+                admin,
+                state.settings.max_api_keys_per_org,
+                state.clock.now(),
+            )
+            .await?;
             Ok(CreatedApiKey {
                 api_key: issued.model.into(),
                 key: issued.plaintext,

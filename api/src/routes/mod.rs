@@ -12,7 +12,7 @@ use actix_web::middleware::from_fn;
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::middleware::rate_limit;
+use crate::middleware::limit_and_authenticate;
 
 /// Registers every route, so the server and the OpenAPI document see the same set.
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -21,7 +21,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(health::metrics)
         .service(
             scope::scope("/v1")
-                .wrap(from_fn(rate_limit))
+                .wrap(from_fn(limit_and_authenticate))
                 .service(organizations::create)
                 .service(api_keys::create)
                 .service(api_keys::list)

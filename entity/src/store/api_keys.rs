@@ -4,16 +4,17 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
 use rand::RngCore;
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set, TransactionSession, TransactionTrait,
 };
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::page::{Page, PageRequest};
 use super::{OrgId, StoreError, conflict_on_unique};
-use crate::api_key;
+use crate::{api_key, organization};
 
 const KEY_PREFIX: &str = "wu_";
 
@@ -78,15 +79,41 @@ pub(crate) async fn insert<C: ConnectionTrait>(
     Ok(IssuedKey { model, plaintext })
 }
 
-/// Issues a new key for `org`; the caller has checked that it may grant `platform_admin`.
-pub async fn create<C: ConnectionTrait>(
+/// Issues a new key for `org` unless it has `max_live` live (not revoked) keys already; the
+/// caller has checked that it may grant `platform_admin`.
+pub async fn create<C: ConnectionTrait + TransactionTrait>(
     db: &C,
     org: OrgId,
     name: &str,
     platform_admin: bool,
+    max_live: u64,
     now: DateTime<Utc>,
 ) -> Result<IssuedKey, StoreError> {
-    insert(db, org.0, name, platform_admin, None, now).await
+    let txn = db.begin().await?;
+    // A write before the count: it takes SQLite's one writer lock, and in Postgres locks the
+    // organization's row until commit, so two requests cannot both count one below the cap.
+    organization::Entity::update_many()
+        .col_expr(
+            organization::Column::Name,
+            Expr::col(organization::Column::Name),
+        )
+        .filter(organization::Column::Id.eq(org.0))
+        .exec(&txn)
+        .await?;
+    let live = api_key::Entity::find()
+        .filter(api_key::Column::OrganizationId.eq(org.0))
+        .filter(api_key::Column::RevokedAt.is_null())
+        .count(&txn)
+        .await?;
+    if live >= max_live {
+        return Err(StoreError::LimitReached(format!(
+            "the organization has {live} live API keys, the most it may have \
+             ({max_live}, WARMUP_MAX_API_KEYS_PER_ORG): revoke one before creating another"
+        )));
+    }
+    let issued = insert(&txn, org.0, name, platform_admin, None, now).await?;
+    txn.commit().await?;
+    Ok(issued)
 }
 
 /// The live (not revoked) key whose plaintext is `key`.
@@ -153,7 +180,6 @@ pub async fn get<C: ConnectionTrait>(
 
 /// How many platform-administrator keys still work.
 pub async fn live_admin_keys<C: ConnectionTrait>(db: &C) -> Result<u64, StoreError> {
-    use sea_orm::PaginatorTrait;
     Ok(api_key::Entity::find()
         .filter(api_key::Column::PlatformAdmin.eq(true))
         .filter(api_key::Column::RevokedAt.is_null())

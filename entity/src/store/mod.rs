@@ -30,6 +30,9 @@ pub struct OrgId(pub Uuid);
 pub enum StoreError {
     #[error("{0}")]
     Conflict(String),
+    /// A per-organization cap is reached; the message names it and what frees room.
+    #[error("{0}")]
+    LimitReached(String),
     /// A stored value that no longer parses: a bug or a hand-edited row, never client input.
     #[error("corrupt data: {0}")]
     Corrupt(String),

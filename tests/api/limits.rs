@@ -1,0 +1,175 @@
+//! Hostile tenants and strangers: rate limits by client address before any key is looked up,
+//! by key and by organization; a cap on an organization's API keys; the metrics token.
+
+use reqwest::Method;
+use serde_json::json;
+
+use crate::helpers::{ADMIN_KEY, Backend, METRICS_TOKEN, Reply, TestApp, spawn_app_with};
+
+/// Both databases, each with its own settings.
+async fn on_both(change: fn(&mut warmup::config::Settings), test: impl AsyncFn(&TestApp)) {
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let app = spawn_app_with(backend, change).await;
+        test(&app).await;
+    }
+}
+
+fn random_token() -> String {
+    format!("wu_{}", uuid::Uuid::new_v4().simple())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn made_up_keys_from_one_address_are_refused_with_429_after_the_unauthenticated_limit() {
+    on_both(
+        |s| s.rate_limit_unauthenticated_per_minute = 5,
+        async |app| {
+            // A key used before the flood is known to this process: the flood does not lock
+            // it out. Its first use counts against the address (it was not known yet).
+            app.get("/v1/mailboxes", ADMIN_KEY).await.expect(200);
+            for _ in 0..3 {
+                let r = app
+                    .get("/v1/mailboxes", &random_token())
+                    .await
+                    .expect_problem(401, "unauthorized");
+                assert_eq!(r.header("ratelimit-limit"), Some("5"));
+            }
+            // No key at all counts the same.
+            app.request(Method::GET, "/v1/mailboxes", None, None)
+                .await
+                .expect_problem(401, "unauthorized");
+            for _ in 0..3 {
+                let r = app
+                    .get("/v1/mailboxes", &random_token())
+                    .await
+                    .expect_problem(429, "rate_limited");
+                let retry: u64 = r
+                    .header("retry-after")
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(0);
+                assert!((1..=60).contains(&retry), "Retry-After {retry}");
+                assert_eq!(r.header("ratelimit-remaining"), Some("0"));
+            }
+            app.request(Method::GET, "/v1/mailboxes", None, None)
+                .await
+                .expect_problem(429, "rate_limited");
+            app.get("/v1/mailboxes", ADMIN_KEY).await.expect(200);
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_organization_s_keys_share_the_organization_s_limit() {
+    on_both(
+        |s| {
+            s.rate_limit_per_minute = 3;
+            s.rate_limit_org_multiple = 2;
+        },
+        async |app| {
+            let a = app.new_org("Acme").await;
+            let other_org = app.new_org("Other").await;
+            let mut keys = Vec::new();
+            for name in ["b", "c"] {
+                let r = app
+                    .post("/v1/api-keys", &a, &json!({ "name": name }))
+                    .await
+                    .expect(201);
+                keys.push(r.json["key"].as_str().unwrap_or_default().to_string());
+            }
+            let (b, c) = (&keys[0], &keys[1]);
+            // Key a: 3 of 3, the organization: 3 of 6.
+            app.get("/v1/mailboxes", &a).await.expect(200);
+            app.get("/v1/mailboxes", &a)
+                .await
+                .expect_problem(429, "rate_limited");
+            for remaining in ["2", "1", "0"] {
+                let r = app.get("/v1/mailboxes", b).await.expect(200);
+                assert_eq!(r.header("ratelimit-remaining"), Some(remaining));
+            }
+            // Key c was never used, yet its organization has spent its 6.
+            let r = app
+                .get("/v1/mailboxes", c)
+                .await
+                .expect_problem(429, "rate_limited");
+            assert_eq!(r.header("ratelimit-limit"), Some("6"));
+            assert!(
+                r.json["detail"]
+                    .as_str()
+                    .is_some_and(|d| d.contains("organization"))
+            );
+            // Another organization is not affected.
+            app.get("/v1/mailboxes", &other_org).await.expect(200);
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_organization_has_at_most_the_configured_number_of_live_keys() {
+    on_both(
+        |s| s.max_api_keys_per_org = 3,
+        async |app| {
+            let key = app.new_org("Acme").await;
+            let mut ids = Vec::new();
+            for name in ["two", "three"] {
+                let r = app
+                    .post("/v1/api-keys", &key, &json!({ "name": name }))
+                    .await
+                    .expect(201);
+                ids.push(r.json["id"].as_str().unwrap_or_default().to_string());
+            }
+            let r = app
+                .post("/v1/api-keys", &key, &json!({ "name": "four" }))
+                .await
+                .expect_problem(409, "limit_reached");
+            let detail = r.json["detail"].as_str().unwrap_or_default();
+            assert!(
+                detail.contains('3') && detail.contains("revoke"),
+                "{detail}"
+            );
+            // A revoked key no longer counts.
+            app.delete(&format!("/v1/api-keys/{}", ids[0]), &key)
+                .await
+                .expect(204);
+            app.post("/v1/api-keys", &key, &json!({ "name": "four" }))
+                .await
+                .expect(201);
+            // The cap is per organization.
+            let other = app.new_org("Other").await;
+            app.post("/v1/api-keys", &other, &json!({ "name": "two" }))
+                .await
+                .expect(201);
+        },
+    )
+    .await;
+}
+
+async fn metrics(app: &TestApp, token: Option<&str>) -> Reply {
+    app.request(Method::GET, "/metrics", token, None).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_need_their_own_token_and_are_off_without_one() {
+    let app = spawn_app_with(Backend::Sqlite, |s| s.metrics_token = None).await;
+    let r = metrics(&app, None).await.expect_problem(404, "not_found");
+    assert!(
+        r.json["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("WARMUP_METRICS_TOKEN")),
+        "{}",
+        r.text
+    );
+    metrics(&app, Some(ADMIN_KEY))
+        .await
+        .expect_problem(404, "not_found");
+
+    let app = crate::helpers::spawn_app(Backend::Sqlite).await;
+    for token in [None, Some(ADMIN_KEY), Some(&METRICS_TOKEN[..20]), Some("x")] {
+        let r = metrics(&app, token)
+            .await
+            .expect_problem(401, "unauthorized");
+        assert_eq!(r.header("www-authenticate"), Some("Bearer"), "{token:?}");
+    }
+    let r = metrics(&app, Some(METRICS_TOKEN)).await.expect(200);
+    assert!(r.text.contains("warmup_http_requests_total"), "{}", r.text);
+}
