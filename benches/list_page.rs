@@ -485,6 +485,12 @@ fn mailbox_row(n: usize, now: DateTime<Utc>) -> mailbox::Model {
         dkim_selector: None,
         dkim_domain: None,
         dkim_private_key: None,
+        verification: "unverified".into(),
+        verification_reason: None,
+        verification_code: None,
+        verification_requested_at: None,
+        verification_sent_at: None,
+        verified_at: None,
         created_at: now,
         updated_at: now,
     }

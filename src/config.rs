@@ -25,6 +25,7 @@ pub struct FileSettings {
     pub smtp_timeout_secs: Option<u64>,
     pub helo_name: Option<String>,
     pub allow_private_mail_hosts: Option<bool>,
+    pub require_mailbox_verification: Option<bool>,
     pub clock_speedup: Option<f64>,
     pub http_workers: Option<usize>,
     pub log: Option<String>,
@@ -55,6 +56,9 @@ pub struct Settings {
     pub smtp_timeout_secs: u64,
     pub helo_name: String,
     pub allow_private_mail_hosts: bool,
+    /// A warmup starts only on a mailbox whose address was shown to be read (a seed's code
+    /// found over its IMAP).
+    pub require_mailbox_verification: bool,
     pub clock_speedup: f64,
     pub http_workers: usize,
     pub log: String,
@@ -89,6 +93,10 @@ impl std::fmt::Debug for Settings {
             .field("smtp_timeout_secs", &self.smtp_timeout_secs)
             .field("helo_name", &self.helo_name)
             .field("allow_private_mail_hosts", &self.allow_private_mail_hosts)
+            .field(
+                "require_mailbox_verification",
+                &self.require_mailbox_verification,
+            )
             .field("clock_speedup", &self.clock_speedup)
             .field("http_workers", &self.http_workers)
             .field("log", &self.log)
@@ -268,6 +276,9 @@ impl Settings {
             allow_private_mail_hosts: env_bool(env, "allow_private_mail_hosts")?
                 .or(f.allow_private_mail_hosts)
                 .unwrap_or(false),
+            require_mailbox_verification: env_bool(env, "require_mailbox_verification")?
+                .or(f.require_mailbox_verification)
+                .unwrap_or(true),
             clock_speedup: env_number(env, "clock_speedup")?
                 .or(f.clock_speedup)
                 .unwrap_or(1.0),

@@ -129,6 +129,7 @@ impl Application {
             rate_limit_unauthenticated_per_minute: settings.rate_limit_unauthenticated_per_minute,
             max_api_keys_per_org: settings.max_api_keys_per_org,
             metrics_token: settings.metrics_token.as_deref().map(MetricsToken::new),
+            require_mailbox_verification: settings.require_mailbox_verification,
             probe: ConnectOptions {
                 helo_name: settings.helo_name.clone(),
                 allow_private_hosts: settings.allow_private_mail_hosts,

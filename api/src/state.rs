@@ -24,6 +24,8 @@ pub struct ApiSettings {
     pub max_api_keys_per_org: u64,
     /// The token `/metrics` wants; without one, metrics are off.
     pub metrics_token: Option<MetricsToken>,
+    /// A warmup starts only on a verified mailbox.
+    pub require_mailbox_verification: bool,
     /// Step timeout and EHLO name of connection tests.
     pub probe: ConnectOptions,
 }
@@ -37,6 +39,7 @@ impl Default for ApiSettings {
             rate_limit_unauthenticated_per_minute: 60,
             max_api_keys_per_org: 100,
             metrics_token: None,
+            require_mailbox_verification: true,
             probe: ConnectOptions::default(),
         }
     }

@@ -22,6 +22,7 @@ pub mod smtp_reply;
 pub mod split;
 pub mod state;
 pub mod timezone;
+pub mod verification;
 pub mod violations;
 pub mod weekday;
 

@@ -32,6 +32,16 @@ pub struct Model {
     pub dkim_domain: Option<String>,
     #[sea_orm(column_type = "Text", nullable)]
     pub dkim_private_key: Option<String>,
+    /// `unverified`, `pending`, `verified` or `failed` (`domain::verification`).
+    pub verification: String,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub verification_reason: Option<String>,
+    /// The code a seed sends to the address; the service looks for it over IMAP.
+    pub verification_code: Option<String>,
+    pub verification_requested_at: Option<DateTimeUtc>,
+    /// When a seed's server accepted the code's message; `None` while it is still to be sent.
+    pub verification_sent_at: Option<DateTimeUtc>,
+    pub verified_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -6,13 +6,16 @@
 //! themselves (lettre reads a reply line until its newline however long it grows; async-imap
 //! takes answers up to 512 MiB), without parsing either protocol here.
 
+use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::task::{Context, Poll};
+use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
+use tokio::time::Sleep;
 
 /// Bytes one SMTP answer may take: replies are a few lines (EHLO lists a dozen extensions).
 pub const SMTP_ANSWER_LIMIT: usize = 64 * 1024;
@@ -27,22 +30,45 @@ pub const IMAP_ANSWER_LIMIT: usize = 2 * 1024 * 1024;
 pub const GREETING_LIMIT: usize = 64 * 1024;
 
 /// A stream whose reads fail once `limit` bytes have arrived since our last write
-/// ([`GREETING_LIMIT`] before the first).
+/// ([`GREETING_LIMIT`] before the first), or once a read has waited `idle` for a byte: every
+/// command of a long session (IMAP after login) gets the step limit, not only the login.
 #[derive(Debug)]
 pub struct Bounded<S> {
     inner: S,
     limit: usize,
     read_since_write: usize,
     wrote: bool,
+    idle: Duration,
+    waiting: Option<Pin<Box<Sleep>>>,
 }
 
 impl<S> Bounded<S> {
-    pub fn new(inner: S, limit: usize) -> Self {
+    pub fn new(inner: S, limit: usize, idle: Duration) -> Self {
         Self {
             inner,
             limit,
             read_since_write: 0,
             wrote: false,
+            idle,
+            waiting: None,
+        }
+    }
+
+    /// Turns a read still pending into an error once it has waited `idle`.
+    fn pending_or_timed_out(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let idle = self.idle;
+        let timer = self
+            .waiting
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep(idle)));
+        match timer.as_mut().poll(cx) {
+            Poll::Ready(()) => {
+                self.waiting = None;
+                Poll::Ready(Err(io::Error::new(
+                    io::ErrorKind::TimedOut,
+                    format!("no answer within {}s", idle.as_secs()),
+                )))
+            }
+            Poll::Pending => Poll::Pending,
         }
     }
 
@@ -84,7 +110,7 @@ impl<S: AsyncRead + Unpin> AsyncRead for Bounded<S> {
             let before = buf.filled().len();
             let polled = Pin::new(&mut self.inner).poll_read(cx, buf);
             self.read_since_write += buf.filled().len() - before;
-            return polled;
+            return self.settle(polled, cx);
         }
         // Less room is left than the caller offers: read into a buffer of exactly that size so
         // the cap is exact (only near the cap, so the copy is rare and small).
@@ -96,7 +122,23 @@ impl<S: AsyncRead + Unpin> AsyncRead for Bounded<S> {
             buf.put_slice(&scratch[..got]);
             self.read_since_write += got;
         }
-        polled
+        self.settle(polled, cx)
+    }
+}
+
+impl<S> Bounded<S> {
+    fn settle(
+        &mut self,
+        polled: Poll<io::Result<()>>,
+        cx: &mut Context<'_>,
+    ) -> Poll<io::Result<()>> {
+        match polled {
+            Poll::Pending => self.pending_or_timed_out(cx),
+            done => {
+                self.waiting = None;
+                done
+            }
+        }
     }
 }
 

@@ -11,7 +11,8 @@ use crate::MailError;
 pub struct ConnectOptions {
     /// Real time allowed to each step of a conversation.
     pub timeout: Duration,
-    /// Real time one SMTP submission may take in all, steps and answers together.
+    /// Real time one SMTP submission may take up to the server's go-ahead for the message
+    /// (steps and answers together), and again for the message and the server's verdict on it.
     pub conversation_limit: Duration,
     /// The name we give in EHLO.
     pub helo_name: String,

@@ -20,5 +20,5 @@ pub use auth::{AuthResults, AuthVerifier};
 pub use connect::ConnectOptions;
 pub use error::MailError;
 pub use message::{Address, Outgoing};
-pub use steps::{ConnectionReport, ProbeStep, ServerLogin};
+pub use steps::{ConnectionReport, ProbeStep, ServerLogin, shown_server_text};
 pub use tls::TlsTrust;

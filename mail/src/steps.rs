@@ -110,18 +110,25 @@ impl Steps {
         name: &str,
         fut: impl Future<Output = Result<(T, StepOutcome), StepOutcome>>,
     ) -> Option<T> {
+        self.run_within(name, self.timeout, fut).await
+    }
+
+    /// Runs one step with a time limit of its own.
+    pub async fn run_within<T>(
+        &mut self,
+        name: &str,
+        limit: Duration,
+        fut: impl Future<Output = Result<(T, StepOutcome), StepOutcome>>,
+    ) -> Option<T> {
         let started = Instant::now();
-        let result = tokio::time::timeout(self.timeout, fut).await;
+        let result = tokio::time::timeout(limit, fut).await;
         let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         let (value, outcome) = match result {
             Ok(Ok((value, outcome))) => (Some(value), outcome),
             Ok(Err(outcome)) => (None, outcome),
             Err(_) => (
                 None,
-                StepOutcome::failed(
-                    None,
-                    format!("no answer within {}s", self.timeout.as_secs()),
-                ),
+                StepOutcome::failed(None, format!("no answer within {}s", limit.as_secs())),
             ),
         };
         self.steps.push(ProbeStep {
@@ -147,12 +154,13 @@ impl Steps {
 /// Opens the TCP connection, naming the address in the step detail. Unless private hosts are
 /// allowed, every address the name resolves to must be public, and the connection goes to the
 /// address that was checked (so a second lookup cannot point it elsewhere). Each answer read
-/// from it may take at most `answer_limit` bytes.
+/// from it may take at most `answer_limit` bytes, and each read may wait at most `idle`.
 pub(crate) async fn tcp_connect(
     host: &str,
     port: u16,
     allow_private: bool,
     answer_limit: usize,
+    idle: Duration,
 ) -> Result<(Socket, StepOutcome), StepOutcome> {
     let addrs = resolve_allowed(host, port, allow_private)
         .await
@@ -167,7 +175,7 @@ pub(crate) async fn tcp_connect(
                 .map(|a| a.to_string())
                 .unwrap_or_else(|_| format!("{host}:{port}"));
             Ok((
-                Bounded::new(s, answer_limit),
+                Bounded::new(s, answer_limit, idle),
                 StepOutcome::ok(format!("connected to {peer}")),
             ))
         }
@@ -214,7 +222,8 @@ mod tests {
     /// check whose message had lost a line continuation (a run of 18 spaces).
     #[tokio::test]
     async fn the_connect_step_refuses_a_private_address_in_the_one_plain_sentence() {
-        let Err(step) = tcp_connect("127.0.0.1", 25, false, 1024).await else {
+        let Err(step) = tcp_connect("127.0.0.1", 25, false, 1024, Duration::from_secs(5)).await
+        else {
             panic!("a loopback address was allowed");
         };
         assert!(!step.ok);

@@ -361,3 +361,86 @@ async fn reading_a_message_asks_for_a_bounded_part_only() {
         "{fetch}"
     );
 }
+
+/// Answers at once except the greeting (after `greeting`) and the verdict on the message
+/// (after `verdict`).
+async fn late_verdict(socket: TcpStream, greeting: Duration, verdict: Duration) {
+    let (read, mut write) = socket.into_split();
+    let mut lines = BufReader::new(read).lines();
+    tokio::time::sleep(greeting).await;
+    let _ = write.write_all(b"220 late.test ESMTP\r\n").await;
+    let mut in_data = false;
+    while let Ok(Some(line)) = lines.next_line().await {
+        if in_data {
+            if line == "." {
+                in_data = false;
+                tokio::time::sleep(verdict).await;
+                let _ = write
+                    .write_all(b"250 2.0.0 queued after a long scan\r\n")
+                    .await;
+            }
+            continue;
+        }
+        let verb = line.split(' ').next().unwrap_or("").to_ascii_uppercase();
+        let answer: &[u8] = match verb.as_str() {
+            "EHLO" => b"250-late.test\r\n250 AUTH PLAIN\r\n",
+            "AUTH" => b"235 2.7.0 ok\r\n",
+            "DATA" => {
+                in_data = true;
+                b"354 go on\r\n"
+            }
+            "QUIT" => b"221 bye\r\n",
+            _ => b"250 ok\r\n",
+        };
+        let _ = write.write_all(answer).await;
+    }
+}
+
+#[tokio::test]
+async fn a_verdict_that_comes_late_is_still_taken_as_the_answer() {
+    // Slow to greet and slow to judge: together past the conversation's limit, each within its
+    // own. Taking this for silence would have the message sent again.
+    let port =
+        server(|socket| late_verdict(socket, Duration::from_secs(3), Duration::from_secs(4))).await;
+    let opts = options(Duration::from_secs(5), Duration::from_secs(6));
+    let reply = within(
+        "submission to a server that judges slowly",
+        warmup_mail::smtp::submit(&login(port), &trust(), &opts, &warmup_message(), None),
+    )
+    .await;
+    assert!(reply.accepted(), "{reply:?}");
+}
+
+#[tokio::test]
+async fn an_imap_server_silent_after_login_costs_one_step_per_command() {
+    // Logs in, then never answers again.
+    let port = server(|socket| async move {
+        let (read, mut write) = socket.into_split();
+        let mut lines = BufReader::new(read).lines();
+        let _ = write.write_all(b"* OK ready\r\n").await;
+        if let Ok(Some(line)) = lines.next_line().await {
+            let tag = line.split(' ').next().unwrap_or("*").to_string();
+            let _ = write
+                .write_all(format!("{tag} OK logged in\r\n").as_bytes())
+                .await;
+        }
+        while let Ok(Some(_)) = lines.next_line().await {}
+    })
+    .await;
+    let opts = options(Duration::from_secs(1), Duration::from_secs(2));
+    let mut session = within(
+        "an IMAP login",
+        warmup_mail::imap::open(&login(port), &trust(), &opts),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("login: {e}"));
+    let listed = within(
+        "a LIST nobody answers",
+        warmup_mail::imap::folders(&mut session),
+    )
+    .await;
+    let err = listed
+        .err()
+        .unwrap_or_else(|| panic!("a silent LIST was answered"));
+    assert!(err.to_string().contains("no answer within 1s"), "{err}");
+}

@@ -12,6 +12,7 @@ mod m0007_shared_state;
 mod m0008_list_pages;
 mod m0009_email_keys;
 mod m0010_seed_reply_text;
+mod m0011_mailbox_verification;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0008_list_pages::Migration),
             Box::new(m0009_email_keys::Migration),
             Box::new(m0010_seed_reply_text::Migration),
+            Box::new(m0011_mailbox_verification::Migration),
         ]
     }
 }

@@ -135,6 +135,9 @@ async fn test_settings(
             "WARMUP_SMTP_TIMEOUT_SECS" => Some("5".into()),
             // Test servers (closed ports, the mail lab) are on loopback.
             "WARMUP_ALLOW_PRIVATE_MAIL_HOSTS" => Some("true".into()),
+            // Tests of other features start warmups at once; verification's own tests turn
+            // it on.
+            "WARMUP_REQUIRE_MAILBOX_VERIFICATION" => Some("false".into()),
             "WARMUP_EXTRA_CA_FILE" => std::env::var("MAILLAB_CA_FILE").ok(),
             _ => None,
         }

@@ -358,3 +358,167 @@ async fn connection_tests_refuse_private_addresses_unless_the_operator_allows_th
         );
     }
 }
+
+async fn a_warmup_starts_only_on_a_verified_mailbox(backend: crate::helpers::Backend) {
+    use warmup_domain::verification::VerificationStatus;
+    use warmup_entity::store::verification;
+
+    let app =
+        crate::helpers::spawn_app_with(backend, |s| s.require_mailbox_verification = true).await;
+    let key = app.new_org("Verified").await;
+    let m = app
+        .create_mailbox(&key, &mailbox_body("victim@example.net", "pw-123456"))
+        .await;
+    assert_eq!(m["verification"]["status"], "unverified", "{m}");
+    let id = m["id"].as_str().unwrap_or_default().to_string();
+    let start = format!("/v1/mailboxes/{id}/warmup/start");
+
+    let refused = app.post(&start, &key, &json!({})).await.expect(409);
+    let detail = refused.json["detail"].as_str().unwrap_or_default();
+    assert!(
+        detail.contains("unverified") && detail.contains("/verify"),
+        "{detail}"
+    );
+
+    let asked = app
+        .post(&format!("/v1/mailboxes/{id}/verify"), &key, &json!({}))
+        .await
+        .expect(202);
+    assert_eq!(
+        asked.json["verification"]["status"], "pending",
+        "{}",
+        asked.json
+    );
+    assert!(asked.json["verification"]["requested_at"].is_string());
+    assert!(
+        asked.json.get("verification_code").is_none() && !asked.text.contains("code\""),
+        "the code never shows: {}",
+        asked.text
+    );
+    app.post(&start, &key, &json!({})).await.expect(409);
+
+    // The worker's finding, as it records it: the code was found in the mailbox.
+    let (mailbox_id, _) = app.mailbox_and_org(&id).await;
+    let row = <warmup_entity::mailbox::Entity as sea_orm::EntityTrait>::find_by_id(mailbox_id)
+        .one(&app.db)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("no mailbox row"));
+    let code = row.verification_code.unwrap_or_default();
+    let now = warmup_entity::Clock::system().now();
+    assert!(
+        !verification::finish(
+            &app.db,
+            mailbox_id,
+            "an older code",
+            VerificationStatus::Verified,
+            None,
+            now
+        )
+        .await
+        .unwrap_or(true),
+        "an answer to another code changes nothing"
+    );
+    assert!(
+        verification::finish(
+            &app.db,
+            mailbox_id,
+            &code,
+            VerificationStatus::Verified,
+            None,
+            now
+        )
+        .await
+        .unwrap_or(false)
+    );
+    let w = app.post(&start, &key, &json!({})).await.expect(200);
+    assert_eq!(w.json["status"], "running");
+
+    // A new display name or password changes nothing that matters.
+    let same = app
+        .patch(
+            &format!("/v1/mailboxes/{id}"),
+            &key,
+            &json!({"display_name": "Vic", "smtp": {"password": "new-pw-1234"}}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(
+        same.json["verification"]["status"], "verified",
+        "{}",
+        same.json
+    );
+
+    // Another address: unverified again, and the warmup paused with the reason.
+    let moved = app
+        .patch(
+            &format!("/v1/mailboxes/{id}"),
+            &key,
+            &json!({"email": "someone-else@example.net"}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(
+        moved.json["verification"]["status"], "unverified",
+        "{}",
+        moved.json
+    );
+    assert!(
+        moved.json["verification"]["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("address")),
+        "{}",
+        moved.json
+    );
+    let w = app
+        .get(&format!("/v1/mailboxes/{id}/warmup"), &key)
+        .await
+        .expect(200);
+    assert_eq!(w.json["status"], "paused", "{}", w.json);
+    app.post(&start, &key, &json!({})).await.expect(409);
+
+    // So does another server.
+    verification::request(
+        &app.db,
+        warmup_entity::store::OrgId(row.organization_id),
+        mailbox_id,
+        "c2",
+        now,
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    verification::finish(
+        &app.db,
+        mailbox_id,
+        "c2",
+        VerificationStatus::Verified,
+        None,
+        now,
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let served = app
+        .patch(
+            &format!("/v1/mailboxes/{id}"),
+            &key,
+            &json!({"imap": {"host": "imap.elsewhere.example", "password": "pw-123456"}}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(
+        served.json["verification"]["status"], "unverified",
+        "{}",
+        served.json
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_warmup_starts_only_on_a_verified_mailbox_sqlite() {
+    a_warmup_starts_only_on_a_verified_mailbox(crate::helpers::Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_warmup_starts_only_on_a_verified_mailbox_postgres() {
+    a_warmup_starts_only_on_a_verified_mailbox(crate::helpers::Backend::Postgres).await;
+}

@@ -13,4 +13,5 @@ mod engagement;
 mod fairness;
 mod faults;
 mod providers;
+mod verification;
 mod warmup;

@@ -94,6 +94,12 @@ async fn engage_seed(
         Ok(result) => result,
         Err(_) => {
             tracing::warn!(seed = %seed_id, "a seed session ran out of time; the rest waits for the next round");
+            // What it did not get to waits with backoff like any failed lookup, so a seed whose
+            // server stalls is not first in line (and in every round) again at once.
+            let now = deps.clock.now();
+            for w in store::due_for_seed(db, seed_id, now, MESSAGES_PER_SESSION).await? {
+                failed(db, deps, &w, "the seed's IMAP session ran out of time").await?;
+            }
             Ok(())
         }
     }

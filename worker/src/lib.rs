@@ -16,6 +16,7 @@ pub mod sender;
 pub mod sender_scan;
 #[cfg(test)]
 mod test_rows;
+pub mod verification;
 
 pub use deps::SendDeps;
 pub use error::Error;

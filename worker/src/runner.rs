@@ -18,7 +18,7 @@ use warmup_entity::Clock;
 use crate::Error;
 use crate::deps::SendDeps;
 use crate::housekeeping::JobState;
-use crate::{housekeeping, planner, recovery, sender, sender_scan};
+use crate::{housekeeping, planner, recovery, sender, sender_scan, verification};
 
 /// How the worker runs.
 #[derive(Clone)]
@@ -73,8 +73,13 @@ async fn warmup_loop(
     use rand::SeedableRng;
     let mut queue = SendQueue::new(&db);
     let mut rng = rand::rngs::StdRng::from_os_rng();
-    // At least 50 ms of real time between rounds, however fast the clock runs.
-    let pause = deps.clock.real(tick).max(Duration::from_millis(50));
+    // At least 50 ms of real time between rounds, however fast the clock runs, and at most
+    // two seconds: an organization's next sends are queued as soon as its last ones are done
+    // (it has only a few in flight at once).
+    let pause = deps
+        .clock
+        .real(tick)
+        .clamp(Duration::from_millis(50), Duration::from_secs(2));
     while !*stop.borrow() {
         if let Err(e) = planner::plan_due(&db, &deps.clock, &mut rng).await {
             tracing::error!(error = %escape_control(&e.to_string()), "planning failed");
@@ -108,6 +113,9 @@ async fn scan_loop(
     while !*stop.borrow() {
         let started = std::time::Instant::now();
         let every = deps.simulated(scan_every);
+        if let Err(e) = verification::verify_due(&db, &deps).await {
+            tracing::error!(error = %escape_control(&e.to_string()), "verifying mailboxes failed");
+        }
         if let Err(e) = sender_scan::scan_all(&db, &deps, &owner, every).await {
             tracing::error!(error = %escape_control(&e.to_string()), "reading delivery reports failed");
         }

@@ -65,7 +65,7 @@ pub async fn queue_due(
 }
 
 /// Sends one queued send, the work of one job: claimed under a lease that outlives any SMTP
-/// conversation (its limit plus a step for the goodbye), delivered, and its outcome recorded. Returns false when the
+/// conversation (its two limits plus a step for the goodbye), delivered, and its outcome recorded. Returns false when the
 /// send was not queued any more (a job delivered twice, a send cancelled meanwhile).
 pub async fn send_queued(
     db: &DatabaseConnection,
@@ -74,7 +74,8 @@ pub async fn send_queued(
     send_id: uuid::Uuid,
 ) -> Result<bool, StoreError> {
     let now = deps.clock.now();
-    let lease = deps.simulated(deps.connect.conversation_limit + deps.connect.timeout);
+    // Up to the go-ahead, the message and its verdict, and the goodbye.
+    let lease = deps.simulated(deps.connect.conversation_limit * 2 + deps.connect.timeout);
     let Some(s) = sends::claim_queued(db, send_id, owner, now, now + lease).await? else {
         return Ok(false);
     };

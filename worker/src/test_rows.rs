@@ -36,6 +36,12 @@ pub fn mailbox(display_name: &str) -> mailbox::Model {
         dkim_selector: None,
         dkim_domain: None,
         dkim_private_key: None,
+        verification: "unverified".into(),
+        verification_reason: None,
+        verification_code: None,
+        verification_requested_at: None,
+        verification_sent_at: None,
+        verified_at: None,
         created_at: at(),
         updated_at: at(),
     }

@@ -7,9 +7,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 use warmup_domain::timezone::parse_time_zone;
+use warmup_domain::verification::{Identity, VerificationStatus, change_needs_verification};
 use warmup_domain::{EmailAddress, MailboxStatus, Provider, Secret, Violations};
 use warmup_entity::mailbox;
-use warmup_entity::store::mailboxes;
+use warmup_entity::store::{mailboxes, verification};
 
 use crate::auth::Caller;
 use crate::error::{ApiError, ConflictError};
@@ -199,8 +200,30 @@ pub struct Mailbox {
     /// The DKIM key warmup mail is signed with, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dkim: Option<DkimOutput>,
+    pub verification: Verification,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// Whether the mailbox has shown that its address is read by whoever connected it: a seed
+/// sends a code to the address and the service finds it over the mailbox's IMAP. A warmup
+/// starts only on a `verified` mailbox (unless the operator turned this off); a change of
+/// address or servers makes it `unverified` again and pauses its warmup.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Verification {
+    pub status: VerificationStatus,
+    /// Why it failed, why it waits, or why it was reset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// When the current or last verification was asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub requested_at: Option<DateTime<Utc>>,
+    /// When a seed's server accepted the code's message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sent_at: Option<DateTime<Utc>>,
+    /// When the code was last found in the mailbox.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verified_at: Option<DateTime<Utc>>,
 }
 
 crate::page_of!(
@@ -229,6 +252,14 @@ impl From<mailbox::Model> for Mailbox {
             timezone: m.timezone,
             status: MailboxStatus::parse(&m.status).unwrap_or(MailboxStatus::Error),
             status_reason: m.status_reason,
+            verification: Verification {
+                status: VerificationStatus::parse(&m.verification)
+                    .unwrap_or(VerificationStatus::Unverified),
+                reason: m.verification_reason,
+                requested_at: m.verification_requested_at,
+                sent_at: m.verification_sent_at,
+                verified_at: m.verified_at,
+            },
             created_at: m.created_at,
             updated_at: m.updated_at,
         }
@@ -283,6 +314,12 @@ fn blank(org: Uuid, now: chrono::DateTime<chrono::Utc>) -> mailbox::Model {
         dkim_selector: None,
         dkim_domain: None,
         dkim_private_key: None,
+        verification: "unverified".into(),
+        verification_reason: None,
+        verification_code: None,
+        verification_requested_at: None,
+        verification_sent_at: None,
+        verified_at: None,
         created_at: now,
         updated_at: now,
     }
@@ -418,6 +455,7 @@ pub async fn update(
     body: Body<UpdateMailbox>,
 ) -> Result<web::Json<Mailbox>, ApiError> {
     let mut row = find(&state, &caller, *id).await?;
+    let before = row.clone();
     let input = body.value;
     let mut v = Violations::new();
     if let Some(raw) = &input.email
@@ -472,11 +510,72 @@ pub async fn update(
     if !v.is_empty() {
         return Err(ApiError::Validation(v.into_vec()));
     }
-    row.updated_at = state.clock.now();
+    let now = state.clock.now();
+    row.updated_at = now;
+    let changed = change_needs_verification(&identity(&before), &identity(&row));
     let saved = mailboxes::update(&state.db, caller.org, row)
         .await?
         .ok_or(ApiError::NotFound("mailbox"))?;
-    Ok(web::Json(saved.into()))
+    let Some(reason) = changed else {
+        return Ok(web::Json(saved.into()));
+    };
+    verification::unverify(&state.db, saved.id, &reason, now).await?;
+    Ok(web::Json(find(&state, &caller, saved.id).await?.into()))
+}
+
+fn identity(m: &mailbox::Model) -> Identity<'_> {
+    Identity {
+        email: &m.email,
+        smtp: (
+            &m.smtp_host,
+            m.smtp_port,
+            &m.smtp_security,
+            &m.smtp_username,
+        ),
+        imap: (
+            &m.imap_host,
+            m.imap_port,
+            &m.imap_security,
+            &m.imap_username,
+        ),
+    }
+}
+
+/// Verify that the mailbox's address is read by whoever connected it.
+///
+/// A seed of the pool sends a message with a code to the mailbox's address through its own
+/// provider, and the service looks for it over the mailbox's IMAP, in every folder. The answer
+/// comes at once with `verification.status` `pending`; it turns `verified` when the code is
+/// found, or `failed` with a reason when it is not found in time. Asking again starts over with
+/// a new code.
+#[utoipa::path(
+    tag = "mailboxes",
+    operation_id = "verifyMailbox",
+    params(("id" = Uuid, Path, description = "Mailbox id")),
+    responses((status = 202, description = "The mailbox, its verification pending", body = Mailbox)),
+    security(("api_key" = []))
+)]
+#[post("/mailboxes/{id}/verify")]
+pub async fn verify(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let code = new_code();
+    let row = verification::request(&state.db, caller.org, *id, &code, state.clock.now())
+        .await?
+        .ok_or(ApiError::NotFound("mailbox"))?;
+    Ok(HttpResponse::Accepted().json(Mailbox::from(row)))
+}
+
+/// A code nobody can guess: 20 lowercase letters and digits (about 103 bits).
+fn new_code() -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+    let mut rng = rand::rng();
+    (0..20)
+        .map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())]))
+        .collect()
 }
 
 /// Delete a mailbox and everything recorded for it.

@@ -32,6 +32,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(mailboxes::update)
                 .service(mailboxes::delete)
                 .service(mailboxes::connection_test)
+                .service(mailboxes::verify)
                 .service(seeds::create)
                 .service(seeds::list)
                 .service(seeds::get)

@@ -239,6 +239,12 @@ pub async fn start(
         .ok_or(ApiError::NotFound("mailbox"))?;
     warmup_domain::account::may_start_warmup(&mailbox.status, mailbox.status_reason.as_deref())
         .map_err(|e| ApiError::Conflict(e.to_string()))?;
+    warmup_domain::verification::may_start_warmup(
+        &mailbox.verification,
+        mailbox.verification_reason.as_deref(),
+        state.settings.require_mailbox_verification,
+    )
+    .map_err(ApiError::Conflict)?;
     let mut w = find(&state, caller.org, *id).await?;
     let now = state.clock.now();
     w.status = WarmupStatus::Running;

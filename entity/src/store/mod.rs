@@ -16,6 +16,7 @@ pub mod reports;
 pub mod seeds;
 pub mod send_reads;
 pub mod sends;
+pub mod verification;
 pub mod warmup;
 
 use sea_orm::{DbErr, SqlErr};

@@ -146,3 +146,26 @@ pub async fn owners<C: ConnectionTrait>(
         .await?;
     Ok(rows.into_iter().collect())
 }
+
+/// A seed that can send a verification code for `org`'s mailbox: an active shared seed first
+/// (the pool's own providers), else one of the organization's own.
+pub async fn code_sender<C: ConnectionTrait>(
+    db: &C,
+    org: OrgId,
+) -> Result<Option<seed::Model>, StoreError> {
+    let shared = seed::Entity::find()
+        .filter(seed::Column::Active.eq(true))
+        .filter(seed::Column::OrganizationId.is_null())
+        .order_by_asc(seed::Column::CreatedAt)
+        .one(db)
+        .await?;
+    if shared.is_some() {
+        return Ok(shared);
+    }
+    Ok(seed::Entity::find()
+        .filter(seed::Column::Active.eq(true))
+        .filter(seed::Column::OrganizationId.eq(org.0))
+        .order_by_asc(seed::Column::CreatedAt)
+        .one(db)
+        .await?)
+}

@@ -53,7 +53,7 @@ pub async fn queue_due<C: ConnectionTrait>(
     per_org: u64,
 ) -> Result<Vec<Uuid>, StoreError> {
     let mut in_flight = in_flight_per_org(db, now).await?;
-    let full: Vec<Uuid> = in_flight
+    let mut full: std::collections::HashSet<Uuid> = in_flight
         .iter()
         .filter(|(_, n)| **n >= per_org)
         .map(|(org, _)| *org)
@@ -70,40 +70,57 @@ pub async fn queue_due<C: ConnectionTrait>(
         .from(warmup_settings::Entity)
         .and_where(warmup_settings::Column::Status.eq(WarmupStatus::Paused.as_str()))
         .to_owned();
-    let candidates = send::Entity::find()
-        .filter(sea_orm::sea_query::Condition::any().add(due).add(lost))
-        .filter(send::Column::MailboxId.not_in_subquery(paused))
-        .filter(send::Column::OrganizationId.is_not_in(full))
-        .order_by_asc(send::Column::NextAttemptAt)
-        .limit(limit)
-        .all(db)
-        .await?;
     let mut queued = Vec::new();
-    for c in candidates {
-        let taken = in_flight.entry(c.organization_id).or_insert(0);
-        if *taken >= per_org {
-            continue;
-        }
-        let mut update = send::Entity::update_many()
-            .col_expr(send::Column::State, Expr::value(SendState::Queued.as_str()))
-            .col_expr(
-                send::Column::LeaseOwner,
-                Expr::value(Option::<String>::None),
+    // Organizations that reach their share drop out of the next look, so one organization's
+    // backlog never fills the window and keeps the others waiting.
+    loop {
+        let candidates = send::Entity::find()
+            .filter(
+                sea_orm::sea_query::Condition::any()
+                    .add(due.clone())
+                    .add(lost.clone()),
             )
-            .col_expr(send::Column::LeaseUntil, Expr::value(queued_until))
-            .col_expr(send::Column::UpdatedAt, Expr::value(now))
-            .filter(send::Column::Id.eq(c.id))
-            .filter(send::Column::State.eq(c.state.as_str()));
-        if c.state == SendState::Queued.as_str() {
-            // Another worker may have re-queued it a moment ago.
-            update = update.filter(send::Column::LeaseUntil.eq(c.lease_until));
+            .filter(send::Column::MailboxId.not_in_subquery(paused.clone()))
+            .filter(send::Column::OrganizationId.is_not_in(full.iter().copied()))
+            .order_by_asc(send::Column::NextAttemptAt)
+            .limit(limit)
+            .all(db)
+            .await?;
+        let mut progressed = false;
+        for c in &candidates {
+            if queued.len() as u64 >= limit {
+                return Ok(queued);
+            }
+            let taken = in_flight.entry(c.organization_id).or_insert(0);
+            if *taken >= per_org {
+                progressed |= full.insert(c.organization_id);
+                continue;
+            }
+            let mut update = send::Entity::update_many()
+                .col_expr(send::Column::State, Expr::value(SendState::Queued.as_str()))
+                .col_expr(
+                    send::Column::LeaseOwner,
+                    Expr::value(Option::<String>::None),
+                )
+                .col_expr(send::Column::LeaseUntil, Expr::value(queued_until))
+                .col_expr(send::Column::UpdatedAt, Expr::value(now))
+                .filter(send::Column::Id.eq(c.id))
+                .filter(send::Column::State.eq(c.state.as_str()));
+            if c.state == SendState::Queued.as_str() {
+                // Another worker may have re-queued it a moment ago.
+                update = update.filter(send::Column::LeaseUntil.eq(c.lease_until));
+            }
+            if update.exec(db).await?.rows_affected == 1 {
+                queued.push(c.id);
+                *taken += 1;
+                progressed = true;
+            }
         }
-        if update.exec(db).await?.rows_affected == 1 {
-            queued.push(c.id);
-            *taken += 1;
+        // Done when the window held everything due, or nothing moved (others won the rows).
+        if (candidates.len() as u64) < limit || !progressed {
+            return Ok(queued);
         }
     }
-    Ok(queued)
 }
 
 /// Moves the queue deadline of queued sends to `at`: they are queued again (and get a job if

@@ -18,8 +18,8 @@ pub const FETCH_LIMIT: usize = 1024 * 1024;
 /// thousands of folders exist, but warmup mail lands in the inbox, spam or a category.
 pub const MAX_FOLDERS: usize = 500;
 
-/// UIDs taken from one search at most, the lowest (oldest) kept; the rest wait for a later
-/// round.
+/// UIDs taken from one search at most, the highest (newest) kept: what matters arrived last,
+/// and old messages the service leaves alone (a tenant's own reports) must not hide it.
 pub const MAX_UIDS: usize = 1000;
 
 fn fetch_query(items: &str) -> String {
@@ -187,7 +187,7 @@ async fn search(session: &mut Session, query: &str) -> Result<Vec<u32>, MailErro
                 outcome,
             } if *done == tag => {
                 return match status {
-                    Status::Ok => Ok(lowest(uids)),
+                    Status::Ok => Ok(newest(uids)),
                     other => Err(MailError::Command(format!(
                         "{other:?} {}",
                         outcome.information.as_deref().unwrap_or_default()
@@ -200,12 +200,12 @@ async fn search(session: &mut Session, query: &str) -> Result<Vec<u32>, MailErro
     }
 }
 
-/// The lowest [`MAX_UIDS`] of `uids`, ascending.
-fn lowest(mut uids: Vec<u32>) -> Vec<u32> {
+/// The highest [`MAX_UIDS`] of `uids`, ascending.
+fn newest(mut uids: Vec<u32>) -> Vec<u32> {
     uids.sort_unstable();
     uids.dedup();
-    uids.truncate(MAX_UIDS);
-    uids
+    let cut = uids.len().saturating_sub(MAX_UIDS);
+    uids.split_off(cut)
 }
 
 /// A message as read from the server.

@@ -54,6 +54,7 @@ pub(crate) async fn login_steps(
                 login.port,
                 options.allow_private_hosts,
                 IMAP_ANSWER_LIMIT,
+                options.timeout,
             ),
         )
         .await?;

@@ -86,6 +86,8 @@ pub(crate) async fn open(
                 login.port,
                 options.allow_private_hosts,
                 SMTP_ANSWER_LIMIT,
+                // Every SMTP step has its own limit; the longest, the message's verdict, is this.
+                options.conversation_limit,
             ),
         )
         .await?;
