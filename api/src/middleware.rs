@@ -50,6 +50,7 @@ fn over(d: Decision, scope: &'static str) -> Option<ApiError> {
 }
 
 const CLIENT_SCOPE: &str = "from this address without a valid API key";
+const KEY_SCOPE: &str = "for this API key";
 
 /// Authenticates a `/v1` request and holds it to its limits, announced on every answer. A
 /// request without a valid key counts against its client network's limit *before* its key is
@@ -78,12 +79,24 @@ pub async fn limit_and_authenticate(
         .as_ref()
         .is_some_and(|(_, digest)| limits.keys.contains(digest));
     let mut counted = None;
-    if !known {
-        let d = limits.clients.check(&client, now);
-        if let Some(refused) = over(d, CLIENT_SCOPE) {
-            return Ok(answer(req, refused, Some(d)));
+    let mut by_key = None;
+    match &presented {
+        // A key this process has seen work is held to its own limit before it is looked up:
+        // past it, a flood costs no database query either.
+        Some((_, digest)) if known => {
+            let d = limits.keys.check(digest, now);
+            if let Some(refused) = over(d, KEY_SCOPE) {
+                return Ok(answer(req, refused, Some(d)));
+            }
+            by_key = Some(d);
         }
-        counted = Some(d);
+        _ => {
+            let d = limits.clients.check(&client, now);
+            if let Some(refused) = over(d, CLIENT_SCOPE) {
+                return Ok(answer(req, refused, Some(d)));
+            }
+            counted = Some(d);
+        }
     }
     let caller = match &presented {
         None => None,
@@ -102,8 +115,8 @@ pub async fn limit_and_authenticate(
         let refused = over(d, CLIENT_SCOPE).unwrap_or(ApiError::Unauthorized);
         return Ok(answer(req, refused, Some(d)));
     };
-    let by_key = limits.keys.check(&digest, now);
-    if let Some(refused) = over(by_key, "for this API key") {
+    let by_key = by_key.unwrap_or_else(|| limits.keys.check(&digest, now));
+    if let Some(refused) = over(by_key, KEY_SCOPE) {
         return Ok(answer(req, refused, Some(by_key)));
     }
     // The key's request is spent even when its organization refuses it: rarely more than one.

@@ -13,6 +13,7 @@ mod m0008_list_pages;
 mod m0009_email_keys;
 mod m0010_seed_reply_text;
 mod m0011_mailbox_verification;
+mod m0012_cancel_inbox_quoting_continuations;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0009_email_keys::Migration),
             Box::new(m0010_seed_reply_text::Migration),
             Box::new(m0011_mailbox_verification::Migration),
+            Box::new(m0012_cancel_inbox_quoting_continuations::Migration),
         ]
     }
 }

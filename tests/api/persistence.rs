@@ -173,6 +173,17 @@ async fn rows_from_before_email_keys_and_list_indexes_migrate(app: &TestApp) {
     .insert(db)
     .await
     .unwrap_or_else(|e| panic!("send: {e}"));
+    // A continuation planned by the old code (it quoted the sender's inbox copy of a reply).
+    let mut continuation = sent.clone();
+    continuation.id = Uuid::now_v7();
+    continuation.message_id = format!("{}@acme.example", Uuid::new_v4().simple());
+    continuation.thread_depth = 1;
+    let continuation = continuation
+        .into_active_model()
+        .reset_all()
+        .insert(db)
+        .await
+        .unwrap_or_else(|e| panic!("continuation: {e}"));
     let attempt_id = Uuid::now_v7();
     use send_attempt::Column as A;
     let insert = Query::insert()
@@ -206,6 +217,17 @@ async fn rows_from_before_email_keys_and_list_indexes_migrate(app: &TestApp) {
     Migrator::up(db, None)
         .await
         .unwrap_or_else(|e| panic!("up: {e}"));
+
+    // m0012: the old continuation is cancelled, the planned first message is not.
+    for (id, want) in [(continuation.id, "cancelled"), (sent.id, "planned")] {
+        let row = send::Entity::find_by_id(id)
+            .one(db)
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| panic!("send {id} is gone"));
+        assert_eq!(row.state, want, "{row:?}");
+    }
 
     // The oldest keeps the plain key; the later variant's key is set apart.
     for (table, want) in [

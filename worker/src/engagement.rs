@@ -63,10 +63,13 @@ pub async fn engage_due(
         .map(|(org, _)| *org)
         .collect::<std::collections::HashSet<_>>()
         .len();
+    // Seeds not started within a quarter of a session's limit wait for the next round.
+    let until = std::time::Instant::now() + SESSION_LIMIT / 4;
     fair::run(
         seeds,
         SEEDS_AT_ONCE,
         fair::share(SEEDS_AT_ONCE, orgs),
+        Some(until),
         |seed_id| async move {
             if let Err(e) = engage_seed(db, deps, owner, seed_id).await {
                 tracing::error!(seed = %seed_id, error = %escape_control(&e.to_string()), "engagement failed");

@@ -18,9 +18,17 @@ pub fn share(slots: usize, orgs: usize) -> usize {
     }
 }
 
-/// Runs `work` on every item, at most `slots` at once and at most `per_org` of one key at
-/// once, taking keys in turn in the order they first appear.
-pub async fn run<K, T, F, Fut>(items: Vec<(K, T)>, slots: usize, per_org: usize, work: F)
+/// Runs `work` on items, at most `slots` at once and at most `per_org` of one key at once,
+/// taking keys in turn in the order they first appear. No item starts after `start_until`
+/// (those left wait for the caller's next round): a key whose every item takes long cannot
+/// make the round, and so everyone's next one, wait for all of them. Returns how many ran.
+pub async fn run<K, T, F, Fut>(
+    items: Vec<(K, T)>,
+    slots: usize,
+    per_org: usize,
+    start_until: Option<std::time::Instant>,
+    work: F,
+) -> usize
 where
     K: Eq + Hash + Clone,
     F: Fn(T) -> Fut,
@@ -42,9 +50,11 @@ where
     let mut busy: HashMap<K, usize> = HashMap::new();
     let mut running = FuturesUnordered::new();
     let mut turn = 0;
+    let mut started = 0;
     loop {
+        let may_start = start_until.is_none_or(|t| std::time::Instant::now() < t);
         // Fill free slots, one item per key in turn, skipping keys at their share.
-        while running.len() < slots {
+        while may_start && running.len() < slots {
             let Some(at) = (0..order.len())
                 .map(|i| (turn + i) % order.len())
                 .find(|&i| {
@@ -61,6 +71,7 @@ where
                 break;
             };
             *busy.entry(key.clone()).or_insert(0) += 1;
+            started += 1;
             let job = work(item);
             running.push(async move {
                 job.await;
@@ -73,7 +84,7 @@ where
                     *n = n.saturating_sub(1);
                 }
             }
-            None => return,
+            None => return started,
         }
     }
 }
@@ -83,6 +94,18 @@ mod tests {
     use super::*;
     use std::sync::Mutex;
     use std::time::Duration;
+
+    /// Past the time to start, what is running finishes and the rest is left for later.
+    #[tokio::test]
+    async fn nothing_starts_after_the_round_s_time() {
+        let items: Vec<(u8, u8)> = (0..10).map(|i| (i % 2, i)).collect();
+        let until = std::time::Instant::now() + Duration::from_millis(30);
+        let ran = run(items, 2, 1, Some(until), |_| async {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        })
+        .await;
+        assert!((2..10).contains(&ran), "{ran} of 10 ran");
+    }
 
     #[test]
     fn an_organization_never_gets_every_slot_while_another_waits() {
@@ -103,7 +126,7 @@ mod tests {
         items.push(("quick", "quick"));
         let slots = 4;
         let per_org = share(slots, 2);
-        run(items, slots, per_org, |who| {
+        run(items, slots, per_org, None, |who| {
             let started = &started;
             let busy_slow = &busy_slow;
             async move {

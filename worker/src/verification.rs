@@ -39,28 +39,35 @@ pub async fn verify_due(db: &DatabaseConnection, deps: &SendDeps) -> Result<usiz
         .collect::<std::collections::HashSet<_>>()
         .len();
     let failure: std::sync::Mutex<Option<StoreError>> = std::sync::Mutex::new(None);
-    fair::run(pending, AT_ONCE, fair::share(AT_ONCE, orgs), |m| {
-        let failure = &failure;
-        async move {
-            let step = tokio::time::timeout(STEP_LIMIT, verify_one(db, deps, &m)).await;
-            let result = match step {
-                Ok(r) => r,
-                Err(_) => Err(Error::Mail(MailError::Connect(
-                    "the mail server took too long".into(),
-                ))),
-            };
-            let noted = match result {
-                Ok(()) => Ok(()),
-                Err(Error::Store(e)) => Err(e),
-                Err(e) => give_up_or_wait(db, deps, &m, &e.to_string()).await,
-            };
-            if let Err(e) = noted
-                && let Ok(mut f) = failure.lock()
-            {
-                f.get_or_insert(e);
+    let until = std::time::Instant::now() + STEP_LIMIT / 2;
+    fair::run(
+        pending,
+        AT_ONCE,
+        fair::share(AT_ONCE, orgs),
+        Some(until),
+        |m| {
+            let failure = &failure;
+            async move {
+                let step = tokio::time::timeout(STEP_LIMIT, verify_one(db, deps, &m)).await;
+                let result = match step {
+                    Ok(r) => r,
+                    Err(_) => Err(Error::Mail(MailError::Connect(
+                        "the mail server took too long".into(),
+                    ))),
+                };
+                let noted = match result {
+                    Ok(()) => Ok(()),
+                    Err(Error::Store(e)) => Err(e),
+                    Err(e) => give_up_or_wait(db, deps, &m, &e.to_string()).await,
+                };
+                if let Err(e) = noted
+                    && let Ok(mut f) = failure.lock()
+                {
+                    f.get_or_insert(e);
+                }
             }
-        }
-    })
+        },
+    )
     .await;
     match failure.into_inner().ok().flatten() {
         Some(e) => Err(e),
