@@ -5,7 +5,6 @@ use actix_web::dev::Payload;
 use actix_web::http::header::{AUTHORIZATION, HeaderMap};
 use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use futures::future::{Ready, ready};
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
 use warmup_entity::OrgId;
 use warmup_entity::store::api_keys;
@@ -42,12 +41,6 @@ pub fn bearer(headers: &HeaderMap) -> Option<&str> {
         .eq_ignore_ascii_case("bearer")
         .then(|| token.trim())
         .filter(|t| !t.is_empty())
-}
-
-/// SHA-256 of a bearer token: what the rate limits remember of an API key, and how the metrics
-/// token is compared (digests have one length, so comparing them reveals no token's length).
-pub fn digest(token: &str) -> [u8; 32] {
-    Sha256::digest(token.as_bytes()).into()
 }
 
 /// The caller `token` authenticates, or `None` for an unknown or revoked key.

@@ -14,6 +14,7 @@ pub mod routes;
 pub mod schema;
 pub mod server_input;
 pub mod state;
+pub mod token;
 
 use std::net::TcpListener;
 

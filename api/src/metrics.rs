@@ -63,12 +63,12 @@ pub struct MetricsToken([u8; 32]);
 
 impl MetricsToken {
     pub fn new(token: &str) -> Self {
-        Self(crate::auth::digest(token))
+        Self(crate::token::digest(token))
     }
 
     /// Whether `presented` is the token; its time does not depend on how much of it is right.
     pub fn matches(&self, presented: &str) -> bool {
-        crate::auth::digest(presented).ct_eq(&self.0).into()
+        crate::token::digest(presented).ct_eq(&self.0).into()
     }
 }
 

@@ -74,7 +74,7 @@ pub async fn limit_and_authenticate(
         req.peer_addr()
             .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |a| a.ip()),
     );
-    let presented = bearer(req.headers()).map(|t| (t.to_owned(), auth::digest(t)));
+    let presented = bearer(req.headers()).map(|t| (t.to_owned(), crate::token::digest(t)));
     let known = presented
         .as_ref()
         .is_some_and(|(_, digest)| limits.keys.contains(digest));
