@@ -1,10 +1,30 @@
 //! Reaching a tenant's mail server: the one place that resolves its name and applies the
 //! private-address rule, so that the service cannot be aimed at its own network.
 
+use std::future::Future;
 use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::MailError;
+
+/// The answer of a name lookup.
+pub type LookupAnswer = Pin<Box<dyn Future<Output = std::io::Result<Vec<SocketAddr>>> + Send>>;
+
+/// Looks up a name (and port) to the addresses to connect to.
+pub type LookupFn = dyn Fn(&str, u16) -> LookupAnswer + Send + Sync;
+
+/// A name lookup other than the system's, for an embedding program or a test that must control
+/// what a name answers (and how often it is asked).
+#[derive(Clone)]
+pub struct Lookup(pub Arc<LookupFn>);
+
+impl std::fmt::Debug for Lookup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Lookup(custom)")
+    }
+}
 
 /// How connections to tenants' servers behave, for jobs and connection tests alike.
 #[derive(Debug, Clone)]
@@ -18,6 +38,8 @@ pub struct ConnectOptions {
     pub helo_name: String,
     /// Whether tenants' servers may be on loopback or private networks.
     pub allow_private_hosts: bool,
+    /// How names are looked up; `None` is the system's resolver.
+    pub lookup: Option<Lookup>,
 }
 
 impl ConnectOptions {
@@ -38,6 +60,7 @@ impl Default for ConnectOptions {
             timeout: Duration::from_secs(15),
             conversation_limit: Duration::from_secs(30),
             helo_name: "localhost".to_string(),
+            lookup: None,
             allow_private_hosts: false,
         }
     }
@@ -49,12 +72,17 @@ impl Default for ConnectOptions {
 pub async fn resolve_allowed(
     host: &str,
     port: u16,
-    allow_private: bool,
+    options: &ConnectOptions,
 ) -> Result<Vec<SocketAddr>, MailError> {
-    let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host, port))
-        .await
-        .map_err(|e| MailError::Connect(format!("cannot resolve {host}: {e}")))?
-        .collect();
+    let answer = match &options.lookup {
+        Some(Lookup(lookup)) => lookup(host, port).await,
+        None => tokio::net::lookup_host((host, port))
+            .await
+            .map(|addrs| addrs.collect()),
+    };
+    let addrs: Vec<SocketAddr> =
+        answer.map_err(|e| MailError::Connect(format!("cannot resolve {host}: {e}")))?;
+    let allow_private = options.allow_private_hosts;
     if !allow_private
         && let Some(private) = addrs
             .iter()
@@ -78,7 +106,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_private_address_is_refused_in_one_plain_sentence() {
-        let err = resolve_allowed("127.0.0.1", 25, false)
+        let err = resolve_allowed("127.0.0.1", 25, &ConnectOptions::default())
             .await
             .err()
             .unwrap_or_else(|| panic!("loopback allowed"));
@@ -93,9 +121,16 @@ mod tests {
 
     #[tokio::test]
     async fn private_addresses_pass_when_the_operator_allows_them() {
-        let addrs = resolve_allowed("127.0.0.1", 25, true)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
+        let addrs = resolve_allowed(
+            "127.0.0.1",
+            25,
+            &ConnectOptions {
+                allow_private_hosts: true,
+                ..ConnectOptions::default()
+            },
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(
             addrs,
             vec!["127.0.0.1:25".parse().unwrap_or_else(|_| panic!())]

@@ -9,7 +9,7 @@ use serde::Serialize;
 use warmup_domain::{Secret, Security};
 
 use crate::bounded::Bounded;
-use crate::connect::resolve_allowed;
+use crate::connect::{ConnectOptions, resolve_allowed};
 use crate::tls::TlsTrust;
 
 /// A connection to a tenant's server: TCP with each answer's size capped.
@@ -158,11 +158,11 @@ impl Steps {
 pub(crate) async fn tcp_connect(
     host: &str,
     port: u16,
-    allow_private: bool,
+    options: &ConnectOptions,
     answer_limit: usize,
     idle: Duration,
 ) -> Result<(Socket, StepOutcome), StepOutcome> {
-    let addrs = resolve_allowed(host, port, allow_private)
+    let addrs = resolve_allowed(host, port, options)
         .await
         .map_err(|e| StepOutcome::failed(None, e.to_string()))?;
     let Some(first) = addrs.first().copied() else {
@@ -222,7 +222,14 @@ mod tests {
     /// check whose message had lost a line continuation (a run of 18 spaces).
     #[tokio::test]
     async fn the_connect_step_refuses_a_private_address_in_the_one_plain_sentence() {
-        let Err(step) = tcp_connect("127.0.0.1", 25, false, 1024, Duration::from_secs(5)).await
+        let Err(step) = tcp_connect(
+            "127.0.0.1",
+            25,
+            &ConnectOptions::default(),
+            1024,
+            Duration::from_secs(5),
+        )
+        .await
         else {
             panic!("a loopback address was allowed");
         };

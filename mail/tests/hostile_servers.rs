@@ -444,3 +444,62 @@ async fn an_imap_server_silent_after_login_costs_one_step_per_command() {
         .unwrap_or_else(|| panic!("a silent LIST was answered"));
     assert!(err.to_string().contains("no answer within 1s"), "{err}");
 }
+
+/// DNS rebinding: a name that answers a public address to the private-address check and
+/// loopback to any later lookup. The name is looked up once, and the connection goes to the
+/// address that was checked. (Before, lettre looked the name up again to connect, out of the
+/// check's reach.)
+#[tokio::test]
+async fn a_name_is_looked_up_once_and_the_checked_address_is_the_one_connected() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    // What a rebound answer would reach: a listener on loopback that counts connections.
+    let reached = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&reached);
+    let port = server(move |socket| {
+        counter.fetch_add(1, Ordering::SeqCst);
+        async move { drop(socket) }
+    })
+    .await;
+    let asked = Arc::new(AtomicUsize::new(0));
+    let lookups = Arc::clone(&asked);
+    let lookup = warmup_mail::connect::Lookup(Arc::new(move |_host: &str, port: u16| {
+        let first = lookups.fetch_add(1, Ordering::SeqCst) == 0;
+        let ip: std::net::IpAddr = if first {
+            std::net::Ipv4Addr::new(1, 1, 1, 1).into()
+        } else {
+            std::net::Ipv4Addr::LOCALHOST.into()
+        };
+        Box::pin(async move { Ok(vec![std::net::SocketAddr::new(ip, port)]) })
+    }));
+    let opts = ConnectOptions {
+        timeout: Duration::from_secs(1),
+        conversation_limit: Duration::from_secs(2),
+        allow_private_hosts: false,
+        lookup: Some(lookup),
+        ..ConnectOptions::default()
+    };
+    let mut account = login(port);
+    account.host = "rebind.example".into();
+    let reply = within(
+        "submission to a rebinding name",
+        warmup_mail::smtp::submit(&account, &trust(), &opts, &warmup_message(), None),
+    )
+    .await;
+    assert!(!reply.accepted(), "{reply:?}");
+    assert_eq!(asked.load(Ordering::SeqCst), 1, "looked up more than once");
+    assert_eq!(
+        reached.load(Ordering::SeqCst),
+        0,
+        "the rebound loopback address was connected to"
+    );
+    let report = within(
+        "an IMAP connection test to a rebinding name",
+        warmup_mail::connection_test::test_imap(&account, &trust(), &opts),
+    )
+    .await;
+    assert!(!report.ok);
+    assert_eq!(asked.load(Ordering::SeqCst), 2, "one lookup per connection");
+    assert_eq!(reached.load(Ordering::SeqCst), 0);
+}

@@ -52,7 +52,7 @@ pub(crate) async fn login_steps(
             tcp_connect(
                 host,
                 login.port,
-                options.allow_private_hosts,
+                options,
                 IMAP_ANSWER_LIMIT,
                 options.timeout,
             ),

@@ -84,7 +84,7 @@ pub(crate) async fn open(
             tcp_connect(
                 host,
                 login.port,
-                options.allow_private_hosts,
+                options,
                 SMTP_ANSWER_LIMIT,
                 // Every SMTP step has its own limit; the longest, the message's verdict, is this.
                 options.conversation_limit,
