@@ -18,6 +18,7 @@ pub mod provider;
 pub mod ramp;
 pub mod retry;
 pub mod secret;
+pub mod seed_split;
 pub mod smtp_reply;
 pub mod split;
 pub mod state;
