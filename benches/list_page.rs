@@ -464,14 +464,9 @@ async fn fill(db: &DatabaseConnection, large: usize) -> anyhow::Result<Vec<Org>>
 
 fn mailbox_row(n: usize, now: DateTime<Utc>) -> mailbox::Model {
     mailbox::Model {
-        id: Uuid::now_v7(),
-        organization_id: Uuid::nil(),
         email: format!("sender{n}@bench.example"),
         display_name: "Bench".into(),
         provider: "smtp".into(),
-        timezone: "UTC".into(),
-        status: "active".into(),
-        status_reason: None,
         smtp_host: "smtp.bench.example".into(),
         smtp_port: 587,
         smtp_security: "starttls".into(),
@@ -482,17 +477,7 @@ fn mailbox_row(n: usize, now: DateTime<Utc>) -> mailbox::Model {
         imap_security: "tls".into(),
         imap_username: "bench".into(),
         imap_password: "never opened".into(),
-        dkim_selector: None,
-        dkim_domain: None,
-        dkim_private_key: None,
-        verification: "unverified".into(),
-        verification_reason: None,
-        verification_code: None,
-        verification_requested_at: None,
-        verification_sent_at: None,
-        verified_at: None,
-        created_at: now,
-        updated_at: now,
+        ..mailbox::Model::blank(Uuid::nil(), now)
     }
 }
 

@@ -266,14 +266,9 @@ async fn fill(db: &DatabaseConnection, n: usize) -> anyhow::Result<(OrgId, Uuid)
         db,
         OrgId(org.id),
         mailbox::Model {
-            id: Uuid::now_v7(),
-            organization_id: org.id,
             email: "bench@example.net".into(),
             display_name: "Bench".into(),
             provider: "smtp".into(),
-            timezone: "UTC".into(),
-            status: "active".into(),
-            status_reason: None,
             smtp_host: "smtp.example.net".into(),
             smtp_port: 587,
             smtp_security: "starttls".into(),
@@ -284,17 +279,7 @@ async fn fill(db: &DatabaseConnection, n: usize) -> anyhow::Result<(OrgId, Uuid)
             imap_security: "tls".into(),
             imap_username: "bench".into(),
             imap_password: "never opened".into(),
-            dkim_selector: None,
-            dkim_domain: None,
-            dkim_private_key: None,
-            verification: "unverified".into(),
-            verification_reason: None,
-            verification_code: None,
-            verification_requested_at: None,
-            verification_sent_at: None,
-            verified_at: None,
-            created_at: now,
-            updated_at: now,
+            ..mailbox::Model::blank(org.id, now)
         },
     )
     .await?;

@@ -47,3 +47,43 @@ pub struct Model {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Model {
+    /// A new active, unverified mailbox of `organization_id` with no address, servers or key yet:
+    /// what a caller fills in (the one place that names every column with its starting value).
+    pub fn blank(organization_id: Uuid, now: DateTimeUtc) -> Self {
+        Self {
+            id: Uuid::now_v7(),
+            organization_id,
+            email: String::new(),
+            display_name: String::new(),
+            provider: String::new(),
+            timezone: "UTC".into(),
+            status: warmup_domain::MailboxStatus::Active.as_str().into(),
+            status_reason: None,
+            smtp_host: String::new(),
+            smtp_port: 0,
+            smtp_security: String::new(),
+            smtp_username: String::new(),
+            smtp_password: String::new(),
+            imap_host: String::new(),
+            imap_port: 0,
+            imap_security: String::new(),
+            imap_username: String::new(),
+            imap_password: String::new(),
+            dkim_selector: None,
+            dkim_domain: None,
+            dkim_private_key: None,
+            verification: warmup_domain::verification::VerificationStatus::Unverified
+                .as_str()
+                .into(),
+            verification_reason: None,
+            verification_code: None,
+            verification_requested_at: None,
+            verification_sent_at: None,
+            verified_at: None,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+}

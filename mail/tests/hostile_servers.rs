@@ -162,26 +162,45 @@ async fn an_smtp_reply_without_end_is_cut_at_the_answer_limit() {
     );
 }
 
-/// Answers every SMTP command, each after `delay`, and accepts the message.
-async fn slow_smtp(mut socket: TcpStream, delay: Duration) {
-    let (read, mut write) = socket.split();
+/// When a scripted SMTP server answers: its greeting, each command, and the verdict on the
+/// message, each after its delay.
+#[derive(Clone, Copy)]
+struct Pace {
+    greeting: Duration,
+    command: Duration,
+    verdict: Duration,
+}
+
+impl Pace {
+    fn even(delay: Duration) -> Self {
+        Self {
+            greeting: delay,
+            command: delay,
+            verdict: delay,
+        }
+    }
+}
+
+/// Answers every SMTP command at `pace` and accepts the message.
+async fn paced_smtp(socket: TcpStream, pace: Pace) {
+    let (read, mut write) = socket.into_split();
     let mut lines = BufReader::new(read).lines();
-    tokio::time::sleep(delay).await;
-    let _ = write.write_all(b"220 slow.test ESMTP\r\n").await;
+    tokio::time::sleep(pace.greeting).await;
+    let _ = write.write_all(b"220 paced.test ESMTP\r\n").await;
     let mut in_data = false;
     while let Ok(Some(line)) = lines.next_line().await {
         if in_data {
             if line == "." {
                 in_data = false;
-                tokio::time::sleep(delay).await;
+                tokio::time::sleep(pace.verdict).await;
                 let _ = write.write_all(b"250 2.0.0 queued\r\n").await;
             }
             continue;
         }
         let verb = line.split(' ').next().unwrap_or("").to_ascii_uppercase();
-        tokio::time::sleep(delay).await;
+        tokio::time::sleep(pace.command).await;
         let answer: &[u8] = match verb.as_str() {
-            "EHLO" => b"250-slow.test\r\n250 AUTH PLAIN\r\n",
+            "EHLO" => b"250-paced.test\r\n250 AUTH PLAIN\r\n",
             "AUTH" => b"235 2.7.0 ok\r\n",
             "DATA" => {
                 in_data = true;
@@ -197,7 +216,7 @@ async fn slow_smtp(mut socket: TcpStream, delay: Duration) {
 #[tokio::test]
 async fn a_slow_smtp_server_is_left_at_the_conversation_limit() {
     // Each answer comes quickly enough for its step, but the conversation has about ten.
-    let port = server(|socket| slow_smtp(socket, Duration::from_millis(400))).await;
+    let port = server(|socket| paced_smtp(socket, Pace::even(Duration::from_millis(400)))).await;
     let opts = options(Duration::from_secs(20), Duration::from_secs(2));
     let reply = within(
         "submission to a slow server",
@@ -216,7 +235,7 @@ async fn a_slow_smtp_server_is_left_at_the_conversation_limit() {
 #[tokio::test]
 async fn the_same_slow_server_delivers_when_its_answers_fit_the_limits() {
     // Guards the test above: the slow server itself works, the limit is what stopped it.
-    let port = server(|socket| slow_smtp(socket, Duration::from_millis(10))).await;
+    let port = server(|socket| paced_smtp(socket, Pace::even(Duration::from_millis(10)))).await;
     let opts = options(Duration::from_secs(20), Duration::from_secs(40));
     let reply = within(
         "submission to a prompt server",
@@ -362,46 +381,16 @@ async fn reading_a_message_asks_for_a_bounded_part_only() {
     );
 }
 
-/// Answers at once except the greeting (after `greeting`) and the verdict on the message
-/// (after `verdict`).
-async fn late_verdict(socket: TcpStream, greeting: Duration, verdict: Duration) {
-    let (read, mut write) = socket.into_split();
-    let mut lines = BufReader::new(read).lines();
-    tokio::time::sleep(greeting).await;
-    let _ = write.write_all(b"220 late.test ESMTP\r\n").await;
-    let mut in_data = false;
-    while let Ok(Some(line)) = lines.next_line().await {
-        if in_data {
-            if line == "." {
-                in_data = false;
-                tokio::time::sleep(verdict).await;
-                let _ = write
-                    .write_all(b"250 2.0.0 queued after a long scan\r\n")
-                    .await;
-            }
-            continue;
-        }
-        let verb = line.split(' ').next().unwrap_or("").to_ascii_uppercase();
-        let answer: &[u8] = match verb.as_str() {
-            "EHLO" => b"250-late.test\r\n250 AUTH PLAIN\r\n",
-            "AUTH" => b"235 2.7.0 ok\r\n",
-            "DATA" => {
-                in_data = true;
-                b"354 go on\r\n"
-            }
-            "QUIT" => b"221 bye\r\n",
-            _ => b"250 ok\r\n",
-        };
-        let _ = write.write_all(answer).await;
-    }
-}
-
 #[tokio::test]
 async fn a_verdict_that_comes_late_is_still_taken_as_the_answer() {
     // Slow to greet and slow to judge: together past the conversation's limit, each within its
     // own. Taking this for silence would have the message sent again.
-    let port =
-        server(|socket| late_verdict(socket, Duration::from_secs(3), Duration::from_secs(4))).await;
+    let pace = Pace {
+        greeting: Duration::from_secs(3),
+        command: Duration::ZERO,
+        verdict: Duration::from_secs(4),
+    };
+    let port = server(move |socket| paced_smtp(socket, pace)).await;
     let opts = options(Duration::from_secs(5), Duration::from_secs(6));
     let reply = within(
         "submission to a server that judges slowly",

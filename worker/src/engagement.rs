@@ -58,17 +58,11 @@ pub async fn engage_due(
         .map(|id| (owners.get(&id).copied().flatten(), id))
         .collect();
     let visited = seeds.len();
-    let orgs = seeds
-        .iter()
-        .map(|(org, _)| *org)
-        .collect::<std::collections::HashSet<_>>()
-        .len();
     // Seeds not started within a quarter of a session's limit wait for the next round.
     let until = std::time::Instant::now() + SESSION_LIMIT / 4;
     fair::run(
         seeds,
         SEEDS_AT_ONCE,
-        fair::share(SEEDS_AT_ONCE, orgs),
         Some(until),
         |seed_id| async move {
             if let Err(e) = engage_seed(db, deps, owner, seed_id).await {

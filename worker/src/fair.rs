@@ -18,14 +18,13 @@ pub fn share(slots: usize, orgs: usize) -> usize {
     }
 }
 
-/// Runs `work` on items, at most `slots` at once and at most `per_org` of one key at once,
+/// Runs `work` on items, at most `slots` at once and at most its [`share`] of them for one key,
 /// taking keys in turn in the order they first appear. No item starts after `start_until`
 /// (those left wait for the caller's next round): a key whose every item takes long cannot
 /// make the round, and so everyone's next one, wait for all of them. Returns how many ran.
 pub async fn run<K, T, F, Fut>(
     items: Vec<(K, T)>,
     slots: usize,
-    per_org: usize,
     start_until: Option<std::time::Instant>,
     work: F,
 ) -> usize
@@ -46,7 +45,7 @@ where
             .push_back(item);
     }
     let slots = slots.max(1);
-    let per_org = per_org.max(1);
+    let per_org = share(slots, order.len());
     let mut busy: HashMap<K, usize> = HashMap::new();
     let mut running = FuturesUnordered::new();
     let mut turn = 0;
@@ -100,7 +99,7 @@ mod tests {
     async fn nothing_starts_after_the_round_s_time() {
         let items: Vec<(u8, u8)> = (0..10).map(|i| (i % 2, i)).collect();
         let until = std::time::Instant::now() + Duration::from_millis(30);
-        let ran = run(items, 2, 1, Some(until), |_| async {
+        let ran = run(items, 2, Some(until), |_| async {
             tokio::time::sleep(Duration::from_millis(20)).await;
         })
         .await;
@@ -125,8 +124,7 @@ mod tests {
         let mut items: Vec<(&str, &str)> = (0..20).map(|_| ("slow", "slow")).collect();
         items.push(("quick", "quick"));
         let slots = 4;
-        let per_org = share(slots, 2);
-        run(items, slots, per_org, None, |who| {
+        run(items, slots, None, |who| {
             let started = &started;
             let busy_slow = &busy_slow;
             async move {
@@ -151,6 +149,10 @@ mod tests {
         let quick_at = started.iter().position(|w| *w == "quick");
         assert_eq!(quick_at, Some(1), "taken in turn: {started:?}");
         let most = busy_slow.into_inner().unwrap_or_else(|e| e.into_inner()).1;
-        assert_eq!(most, per_org, "the slow organization's most at once");
+        assert_eq!(
+            most,
+            share(slots, 2),
+            "the slow organization's most at once"
+        );
     }
 }

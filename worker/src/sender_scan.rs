@@ -58,17 +58,11 @@ pub async fn scan_all(
         .into_iter()
         .map(|m| (m.organization_id, m))
         .collect();
-    let orgs = targets
-        .iter()
-        .map(|(org, _)| *org)
-        .collect::<std::collections::HashSet<_>>()
-        .len();
     let recorded = std::sync::atomic::AtomicU32::new(0);
     let failure: std::sync::Mutex<Option<StoreError>> = std::sync::Mutex::new(None);
-    let per_org = fair::share(SCANS_AT_ONCE, orgs);
     // Mailboxes not started within one interval wait for the next round.
     let until = std::time::Instant::now() + deps.clock.real(every);
-    fair::run(targets, SCANS_AT_ONCE, per_org, Some(until), |m| {
+    fair::run(targets, SCANS_AT_ONCE, Some(until), |m| {
         let (recorded, failure) = (&recorded, &failure);
         async move {
             match scan_one(db, deps, owner, &m, started + every).await {

@@ -15,35 +15,18 @@ pub fn at() -> DateTime<Utc> {
 /// A sender mailbox shown as `display_name`.
 pub fn mailbox(display_name: &str) -> mailbox::Model {
     mailbox::Model {
-        id: Uuid::now_v7(),
-        organization_id: Uuid::now_v7(),
         email: "sender@tenant.example".into(),
         display_name: display_name.into(),
         provider: "other".into(),
-        timezone: "UTC".into(),
-        status: "active".into(),
-        status_reason: None,
         smtp_host: "smtp.tenant.example".into(),
         smtp_port: 587,
         smtp_security: "starttls".into(),
         smtp_username: "sender".into(),
-        smtp_password: String::new(),
         imap_host: "imap.tenant.example".into(),
         imap_port: 993,
         imap_security: "tls".into(),
         imap_username: "sender".into(),
-        imap_password: String::new(),
-        dkim_selector: None,
-        dkim_domain: None,
-        dkim_private_key: None,
-        verification: "unverified".into(),
-        verification_reason: None,
-        verification_code: None,
-        verification_requested_at: None,
-        verification_sent_at: None,
-        verified_at: None,
-        created_at: at(),
-        updated_at: at(),
+        ..mailbox::Model::blank(Uuid::now_v7(), at())
     }
 }
 

@@ -33,41 +33,30 @@ pub async fn verify_due(db: &DatabaseConnection, deps: &SendDeps) -> Result<usiz
         .map(|m| (m.organization_id, m))
         .collect();
     let count = pending.len();
-    let orgs = pending
-        .iter()
-        .map(|(org, _)| *org)
-        .collect::<std::collections::HashSet<_>>()
-        .len();
     let failure: std::sync::Mutex<Option<StoreError>> = std::sync::Mutex::new(None);
     let until = std::time::Instant::now() + STEP_LIMIT / 2;
-    fair::run(
-        pending,
-        AT_ONCE,
-        fair::share(AT_ONCE, orgs),
-        Some(until),
-        |m| {
-            let failure = &failure;
-            async move {
-                let step = tokio::time::timeout(STEP_LIMIT, verify_one(db, deps, &m)).await;
-                let result = match step {
-                    Ok(r) => r,
-                    Err(_) => Err(Error::Mail(MailError::Connect(
-                        "the mail server took too long".into(),
-                    ))),
-                };
-                let noted = match result {
-                    Ok(()) => Ok(()),
-                    Err(Error::Store(e)) => Err(e),
-                    Err(e) => give_up_or_wait(db, deps, &m, &e.to_string()).await,
-                };
-                if let Err(e) = noted
-                    && let Ok(mut f) = failure.lock()
-                {
-                    f.get_or_insert(e);
-                }
+    fair::run(pending, AT_ONCE, Some(until), |m| {
+        let failure = &failure;
+        async move {
+            let step = tokio::time::timeout(STEP_LIMIT, verify_one(db, deps, &m)).await;
+            let result = match step {
+                Ok(r) => r,
+                Err(_) => Err(Error::Mail(MailError::Connect(
+                    "the mail server took too long".into(),
+                ))),
+            };
+            let noted = match result {
+                Ok(()) => Ok(()),
+                Err(Error::Store(e)) => Err(e),
+                Err(e) => give_up_or_wait(db, deps, &m, &e.to_string()).await,
+            };
+            if let Err(e) = noted
+                && let Ok(mut f) = failure.lock()
+            {
+                f.get_or_insert(e);
             }
-        },
-    )
+        }
+    })
     .await;
     match failure.into_inner().ok().flatten() {
         Some(e) => Err(e),

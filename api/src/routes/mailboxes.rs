@@ -291,40 +291,6 @@ fn check_status(v: &mut Violations, status: MailboxStatus) -> Option<MailboxStat
     }
 }
 
-fn blank(org: Uuid, now: chrono::DateTime<chrono::Utc>) -> mailbox::Model {
-    mailbox::Model {
-        id: Uuid::now_v7(),
-        organization_id: org,
-        email: String::new(),
-        display_name: String::new(),
-        provider: String::new(),
-        timezone: "UTC".into(),
-        status: MailboxStatus::Active.as_str().into(),
-        status_reason: None,
-        smtp_host: String::new(),
-        smtp_port: 0,
-        smtp_security: String::new(),
-        smtp_username: String::new(),
-        smtp_password: String::new(),
-        imap_host: String::new(),
-        imap_port: 0,
-        imap_security: String::new(),
-        imap_username: String::new(),
-        imap_password: String::new(),
-        dkim_selector: None,
-        dkim_domain: None,
-        dkim_private_key: None,
-        verification: "unverified".into(),
-        verification_reason: None,
-        verification_code: None,
-        verification_requested_at: None,
-        verification_sent_at: None,
-        verified_at: None,
-        created_at: now,
-        updated_at: now,
-    }
-}
-
 /// Connect a sender mailbox.
 #[utoipa::path(
     tag = "mailboxes",
@@ -350,7 +316,7 @@ pub async fn create(
         || async {
             let input = &body.value;
             let mut v = Violations::new();
-            let mut row = blank(caller.org.0, state.clock.now());
+            let mut row = mailbox::Model::blank(caller.org.0, state.clock.now());
             let email = v.check("email", EmailAddress::parse(&input.email));
             let email_text = email.as_ref().map(|e| e.to_string()).unwrap_or_default();
             let local = email_text.split('@').next().unwrap_or_default().to_string();

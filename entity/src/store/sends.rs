@@ -275,19 +275,7 @@ pub async fn stop_mailbox<C: ConnectionTrait>(
         .filter(mailbox::Column::Id.eq(mailbox_id))
         .exec(db)
         .await?;
-    warmup_settings::Entity::update_many()
-        .col_expr(
-            warmup_settings::Column::Status,
-            Expr::value(WarmupStatus::Paused.as_str()),
-        )
-        .col_expr(
-            warmup_settings::Column::StatusReason,
-            Expr::value(Some(reason.to_string())),
-        )
-        .col_expr(warmup_settings::Column::UpdatedAt, Expr::value(now))
-        .filter(warmup_settings::Column::MailboxId.eq(mailbox_id))
-        .exec(db)
-        .await?;
+    super::warmup::pause_for(db, mailbox_id, reason, now, false).await?;
     send::Entity::update_many()
         .col_expr(
             send::Column::State,

@@ -6,11 +6,10 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
-use warmup_domain::WarmupStatus;
 use warmup_domain::verification::VerificationStatus;
 
 use super::{OrgId, StoreError};
-use crate::{mailbox, warmup_settings};
+use crate::mailbox;
 
 /// Starts a verification of `org`'s mailbox with `code`; `None` when there is no such mailbox.
 pub async fn request<C: ConnectionTrait>(
@@ -75,21 +74,7 @@ pub async fn unverify<C: ConnectionTrait>(
         .filter(mailbox::Column::Id.eq(id))
         .exec(db)
         .await?;
-    warmup_settings::Entity::update_many()
-        .col_expr(
-            warmup_settings::Column::Status,
-            Expr::value(WarmupStatus::Paused.as_str()),
-        )
-        .col_expr(
-            warmup_settings::Column::StatusReason,
-            Expr::value(Some(reason.to_string())),
-        )
-        .col_expr(warmup_settings::Column::UpdatedAt, Expr::value(now))
-        .filter(warmup_settings::Column::MailboxId.eq(id))
-        .filter(warmup_settings::Column::Status.eq(WarmupStatus::Running.as_str()))
-        .exec(db)
-        .await?;
-    Ok(())
+    super::warmup::pause_for(db, id, reason, now, true).await
 }
 
 /// Mailboxes with a verification under way, oldest request first.

@@ -2,7 +2,7 @@
 //! defaults. A mailbox without its own row follows the defaults and has not started.
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::OnConflict;
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use uuid::Uuid;
 use warmup_domain::WarmupStatus;
@@ -197,4 +197,31 @@ pub async fn mailbox_ids<C: ConnectionTrait>(
         .into_iter()
         .map(|m| m.id)
         .collect())
+}
+
+/// Pauses a mailbox's warmup on the service's decision, with the reason shown to the user;
+/// with `only_running`, a warmup not started or already paused keeps its state and reason.
+pub async fn pause_for<C: ConnectionTrait>(
+    db: &C,
+    mailbox_id: Uuid,
+    reason: &str,
+    now: DateTime<Utc>,
+    only_running: bool,
+) -> Result<(), StoreError> {
+    let mut update = warmup_settings::Entity::update_many()
+        .col_expr(
+            warmup_settings::Column::Status,
+            Expr::value(WarmupStatus::Paused.as_str()),
+        )
+        .col_expr(
+            warmup_settings::Column::StatusReason,
+            Expr::value(Some(reason.to_string())),
+        )
+        .col_expr(warmup_settings::Column::UpdatedAt, Expr::value(now))
+        .filter(warmup_settings::Column::MailboxId.eq(mailbox_id));
+    if only_running {
+        update = update.filter(warmup_settings::Column::Status.eq(WarmupStatus::Running.as_str()));
+    }
+    update.exec(db).await?;
+    Ok(())
 }
