@@ -31,6 +31,7 @@ pub struct FileSettings {
     pub log: Option<String>,
     pub dns_server: Option<String>,
     pub missing_after_secs: Option<u64>,
+    pub seed_max_splits: Option<u32>,
 }
 
 /// Resolved settings.
@@ -67,6 +68,8 @@ pub struct Settings {
     pub dns_server: Option<std::net::SocketAddr>,
     /// Real seconds after which a message not found at its seed counts as missing.
     pub missing_after_secs: u64,
+    /// Seed-list splits one seed may be in.
+    pub seed_max_splits: u32,
 }
 
 impl std::fmt::Debug for Settings {
@@ -102,6 +105,7 @@ impl std::fmt::Debug for Settings {
             .field("log", &self.log)
             .field("dns_server", &self.dns_server)
             .field("missing_after_secs", &self.missing_after_secs)
+            .field("seed_max_splits", &self.seed_max_splits)
             .finish()
     }
 }
@@ -288,6 +292,10 @@ impl Settings {
             missing_after_secs: env_number(env, "missing_after_secs")?
                 .or(f.missing_after_secs)
                 .unwrap_or(4 * 3600)
+                .max(1),
+            seed_max_splits: env_number(env, "seed_max_splits")?
+                .or(f.seed_max_splits)
+                .unwrap_or(warmup_domain::seed_split::DEFAULT_MAX_SPLITS_PER_SEED)
                 .max(1),
         })
     }

@@ -47,6 +47,7 @@ pub fn worker_options(
             },
             auth,
             missing_after: Duration::from_secs(settings.missing_after_secs),
+            seed_max_splits: settings.seed_max_splits,
         }),
         ..WorkerOptions::default()
     })
@@ -130,6 +131,8 @@ impl Application {
             max_api_keys_per_org: settings.max_api_keys_per_org,
             metrics_token: settings.metrics_token.as_deref().map(MetricsToken::new),
             require_mailbox_verification: settings.require_mailbox_verification,
+            seed_max_splits: settings.seed_max_splits,
+            missing_after: Duration::from_secs(settings.missing_after_secs),
             probe: ConnectOptions {
                 helo_name: settings.helo_name.clone(),
                 allow_private_hosts: settings.allow_private_mail_hosts,

@@ -37,6 +37,7 @@ use crate::routes;
         (name = "api-keys", description = "Keys of the caller's organization"),
         (name = "mailboxes", description = "Sender mailboxes"),
         (name = "seeds", description = "Seed accounts that receive and engage with warmup mail"),
+        (name = "seed-splits", description = "Seed lists: an organization's slice of the seed pool for its own campaigns"),
         (name = "warmup", description = "Warmup preferences, start and pause, schedule preview"),
         (name = "placements", description = "Where warmup messages landed at the seeds and what the seeds did"),
     )
@@ -87,7 +88,11 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 /// Links from each creating operation to the operations on what it created, so that a reader
 /// (and a stateful test generator) knows the `id` of a created mailbox feeds `/mailboxes/{id}`.
 fn links(api: &mut utoipa::openapi::OpenApi) {
-    for (collection, noun) in [("/v1/mailboxes", "mailbox"), ("/v1/seeds", "seed")] {
+    for (collection, noun) in [
+        ("/v1/mailboxes", "mailbox"),
+        ("/v1/seeds", "seed"),
+        ("/v1/seed-splits", "split"),
+    ] {
         let item_prefix = format!("{collection}/{{id}}");
         let mut targets: Vec<(String, String)> = Vec::new();
         for (path, item) in &api.paths.paths {

@@ -36,6 +36,9 @@ pub enum ApiError {
     /// A per-organization cap (API keys, ...): the detail names the cap and what frees room.
     #[error("{0}")]
     LimitReached(String),
+    /// A split asked for more seeds than the pool can give; `available` could be given.
+    #[error("only {available} seeds of this provider and group can take another split")]
+    NotEnoughSeeds { available: u32 },
     #[error("the request body is larger than {0} bytes")]
     PayloadTooLarge(usize),
     #[error("the request body must be JSON (Content-Type: application/json)")]
@@ -93,6 +96,10 @@ pub struct Problem {
     /// For `validation`: every invalid field with its dotted path.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<Violation>,
+    /// For `not_enough_seeds`: how many seeds the pool could give.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub available: Option<u32>,
 }
 
 impl ApiError {
@@ -110,6 +117,7 @@ impl ApiError {
             ApiError::MethodNotAllowed(_) => ("method_not_allowed", "Method not allowed"),
             ApiError::Conflict(_) => ("conflict", "Conflict"),
             ApiError::LimitReached(_) => ("limit_reached", "Limit reached"),
+            ApiError::NotEnoughSeeds { .. } => ("not_enough_seeds", "Not enough seeds"),
             ApiError::PayloadTooLarge(_) => ("payload_too_large", "Payload too large"),
             ApiError::UnsupportedMediaType | ApiError::UnsupportedEncoding => {
                 ("unsupported_media_type", "Unsupported media type")
@@ -143,6 +151,10 @@ impl ApiError {
             detail,
             code: code.to_string(),
             errors,
+            available: match self {
+                ApiError::NotEnoughSeeds { available } => Some(*available),
+                _ => None,
+            },
         }
     }
 
@@ -166,9 +178,10 @@ impl ResponseError for ApiError {
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) | ApiError::MetricsDisabled => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::Conflict(_) | ApiError::LimitReached(_) | ApiError::IdempotencyInProgress => {
-                StatusCode::CONFLICT
-            }
+            ApiError::Conflict(_)
+            | ApiError::LimitReached(_)
+            | ApiError::NotEnoughSeeds { .. }
+            | ApiError::IdempotencyInProgress => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType | ApiError::UnsupportedEncoding => {
                 StatusCode::UNSUPPORTED_MEDIA_TYPE
@@ -207,6 +220,7 @@ impl From<StoreError> for ApiError {
         match e {
             StoreError::Conflict(msg) => ApiError::Conflict(msg),
             StoreError::LimitReached(msg) => ApiError::LimitReached(msg),
+            StoreError::NotEnoughSeeds { available } => ApiError::NotEnoughSeeds { available },
             StoreError::Db(db) => ApiError::Internal(db.to_string()),
             StoreError::Corrupt(what) => ApiError::Internal(what),
         }

@@ -26,6 +26,10 @@ pub struct ApiSettings {
     pub metrics_token: Option<MetricsToken>,
     /// A warmup starts only on a verified mailbox.
     pub require_mailbox_verification: bool,
+    /// Seed-list splits one seed may be in.
+    pub seed_max_splits: u32,
+    /// Real time a rotated-out seed is still read for its split's mail.
+    pub missing_after: std::time::Duration,
     /// Step timeout and EHLO name of connection tests.
     pub probe: ConnectOptions,
 }
@@ -40,6 +44,8 @@ impl Default for ApiSettings {
             max_api_keys_per_org: 100,
             metrics_token: None,
             require_mailbox_verification: true,
+            seed_max_splits: warmup_domain::seed_split::DEFAULT_MAX_SPLITS_PER_SEED,
+            missing_after: std::time::Duration::from_secs(4 * 3600),
             probe: ConnectOptions::default(),
         }
     }

@@ -74,6 +74,21 @@ fn time(h: u32, m: u32) -> NaiveTime {
 }
 
 impl Pattern {
+    /// The stable name used in the API and the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Pattern::B2b => "b2b",
+            Pattern::B2c => "b2c",
+        }
+    }
+
+    /// Parses the stable name.
+    pub fn parse(s: &str) -> Option<Self> {
+        [Pattern::B2b, Pattern::B2c]
+            .into_iter()
+            .find(|p| p.as_str() == s)
+    }
+
     /// The pattern's parameters.
     pub fn params(self) -> PatternParams {
         match self {

@@ -115,7 +115,7 @@ impl Rates {
         self.total - self.pending - self.unknown
     }
 
-    fn add(&mut self, class: Option<PlacementClass>, n: u64) {
+    pub(crate) fn add(&mut self, class: Option<PlacementClass>, n: u64) {
         self.total += n;
         let slot = match class {
             None => &mut self.pending,
@@ -130,7 +130,7 @@ impl Rates {
     }
 
     /// Fills in the rates from the counts.
-    fn with_rates(mut self) -> Self {
+    pub(crate) fn with_rates(mut self) -> Self {
         let decided = self.decided();
         let rate = |n: u64| {
             // Counts stay far below 2^53, where f64 is exact.

@@ -12,6 +12,7 @@ pub mod dsn;
 mod error;
 pub mod imap;
 pub mod message;
+pub mod received;
 pub mod smtp;
 mod steps;
 pub mod tls;

@@ -14,6 +14,7 @@ mod m0009_email_keys;
 mod m0010_seed_reply_text;
 mod m0011_mailbox_verification;
 mod m0012_cancel_inbox_quoting_continuations;
+mod m0013_seed_splits;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0010_seed_reply_text::Migration),
             Box::new(m0011_mailbox_verification::Migration),
             Box::new(m0012_cancel_inbox_quoting_continuations::Migration),
+            Box::new(m0013_seed_splits::Migration),
         ]
     }
 }

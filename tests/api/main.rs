@@ -10,6 +10,7 @@ mod mailboxes;
 mod persistence;
 mod placements;
 mod secrets;
+mod seed_splits;
 mod seeds;
 mod tenancy;
 mod warmup;

@@ -13,5 +13,6 @@ mod engagement;
 mod fairness;
 mod faults;
 mod providers;
+mod seed_list;
 mod verification;
 mod warmup;

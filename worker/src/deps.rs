@@ -24,6 +24,8 @@ pub struct SendDeps {
     pub auth: AuthVerifier,
     /// Real time after which a message not found at its seed counts as missing.
     pub missing_after: std::time::Duration,
+    /// Seed-list splits one seed may be in (rotation takes no seed past it).
+    pub seed_max_splits: u32,
 }
 
 /// A stored account's server: what a mailbox or seed row keeps for SMTP or IMAP.

@@ -11,6 +11,7 @@ pub mod planner;
 mod poll_timer;
 pub mod recovery;
 pub mod runner;
+pub mod seed_list;
 pub mod send_queue;
 pub mod sender;
 pub mod sender_scan;

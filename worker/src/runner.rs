@@ -136,9 +136,19 @@ async fn engagement_loop(
     mut stop: tokio::sync::watch::Receiver<bool>,
 ) {
     let pause = deps.clock.real(tick).max(Duration::from_millis(200));
+    // Seeds are read for seed-list mail every five simulated minutes, and never more than
+    // every two seconds.
+    let read_every = deps
+        .clock
+        .real(chrono::Duration::minutes(5))
+        .max(Duration::from_secs(2));
     while !*stop.borrow() {
         if let Err(e) = crate::engagement::engage_due(&db, &deps, &owner).await {
             tracing::error!(error = %escape_control(&e.to_string()), "engagement failed");
+        }
+        let every = deps.simulated(read_every);
+        if let Err(e) = crate::seed_list::engage_due(&db, &deps, &owner, every).await {
+            tracing::error!(error = %escape_control(&e.to_string()), "seed-list engagement failed");
         }
         tokio::select! {
             _ = stop.changed() => {}

@@ -5,6 +5,7 @@ pub mod health;
 pub mod mailboxes;
 pub mod organizations;
 pub mod placements;
+pub mod seed_splits;
 pub mod seeds;
 pub mod warmup;
 
@@ -39,6 +40,15 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(seeds::update)
                 .service(seeds::delete)
                 .service(seeds::connection_test)
+                .service(seed_splits::create)
+                .service(seed_splits::list)
+                .service(seed_splits::get)
+                .service(seed_splits::update)
+                .service(seed_splits::delete)
+                .service(seed_splits::addresses)
+                .service(seed_splits::rotate)
+                .service(seed_splits::placements)
+                .service(seed_splits::summary)
                 .service(warmup::get_settings)
                 .service(warmup::put_settings)
                 .service(warmup::patch_settings)

@@ -80,6 +80,11 @@ pub struct Seed {
     pub active: bool,
     /// True for the shared pool, false for the organization's own seed.
     pub shared: bool,
+    /// Seed-list splits the seed is in now (its load in the pool): in `GET /v1/seeds/{id}`,
+    /// for the organization's own seeds and for platform administrators.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub splits_count: Option<u32>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -104,6 +109,7 @@ impl Seed {
             group: SeedGroup::parse(&m.seed_group).unwrap_or(SeedGroup::Standard),
             active: m.active,
             shared: m.organization_id.is_none(),
+            splits_count: None,
             created_at: m.created_at,
             updated_at: m.updated_at,
         }
@@ -251,10 +257,18 @@ pub async fn get(
     caller: Caller,
     id: web::Path<Uuid>,
 ) -> Result<web::Json<Seed>, ApiError> {
-    Ok(web::Json(Seed::shown_to(
-        find(&state, &caller, *id).await?,
-        &caller,
-    )))
+    let row = find(&state, &caller, *id).await?;
+    let load = if row.organization_id.is_some() || caller.platform_admin {
+        Some(
+            warmup_entity::store::seed_splits::splits_count(&state.db, row.id, state.clock.now())
+                .await?,
+        )
+    } else {
+        None
+    };
+    let mut seed = Seed::shown_to(row, &caller);
+    seed.splits_count = load;
+    Ok(web::Json(seed))
 }
 
 /// Change some fields of a seed.

@@ -13,6 +13,8 @@ pub mod page;
 pub mod placements;
 pub mod plans;
 pub mod reports;
+pub mod seed_list;
+pub mod seed_splits;
 pub mod seeds;
 pub mod send_reads;
 pub mod sends;
@@ -34,6 +36,9 @@ pub enum StoreError {
     /// A per-organization cap is reached; the message names it and what frees room.
     #[error("{0}")]
     LimitReached(String),
+    /// The seed pool cannot give a split as many seeds as asked; `available` could be given.
+    #[error("only {available} seeds of this provider and group can take another split")]
+    NotEnoughSeeds { available: u32 },
     /// A stored value that no longer parses: a bug or a hand-edited row, never client input.
     #[error("corrupt data: {0}")]
     Corrupt(String),

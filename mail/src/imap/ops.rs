@@ -208,6 +208,113 @@ fn newest(mut uids: Vec<u32>) -> Vec<u32> {
     uids.split_off(cut)
 }
 
+/// `OR FROM "a" OR FROM "b" FROM "c"`: a message from any of `texts` (substrings of the From
+/// header, so callers check what is found).
+fn from_any_query(texts: &[String]) -> String {
+    let quoted: Vec<String> = texts
+        .iter()
+        .map(|t| format!("FROM \"{}\"", t.replace(['"', '\\', '\r', '\n'], "")))
+        .collect();
+    let mut query = quoted.last().cloned().unwrap_or_default();
+    for q in quoted.iter().rev().skip(1) {
+        query = format!("OR {q} {query}");
+    }
+    query
+}
+
+/// Senders asked for in one SEARCH: servers limit the length of a command line.
+const SENDERS_PER_SEARCH: usize = 20;
+
+/// UIDs of the messages of `folder` from any of `senders` (substrings of the From header) that
+/// arrived on or after `since`, newest [`MAX_UIDS`] kept. The folder is examined, not
+/// selected: nothing about it changes, `\Recent` included.
+pub async fn search_from(
+    session: &mut Session,
+    folder: &Folder,
+    senders: &[String],
+    since: chrono::NaiveDate,
+) -> Result<Vec<u32>, MailError> {
+    if senders.is_empty() {
+        return Ok(Vec::new());
+    }
+    match session.examine(&folder.wire).await {
+        Ok(_) => {}
+        Err(async_imap::error::Error::No(_)) => return Ok(Vec::new()),
+        Err(e) => {
+            return Err(MailError::Command(format!(
+                "EXAMINE {} failed: {e}",
+                folder.name
+            )));
+        }
+    }
+    let mut uids = Vec::new();
+    for chunk in senders.chunks(SENDERS_PER_SEARCH) {
+        let query = format!(
+            "UNDELETED SINCE {} {}",
+            since.format("%-d-%b-%Y"),
+            from_any_query(chunk)
+        );
+        uids.extend(
+            search(session, &query).await.map_err(|e| {
+                MailError::Command(format!("SEARCH in {} failed: {e}", folder.name))
+            })?,
+        );
+    }
+    Ok(newest(uids))
+}
+
+/// A message's header as read from the examined folder.
+#[derive(Debug, Clone)]
+pub struct FetchedHeader {
+    pub uid: u32,
+    pub header: Vec<u8>,
+    pub internal_date: Option<DateTime<Utc>>,
+}
+
+/// Messages fetched per command when reading headers.
+const HEADERS_PER_FETCH: usize = 50;
+
+/// The headers of `uids` in `folder`, without marking anything read.
+pub async fn fetch_headers(
+    session: &mut Session,
+    folder: &Folder,
+    uids: &[u32],
+) -> Result<Vec<FetchedHeader>, MailError> {
+    let failed = |e: async_imap::error::Error| MailError::Command(format!("FETCH failed: {e}"));
+    session
+        .examine(&folder.wire)
+        .await
+        .map_err(|e| MailError::Command(format!("EXAMINE {} failed: {e}", folder.name)))?;
+    let mut out = Vec::new();
+    for chunk in uids.chunks(HEADERS_PER_FETCH) {
+        let set = chunk
+            .iter()
+            .map(u32::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        let fetched: Vec<_> = session
+            .uid_fetch(set, "(UID INTERNALDATE BODY.PEEK[HEADER])")
+            .await
+            .map_err(failed)?
+            .try_collect()
+            .await
+            .map_err(failed)?;
+        for f in fetched {
+            let (Some(uid), Some(header)) = (f.uid, f.header()) else {
+                continue;
+            };
+            if chunk.contains(&uid) {
+                out.push(FetchedHeader {
+                    uid,
+                    header: header.to_vec(),
+                    internal_date: f.internal_date().map(|d| d.with_timezone(&Utc)),
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// A message as read from the server.
 #[derive(Debug, Clone)]
 pub struct Fetched {

@@ -1,0 +1,83 @@
+//! What the seed list reads of a received message's header: who sent it, where a reply goes,
+//! and what tells its campaign apart.
+
+use mail_parser::MessageParser;
+
+/// A received message's header, as far as seed-list mail needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReceivedHeader {
+    /// Without angle brackets.
+    pub message_id: String,
+    /// The first `From` address, lower-cased.
+    pub from: String,
+    /// `Reply-To`'s first address, else `from`.
+    pub reply_to: String,
+    pub subject: String,
+    pub list_id: Option<String>,
+    pub campaign_id: Option<String>,
+}
+
+/// Reads a header; `None` when it has no Message-ID or no From address (such a message cannot
+/// be recorded once per seed, nor told to be from an approved sender).
+pub fn read_header(raw: &[u8]) -> Option<ReceivedHeader> {
+    let parsed = MessageParser::default().parse_headers(raw)?;
+    let message_id = parsed.message_id()?.trim().to_string();
+    if message_id.is_empty() {
+        return None;
+    }
+    let first = |a: Option<&mail_parser::Address<'_>>| {
+        a.and_then(|a| a.first())
+            .and_then(|a| a.address())
+            .map(|a| a.trim().to_lowercase())
+            .filter(|a| !a.is_empty())
+    };
+    let from = first(parsed.from())?;
+    let reply_to = first(parsed.reply_to()).unwrap_or_else(|| from.clone());
+    let text = |name: &str| {
+        parsed
+            .header_raw(name)
+            .map(|v| v.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|v| !v.is_empty())
+    };
+    Some(ReceivedHeader {
+        message_id,
+        from,
+        reply_to,
+        subject: parsed.subject().unwrap_or_default().trim().to_string(),
+        list_id: text("List-ID"),
+        campaign_id: text("X-Campaign-ID"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_sender_reply_address_and_campaign_headers() {
+        let raw = b"From: \"Acme News\" <News@Acme.Example>\r\n\
+            Reply-To: support@acme.example\r\n\
+            Subject: =?utf-8?q?Sp=C3=A4ter?= deals\r\n\
+            Message-ID: <abc.123@esp.example>\r\n\
+            List-ID: Acme news\r\n <news.acme.example>\r\n\
+            X-Campaign-ID: c-42\r\n\r\nbody";
+        let h = read_header(raw).unwrap_or_else(|| panic!("unread"));
+        assert_eq!(h.message_id, "abc.123@esp.example");
+        assert_eq!(h.from, "news@acme.example");
+        assert_eq!(h.reply_to, "support@acme.example");
+        assert_eq!(h.subject, "Später deals");
+        assert_eq!(h.list_id.as_deref(), Some("Acme news <news.acme.example>"));
+        assert_eq!(h.campaign_id.as_deref(), Some("c-42"));
+    }
+
+    #[test]
+    fn without_an_id_or_a_sender_it_is_not_read() {
+        assert!(read_header(b"From: a@b.example\r\nSubject: x\r\n\r\n").is_none());
+        assert!(read_header(b"Message-ID: <x@y>\r\nSubject: x\r\n\r\n").is_none());
+        let h = read_header(b"From: a@b.example\r\nMessage-ID: <x@y>\r\n\r\n");
+        assert_eq!(
+            h.map(|h| (h.reply_to, h.list_id)),
+            Some(("a@b.example".into(), None))
+        );
+    }
+}
