@@ -140,7 +140,9 @@ async fn a_campaign_is_placed_as_the_lab_filed_it(backend: Backend) {
             .await,
         );
     }
+    // Two workers on one database: each message is still recorded once per seed.
     let (stop, worker) = start_worker(&app);
+    let (stop_too, worker_too) = start_worker(&app);
     // One message per seed, as ESPs send them; List-Unsubscribe files it under Promotions at
     // the Gmail-like seeds, and unsigned it is junk at the Outlook-like one.
     let list = format!("Winter news <{}.lists.sender.test>", &sender[5..17]);
@@ -218,6 +220,7 @@ async fn a_campaign_is_placed_as_the_lab_filed_it(backend: Backend) {
             .filter_map(|p| p["message_id"].as_str())
             .collect();
         let n = ids.len();
+        ids.sort_unstable();
         ids.dedup();
         assert_eq!(ids.len(), n, "{rows:?}");
         assert!(
@@ -226,7 +229,9 @@ async fn a_campaign_is_placed_as_the_lab_filed_it(backend: Backend) {
         );
     }
     let _ = stop.send(());
+    let _ = stop_too.send(());
     let _ = worker.await;
+    let _ = worker_too.await;
     // The stranger's message: same folder, same flags (unread), as before the seeds read.
     assert_eq!(lab.where_is(&untouched), before);
     assert!(!before[0].flags.contains("\\Seen"), "{before:?}");

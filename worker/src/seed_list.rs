@@ -45,9 +45,14 @@ const SESSION_LIMIT: std::time::Duration = std::time::Duration::from_secs(240);
 /// arrival, and a seed that joined a split reads nothing older than that.
 const LOOK_BACK_DAYS: i64 = 3;
 
+/// Seeds one round reads at most; the rest are due in the next round.
+const SEEDS_PER_ROUND: usize = 64;
+
+const SCAN_LEASE_PREFIX: &str = "seed-list-scan:";
+
 /// The lease that spaces the readings of one seed for seed-list mail.
 fn scan_lease(seed: uuid::Uuid) -> String {
-    format!("seed-list-scan:{seed}")
+    format!("{SCAN_LEASE_PREFIX}{seed}")
 }
 
 /// One round: closes campaigns whose missing window passed, rotates the splits that are due,
@@ -67,8 +72,15 @@ pub async fn engage_due(
         .into_iter()
         .collect();
     let mut due: Vec<(uuid::Uuid, bool)> = Vec::new();
+    let waiting = leases::held_with_prefix(db, SCAN_LEASE_PREFIX, now).await?;
     for id in store::seeds_to_read(db, now).await? {
-        if leases::take_when_due(db, &scan_lease(id), owner, now, now + every).await? {
+        if due.len() >= SEEDS_PER_ROUND {
+            break;
+        }
+        let name = scan_lease(id);
+        if !waiting.contains(&name)
+            && leases::take_when_due(db, &name, owner, now, now + every).await?
+        {
             due.push((id, true));
         } else if stepping.contains(&id) {
             due.push((id, false));

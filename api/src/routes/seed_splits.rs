@@ -197,6 +197,14 @@ async fn parse_senders(
     field: &str,
     v: &mut Violations,
 ) -> Result<Vec<SenderPattern>, ApiError> {
+    if raw.len() > MAX_SENDERS_PER_SPLIT as usize {
+        // Refused before any is looked up: a long list must not cost a query each.
+        v.add(
+            field,
+            format!("at most {MAX_SENDERS_PER_SPLIT} senders per split"),
+        );
+        return Ok(Vec::new());
+    }
     let parsed: Vec<(usize, SenderPattern)> = raw
         .iter()
         .enumerate()
@@ -262,12 +270,6 @@ pub async fn create(
                 );
             }
             let raw = input.senders.clone().unwrap_or_default();
-            if raw.len() > MAX_SENDERS_PER_SPLIT as usize {
-                v.add(
-                    "senders",
-                    format!("at most {MAX_SENDERS_PER_SPLIT} senders per split"),
-                );
-            }
             let mut senders = parse_senders(&state, &caller, &raw, "senders", &mut v).await?;
             senders.sort_by_key(ToString::to_string);
             senders.dedup();
@@ -478,11 +480,16 @@ pub async fn update(
         &mut v,
     )
     .await?;
-    let remove: Vec<SenderPattern> = input
-        .remove
-        .as_deref()
-        .unwrap_or_default()
+    let remove_raw = input.remove.as_deref().unwrap_or_default();
+    if remove_raw.len() > MAX_SENDERS_PER_SPLIT as usize {
+        v.add(
+            "remove",
+            format!("at most {MAX_SENDERS_PER_SPLIT} senders per split"),
+        );
+    }
+    let remove: Vec<SenderPattern> = remove_raw
         .iter()
+        .take(MAX_SENDERS_PER_SPLIT as usize)
         .enumerate()
         .filter_map(|(i, s)| v.check(&format!("remove[{i}]"), SenderPattern::parse(s)))
         .collect();

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Condition, Expr, OnConflict};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set};
 use uuid::Uuid;
 
 use super::StoreError;
@@ -98,6 +98,24 @@ pub async fn hold_until<C: ConnectionTrait>(
         .exec(db)
         .await?;
     Ok(())
+}
+
+/// Names of the leases starting with `prefix` that are held at `now`: what a schedule kept as
+/// leases has not yet made due, read in one query rather than tried one by one.
+pub async fn held_with_prefix<C: ConnectionTrait>(
+    db: &C,
+    prefix: &str,
+    now: DateTime<Utc>,
+) -> Result<std::collections::HashSet<String>, StoreError> {
+    let names: Vec<String> = lease::Entity::find()
+        .select_only()
+        .column(lease::Column::Name)
+        .filter(lease::Column::Name.starts_with(prefix))
+        .filter(lease::Column::LeaseUntil.gte(now))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(names.into_iter().collect())
 }
 
 /// Gives the lease back, if `owner` still holds it.
