@@ -40,6 +40,55 @@ const FREE_MAIL_DOMAINS: &[&str] = &[
     "mail.ru",
     "qq.com",
     "163.com",
+    "126.com",
+    "sina.com",
+    "hotmail.co.uk",
+    "hotmail.fr",
+    "hotmail.de",
+    "hotmail.it",
+    "hotmail.es",
+    "live.co.uk",
+    "live.fr",
+    "outlook.de",
+    "outlook.fr",
+    "outlook.es",
+    "yahoo.co.uk",
+    "yahoo.fr",
+    "yahoo.de",
+    "yahoo.es",
+    "yahoo.it",
+    "yahoo.co.jp",
+    "yahoo.com.br",
+    "aol.co.uk",
+    "btinternet.com",
+    "comcast.net",
+    "verizon.net",
+    "att.net",
+    "orange.fr",
+    "wanadoo.fr",
+    "free.fr",
+    "laposte.net",
+    "libero.it",
+    "t-online.de",
+    "seznam.cz",
+    "naver.com",
+    "daum.net",
+    "rediffmail.com",
+    "uol.com.br",
+    "bol.com.br",
+    "tutanota.com",
+    "tuta.io",
+    "fastmail.com",
+    "hey.com",
+    "pm.me",
+    "proton.ch",
+    "protonmail.ch",
+    "zohomail.com",
+    "yandex.ua",
+    "inbox.ru",
+    "list.ru",
+    "bk.ru",
+    "rambler.ru",
 ];
 
 /// An approved sender: one address, or every address of a domain (`@example.com`).
@@ -56,6 +105,8 @@ pub enum SenderError {
     Shape,
     #[error("{0} is a free-mail domain shared by unrelated people: approve single addresses of it")]
     FreeMailDomain(String),
+    #[error("must be ASCII: give an internationalized domain in its xn-- form")]
+    NotAscii,
 }
 
 impl SenderPattern {
@@ -63,6 +114,11 @@ impl SenderPattern {
     /// are matched without regard to case.
     pub fn parse(raw: &str) -> Result<Self, SenderError> {
         let raw = raw.trim();
+        // IMAP SEARCH takes ASCII without a CHARSET; internationalized domains are given in
+        // their ASCII form (xn--...).
+        if !raw.is_ascii() {
+            return Err(SenderError::NotAscii);
+        }
         if let Some(domain) = raw.strip_prefix('@') {
             // A domain is valid when some address at it is.
             let probe =
@@ -322,6 +378,14 @@ mod tests {
             Err(SenderError::FreeMailDomain("gmail.com".into()))
         );
         assert!(SenderPattern::parse("someone@gmail.com").is_ok());
+        assert_eq!(
+            SenderPattern::parse("@pm.me"),
+            Err(SenderError::FreeMailDomain("pm.me".into()))
+        );
+        assert_eq!(
+            SenderPattern::parse("jörg@acme.example"),
+            Err(SenderError::NotAscii)
+        );
         assert_eq!(
             SenderPattern::parse("@acme.example").map(|p| p.to_string()),
             Ok("@acme.example".to_string())

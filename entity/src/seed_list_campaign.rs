@@ -16,8 +16,9 @@ pub struct Model {
     pub sender: String,
     #[sea_orm(column_type = "Text")]
     pub subject: String,
+    /// The latest the first copy may have arrived: the split's seeds then are the campaign's.
     pub first_arrival_at: DateTimeUtc,
-    /// When a worker first recorded it; the split's seeds then are the campaign's.
+    /// When a worker first recorded it.
     pub seen_at: DateTimeUtc,
     pub missing_due_at: DateTimeUtc,
     /// True once the seeds that never got it are recorded `missing`.

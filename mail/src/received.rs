@@ -3,6 +3,9 @@
 
 use mail_parser::MessageParser;
 
+/// Longest Message-ID read; longer ones are not recorded.
+pub const MAX_MESSAGE_ID: usize = 250;
+
 /// A received message's header, as far as seed-list mail needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReceivedHeader {
@@ -22,7 +25,8 @@ pub struct ReceivedHeader {
 pub fn read_header(raw: &[u8]) -> Option<ReceivedHeader> {
     let parsed = MessageParser::default().parse_headers(raw)?;
     let message_id = parsed.message_id()?.trim().to_string();
-    if message_id.is_empty() {
+    // Real ids are short; a sender's 2 KB id is not one to key rows on.
+    if message_id.is_empty() || message_id.len() > MAX_MESSAGE_ID {
         return None;
     }
     let first = |a: Option<&mail_parser::Address<'_>>| {

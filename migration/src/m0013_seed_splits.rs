@@ -171,8 +171,7 @@ impl MigrationTrait for Migration {
                     .col(string("sender"))
                     .col(text("subject"))
                     .col(timestamp_with_time_zone("first_arrival_at"))
-                    // When a worker first recorded it: the seeds in the split then are those
-                    // the campaign was meant for (arrival times have whole seconds only).
+                    // When a worker first recorded it.
                     .col(timestamp_with_time_zone("seen_at"))
                     .col(timestamp_with_time_zone("missing_due_at"))
                     .col(boolean("closed"))
@@ -183,12 +182,13 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        // Not unique: a list or a recurring subject names many sends over time.
         index(
             manager,
             "seed_list_campaigns",
-            "uq_seed_list_campaigns",
+            "idx_seed_list_campaigns_key",
             &["split_id", "campaign"],
-            true,
+            false,
         )
         .await?;
         index(

@@ -362,8 +362,12 @@ async fn rotation_replaces_part_of_the_seeds_and_delete_releases_them(app: &Test
         .expect(200)
         .json;
     assert!(rotated["refreshed_at"].is_string(), "{rotated}");
+    let at = |v: &Value| {
+        chrono::DateTime::parse_from_rfc3339(v.as_str().unwrap_or_default())
+            .unwrap_or_else(|e| panic!("{v}: {e}"))
+    };
     assert!(
-        rotated["next_rotation"].as_str() > s["next_rotation"].as_str(),
+        at(&rotated["next_rotation"]) > at(&s["next_rotation"]),
         "{rotated}"
     );
     let after = addresses(app, &a, id).await;
@@ -428,4 +432,149 @@ async fn seed_split_limit_on_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn seed_split_limit_on_postgres() {
     a_seed_takes_no_more_splits_than_the_limit(Backend::Postgres).await;
+}
+
+on_both_databases!(each_send_of_a_recurring_campaign_counts_on_its_own);
+
+/// A `List-ID` or a subject like "Weekly news" names a new send every week: each is its own
+/// campaign, with its own missing records, and a copy that comes late clears its own seed's
+/// missing record only. A message is recorded once however often it is found.
+async fn each_send_of_a_recurring_campaign_counts_on_its_own(app: &TestApp) {
+    use chrono::{Duration, Utc};
+    use warmup_domain::placement::PlacementClass;
+    use warmup_entity::store::page::PageRequest;
+    use warmup_entity::store::seed_list::{self, Found, MessageFilter};
+
+    let seeds = pool(app, "weekly", "gmail", 2).await;
+    let key = app.new_org("Weekly").await;
+    let s = split(
+        app,
+        &key,
+        json!({"provider": "gmail", "seeds_amount": 2, "senders": ["news@acme.example"]}),
+    )
+    .await;
+    let split_id: uuid::Uuid = s["id"]
+        .as_str()
+        .unwrap_or_default()
+        .parse()
+        .unwrap_or_default();
+    let org: uuid::Uuid = s["organization_id"]
+        .as_str()
+        .unwrap_or_default()
+        .parse()
+        .unwrap_or_default();
+    let window = Duration::hours(4);
+    let t0 = Utc::now() + Duration::minutes(1);
+    let found = |seed: usize, id: &str, at: chrono::DateTime<Utc>| Found {
+        split_id,
+        organization_id: org,
+        seed_id: uuid::Uuid::nil(),
+        seed_email: seeds[seed].clone(),
+        provider: "gmail".into(),
+        message_id: id.into(),
+        sender: "news@acme.example".into(),
+        reply_to: "news@acme.example".into(),
+        subject: "Weekly news".into(),
+        campaign: "Weekly news".into(),
+        class: PlacementClass::Inbox,
+        folder: "INBOX".into(),
+        uid: 1,
+        arrived_at: at,
+        arrival_bound: at,
+        spf: "pass".into(),
+        dkim: "pass".into(),
+        dmarc: "pass".into(),
+        plan: None,
+        next_check_at: at,
+    };
+    // The seeds' ids, as the split has them.
+    let members: Vec<uuid::Uuid> = {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+        let mut out = Vec::new();
+        for email in &seeds {
+            let row = warmup_entity::seed::Entity::find()
+                .filter(warmup_entity::seed::Column::Email.eq(email.as_str()))
+                .order_by_asc(warmup_entity::seed::Column::Id)
+                .one(&app.db)
+                .await
+                .ok()
+                .flatten()
+                .unwrap_or_else(|| panic!("no seed {email}"));
+            out.push(row.id);
+        }
+        out
+    };
+    let at_seed = |seed: usize, id: &str, at| Found {
+        seed_id: members[seed],
+        ..found(seed, id, at)
+    };
+    let record = |f: Found, now| async move {
+        seed_list::record_found(&app.db, f, window, now)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    // Week 1 reaches seed 0 only; recorded once however often it is found.
+    assert!(record(at_seed(0, "w1@esp", t0), t0).await);
+    assert!(!record(at_seed(0, "w1@esp", t0), t0 + Duration::minutes(5)).await);
+    seed_list::close_campaigns(&app.db, t0 + window + Duration::minutes(1))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    // Week 2 reaches both.
+    let t1 = t0 + Duration::days(7);
+    assert!(record(at_seed(0, "w2@esp", t1), t1).await);
+    assert!(record(at_seed(1, "w2b@esp", t1 + Duration::minutes(1)), t1).await);
+    seed_list::close_campaigns(&app.db, t1 + window + Duration::hours(1))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let page = seed_list::messages(
+        &app.db,
+        split_id,
+        &MessageFilter::default(),
+        PageRequest {
+            after: None,
+            limit: 100,
+        },
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let mut rows: Vec<(String, String)> = page
+        .items
+        .iter()
+        .map(|m| (m.seed_email.clone(), m.class.clone()))
+        .collect();
+    rows.sort();
+    let mut want = vec![
+        (seeds[0].clone(), "inbox".to_string()),
+        (seeds[0].clone(), "inbox".to_string()),
+        (seeds[1].clone(), "inbox".to_string()),
+        (seeds[1].clone(), "missing".to_string()),
+    ];
+    want.sort();
+    assert_eq!(rows, want);
+    // Week 1's copy at seed 1 comes late, within the window of its own send: it replaces
+    // that send's missing record, and week 2's records stay.
+    assert!(
+        record(
+            at_seed(1, "w1b@esp", t0 + window + Duration::minutes(30)),
+            t1 + window + Duration::hours(2)
+        )
+        .await
+    );
+    let page = seed_list::messages(
+        &app.db,
+        split_id,
+        &MessageFilter::default(),
+        PageRequest {
+            after: None,
+            limit: 100,
+        },
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(page.items.len(), 4);
+    assert!(
+        page.items.iter().all(|m| m.class == "inbox"),
+        "{:?}",
+        page.items
+    );
 }

@@ -373,6 +373,175 @@ async fn rotation_keeps_mail_on_its_way(backend: Backend) {
     assert_eq!(p["class"], "inbox", "{p}");
 }
 
+/// A split rotates on its own once `next_rotation` has come: on a clock where a day lasts
+/// about four seconds, a split rotating every day gets new seeds within seconds, and its next
+/// rotation moves on.
+async fn splits_rotate_on_their_own_when_due(backend: Backend) {
+    let lab = Lab::get();
+    let app = lab_app_at(backend, 20_000.0).await;
+    let key = app.new_org("Rotating on its own").await;
+    for _ in 0..5 {
+        add_seed(
+            &app,
+            &lab,
+            &key,
+            &lab.unique("auto", "corp.test"),
+            "google_workspace",
+        )
+        .await;
+    }
+    let sender = lab.unique("auto", "sender.test");
+    let split = new_split(
+        &app,
+        &key,
+        json!({"provider": "google_workspace", "seeds_amount": 4, "senders": [sender],
+               "rotation_days": 1}),
+    )
+    .await;
+    let created = app
+        .get(&format!("/v1/seed-splits/{split}"), &key)
+        .await
+        .expect(200)
+        .json;
+    assert_eq!(created["refreshed_at"], Value::Null);
+    let before = addresses(&app, &key, &split).await;
+    let (stop, worker) = start_worker(&app);
+    let started = Instant::now();
+    let rotated = loop {
+        let s = app
+            .get(&format!("/v1/seed-splits/{split}"), &key)
+            .await
+            .expect(200)
+            .json;
+        if s["refreshed_at"].is_string() {
+            break s;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "no rotation in 60 s: {s}"
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    };
+    let after = addresses(&app, &key, &split).await;
+    let again = app
+        .get(&format!("/v1/seed-splits/{split}"), &key)
+        .await
+        .expect(200)
+        .json;
+    let _ = stop.send(());
+    let _ = worker.await;
+    let at = |v: &Value| {
+        chrono::DateTime::parse_from_rfc3339(v.as_str().unwrap_or_default())
+            .unwrap_or_else(|e| panic!("{v}: {e}"))
+    };
+    assert!(
+        at(&rotated["next_rotation"]) > at(&created["next_rotation"]),
+        "{rotated}"
+    );
+    assert_eq!(after.len(), 4);
+    // Unless the next rotation came in between (the cycle can bring the first set back), one
+    // seed of the first set has left.
+    if again["refreshed_at"] == rotated["refreshed_at"] {
+        let kept = after.iter().filter(|a| before.contains(a)).count();
+        assert_eq!(kept, 3, "{before:?} -> {after:?}");
+    }
+}
+
+/// A sender withdrawn after its message was found: the seed does nothing more with it, even
+/// when its planned steps come due; the message stays where it landed, unread.
+async fn a_withdrawn_sender_is_left_alone(backend: Backend) {
+    use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
+    let lab = Lab::get();
+    // Slow enough that the first step (5 simulated minutes at least) comes 5 s after the
+    // message is found, time to withdraw the sender.
+    let app = lab_app_at(backend, 60.0).await;
+    let key = app.new_org("Withdrawn").await;
+    let seed = lab.unique("wd", "outlook.test");
+    add_seed(&app, &lab, &key, &seed, "outlook").await;
+    let sender = lab.unique("wd", "sender.test");
+    let split = new_split(
+        &app,
+        &key,
+        json!({"provider": "outlook", "seeds_amount": 1, "senders": [sender]}),
+    )
+    .await;
+    let (stop, worker) = start_worker(&app);
+    // Unsigned: junk at the Outlook-like seed, so a rescue is planned.
+    let id = campaign_mail(&lab, &sender, &seed, "Withdrawn", &[]).await;
+    let rows = until(&app, &key, &split, Duration::from_secs(60), |rows| {
+        rows.iter().any(|p| p["message_id"] == id.as_str())
+    })
+    .await;
+    app.patch(
+        &format!("/v1/seed-splits/{split}"),
+        &key,
+        &json!({"remove": [sender]}),
+    )
+    .await
+    .expect(200);
+    let p = &rows[0];
+    assert_eq!(p["status"], "engaging", "{p}");
+    assert!(
+        actions(p).is_empty(),
+        "acted before the sender was withdrawn: {p}"
+    );
+    // Every planned step due now.
+    let row_id: uuid::Uuid = p["id"]
+        .as_str()
+        .unwrap_or_default()
+        .parse()
+        .unwrap_or_default();
+    let row = warmup_entity::seed_list_message::Entity::find_by_id(row_id)
+        .one(&app.db)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("no row {row_id}"));
+    let mut plan: Value =
+        serde_json::from_str(row.plan.as_deref().unwrap_or("{}")).unwrap_or_default();
+    let long_ago = "2000-01-01T00:00:00Z";
+    if let Some(steps) = plan["steps"].as_array_mut() {
+        for step in steps {
+            step["at"] = json!(long_ago);
+        }
+    }
+    let mut row = row.into_active_model();
+    row.plan = Set(Some(plan.to_string()));
+    row.next_check_at = Set(long_ago.parse().unwrap_or_default());
+    row.update(&app.db).await.unwrap_or_else(|e| panic!("{e}"));
+    let rows = until(&app, &key, &split, Duration::from_secs(60), |rows| {
+        rows.iter().all(finished)
+    })
+    .await;
+    let _ = stop.send(());
+    let _ = worker.await;
+    assert!(actions(&rows[0]).is_empty(), "{}", rows[0]);
+    let copies = lab.where_is(&id);
+    assert_eq!(copies.len(), 1, "{copies:?}");
+    assert_eq!(copies[0].folder, "Junk Email", "{copies:?}");
+    assert!(!copies[0].flags.contains("\\Seen"), "{copies:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn withdrawn_sender_sqlite() {
+    a_withdrawn_sender_is_left_alone(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn withdrawn_sender_postgres() {
+    a_withdrawn_sender_is_left_alone(Backend::Postgres).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn automatic_rotation_sqlite() {
+    splits_rotate_on_their_own_when_due(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn automatic_rotation_postgres() {
+    splits_rotate_on_their_own_when_due(Backend::Postgres).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn campaign_placements_sqlite() {
     a_campaign_is_placed_as_the_lab_filed_it(Backend::Sqlite).await;

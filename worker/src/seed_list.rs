@@ -18,7 +18,7 @@ use warmup_domain::engagement::{self as rules, Action, Step};
 use warmup_domain::folder::FolderRole;
 use warmup_domain::language::Language;
 use warmup_domain::log_text::escape_control;
-use warmup_domain::seed_split::campaign_key;
+use warmup_domain::seed_split::{SplitEngagement, campaign_key};
 use warmup_entity::store::engagement::{lease_seed, release_seed};
 use warmup_entity::store::seed_list::{self as store, Found, Reader};
 use warmup_entity::store::{StoreError, leases, seed_splits, seeds};
@@ -65,8 +65,13 @@ pub async fn engage_due(
     every: Duration,
 ) -> Result<usize, StoreError> {
     let now = deps.clock.now();
-    store::close_campaigns(db, now).await?;
-    rotate_due(db, deps, now).await?;
+    // Neither stops the round: reading seeds does not depend on them.
+    if let Err(e) = store::close_campaigns(db, now).await {
+        tracing::error!(error = %escape_control(&e.to_string()), "closing seed-list campaigns failed");
+    }
+    if let Err(e) = rotate_due(db, deps, now).await {
+        tracing::error!(error = %escape_control(&e.to_string()), "rotating seed-list splits failed");
+    }
     let stepping: HashSet<uuid::Uuid> = store::seeds_with_steps_due(db, now, 64)
         .await?
         .into_iter()
@@ -98,13 +103,25 @@ pub async fn engage_due(
         .map(|(id, scan)| (owners.get(&id).copied().flatten(), (id, scan)))
         .collect();
     let visited = items.len();
+    let scanned: Vec<uuid::Uuid> = items.iter().filter(|i| i.1.1).map(|i| i.1.0).collect();
+    let started = std::sync::Mutex::new(HashSet::new());
     let until = std::time::Instant::now() + SESSION_LIMIT / 4;
-    fair::run(items, SEEDS_AT_ONCE, Some(until), |(seed_id, scan)| async move {
-        if let Err(e) = visit(db, deps, owner, seed_id, scan).await {
-            tracing::error!(seed = %seed_id, error = %escape_control(&e.to_string()), "seed-list reading failed");
+    fair::run(items, SEEDS_AT_ONCE, Some(until), |(seed_id, scan)| {
+        if let Ok(mut s) = started.lock() {
+            s.insert(seed_id);
+        }
+        async move {
+            if let Err(e) = visit(db, deps, owner, seed_id, scan).await {
+                tracing::error!(seed = %seed_id, error = %escape_control(&e.to_string()), "seed-list reading failed");
+            }
         }
     })
     .await;
+    // Seeds left for the next round keep no schedule lease: they are due at once.
+    let started = started.into_inner().unwrap_or_default();
+    for id in scanned.into_iter().filter(|id| !started.contains(id)) {
+        leases::release(db, &scan_lease(id), owner).await?;
+    }
     Ok(visited)
 }
 
@@ -115,7 +132,7 @@ async fn rotate_due(
 ) -> Result<(), StoreError> {
     let window = deps.simulated(deps.missing_after);
     for (org, id) in seed_splits::rotations_due(db, now, 10).await? {
-        seed_splits::rotate(db, org, id, deps.seed_max_splits, window, now).await?;
+        seed_splits::rotate_due(db, org, id, deps.seed_max_splits, window, now).await?;
         tracing::info!(split = %id, "rotated a seed-list split");
     }
     Ok(())
@@ -154,13 +171,11 @@ async fn session(
     scan: bool,
 ) -> Result<(), StoreError> {
     let now = deps.clock.now();
-    let readers = if scan {
-        store::readers(db, seed_id, now).await?
-    } else {
-        Vec::new()
-    };
+    // Also read when only steps are due: a step is taken only while a split still approves
+    // the message's sender, with the split's engagement as it is now.
+    let readers = store::readers(db, seed_id, now).await?;
     let due = store::steps_due(db, seed_id, now, STEPS_PER_SESSION).await?;
-    if readers.is_empty() && due.is_empty() {
+    if (!scan || readers.is_empty()) && due.is_empty() {
         return Ok(());
     }
     let Some(seed) = seeds::by_id(db, seed_id).await? else {
@@ -187,7 +202,8 @@ async fn session(
             return Ok(());
         }
     };
-    if !readers.is_empty()
+    if scan
+        && !readers.is_empty()
         && let Err(e) = find_new(db, deps, &mut session, &view, &seed, &readers, &mut rng).await
     {
         match e {
@@ -198,7 +214,10 @@ async fn session(
         }
     }
     for m in &due {
-        match engage(db, deps, &mut session, &view, &seed, m, &mut rng).await {
+        let reader = readers
+            .iter()
+            .find(|r| r.split_id == m.split_id && r.approves(&m.sender));
+        match engage(db, deps, &mut session, &view, &seed, reader, m, &mut rng).await {
             Ok(()) => {}
             Err(Error::Store(e)) => return Err(e),
             Err(e) => {
@@ -316,7 +335,17 @@ async fn find_new(
         if store::is_warmup_message(db, &s.header.message_id).await? {
             continue;
         }
-        record(db, deps, session, seed, reader, s, arrived_at, rng).await?;
+        record(
+            db,
+            deps,
+            session,
+            seed,
+            reader,
+            s,
+            (arrived_at, latest),
+            rng,
+        )
+        .await?;
     }
     Ok(())
 }
@@ -329,7 +358,7 @@ async fn record(
     seed: &seed::Model,
     reader: &Reader,
     s: Seen,
-    arrived_at: DateTime<Utc>,
+    (arrived_at, arrival_bound): (DateTime<Utc>, DateTime<Utc>),
     rng: &mut StdRng,
 ) -> Result<(), Error> {
     let now = deps.clock.now();
@@ -364,6 +393,7 @@ async fn record(
         folder: s.folder.name,
         uid: s.uid,
         arrived_at,
+        arrival_bound,
         spf: auth.spf,
         dkim: auth.dkim,
         dmarc: auth.dmarc,
@@ -406,21 +436,26 @@ async fn failed(
     store::record_error(db, m.id, error, now + retry, give_up, now).await
 }
 
-/// Performs the due steps of one message, in order, recording each.
+/// Performs the due steps of one message, in order, recording each. `reader` is the split
+/// that approves its sender now: without one (the sender was withdrawn, the split expired or
+/// was deleted) nothing more is done, and a step the split's engagement no longer asks for is
+/// dropped.
+#[allow(clippy::too_many_arguments)]
 async fn engage(
     db: &DatabaseConnection,
     deps: &SendDeps,
     session: &mut Session,
     view: &View,
     seed: &seed::Model,
+    reader: Option<&Reader>,
     m: &seed_list_message::Model,
     rng: &mut StdRng,
 ) -> Result<(), Error> {
-    let Some(mut progress) = m
+    let progress = m
         .plan
         .as_deref()
-        .and_then(|p| serde_json::from_str::<Progress>(p).ok())
-    else {
+        .and_then(|p| serde_json::from_str::<Progress>(p).ok());
+    let (Some(mut progress), Some(reader)) = (progress, reader) else {
         let now = deps.clock.now();
         let step = store::Step {
             stamp: None,
@@ -435,6 +470,7 @@ async fn engage(
         let Some(step) = progress.steps.first().copied().filter(|s| s.at <= now) else {
             break;
         };
+        let message_id = m.message_id.clone().unwrap_or_default();
         let at = Located {
             folder: view.by_name(&progress.folder).cloned().ok_or_else(|| {
                 MailError::Command(format!(
@@ -444,41 +480,55 @@ async fn engage(
             })?,
             uid: progress.uid,
         };
-        let stamp = match step.action {
-            Action::Open => {
-                imap_ops::add_flags(session, &at, "\\Seen").await?;
-                Some("opened")
-            }
-            Action::Flag => {
-                imap_ops::add_flags(session, &at, "\\Flagged").await?;
-                if view.caps.gmail {
-                    imap_ops::label_important(session, &at).await?;
+        let wanted = wanted(&reader.engagement, step.action, m);
+        if wanted
+            && step.action != Action::Reply
+            && !imap_ops::confirm(session, &at.folder, at.uid, &message_id).await?
+        {
+            return Err(MailError::Command(format!(
+                "the message is no longer UID {} of {}",
+                at.uid, at.folder.name
+            ))
+            .into());
+        }
+        let stamp = if !wanted {
+            None
+        } else {
+            match step.action {
+                Action::Open => {
+                    imap_ops::add_flags(session, &at, "\\Seen").await?;
+                    Some("opened")
                 }
-                Some("flagged")
-            }
-            Action::Rescue => {
-                let inbox = view.inbox();
-                let message_id = m.message_id.clone().unwrap_or_default();
-                if at.folder.wire != inbox.wire {
-                    imap_ops::move_uids(session, view.caps, &at.folder, &[at.uid], &inbox.wire)
-                        .await?;
+                Action::Flag => {
+                    imap_ops::add_flags(session, &at, "\\Flagged").await?;
+                    if view.caps.gmail {
+                        imap_ops::label_important(session, &at).await?;
+                    }
+                    Some("flagged")
                 }
-                let found = imap_ops::find(session, std::slice::from_ref(&inbox), &message_id)
-                    .await?
-                    .ok_or_else(|| {
-                        MailError::Command(format!(
-                            "the message is not in {} after moving it there",
-                            inbox.name
-                        ))
-                    })?;
-                progress.folder = inbox.name.clone();
-                progress.uid = found.uid;
-                Some("rescued")
+                Action::Rescue => {
+                    let inbox = view.inbox();
+                    if at.folder.wire != inbox.wire {
+                        imap_ops::move_uids(session, view.caps, &at.folder, &[at.uid], &inbox.wire)
+                            .await?;
+                    }
+                    let found = imap_ops::find_from(session, &inbox, &message_id, &m.sender)
+                        .await?
+                        .ok_or_else(|| {
+                            MailError::Command(format!(
+                                "the message is not in {} after moving it there",
+                                inbox.name
+                            ))
+                        })?;
+                    progress.folder = inbox.name.clone();
+                    progress.uid = found;
+                    Some("rescued")
+                }
+                Action::Reply => reply(deps, seed, m, rng).await?.then_some("replied"),
+                // A campaign is never archived: its placement should stay readable where the
+                // seed left it.
+                Action::Archive => None,
             }
-            Action::Reply => reply(deps, seed, m, rng).await?.then_some("replied"),
-            // A campaign is never archived: its placement should stay readable where the
-            // seed left it.
-            Action::Archive => None,
         };
         progress.steps.remove(0);
         let record = store::Step {
@@ -489,6 +539,19 @@ async fn engage(
         store::record_step(db, m.id, record, deps.clock.now()).await?;
     }
     Ok(())
+}
+
+/// Whether the split's engagement, as it is now, still asks for `action`. A reply also needs
+/// the message to pass DMARC: its `From` is then the domain's own, and the reply does not go to
+/// whoever forged it.
+fn wanted(e: &SplitEngagement, action: Action, m: &seed_list_message::Model) -> bool {
+    match action {
+        Action::Rescue => e.rescue,
+        Action::Open => e.open,
+        Action::Flag => e.mark_important,
+        Action::Reply => e.reply_percent > 0 && m.dmarc.as_deref() == Some("pass"),
+        Action::Archive => false,
+    }
 }
 
 /// Answers a campaign message from the seed, in its thread, to its `Reply-To` (else `From`):

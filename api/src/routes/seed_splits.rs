@@ -9,6 +9,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
+use warmup_domain::engagement::Action;
 use warmup_domain::pattern::Pattern;
 use warmup_domain::placement::{PlacementClass, Rates};
 use warmup_domain::plan_date::PlanDate;
@@ -22,7 +23,7 @@ use warmup_entity::store::seed_list::{self, MessageFilter};
 use warmup_entity::store::seed_splits::{self, NewSplit, SplitChange, SplitFilter, SplitView};
 
 use crate::auth::Caller;
-use crate::error::{ApiError, ConflictError};
+use crate::error::{ApiError, ConflictError, ForbiddenError};
 use crate::idempotency;
 use crate::json_body::Body;
 use crate::pagination::PageQuery;
@@ -134,11 +135,30 @@ pub struct UpdateSeedSplit {
 
 /// A split: seeds of one provider and group given to the organization for its campaigns.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "01939d2e-6f3a-7c1e-9b2a-4d5e6f708192",
+    "organization_id": "01939d2e-1111-7c1e-9b2a-4d5e6f708192",
+    "provider": "gmail",
+    "group": "standard",
+    "seeds_amount": 10,
+    "possible_senders_amount": 100,
+    "added_senders_amount": 2,
+    "senders": ["@mail.acme.example", "news@acme.example"],
+    "last_download": "2026-12-04T09:30:00Z",
+    "last_updated": "2026-12-04T09:00:00Z",
+    "expires_at": "2027-12-04T09:00:00Z",
+    "next_rotation": "2027-01-03T09:00:00Z",
+    "rotation_days": 30,
+    "refreshed_at": null,
+    "engagement": {"rescue": true, "open": true, "mark_important": true, "reply_percent": 0, "pattern": "b2b"},
+    "created_at": "2026-12-04T09:00:00Z"
+}))]
 pub struct SeedSplit {
     pub id: Uuid,
     pub organization_id: Uuid,
     pub provider: Provider,
     pub group: SeedGroup,
+    /// Seeds the split has now.
     pub seeds_amount: u32,
     /// Senders the split may approve.
     pub possible_senders_amount: u32,
@@ -172,7 +192,7 @@ impl SeedSplit {
             organization_id: s.organization_id,
             provider: s.provider.parse().map_err(|_| corrupt("provider"))?,
             group: SeedGroup::parse(&s.seed_group).ok_or_else(|| corrupt("group"))?,
-            seeds_amount: u32::try_from(s.seeds_amount).unwrap_or(0),
+            seeds_amount: v.seeds,
             possible_senders_amount: MAX_SENDERS_PER_SPLIT,
             added_senders_amount: u32::try_from(v.senders.len()).unwrap_or(u32::MAX),
             engagement: seed_list::engagement_of(&s).into(),
@@ -387,7 +407,7 @@ fn parse_provider(raw: Option<&str>, v: &mut Violations) -> Option<Option<String
     tag = "seed-splits",
     operation_id = "listSeedSplits",
     params(ListQuery),
-    responses((status = 200, description = "One page of splits", body = SeedSplitPage)),
+    responses((status = 200, description = "One page of splits", body = SeedSplitPage), ForbiddenError),
     security(("api_key" = []))
 )]
 #[get("/seed-splits")]
@@ -730,6 +750,26 @@ fn range(
 
 /// One campaign message at one seed: where it landed and what the seed did.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "01939d30-0a1b-7c1e-9b2a-4d5e6f708192",
+    "seed_email": "seed.anna@gmail.com",
+    "provider": "gmail",
+    "sender": "news@acme.example",
+    "subject": "Winter offers",
+    "campaign": "Acme news <news.acme.example>",
+    "message_id": "0f3c9a@esp.example",
+    "class": "spam",
+    "folder": "[Gmail]/Spam",
+    "arrived_at": "2026-12-04T10:02:11Z",
+    "authentication": {"spf": "pass", "dkim": "pass", "dmarc": "pass"},
+    "actions": [
+        {"action": "rescue", "at": "2026-12-04T10:40:00Z"},
+        {"action": "open", "at": "2026-12-04T10:41:00Z"},
+        {"action": "flag", "at": "2026-12-04T10:55:00Z"}
+    ],
+    "status": "done",
+    "last_error": null
+}))]
 pub struct SeedListPlacement {
     pub id: Uuid,
     #[schema(value_type = crate::schema::EmailAddress)]
@@ -750,16 +790,25 @@ pub struct SeedListPlacement {
     pub authentication: crate::routes::placements::Authentication,
     /// What the seed did, in order: `rescue`, `open`, `flag`, `reply`.
     pub actions: Vec<SeedListAction>,
-    /// `engaging` while steps are left, else `done`.
-    pub status: String,
+    pub status: SeedListStatus,
     pub last_error: Option<String>,
+}
+
+/// Where a campaign message stands.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SeedListStatus {
+    /// The seed still has steps to take (rescue, open, flag, reply).
+    Engaging,
+    /// Nothing more will happen.
+    Done,
 }
 
 /// One thing a seed did with a campaign message.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SeedListAction {
     /// `rescue`, `open`, `flag` or `reply`.
-    pub action: String,
+    pub action: Action,
     pub at: DateTime<Utc>,
 }
 
@@ -776,18 +825,13 @@ impl TryFrom<seed_list_message::Model> for SeedListPlacement {
         let class = PlacementClass::parse(&m.class)
             .ok_or_else(|| ApiError::Internal(format!("seed-list row {} has a bad class", m.id)))?;
         let mut actions: Vec<SeedListAction> = [
-            ("rescue", m.rescued_at),
-            ("open", m.opened_at),
-            ("flag", m.flagged_at),
-            ("reply", m.replied_at),
+            (Action::Rescue, m.rescued_at),
+            (Action::Open, m.opened_at),
+            (Action::Flag, m.flagged_at),
+            (Action::Reply, m.replied_at),
         ]
         .into_iter()
-        .filter_map(|(action, at)| {
-            at.map(|at| SeedListAction {
-                action: action.to_string(),
-                at,
-            })
-        })
+        .filter_map(|(action, at)| at.map(|at| SeedListAction { action, at }))
         .collect();
         actions.sort_by_key(|a| a.at);
         Ok(Self {
@@ -807,7 +851,11 @@ impl TryFrom<seed_list_message::Model> for SeedListPlacement {
                 dmarc: m.dmarc,
             },
             actions,
-            status: m.stage,
+            status: if m.stage == warmup_domain::state::PlacementStage::Engaging.as_str() {
+                SeedListStatus::Engaging
+            } else {
+                SeedListStatus::Done
+            },
             last_error: m.last_error,
         })
     }

@@ -202,6 +202,9 @@ pub struct Found {
     pub folder: String,
     pub uid: u32,
     pub arrived_at: DateTime<Utc>,
+    /// The latest it may have arrived (the server's arrival time has whole seconds): what the
+    /// split's seeds at the time are counted from.
+    pub arrival_bound: DateTime<Utc>,
     pub spf: String,
     pub dkim: String,
     pub dmarc: String,
@@ -210,10 +213,71 @@ pub struct Found {
     pub next_check_at: DateTime<Utc>,
 }
 
+/// Takes the split's row for this transaction: on Postgres a row lock, on SQLite the write lock
+/// from the first statement on, so that what the transaction read is still true when it
+/// writes. Whatever records or closes a split's campaigns takes it first.
+pub(crate) async fn lock_split<C: ConnectionTrait>(db: &C, split: Uuid) -> Result<(), StoreError> {
+    use sea_orm::sea_query::Expr;
+    seed_split::Entity::update_many()
+        .col_expr(seed_split::Column::Id, Expr::col(seed_split::Column::Id))
+        .filter(seed_split::Column::Id.eq(split))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// The campaign a message belongs to: the split's latest with its key whose first arrival is
+/// within two missing windows of the message's (a copy of the same send, maybe late), else a
+/// new one. A `List-ID` or a subject such as "Weekly news" names
+/// many sends over time; each is a campaign of its own.
+async fn campaign_of<C: ConnectionTrait>(
+    db: &C,
+    f: &Found,
+    window: chrono::Duration,
+    now: DateTime<Utc>,
+) -> Result<seed_list_campaign::Model, StoreError> {
+    let latest = seed_list_campaign::Entity::find()
+        .filter(seed_list_campaign::Column::SplitId.eq(f.split_id))
+        .filter(seed_list_campaign::Column::Campaign.eq(f.campaign.as_str()))
+        .filter(seed_list_campaign::Column::FirstArrivalAt.gte(f.arrival_bound - window * 2))
+        .filter(seed_list_campaign::Column::FirstArrivalAt.lte(f.arrival_bound + window * 2))
+        .order_by_desc(seed_list_campaign::Column::FirstArrivalAt)
+        .one(db)
+        .await?;
+    // Never before the window is over at the seeds read last: one reading interval late
+    // must not make the others missing before they were read.
+    let due = |first: DateTime<Utc>| (first + window).max(now + window / 4);
+    if let Some(c) = latest
+        && (f.arrival_bound - c.first_arrival_at).abs() <= window * 2
+    {
+        if !c.closed && f.arrival_bound < c.first_arrival_at {
+            let mut row = c.into_active_model();
+            row.first_arrival_at = Set(f.arrival_bound);
+            row.missing_due_at = Set(due(f.arrival_bound));
+            return Ok(row.update(db).await?);
+        }
+        return Ok(c);
+    }
+    Ok(seed_list_campaign::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        split_id: Set(f.split_id),
+        organization_id: Set(f.organization_id),
+        campaign: Set(f.campaign.clone()),
+        sender: Set(f.sender.clone()),
+        subject: Set(f.subject.clone()),
+        first_arrival_at: Set(f.arrival_bound),
+        seen_at: Set(now),
+        missing_due_at: Set(due(f.arrival_bound)),
+        closed: Set(false),
+    }
+    .insert(db)
+    .await?)
+}
+
 /// Records a message found at a seed, once: false when this seed recorded it before (another
-/// worker, or an earlier round). Its campaign starts its missing window at the first arrival
-/// at any of the split's seeds; a seed recorded `missing` for the campaign that now has it
-/// loses that record.
+/// worker, or an earlier round). Its campaign's missing window starts at the first arrival at
+/// any of the split's seeds; a seed recorded `missing` for that campaign which now has it (it
+/// came late) loses that record.
 pub async fn record_found(
     db: &sea_orm::DatabaseConnection,
     f: Found,
@@ -221,34 +285,17 @@ pub async fn record_found(
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
     let txn = db.begin().await?;
-    seed_list_campaign::Entity::insert(seed_list_campaign::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        split_id: Set(f.split_id),
-        organization_id: Set(f.organization_id),
-        campaign: Set(f.campaign.clone()),
-        sender: Set(f.sender.clone()),
-        subject: Set(f.subject.clone()),
-        first_arrival_at: Set(f.arrived_at),
-        seen_at: Set(now),
-        missing_due_at: Set(now + missing_after),
-        closed: Set(false),
-    })
-    .on_conflict(
-        OnConflict::columns([
-            seed_list_campaign::Column::SplitId,
-            seed_list_campaign::Column::Campaign,
-        ])
-        .do_nothing()
-        .to_owned(),
-    )
-    .exec_without_returning(&txn)
-    .await?;
-    let campaign = seed_list_campaign::Entity::find()
-        .filter(seed_list_campaign::Column::SplitId.eq(f.split_id))
-        .filter(seed_list_campaign::Column::Campaign.eq(f.campaign.as_str()))
+    lock_split(&txn, f.split_id).await?;
+    let seen = seed_list_message::Entity::find()
+        .filter(seed_list_message::Column::SeedId.eq(f.seed_id))
+        .filter(seed_list_message::Column::DedupeKey.eq(dedupe_found(&f.message_id)))
         .one(&txn)
-        .await?
-        .ok_or_else(|| StoreError::Corrupt("a campaign vanished while recorded".into()))?;
+        .await?;
+    if seen.is_some() {
+        txn.commit().await?;
+        return Ok(false);
+    }
+    let campaign = campaign_of(&txn, &f, missing_after, now).await?;
     let stage = if f.plan.is_some() {
         PlacementStage::Engaging
     } else {
@@ -325,9 +372,21 @@ pub async fn close_campaigns(
     let mut written = 0;
     for c in due {
         let txn = db.begin().await?;
+        lock_split(&txn, c.split_id).await?;
+        // Read again under the lock: another worker may have closed it, or an earlier arrival
+        // moved its window.
+        let Some(c) = seed_list_campaign::Entity::find_by_id(c.id)
+            .one(&txn)
+            .await?
+        else {
+            continue;
+        };
+        if c.closed || c.missing_due_at > now {
+            continue;
+        }
         let members = seed_split_member::Entity::find()
             .filter(seed_split_member::Column::SplitId.eq(c.split_id))
-            .filter(seed_split_member::Column::JoinedAt.lte(c.seen_at))
+            .filter(seed_split_member::Column::JoinedAt.lte(c.first_arrival_at))
             .filter(
                 sea_orm::Condition::any()
                     .add(seed_split_member::Column::LeftAt.is_null())

@@ -35,6 +35,8 @@ pub struct SplitView {
     pub split: seed_split::Model,
     /// Sorted.
     pub senders: Vec<String>,
+    /// Seeds it has now (fewer than asked when a rotation found too few to replace them).
+    pub seeds: u32,
 }
 
 /// Filters of the split list.
@@ -295,6 +297,40 @@ async fn add_members<C: ConnectionTrait>(
     Ok(())
 }
 
+/// Makes the transaction a writer from its first statement on SQLite (a no-op update of the
+/// organization), so that what it reads cannot change before it writes; on Postgres the pool's
+/// rows are locked instead (see `pool`).
+async fn write_first<C: ConnectionTrait>(db: &C, org: OrgId) -> Result<(), StoreError> {
+    use crate::organization;
+    organization::Entity::update_many()
+        .col_expr(
+            organization::Column::Id,
+            Expr::col(organization::Column::Id),
+        )
+        .filter(organization::Column::Id.eq(org.0))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Locks the rows of `seeds` in id order on Postgres, as `pool` does: approving senders on
+/// them and allocating them are then one at a time.
+async fn lock_seeds<C: ConnectionTrait>(db: &C, seeds: &[Uuid]) -> Result<(), StoreError> {
+    if db.get_database_backend() != DbBackend::Postgres || seeds.is_empty() {
+        return Ok(());
+    }
+    seed::Entity::find()
+        .select_only()
+        .column(seed::Column::Id)
+        .filter(seed::Column::Id.is_in(seeds.iter().copied()))
+        .order_by_asc(seed::Column::Id)
+        .lock_exclusive()
+        .into_tuple::<Uuid>()
+        .all(db)
+        .await?;
+    Ok(())
+}
+
 /// Creates a split: its seeds from the pool (least shared first, none already at
 /// `max_splits`), its senders and settings, in one transaction.
 pub async fn create(
@@ -305,18 +341,28 @@ pub async fn create(
     now: DateTime<Utc>,
 ) -> Result<SplitView, StoreError> {
     let txn = db.begin().await?;
+    write_first(&txn, org).await?;
     let pool = pool(&txn, org, &new.provider, &new.group, now).await?;
-    let seeds =
-        rules::allocate(&pool, new.amount, max_splits).map_err(|e| StoreError::NotEnoughSeeds {
-            available: e.available,
-        })?;
-    if let Some(p) = contested(&txn, org, &seeds, &new.senders, now)
-        .await?
-        .into_values()
-        .next()
-    {
-        return Err(contested_error(&p));
-    }
+    // Seeds where another organization approved an overlapping sender cannot be given: the
+    // rest of the pool can.
+    let ids: Vec<Uuid> = pool.iter().map(|p| p.id).collect();
+    let contested = contested(&txn, org, &ids, &new.senders, now).await?;
+    let open: Vec<PoolSeed<Uuid>> = pool
+        .into_iter()
+        .filter(|p| !contested.contains_key(&p.id))
+        .collect();
+    let seeds = match rules::allocate(&open, new.amount, max_splits) {
+        Ok(seeds) => seeds,
+        Err(e) if e.available == 0 && !contested.is_empty() => {
+            let p = contested.into_values().next().unwrap_or_default();
+            return Err(contested_error(&p));
+        }
+        Err(e) => {
+            return Err(StoreError::NotEnoughSeeds {
+                available: e.available,
+            });
+        }
+    };
     let e = new.engagement;
     let split = seed_split::Model {
         id: Uuid::now_v7(),
@@ -347,7 +393,12 @@ pub async fn create(
     let mut senders: Vec<String> = new.senders.iter().map(ToString::to_string).collect();
     senders.sort();
     senders.dedup();
-    Ok(SplitView { split, senders })
+    let seeds = u32::try_from(seeds.len()).unwrap_or(u32::MAX);
+    Ok(SplitView {
+        split,
+        senders,
+        seeds,
+    })
 }
 
 async fn senders_of<C: ConnectionTrait>(
@@ -377,7 +428,16 @@ async fn view<C: ConnectionTrait>(
         .await?
         .remove(&split.id)
         .unwrap_or_default();
-    Ok(SplitView { split, senders })
+    let seeds = seed_counts(db, &[split.id])
+        .await?
+        .get(&split.id)
+        .copied()
+        .unwrap_or(0);
+    Ok(SplitView {
+        split,
+        senders,
+        seeds,
+    })
 }
 
 async fn own<C: ConnectionTrait>(
@@ -432,8 +492,10 @@ pub async fn list<C: ConnectionTrait>(
     let page = Page::from_overfetch(rows, page.limit, |s| s.id);
     let ids: Vec<Uuid> = page.items.iter().map(|s| s.id).collect();
     let mut senders = senders_of(db, &ids).await?;
+    let counts = seed_counts(db, &ids).await?;
     Ok(page.map(|split| SplitView {
         senders: senders.remove(&split.id).unwrap_or_default(),
+        seeds: counts.get(&split.id).copied().unwrap_or(0),
         split,
     }))
 }
@@ -457,6 +519,7 @@ pub async fn change(
     now: DateTime<Utc>,
 ) -> Result<Option<SplitView>, StoreError> {
     let txn = db.begin().await?;
+    super::seed_list::lock_split(&txn, id).await?;
     let Some(split) = own(&txn, org, id).await? else {
         return Ok(None);
     };
@@ -471,7 +534,9 @@ pub async fn change(
             .await?;
     }
     if !change.add.is_empty() {
-        let seeds = member_seeds(&txn, id, now).await?;
+        let mut seeds = member_seeds(&txn, id, now).await?;
+        seeds.sort();
+        lock_seeds(&txn, &seeds).await?;
         if let Some(p) = contested(&txn, org, &seeds, &change.add, now)
             .await?
             .into_values()
@@ -584,10 +649,41 @@ pub async fn rotate(
     missing_after: Duration,
     now: DateTime<Utc>,
 ) -> Result<Option<SplitView>, StoreError> {
+    rotate_split(db, org, id, max_splits, missing_after, now, false).await
+}
+
+/// Rotates a split whose rotation is due, unless another worker did it first.
+pub async fn rotate_due(
+    db: &sea_orm::DatabaseConnection,
+    org: OrgId,
+    id: Uuid,
+    max_splits: u32,
+    missing_after: Duration,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    rotate_split(db, org, id, max_splits, missing_after, now, true)
+        .await
+        .map(|_| ())
+}
+
+async fn rotate_split(
+    db: &sea_orm::DatabaseConnection,
+    org: OrgId,
+    id: Uuid,
+    max_splits: u32,
+    missing_after: Duration,
+    now: DateTime<Utc>,
+    due_only: bool,
+) -> Result<Option<SplitView>, StoreError> {
     let txn = db.begin().await?;
+    super::seed_list::lock_split(&txn, id).await?;
     let Some(split) = own(&txn, org, id).await? else {
         return Ok(None);
     };
+    if due_only && split.next_rotation > now {
+        // Another worker rotated it meanwhile.
+        return Ok(Some(view(&txn, split).await?));
+    }
     let members = seed_split_member::Entity::find()
         .filter(seed_split_member::Column::SplitId.eq(id))
         .filter(current())

@@ -263,6 +263,43 @@ pub async fn search_from(
     Ok(newest(uids))
 }
 
+/// Whether `uid` in `folder` still is the message `message_id`: UIDs are the server's, and a
+/// folder can be recreated with new ones, so a step confirms its target before acting.
+pub async fn confirm(
+    session: &mut Session,
+    folder: &Folder,
+    uid: u32,
+    message_id: &str,
+) -> Result<bool, MailError> {
+    session
+        .examine(&folder.wire)
+        .await
+        .map_err(|e| MailError::Command(format!("EXAMINE {} failed: {e}", folder.name)))?;
+    let query = format!("UID {uid} {}", message_id_query(message_id));
+    Ok(search(session, &query).await?.contains(&uid))
+}
+
+/// The newest message of `folder` with `message_id` from `sender` (a message just moved there
+/// has the highest UID; anyone may send another with the same Message-ID, but not as the
+/// sender the seed approved, unless forging it).
+pub async fn find_from(
+    session: &mut Session,
+    folder: &Folder,
+    message_id: &str,
+    sender: &str,
+) -> Result<Option<u32>, MailError> {
+    session
+        .examine(&folder.wire)
+        .await
+        .map_err(|e| MailError::Command(format!("EXAMINE {} failed: {e}", folder.name)))?;
+    let query = format!(
+        "{} {}",
+        message_id_query(message_id),
+        from_any_query(&[sender.to_string()])
+    );
+    Ok(search(session, &query).await?.into_iter().max())
+}
+
 /// A message's header as read from the examined folder.
 #[derive(Debug, Clone)]
 pub struct FetchedHeader {
