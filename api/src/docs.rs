@@ -28,7 +28,8 @@ use crate::routes;
         crate::error::Problem,
         warmup_domain::Violation,
         crate::schema::PlacementClassFilter,
-        crate::schema::EventOutcome
+        crate::schema::EventOutcome,
+        crate::routes::seed_splits::AddressFormat
     )),
     modifiers(&BearerAuth),
     tags(
@@ -255,6 +256,41 @@ mod tests {
             }
         }
         ops
+    }
+
+    /// Every `$ref` names a schema of the document: a parameter typed by a schema that no body
+    /// uses is not collected on its own, and a dangling reference breaks every generated client.
+    #[test]
+    fn every_reference_resolves() {
+        fn collect(v: &Value, out: &mut Vec<String>) {
+            match v {
+                Value::Object(m) => {
+                    for (k, x) in m {
+                        match (k.as_str(), x.as_str()) {
+                            ("$ref", Some(r)) => out.push(r.to_string()),
+                            _ => collect(x, out),
+                        }
+                    }
+                }
+                Value::Array(a) => a.iter().for_each(|x| collect(x, out)),
+                _ => {}
+            }
+        }
+        let doc = serde_json::to_value(super::openapi()).unwrap_or_default();
+        let schemas = doc["components"]["schemas"]
+            .as_object()
+            .cloned()
+            .unwrap_or_default();
+        let mut refs = Vec::new();
+        collect(&doc, &mut refs);
+        assert!(!refs.is_empty());
+        for r in refs {
+            let name = r.trim_start_matches("#/components/schemas/");
+            assert!(
+                r.starts_with("#/components/schemas/") && schemas.contains_key(name),
+                "dangling {r}"
+            );
+        }
     }
 
     #[test]

@@ -486,6 +486,7 @@ async fn each_send_of_a_recurring_campaign_counts_on_its_own(app: &TestApp) {
         dmarc: "pass".into(),
         plan: None,
         next_check_at: at,
+        note: None,
     };
     // The seeds' ids, as the split has them.
     let members: Vec<uuid::Uuid> = {

@@ -22,6 +22,11 @@ from warmup_client.api.api_keys import create_api_key, list_api_keys, revoke_api
 from warmup_client.api.mailboxes import create_mailbox, get_mailbox, list_mailboxes, update_mailbox
 from warmup_client.api.organizations import create_organization
 from warmup_client.api.placements import get_mailbox_placement_summary, list_mailbox_placements
+from warmup_client.api.seed_splits import (
+    create_seed_split, delete_seed_split, get_seed_split, get_seed_split_addresses,
+    get_seed_split_placement_summary, list_seed_split_placements, list_seed_splits,
+    rotate_seed_split, update_seed_split,
+)
 from warmup_client.api.seeds import create_seed, get_seed, list_seeds, update_seed
 from warmup_client.api.warmup import (
     apply_warmup_preferences, get_mailbox_warmup, get_mailbox_warmup_schedule,
@@ -30,6 +35,8 @@ from warmup_client.api.warmup import (
     replace_warmup_preferences, start_mailbox_warmup, update_mailbox_warmup,
 )
 from warmup_client.models import (
+    CreateSeedSplit, EngagementInput, SeedListPlacementPage, SeedSplit, SeedSplitPage,
+    SeedSplitSummary, SplitAddresses, UpdateSeedSplit,
     ApiKeyPage, AppliedPreferences, ApplyPreferences, CreateApiKey, CreatedApiKey,
     CreatedOrganization, CreateMailbox, CreateOrganization, CreateSeed, Day, EventOutcome,
     LanguageCode, Mailbox, MailboxPage, MailboxStatus, NewServer, Pattern, PatternParams,
@@ -184,6 +191,36 @@ def seeds(client):
     assert seed.group == SeedGroup.PREMIUM, f"group is {seed.group}"
 
 
+def seed_lists(client):
+    """A split of the organization's Outlook seed: approve senders, get its address, read it."""
+    sender = f"news@acme-{RUN}.example"
+    made = check("request a seed split", create_seed_split.sync_detailed(client=client,
+        body=CreateSeedSplit(provider=Provider.OUTLOOK, seeds_amount=1, senders=[sender],
+                             engagement=EngagementInput(reply_percent=0))), 201, SeedSplit)
+    assert made.seeds_amount == 1 and made.senders == [sender], made.to_dict()
+    changed = check("approve a whole domain", update_seed_split.sync_detailed(
+        made.id, client=client, body=UpdateSeedSplit(add=[f"@mail.acme-{RUN}.example"])),
+        200, SeedSplit)
+    assert changed.added_senders_amount == 2, changed.to_dict()
+    got = check("download the split's addresses", get_seed_split_addresses.sync_detailed(
+        made.id, client=client), 200, SplitAddresses)
+    assert [a.email for a in got.items] == [f"seed-outlook-{RUN}@example.com"], got.to_dict()
+    page = check("list seed splits", list_seed_splits.sync_detailed(client=client), 200,
+                 SeedSplitPage)
+    assert made.id in [s.id for s in page.items]
+    check("get the split", get_seed_split.sync_detailed(made.id, client=client), 200, SeedSplit)
+    check("the split's placements", list_seed_split_placements.sync_detailed(
+        made.id, client=client), 200, SeedListPlacementPage)
+    check("the split's placement summary", get_seed_split_placement_summary.sync_detailed(
+        made.id, client=client), 200, SeedSplitSummary)
+    check("rotate the split", rotate_seed_split.sync_detailed(made.id, client=client), 200,
+          SeedSplit)
+    problem("a free-mail domain is refused", create_seed_split.sync_detailed(client=client,
+        body=CreateSeedSplit(provider=Provider.OUTLOOK, seeds_amount=1, senders=["@gmail.com"])),
+        422, "validation", fields=["senders[0]"])
+    no_content("delete the split", delete_seed_split.sync_detailed(made.id, client=client))
+
+
 def mailboxes(client):
     """Seven mailboxes (more than two pages of three); the first one is paused."""
     providers = [Provider.GMAIL, Provider.OUTLOOK, Provider.YAHOO, Provider.ZOHO, Provider.AOL]
@@ -319,6 +356,7 @@ def main():
     client = organization(base, AuthenticatedClient(base_url=base, token=admin_key))
     api_keys(base, client)
     seeds(client)
+    seed_lists(client)
     ids = mailboxes(client)
     defaults(client)
     mailbox_warmup(client, ids[0])

@@ -462,7 +462,9 @@ async fn a_withdrawn_sender_is_left_alone(backend: Backend) {
     let split = new_split(
         &app,
         &key,
-        json!({"provider": "outlook", "seeds_amount": 1, "senders": [sender]}),
+        // Another sender stays approved: the split still reads the seed.
+        json!({"provider": "outlook", "seeds_amount": 1,
+               "senders": [sender, lab.unique("stays", "sender.test")]}),
     )
     .await;
     let (stop, worker) = start_worker(&app);
@@ -520,6 +522,65 @@ async fn a_withdrawn_sender_is_left_alone(backend: Backend) {
     assert_eq!(copies.len(), 1, "{copies:?}");
     assert_eq!(copies[0].folder, "Junk Email", "{copies:?}");
     assert!(!copies[0].flags.contains("\\Seen"), "{copies:?}");
+}
+
+/// Mail whose From is an approved sender but fails DMARC (sent through another domain's server,
+/// unsigned, while the sender's domain publishes DMARC) is recorded where it landed and not
+/// engaged: its From may be forged.
+async fn mail_failing_dmarc_is_recorded_not_engaged(backend: Backend) {
+    let lab = Lab::get();
+    let app = lab_app_at(backend, 600.0).await;
+    let key = app.new_org("Forged").await;
+    let seed = lab.unique("fg", "yahoo.test");
+    add_seed(&app, &lab, &key, &seed, "yahoo").await;
+    let approved = lab.unique("brand", "sender.test");
+    let split = new_split(
+        &app,
+        &key,
+        json!({"provider": "yahoo", "seeds_amount": 1, "senders": [approved]}),
+    )
+    .await;
+    let (stop, worker) = start_worker(&app);
+    // The envelope and the server are cold.test's; the From says sender.test.
+    let forger = lab.unique("forger", "cold.test");
+    let (id, raw) = lab.message(&approved, &seed, "Forged", &[("Precedence", "bulk")]);
+    lab.submit(&forger, &[&seed], &raw)
+        .await
+        .unwrap_or_else(|r| panic!("submission refused: {r:?}"));
+    lab.wait_for(&id, Duration::from_secs(60)).await;
+    let rows = until(&app, &key, &split, Duration::from_secs(60), |rows| {
+        rows.iter().any(|p| p["message_id"] == id.as_str())
+    })
+    .await;
+    let _ = stop.send(());
+    let _ = worker.await;
+    let p = &rows[0];
+    assert_eq!(p["authentication"]["dmarc"], "fail", "{p}");
+    assert_eq!(p["class"], "spam", "{p}");
+    assert_eq!(p["status"], "done", "{p}");
+    assert!(
+        p["last_error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("DMARC"),
+        "{p}"
+    );
+    // Done from the start: no step is planned, so none will ever be taken.
+    assert!(actions(p).is_empty(), "{p}");
+    let copies = lab.where_is(&id);
+    assert_eq!(copies.len(), 1, "{copies:?}");
+    assert_eq!(copies[0].folder, "Bulk", "{copies:?}");
+    assert!(!copies[0].flags.contains("\\Seen"), "{copies:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn forged_from_sqlite() {
+    mail_failing_dmarc_is_recorded_not_engaged(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn forged_from_postgres() {
+    mail_failing_dmarc_is_recorded_not_engaged(Backend::Postgres).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -371,7 +371,14 @@ async fn record(
     };
     let auth = deps.auth.verify(&fetched.raw).await;
     let class = s.folder.role.placement();
-    let steps = reader.engagement.steps(class, now, rng);
+    // Mail that fails DMARC may carry a forged From: it is recorded where it landed, and the
+    // seed does nothing that would tell its provider it was wanted.
+    let forged = auth.dmarc == "fail";
+    let steps = if forged {
+        Vec::new()
+    } else {
+        reader.engagement.steps(class, now, rng)
+    };
     let progress = Progress {
         steps,
         folder: s.folder.name.clone(),
@@ -399,6 +406,9 @@ async fn record(
         dmarc: auth.dmarc,
         next_check_at: progress.steps.first().map_or(now, |s| s.at),
         plan: progress.to_json(),
+        note: forged.then(|| {
+            "not engaged: the message failed DMARC, so its From may be forged".to_string()
+        }),
     };
     store::record_found(db, found, deps.simulated(deps.missing_after), now).await?;
     Ok(())

@@ -251,7 +251,11 @@ async fn find(state: &AppState, caller: &Caller, id: Uuid) -> Result<SplitView, 
         .ok_or(ApiError::NotFound("seed split"))
 }
 
-/// Request a split of the seed pool.
+/// Request a split of the seed pool: the least shared seeds of the provider and group, none
+/// already in `WARMUP_SEED_MAX_SPLITS` splits (`409` `not_enough_seeds` with `available`
+/// otherwise). Senders are addresses or whole domains as `@example.com`; a free-mail domain,
+/// a seed's own address or domain, more than 100 senders, or an `expires_at` that is not in
+/// the future are a `422`.
 #[utoipa::path(
     tag = "seed-splits",
     operation_id = "createSeedSplit",
@@ -473,7 +477,9 @@ pub async fn get(
     )?))
 }
 
-/// Approve and withdraw senders, or change the engagement.
+/// Approve and withdraw senders, or change the engagement. Senders follow the rules of
+/// creation, and the split approves at most `possible_senders_amount` (`422` on `add`
+/// otherwise); a sender another organization approved on a seed of the split is a `409`.
 #[utoipa::path(
     tag = "seed-splits",
     operation_id = "updateSeedSplit",

@@ -211,6 +211,8 @@ pub struct Found {
     /// The engagement plan (worker JSON); `None` when nothing is planned.
     pub plan: Option<String>,
     pub next_check_at: DateTime<Utc>,
+    /// Why nothing is planned, when that is not the split's choice.
+    pub note: Option<String>,
 }
 
 /// Takes the split's row for this transaction: on Postgres a row lock, on SQLite the write lock
@@ -329,7 +331,7 @@ pub async fn record_found(
         flagged_at: Set(None),
         rescued_at: Set(None),
         replied_at: Set(None),
-        last_error: Set(None),
+        last_error: Set(f.note),
         errors: Set(0),
         created_at: Set(f.arrived_at),
         updated_at: Set(now),
