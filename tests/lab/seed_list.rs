@@ -573,6 +573,72 @@ async fn mail_failing_dmarc_is_recorded_not_engaged(backend: Backend) {
     assert!(!copies[0].flags.contains("\\Seen"), "{copies:?}");
 }
 
+/// A split that asks for replies answers campaign mail in its thread, to its `Reply-To`.
+async fn replies_go_to_the_reply_address_in_the_thread(backend: Backend) {
+    let lab = Lab::get();
+    let app = lab_app_at(backend, 600.0).await;
+    let key = app.new_org("Replying").await;
+    let seed = lab.unique("rp", "corp.test");
+    add_seed(&app, &lab, &key, &seed, "google_workspace").await;
+    let sender = lab.unique("offers", "sender.test");
+    let replies = lab.unique("replies", "sender.test");
+    let split = new_split(
+        &app,
+        &key,
+        json!({"provider": "google_workspace", "seeds_amount": 1, "senders": [sender],
+               "engagement": {"reply_percent": 100}}),
+    )
+    .await;
+    let (stop, worker) = start_worker(&app);
+    let id = campaign_mail(
+        &lab,
+        &sender,
+        &seed,
+        "Questions welcome",
+        &[("Reply-To", &replies)],
+    )
+    .await;
+    let rows = until(&app, &key, &split, Duration::from_secs(120), |rows| {
+        rows.iter()
+            .any(|p| p["message_id"] == id.as_str() && finished(p))
+    })
+    .await;
+    let answer = lab
+        .wait_for_text(
+            &replies,
+            &[&format!("In-Reply-To: <{id}>")],
+            Duration::from_secs(60),
+        )
+        .await;
+    let _ = stop.send(());
+    let _ = worker.await;
+    let p = &rows[0];
+    assert!(actions(p).contains(&"reply".to_string()), "{p}");
+    let headers = answer.split("\r\n\r\n").next().unwrap_or_default();
+    assert!(
+        headers
+            .lines()
+            .any(|l| l.starts_with("From:") && l.contains(seed.as_str())),
+        "{headers}"
+    );
+    assert!(
+        headers.contains("Subject: Re: Questions welcome"),
+        "{headers}"
+    );
+    // Nothing went to the From address.
+    assert!(lab.read_folder(&sender, "INBOX").await.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn replies_sqlite() {
+    replies_go_to_the_reply_address_in_the_thread(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn replies_postgres() {
+    replies_go_to_the_reply_address_in_the_thread(Backend::Postgres).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn forged_from_sqlite() {
     mail_failing_dmarc_is_recorded_not_engaged(Backend::Sqlite).await;
