@@ -164,13 +164,13 @@ async fn session_for_seed(
 }
 
 /// A seed's mailbox as this session sees it.
-struct SeedView {
-    caps: Caps,
-    folders: Vec<Folder>,
+pub(crate) struct SeedView {
+    pub(crate) caps: Caps,
+    pub(crate) folders: Vec<Folder>,
 }
 
 impl SeedView {
-    async fn read(session: &mut Session) -> Result<Self, MailError> {
+    pub(crate) async fn read(session: &mut Session) -> Result<Self, MailError> {
         Ok(Self {
             // Asked after login: servers add MOVE and UIDPLUS only then.
             caps: imap_ops::capabilities(session).await?,
@@ -178,7 +178,7 @@ impl SeedView {
         })
     }
 
-    fn inbox(&self) -> Folder {
+    pub(crate) fn inbox(&self) -> Folder {
         imap_ops::with_role(&self.folders, FolderRole::Inbox)
             .cloned()
             .unwrap_or_else(|| Folder {
@@ -188,7 +188,7 @@ impl SeedView {
             })
     }
 
-    fn by_name(&self, name: &str) -> Option<&Folder> {
+    pub(crate) fn by_name(&self, name: &str) -> Option<&Folder> {
         self.folders.iter().find(|f| f.name == name)
     }
 }

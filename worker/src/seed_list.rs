@@ -15,7 +15,6 @@ use sea_orm::DatabaseConnection;
 use warmup_domain::content::compose_reply;
 use warmup_domain::email::{first_name, new_message_id};
 use warmup_domain::engagement::{self as rules, Action, Step};
-use warmup_domain::folder::FolderRole;
 use warmup_domain::language::Language;
 use warmup_domain::log_text::escape_control;
 use warmup_domain::seed_split::{SplitEngagement, campaign_key};
@@ -24,12 +23,13 @@ use warmup_entity::store::seed_list::{self as store, Found, Reader};
 use warmup_entity::store::{StoreError, leases, seed_splits, seeds};
 use warmup_entity::{seed, seed_list_message};
 use warmup_mail::MailError;
-use warmup_mail::imap::{self as imap_ops, Caps, Folder, Located, Session};
+use warmup_mail::imap::{self as imap_ops, Folder, Located, Session};
 use warmup_mail::message::{self, Address, Outgoing};
 use warmup_mail::received::read_header;
 
 use crate::Error;
 use crate::deps::{SendDeps, seed_imap, seed_smtp};
+use crate::engagement::SeedView;
 use crate::fair;
 
 /// Seeds read at once by one worker.
@@ -193,7 +193,7 @@ async fn session(
         }
     };
     let mut rng = StdRng::from_os_rng();
-    let view = match read_view(&mut session).await {
+    let view = match SeedView::read(&mut session).await {
         Ok(v) => v,
         Err(e) => {
             for m in &due {
@@ -232,35 +232,6 @@ async fn session(
     Ok(())
 }
 
-/// The seed's mailbox as one session sees it.
-struct View {
-    caps: Caps,
-    folders: Vec<Folder>,
-}
-
-async fn read_view(session: &mut Session) -> Result<View, MailError> {
-    Ok(View {
-        caps: imap_ops::capabilities(session).await?,
-        folders: imap_ops::folders(session).await?,
-    })
-}
-
-impl View {
-    fn inbox(&self) -> Folder {
-        imap_ops::with_role(&self.folders, FolderRole::Inbox)
-            .cloned()
-            .unwrap_or_else(|| Folder {
-                wire: "INBOX".into(),
-                name: "INBOX".into(),
-                role: FolderRole::Inbox,
-            })
-    }
-
-    fn by_name(&self, name: &str) -> Option<&Folder> {
-        self.folders.iter().find(|f| f.name == name)
-    }
-}
-
 /// A message of an approved sender seen in a folder, before it is recorded.
 struct Seen {
     folder: Folder,
@@ -274,7 +245,7 @@ async fn find_new(
     db: &DatabaseConnection,
     deps: &SendDeps,
     session: &mut Session,
-    view: &View,
+    view: &SeedView,
     seed: &seed::Model,
     readers: &[Reader],
     rng: &mut StdRng,
@@ -455,7 +426,7 @@ async fn engage(
     db: &DatabaseConnection,
     deps: &SendDeps,
     session: &mut Session,
-    view: &View,
+    view: &SeedView,
     seed: &seed::Model,
     reader: Option<&Reader>,
     m: &seed_list_message::Model,

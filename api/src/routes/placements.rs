@@ -34,7 +34,12 @@ fn today(state: &AppState, mailbox: &mailbox::Model) -> NaiveDate {
     local_date(&mailbox.timezone, state.clock.now())
 }
 
-fn parse_day(v: &mut Violations, field: &str, raw: Option<&str>) -> Option<Option<NaiveDate>> {
+/// A `YYYY-MM-DD` query parameter; `None` (with the problem in `v`) when it is not one.
+pub(crate) fn parse_day(
+    v: &mut Violations,
+    field: &str,
+    raw: Option<&str>,
+) -> Option<Option<NaiveDate>> {
     match raw {
         None => Some(None),
         Some(raw) => v

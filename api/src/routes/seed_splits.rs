@@ -27,6 +27,7 @@ use crate::error::{ApiError, ConflictError, ForbiddenError};
 use crate::idempotency;
 use crate::json_body::Body;
 use crate::pagination::PageQuery;
+use crate::routes::placements::parse_day;
 use crate::state::AppState;
 
 /// What a split's seeds do with its mail.
@@ -719,20 +720,6 @@ pub struct SplitPlacementsQuery {
     pub after: Option<String>,
 }
 
-fn parse_day(raw: Option<&str>, field: &str, v: &mut Violations) -> Option<Option<NaiveDate>> {
-    match raw {
-        None => Some(None),
-        Some(raw) => v
-            .check(
-                field,
-                PlanDate::parse(raw)
-                    .map(PlanDate::date)
-                    .ok_or("must be a date like 2026-12-01"),
-            )
-            .map(Some),
-    }
-}
-
 fn day_start(d: NaiveDate) -> DateTime<Utc> {
     d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()
 }
@@ -897,8 +884,8 @@ pub async fn placements(
             )
             .map(Some),
     };
-    let from = parse_day(q.from.as_deref(), "from", &mut v);
-    let to = parse_day(q.to.as_deref(), "to", &mut v);
+    let from = parse_day(&mut v, "from", q.from.as_deref());
+    let to = parse_day(&mut v, "to", q.to.as_deref());
     let page = merge_page(q.limit, q.after, &mut v);
     let (Some(provider), Some(class), Some(from), Some(to), Some(page)) =
         (provider, class, from, to, page)
@@ -971,8 +958,8 @@ pub async fn summary(
 ) -> Result<web::Json<SeedSplitSummary>, ApiError> {
     find(&state, &caller, *id).await?;
     let mut v = Violations::new();
-    let from = parse_day(query.from.as_deref(), "from", &mut v);
-    let to = parse_day(query.to.as_deref(), "to", &mut v);
+    let from = parse_day(&mut v, "from", query.from.as_deref());
+    let to = parse_day(&mut v, "to", query.to.as_deref());
     let (Some(from), Some(to)) = (from, to) else {
         return Err(ApiError::Validation(v.into_vec()));
     };
