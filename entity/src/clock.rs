@@ -104,6 +104,11 @@ impl Clock {
         self.anchor.simulated_at(real)
     }
 
+    /// Simulated time that lasts `real` on the wall clock.
+    pub fn simulated(&self, real: std::time::Duration) -> Duration {
+        Duration::milliseconds((real.as_secs_f64() * self.speedup() * 1000.0) as i64)
+    }
+
     /// The real time that `simulated` takes on this clock.
     pub fn real(&self, simulated: Duration) -> std::time::Duration {
         let secs = simulated.num_milliseconds().max(0) as f64 / 1000.0 / self.anchor.speedup;

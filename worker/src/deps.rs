@@ -69,7 +69,7 @@ impl SendDeps {
 
     /// Simulated time that lasts `real` on the wall clock.
     pub(crate) fn simulated(&self, real: std::time::Duration) -> Duration {
-        Duration::milliseconds((real.as_secs_f64() * self.clock.speedup() * 1000.0) as i64)
+        self.clock.simulated(real)
     }
 }
 

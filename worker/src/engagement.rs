@@ -301,15 +301,15 @@ async fn locate(
 /// What is left to do with a message, and where it is now (a rescue or an archive moves it;
 /// the placement keeps where it landed).
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-struct Progress {
-    steps: Vec<Step>,
-    folder: String,
-    uid: u32,
+pub(crate) struct Progress {
+    pub(crate) steps: Vec<Step>,
+    pub(crate) folder: String,
+    pub(crate) uid: u32,
 }
 
 impl Progress {
     /// `None` when nothing is left to do.
-    fn to_json(&self) -> Option<String> {
+    pub(crate) fn to_json(&self) -> Option<String> {
         if self.steps.is_empty() {
             None
         } else {

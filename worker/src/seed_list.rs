@@ -14,7 +14,7 @@ use rand::rngs::StdRng;
 use sea_orm::DatabaseConnection;
 use warmup_domain::content::compose_reply;
 use warmup_domain::email::{first_name, new_message_id};
-use warmup_domain::engagement::{self as rules, Action, Step};
+use warmup_domain::engagement::{self as rules, Action};
 use warmup_domain::language::Language;
 use warmup_domain::log_text::escape_control;
 use warmup_domain::seed_split::{SplitEngagement, campaign_key};
@@ -29,7 +29,7 @@ use warmup_mail::received::read_header;
 
 use crate::Error;
 use crate::deps::{SendDeps, seed_imap, seed_smtp};
-use crate::engagement::SeedView;
+use crate::engagement::{Progress, SeedView};
 use crate::fair;
 
 /// Seeds read at once by one worker.
@@ -283,6 +283,7 @@ async fn find_new(
     }
     let all: Vec<String> = ids.into_iter().collect();
     let known = store::known(db, seed.id, &all).await?;
+    let warmup = store::warmup_messages(db, &all).await?;
     for s in seen {
         if known.contains(&s.header.message_id) {
             continue;
@@ -303,7 +304,7 @@ async fn find_new(
             // Mail from before the seed was the split's, or too old to be a new campaign.
             continue;
         }
-        if store::is_warmup_message(db, &s.header.message_id).await? {
+        if warmup.contains(&s.header.message_id) {
             continue;
         }
         record(
@@ -383,24 +384,6 @@ async fn record(
     };
     store::record_found(db, found, deps.simulated(deps.missing_after), now).await?;
     Ok(())
-}
-
-/// What is left to do with a message, and where it is now.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-struct Progress {
-    steps: Vec<Step>,
-    folder: String,
-    uid: u32,
-}
-
-impl Progress {
-    fn to_json(&self) -> Option<String> {
-        if self.steps.is_empty() {
-            None
-        } else {
-            serde_json::to_string(self).ok()
-        }
-    }
 }
 
 /// Records an error and when to try again; after a few the remaining steps are dropped.

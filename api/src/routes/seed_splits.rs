@@ -679,9 +679,7 @@ pub async fn rotate(
     caller: Caller,
     id: web::Path<Uuid>,
 ) -> Result<web::Json<SeedSplit>, ApiError> {
-    let window = Duration::milliseconds(
-        (state.settings.missing_after.as_secs_f64() * state.clock.speedup() * 1000.0) as i64,
-    );
+    let window = state.clock.simulated(state.settings.missing_after);
     let view = seed_splits::rotate(
         &state.db,
         caller.org,

@@ -249,9 +249,8 @@ async fn campaign_of<C: ConnectionTrait>(
     // Never before the window is over at the seeds read last: one reading interval late
     // must not make the others missing before they were read.
     let due = |first: DateTime<Utc>| (first + window).max(now + window / 4);
-    if let Some(c) = latest
-        && (f.arrival_bound - c.first_arrival_at).abs() <= window * 2
-    {
+    // The query kept only campaigns within two windows of this arrival.
+    if let Some(c) = latest {
         if !c.closed && f.arrival_bound < c.first_arrival_at {
             let mut row = c.into_active_model();
             row.first_arrival_at = Set(f.arrival_bound);
@@ -644,16 +643,22 @@ pub async fn counts<C: ConnectionTrait>(
         .collect()
 }
 
-/// Whether `message_id` is a warmup message of ours (a send or a seed's reply): never
-/// seed-list mail, even from an approved sender.
-pub async fn is_warmup_message<C: ConnectionTrait>(
+/// Message-IDs among `ids` that are warmup messages of ours (sends): never seed-list mail,
+/// even from an approved sender. One query per 200 ids, not one per message found.
+pub async fn warmup_messages<C: ConnectionTrait>(
     db: &C,
-    message_id: &str,
-) -> Result<bool, StoreError> {
-    use sea_orm::PaginatorTrait;
-    let sends = crate::send::Entity::find()
-        .filter(crate::send::Column::MessageId.eq(message_id))
-        .count(db)
-        .await?;
-    Ok(sends > 0)
+    ids: &[String],
+) -> Result<std::collections::HashSet<String>, StoreError> {
+    let mut out = std::collections::HashSet::new();
+    for chunk in ids.chunks(200) {
+        let found: Vec<String> = crate::send::Entity::find()
+            .select_only()
+            .column(crate::send::Column::MessageId)
+            .filter(crate::send::Column::MessageId.is_in(chunk.iter().cloned()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        out.extend(found);
+    }
+    Ok(out)
 }
