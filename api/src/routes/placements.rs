@@ -34,6 +34,26 @@ fn today(state: &AppState, mailbox: &mailbox::Model) -> NaiveDate {
     local_date(&mailbox.timezone, state.clock.now())
 }
 
+/// The days of a report from its `from` and `to` parameters: `to` defaults to `today`, `from`
+/// to 29 days before `to`, and the range must be in order and at most 366 days.
+pub(crate) fn report_days(
+    from: Option<&str>,
+    to: Option<&str>,
+    today: NaiveDate,
+) -> Result<(NaiveDate, NaiveDate), ApiError> {
+    let mut v = Violations::new();
+    let from = parse_day(&mut v, "from", from);
+    let to = parse_day(&mut v, "to", to);
+    let (Some(from), Some(to)) = (from, to) else {
+        return Err(ApiError::Validation(v.into_vec()));
+    };
+    let to = to.unwrap_or(today);
+    let from = from.unwrap_or_else(|| PlanDate::new(to).days_before(29).date());
+    warmup_domain::plan_date::check_range(from, to)
+        .map_err(|e| ApiError::invalid("from", e.to_string()))?;
+    Ok((from, to))
+}
+
 /// A `YYYY-MM-DD` query parameter; `None` (with the problem in `v`) when it is not one.
 pub(crate) fn parse_day(
     v: &mut Violations,
@@ -364,16 +384,11 @@ pub async fn summary(
     query: web::Query<SummaryQuery>,
 ) -> Result<web::Json<PlacementSummary>, ApiError> {
     let mailbox = own_mailbox(&state, caller.org, *id).await?;
-    let mut v = Violations::new();
-    let from = parse_day(&mut v, "from", query.from.as_deref());
-    let to = parse_day(&mut v, "to", query.to.as_deref());
-    let (Some(from), Some(to)) = (from, to) else {
-        return Err(ApiError::Validation(v.into_vec()));
-    };
-    let to = to.unwrap_or_else(|| today(&state, &mailbox));
-    let from = from.unwrap_or_else(|| PlanDate::new(to).days_before(29).date());
-    warmup_domain::plan_date::check_range(from, to)
-        .map_err(|e| ApiError::invalid("from", e.to_string()))?;
+    let (from, to) = report_days(
+        query.from.as_deref(),
+        query.to.as_deref(),
+        today(&state, &mailbox),
+    )?;
     let s = placements::summary(&state.db, caller.org, *id, from, to).await?;
     Ok(web::Json(PlacementSummary {
         from,

@@ -12,7 +12,6 @@ use uuid::Uuid;
 use warmup_domain::engagement::Action;
 use warmup_domain::pattern::Pattern;
 use warmup_domain::placement::{PlacementClass, Rates};
-use warmup_domain::plan_date::PlanDate;
 use warmup_domain::seed_split::{
     DEFAULT_EXPIRY_DAYS, DEFAULT_ROTATION_DAYS, MAX_SEEDS_PER_SPLIT, MAX_SENDERS_PER_SPLIT,
     SeedListSummary, SenderPattern, SplitEngagement, summarize,
@@ -27,7 +26,7 @@ use crate::error::{ApiError, ConflictError, ForbiddenError};
 use crate::idempotency;
 use crate::json_body::Body;
 use crate::pagination::PageQuery;
-use crate::routes::placements::parse_day;
+use crate::routes::placements::{parse_day, report_days};
 use crate::state::AppState;
 
 /// What a split's seeds do with its mail.
@@ -955,17 +954,12 @@ pub async fn summary(
     query: web::Query<SplitSummaryQuery>,
 ) -> Result<web::Json<SeedSplitSummary>, ApiError> {
     find(&state, &caller, *id).await?;
-    let mut v = Violations::new();
-    let from = parse_day(&mut v, "from", query.from.as_deref());
-    let to = parse_day(&mut v, "to", query.to.as_deref());
-    let (Some(from), Some(to)) = (from, to) else {
-        return Err(ApiError::Validation(v.into_vec()));
-    };
-    let to = to.unwrap_or_else(|| state.clock.now().date_naive());
-    let from = from.unwrap_or_else(|| PlanDate::new(to).days_before(29).date());
-    warmup_domain::plan_date::check_range(from, to)
-        .map_err(|e| ApiError::invalid("from", e.to_string()))?;
-    let (start, end) = range(Some(from), Some(to), &mut v);
+    let (from, to) = report_days(
+        query.from.as_deref(),
+        query.to.as_deref(),
+        state.clock.now().date_naive(),
+    )?;
+    let (start, end) = range(Some(from), Some(to), &mut Violations::new());
     let filter = MessageFilter {
         from: start,
         to: end,
