@@ -541,6 +541,7 @@ fn sent(
         seed_id: None,
         seed_email: s.seed_email.clone(),
         provider: "gmail".into(),
+        domain: "example.com".into(),
         plan_date,
         message_id,
         sent_at,

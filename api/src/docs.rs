@@ -29,7 +29,7 @@ use crate::routes;
         warmup_domain::Violation,
         crate::schema::PlacementClassFilter,
         crate::schema::EventOutcome,
-        crate::routes::seed_splits::AddressFormat
+        crate::csv_out::ResponseFormat
     )),
     modifiers(&BearerAuth),
     tags(
@@ -41,6 +41,7 @@ use crate::routes;
         (name = "seed-splits", description = "Seed lists: an organization's slice of the seed pool for its own campaigns"),
         (name = "warmup", description = "Warmup preferences, start and pause, schedule preview"),
         (name = "placements", description = "Where warmup messages landed at the seeds and what the seeds did"),
+        (name = "reports", description = "Organization-wide placement reports, from daily rollups"),
     )
 )]
 struct ApiDoc;

@@ -2,6 +2,7 @@
 //! with auth, problem-details errors, idempotency, rate limits and the OpenAPI document.
 
 pub mod auth;
+pub mod csv_out;
 pub mod docs;
 pub mod error;
 pub mod idempotency;

@@ -68,6 +68,100 @@ impl PlacementClass {
     }
 }
 
+/// What a placement is about: a warmup message, a seed-list campaign message, or a placement
+/// test's message. Reports can be filtered by it.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum PlacementSource {
+    Warmup,
+    SeedList,
+    Test,
+}
+
+impl PlacementSource {
+    pub const ALL: [PlacementSource; 3] = [
+        PlacementSource::Warmup,
+        PlacementSource::SeedList,
+        PlacementSource::Test,
+    ];
+
+    /// The stable name used in the API and the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlacementSource::Warmup => "warmup",
+            PlacementSource::SeedList => "seed_list",
+            PlacementSource::Test => "test",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+}
+
+/// What a placement report is grouped by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportGroup {
+    Day,
+    Provider,
+    Mailbox,
+    Domain,
+    Split,
+    Test,
+}
+
+impl ReportGroup {
+    pub const ALL: [ReportGroup; 6] = [
+        ReportGroup::Day,
+        ReportGroup::Provider,
+        ReportGroup::Mailbox,
+        ReportGroup::Domain,
+        ReportGroup::Split,
+        ReportGroup::Test,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReportGroup::Day => "day",
+            ReportGroup::Provider => "provider",
+            ReportGroup::Mailbox => "mailbox",
+            ReportGroup::Domain => "domain",
+            ReportGroup::Split => "split",
+            ReportGroup::Test => "test",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+}
+
+/// The name a rollup counts a placement under: its class, or `pending` while it is looked for.
+pub fn slot_name(class: Option<PlacementClass>) -> &'static str {
+    class.map_or("pending", PlacementClass::as_str)
+}
+
+/// The class a rollup slot stands for; `Some(None)` is pending, `None` a name no slot has.
+pub fn parse_slot(name: &str) -> Option<Option<PlacementClass>> {
+    if name == "pending" {
+        return Some(None);
+    }
+    PlacementClass::parse(name).map(Some)
+}
+
 /// True once a message sent `waited` ago (real time) has been given up on: `missing_after` of
 /// real time has passed, strictly more. Every place that stops waiting for a message (its
 /// lookup, a reply's arrival, an interrupted send's recovery) uses this one rule, so they agree.
@@ -203,6 +297,49 @@ pub fn summarize(rows: impl IntoIterator<Item = CountRow>) -> Summary {
     }
 }
 
+/// How many placements of one group (a day, provider, mailbox...) are in one class.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupCount {
+    pub group: String,
+    pub class: Option<PlacementClass>,
+    pub count: i64,
+}
+
+/// A report of counts and rates per group, plus overall.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GroupReport {
+    pub overall: Rates,
+    /// Ordered by group key; a group whose counts add up to nothing is left out.
+    pub groups: Vec<(String, Rates)>,
+}
+
+/// Adds up counts per group and class. Rows may repeat a key and carry negative counts (a
+/// rollup's decrements): what counts is the sum.
+pub fn summarize_groups(rows: impl IntoIterator<Item = GroupCount>) -> GroupReport {
+    let mut sums: BTreeMap<String, BTreeMap<Option<PlacementClass>, i64>> = BTreeMap::new();
+    for r in rows {
+        *sums.entry(r.group).or_default().entry(r.class).or_default() += r.count;
+    }
+    let mut overall = Rates::default();
+    let mut groups = Vec::new();
+    for (group, classes) in sums {
+        let mut rates = Rates::default();
+        for (class, n) in classes {
+            // A sum below zero would be a bug in whoever keeps the rollups; it counts as none.
+            let n = u64::try_from(n).unwrap_or(0);
+            rates.add(class, n);
+            overall.add(class, n);
+        }
+        if rates.total > 0 {
+            groups.push((group, rates.with_rates()));
+        }
+    }
+    GroupReport {
+        overall: overall.with_rates(),
+        groups,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -300,6 +437,46 @@ mod summary_tests {
         assert_eq!((unknown.overall.total, unknown.overall.unknown), (4, 3));
         assert_eq!(unknown.overall.decided(), 1);
         assert_eq!(unknown.overall.inbox_rate, Some(100.0));
+    }
+
+    #[test]
+    fn groups_add_signed_counts_and_drop_empty_groups() {
+        let g = |group: &str, class, count| GroupCount {
+            group: group.into(),
+            class,
+            count,
+        };
+        let r = summarize_groups([
+            g("b", Some(PlacementClass::Inbox), 3),
+            g("a", None, 1),
+            g("a", None, -1),
+            g("a", Some(PlacementClass::Spam), 1),
+            g("b", Some(PlacementClass::Missing), 2),
+            g("b", Some(PlacementClass::Missing), -1),
+            g("c", Some(PlacementClass::Inbox), 2),
+            g("c", Some(PlacementClass::Inbox), -2),
+        ]);
+        let keys: Vec<&str> = r.groups.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(keys, ["a", "b"], "c adds up to nothing");
+        let a = &r.groups[0].1;
+        assert_eq!((a.total, a.pending, a.spam), (1, 0, 1));
+        let b = &r.groups[1].1;
+        assert_eq!((b.total, b.inbox, b.missing), (4, 3, 1));
+        assert_eq!(b.inbox_rate, Some(75.0));
+        assert_eq!((r.overall.total, r.overall.inbox), (5, 3));
+        assert_eq!(r.overall.inbox_rate, Some(60.0));
+    }
+
+    #[test]
+    fn slots_and_sources_round_trip() {
+        for c in PlacementClass::ALL {
+            assert_eq!(parse_slot(slot_name(Some(c))), Some(Some(c)));
+        }
+        assert_eq!(parse_slot(slot_name(None)), Some(None));
+        assert_eq!(parse_slot("junk"), None);
+        for s in PlacementSource::ALL {
+            assert_eq!(PlacementSource::parse(s.as_str()), Some(s));
+        }
     }
 
     #[test]

@@ -10,6 +10,8 @@ pub mod lease;
 pub mod mailbox;
 pub mod organization;
 pub mod placement;
+pub mod placement_org_rollup;
+pub mod placement_rollup;
 pub mod plan_day;
 pub mod secret_box;
 pub mod seed;

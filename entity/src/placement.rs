@@ -13,6 +13,8 @@ pub struct Model {
     pub seed_id: Option<Uuid>,
     pub seed_email: String,
     pub provider: String,
+    /// The sending mailbox's domain when the message was sent.
+    pub domain: String,
     /// The mailbox's local date, `YYYY-MM-DD`, copied from the send.
     pub plan_date: String,
     pub message_id: String,

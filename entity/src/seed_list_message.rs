@@ -19,6 +19,8 @@ pub struct Model {
     pub dedupe_key: String,
     pub message_id: Option<String>,
     pub sender: String,
+    /// The sender's domain.
+    pub domain: String,
     #[sea_orm(column_type = "Text")]
     pub subject: String,
     #[sea_orm(column_type = "Text")]

@@ -15,6 +15,7 @@ mod m0010_seed_reply_text;
 mod m0011_mailbox_verification;
 mod m0012_cancel_inbox_quoting_continuations;
 mod m0013_seed_splits;
+mod m0014_placement_rollups;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0011_mailbox_verification::Migration),
             Box::new(m0012_cancel_inbox_quoting_continuations::Migration),
             Box::new(m0013_seed_splits::Migration),
+            Box::new(m0014_placement_rollups::Migration),
         ]
     }
 }

@@ -35,7 +35,8 @@ impl MigrationTrait for Migration {
             )
             .await?;
         // The placement report counts a mailbox's days by provider and class: with those in
-        // the index it is read from the index alone (measured in `benches/placement_summary`).
+        // the index it is read from the index alone (measured then by the mailbox
+        // placement-summary benchmark).
         manager
             .drop_index(
                 Index::drop()

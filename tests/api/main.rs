@@ -9,6 +9,7 @@ mod limits;
 mod mailboxes;
 mod persistence;
 mod placements;
+mod reports;
 mod secrets;
 mod seed_splits;
 mod seeds;

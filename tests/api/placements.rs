@@ -7,7 +7,8 @@ use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel};
 use serde_json::{Value, json};
 use uuid::Uuid;
-use warmup_entity::{engagement_action, mailbox, placement, send};
+use warmup_entity::store::rollups;
+use warmup_entity::{OrgId, engagement_action, mailbox, placement, send};
 
 use crate::helpers::{ADMIN_KEY, Reply, TestApp, mailbox_body};
 use crate::on_both_databases;
@@ -124,6 +125,7 @@ async fn store(app: &TestApp, mailbox: Uuid, n: usize, m: &Landed<'_>) -> Uuid {
         seed_id: None,
         seed_email: format!("seed{n}@{}.example", m.provider),
         provider: m.provider.into(),
+        domain: "acme.example".into(),
         plan_date: m.date.into(),
         message_id,
         sent_at,
@@ -167,6 +169,10 @@ async fn store(app: &TestApp, mailbox: Uuid, n: usize, m: &Landed<'_>) -> Uuid {
     .insert(&app.db)
     .await
     .unwrap_or_else(|e| panic!("placement: {e}"));
+    // Written directly, not through the workers' store functions: counted as a repair would.
+    rollups::rebuild(&app.db, OrgId(org))
+        .await
+        .unwrap_or_else(|e| panic!("rebuild: {e}"));
     id
 }
 

@@ -17,7 +17,7 @@ on_both_databases!(
 );
 
 /// Adds `n` shared gmail seeds to the pool; returns their addresses.
-async fn pool(app: &TestApp, prefix: &str, provider: &str, n: usize) -> Vec<String> {
+pub(crate) async fn pool(app: &TestApp, prefix: &str, provider: &str, n: usize) -> Vec<String> {
     let mut out = Vec::new();
     for i in 0..n {
         let email = format!("{prefix}{i}@seeds.example");
@@ -30,7 +30,7 @@ async fn pool(app: &TestApp, prefix: &str, provider: &str, n: usize) -> Vec<Stri
     out
 }
 
-async fn split(app: &TestApp, key: &str, body: Value) -> Value {
+pub(crate) async fn split(app: &TestApp, key: &str, body: Value) -> Value {
     app.post("/v1/seed-splits", key, &body)
         .await
         .expect(201)

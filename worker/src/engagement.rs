@@ -283,7 +283,7 @@ async fn locate(
     };
     let next_check_at = progress.steps.first().map_or(now, |s| s.at);
     let located = Located {
-        class: class.as_str().to_string(),
+        class,
         folder: at.folder.name.clone(),
         uid: at.uid,
         arrived_at,

@@ -57,6 +57,7 @@ pub fn work(m: &mailbox::Model, subject: &str, body: &str) -> Work {
         seed_id: s.seed_id,
         seed_email: s.seed_email.clone(),
         provider: s.provider.clone(),
+        domain: "example.com".into(),
         plan_date: s.plan_date.clone(),
         message_id: s.message_id.clone(),
         sent_at: at(),

@@ -5,6 +5,7 @@ pub mod health;
 pub mod mailboxes;
 pub mod organizations;
 pub mod placements;
+pub mod reports;
 pub mod seed_splits;
 pub mod seeds;
 pub mod warmup;
@@ -59,6 +60,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(warmup::events)
                 .service(placements::list)
                 .service(placements::summary)
+                .service(reports::placement)
                 .service(warmup::get_defaults)
                 .service(warmup::put_defaults)
                 .service(warmup::apply)

@@ -3,8 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use actix_web::{get, web};
+use actix_web::{HttpResponse, get, web};
 use chrono::{DateTime, NaiveDate, Utc};
+use futures::StreamExt;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -19,6 +20,7 @@ use warmup_entity::store::placements::{self, ClassFilter, PlacementFilter, Place
 use warmup_entity::{OrgId, mailbox};
 
 use crate::auth::Caller;
+use crate::csv_out::{self, ResponseFormat};
 use crate::error::ApiError;
 use crate::pagination::PageQuery;
 use crate::state::AppState;
@@ -96,6 +98,10 @@ pub struct PlacementsQuery {
     /// The `next` value of the previous page.
     #[param(value_type = Option<String>, format = Uuid)]
     pub after: Option<String>,
+    /// `json` (default, one page) or `csv`: the whole audit trail of the filtered messages as
+    /// `text/csv`, newest first, one row per message with a header row; `limit` does not apply.
+    #[param(value_type = Option<ResponseFormat>)]
+    pub format: Option<String>,
 }
 
 impl PlacementsQuery {
@@ -310,13 +316,154 @@ impl TryFrom<PlacementItem> for Placement {
     }
 }
 
+/// The columns of the CSV audit trail.
+const CSV_HEADER: [&str; 25] = [
+    "send_id",
+    "sent_at",
+    "plan_date",
+    "provider",
+    "seed_email",
+    "subject",
+    "message_id",
+    "status",
+    "class",
+    "folder",
+    "arrived_at",
+    "arrival_seconds",
+    "spf",
+    "dkim",
+    "dmarc",
+    "opened_at",
+    "flagged_at",
+    "rescued_at",
+    "replied_at",
+    "archived_at",
+    "reply_message_id",
+    "reply_class",
+    "reply_folder",
+    "last_error",
+    "actions",
+];
+
+fn csv_line(p: Placement) -> Vec<String> {
+    let t = |t: Option<DateTime<Utc>>| t.map(|t| t.to_rfc3339()).unwrap_or_default();
+    let s = |s: Option<String>| s.unwrap_or_default();
+    let status = match p.status {
+        PlacementStatus::Locating => "locating",
+        PlacementStatus::Engaging => "engaging",
+        PlacementStatus::Done => "done",
+    };
+    let (reply_id, reply_class, reply_folder) = match p.reply {
+        Some(r) => (
+            r.message_id,
+            r.class.map(|c| c.as_str().to_string()).unwrap_or_default(),
+            s(r.folder),
+        ),
+        None => Default::default(),
+    };
+    // `name ok|failed at`, oldest first: the detail stays in the JSON list.
+    let actions = p
+        .actions
+        .iter()
+        .map(|a| {
+            let ok = if a.ok { "ok" } else { "failed" };
+            format!("{} {ok} {}", a.action, a.at.to_rfc3339())
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    vec![
+        p.send_id.to_string(),
+        p.sent_at.to_rfc3339(),
+        p.plan_date,
+        p.provider,
+        p.seed_email,
+        p.subject,
+        p.message_id,
+        status.to_string(),
+        p.class.map(|c| c.as_str().to_string()).unwrap_or_default(),
+        s(p.folder),
+        t(p.arrived_at),
+        p.arrival_seconds.map(|n| n.to_string()).unwrap_or_default(),
+        s(p.authentication.spf),
+        s(p.authentication.dkim),
+        s(p.authentication.dmarc),
+        t(p.opened_at),
+        t(p.flagged_at),
+        t(p.rescued_at),
+        t(p.replied_at),
+        t(p.archived_at),
+        reply_id,
+        reply_class,
+        reply_folder,
+        s(p.last_error),
+        actions,
+    ]
+}
+
+fn csv_lines(items: Vec<PlacementItem>) -> Result<web::Bytes, ApiError> {
+    let rows = items
+        .into_iter()
+        .map(|i| Placement::try_from(i).map(csv_line))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(web::Bytes::from(csv_out::write(None, rows)?))
+}
+
+/// Rows read per query while the CSV is streamed.
+const CSV_PAGE: u64 = 500;
+
+/// The whole filtered trail as CSV, written page by page as it is read, so that a mailbox
+/// with years of messages is never held in memory at once.
+async fn trail_csv(
+    state: &AppState,
+    org: OrgId,
+    mailbox: Uuid,
+    filter: PlacementFilter,
+    after: Option<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let page = |after| PageRequest {
+        after,
+        limit: CSV_PAGE,
+    };
+    // The first page before the answer starts, so that a bad cursor is still a 422.
+    let first = placements::list(&state.db, org, mailbox, &filter, page(after))
+        .await?
+        .ok_or_else(|| ApiError::invalid("after", "must be the `next` value of a previous page"))?;
+    let mut head = csv_out::write(Some(&CSV_HEADER), Vec::<Vec<String>>::new())?;
+    let next = first.next;
+    head.extend_from_slice(&csv_lines(first.items)?);
+    let db = state.db.clone();
+    let rest = futures::stream::unfold(next, move |cursor| {
+        let db = db.clone();
+        let filter = filter.clone();
+        async move {
+            let after = cursor?;
+            match placements::list(&db, org, mailbox, &filter, page(Some(after))).await {
+                Ok(Some(p)) => Some((csv_lines(p.items), p.next)),
+                // The cursor row was deleted meanwhile: the trail ends there.
+                Ok(None) => None,
+                Err(e) => Some((Err(ApiError::from(e)), None)),
+            }
+        }
+    });
+    let body = futures::stream::once(async move { Ok(web::Bytes::from(head)) })
+        .chain(rest)
+        .map(|chunk| chunk.map_err(actix_web::Error::from));
+    Ok(HttpResponse::Ok()
+        .content_type(csv_out::CONTENT_TYPE)
+        .streaming(body))
+}
+
 /// Where each message landed, newest sent first, with what its seed did.
 #[utoipa::path(
     tag = "placements",
     operation_id = "listMailboxPlacements",
     params(("id" = Uuid, Path, description = "Mailbox id"), PlacementsQuery),
     responses(
-        (status = 200, description = "One page of placements", body = PlacementPage)
+        (status = 200, description = "One page of placements, or the whole trail as CSV",
+            content(
+                (PlacementPage = "application/json"),
+                (String = "text/csv")
+            ))
     ),
     security(("api_key" = []))
 )]
@@ -326,9 +473,13 @@ pub async fn list(
     caller: Caller,
     id: web::Path<Uuid>,
     query: web::Query<PlacementsQuery>,
-) -> Result<web::Json<PlacementPage>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
+    let format = ResponseFormat::parse(query.format.as_deref())?;
     own_mailbox(&state, caller.org, *id).await?;
     let (filter, page) = query.parse()?;
+    if format == ResponseFormat::Csv {
+        return trail_csv(&state, caller.org, *id, filter, page.after).await;
+    }
     let found = placements::list(&state.db, caller.org, *id, &filter, page)
         .await?
         .ok_or_else(|| ApiError::invalid("after", "must be the `next` value of a previous page"))?;
@@ -338,7 +489,7 @@ pub async fn list(
         .into_iter()
         .map(Placement::try_from)
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(web::Json(PlacementPage { items, next }))
+    Ok(HttpResponse::Ok().json(PlacementPage { items, next }))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -22,6 +22,7 @@ use warmup_entity::store::seed_list::{self, MessageFilter};
 use warmup_entity::store::seed_splits::{self, NewSplit, SplitChange, SplitFilter, SplitView};
 
 use crate::auth::Caller;
+use crate::csv_out::{self, ResponseFormat};
 use crate::error::{ApiError, ConflictError, ForbiddenError};
 use crate::idempotency;
 use crate::json_body::Body;
@@ -583,16 +584,8 @@ pub async fn delete(
 #[into_params(parameter_in = Query)]
 pub struct AddressesQuery {
     /// `json` (default) or `csv` (`text/csv` with a header row `email,provider`).
-    #[param(value_type = Option<AddressFormat>)]
+    #[param(value_type = Option<ResponseFormat>)]
     pub format: Option<String>,
-}
-
-/// How the addresses are given.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum AddressFormat {
-    Json,
-    Csv,
 }
 
 /// A seed address of a split.
@@ -628,30 +621,19 @@ pub async fn addresses(
     id: web::Path<Uuid>,
     query: web::Query<AddressesQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let csv = match query.format.as_deref() {
-        None | Some("json") => false,
-        Some("csv") => true,
-        Some(_) => return Err(ApiError::invalid("format", "must be json or csv")),
-    };
+    let format = ResponseFormat::parse(query.format.as_deref())?;
     let rows = seed_splits::download(&state.db, caller.org, *id, state.clock.now())
         .await?
         .ok_or(ApiError::NotFound("seed split"))?;
-    if csv {
-        let mut w = ::csv::Writer::from_writer(Vec::new());
-        let written = w
-            .write_record(["email", "provider"])
-            .and_then(|_| {
-                rows.iter()
-                    .try_for_each(|r| w.write_record([r.email.as_str(), r.provider.as_str()]))
-            })
-            .map_err(|e| ApiError::Internal(format!("writing CSV: {e}")))
-            .and_then(|_| {
-                w.into_inner()
-                    .map_err(|e| ApiError::Internal(format!("writing CSV: {e}")))
-            })?;
+    if format == ResponseFormat::Csv {
+        let body = csv_out::write(
+            Some(&["email", "provider"]),
+            rows.iter()
+                .map(|r| vec![r.email.as_str(), r.provider.as_str()]),
+        )?;
         return Ok(HttpResponse::Ok()
-            .content_type("text/csv; charset=utf-8")
-            .body(written));
+            .content_type(csv_out::CONTENT_TYPE)
+            .body(body));
     }
     let items = rows
         .into_iter()

@@ -6,15 +6,16 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait,
+    QueryOrder, QuerySelect, Set, TransactionTrait, TryIntoModel,
 };
 use uuid::Uuid;
 use warmup_domain::content::Draft;
 use warmup_domain::placement::PlacementClass;
 use warmup_domain::state::{PlacementEvent, PlacementStage};
 
+use super::rollups::{self, Dims};
 use super::{StoreError, leases};
-use crate::{engagement_action, placement, send};
+use crate::{engagement_action, mailbox, placement, send};
 
 /// Starts looking for a message that was just sent; a second call for the same send (a send
 /// settled twice) changes nothing.
@@ -24,6 +25,18 @@ pub async fn start_locating<C: ConnectionTrait>(
     sent_at: DateTime<Utc>,
     first_check_at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
+    // Reports group by the sender's domain: the mailbox's, now.
+    let email: Option<String> = mailbox::Entity::find_by_id(s.mailbox_id)
+        .select_only()
+        .column(mailbox::Column::Email)
+        .into_tuple()
+        .one(db)
+        .await?;
+    let domain = email
+        .as_deref()
+        .and_then(|e| e.rsplit_once('@'))
+        .map(|(_, d)| d.to_ascii_lowercase())
+        .unwrap_or_default();
     let row = placement::ActiveModel {
         send_id: Set(s.id),
         organization_id: Set(s.organization_id),
@@ -31,6 +44,7 @@ pub async fn start_locating<C: ConnectionTrait>(
         seed_id: Set(s.seed_id),
         seed_email: Set(s.seed_email.clone()),
         provider: Set(s.provider.clone()),
+        domain: Set(domain),
         plan_date: Set(s.plan_date.clone()),
         message_id: Set(s.message_id.clone()),
         sent_at: Set(sent_at),
@@ -64,7 +78,7 @@ pub async fn start_locating<C: ConnectionTrait>(
         created_at: Set(sent_at),
         updated_at: Set(sent_at),
     };
-    placement::Entity::insert(row)
+    let inserted = placement::Entity::insert(row.clone())
         .on_conflict(
             OnConflict::column(placement::Column::SendId)
                 .do_nothing()
@@ -72,6 +86,10 @@ pub async fn start_locating<C: ConnectionTrait>(
         )
         .exec_without_returning(db)
         .await?;
+    if inserted > 0 {
+        let row: placement::Model = row.try_into_model()?;
+        rollups::counted(db, &Dims::of_placement(&row), None).await?;
+    }
     Ok(())
 }
 
@@ -213,7 +231,7 @@ async fn action<C: ConnectionTrait>(
 
 /// Where a message was found and what will be done with it.
 pub struct Located {
-    pub class: String,
+    pub class: PlacementClass,
     pub folder: String,
     pub uid: u32,
     pub arrived_at: Option<DateTime<Utc>>,
@@ -244,9 +262,12 @@ pub async fn record_located(
     }
     .as_str();
     let txn = db.begin().await?;
-    placement::Entity::update_many()
+    let res = placement::Entity::update_many()
         .col_expr(placement::Column::Stage, Expr::value(stage))
-        .col_expr(placement::Column::Class, Expr::value(Some(l.class.clone())))
+        .col_expr(
+            placement::Column::Class,
+            Expr::value(Some(l.class.as_str())),
+        )
         .col_expr(
             placement::Column::Folder,
             Expr::value(Some(l.folder.clone())),
@@ -265,9 +286,16 @@ pub async fn record_located(
         .col_expr(placement::Column::NextCheckAt, Expr::value(l.next_check_at))
         .col_expr(placement::Column::UpdatedAt, Expr::value(now))
         .filter(placement::Column::SendId.eq(w.placement.send_id))
+        // Only a message still looked for is located: a placement is decided once.
+        .filter(placement::Column::Class.is_null())
         .exec(&txn)
         .await?;
-    let detail = format!("{} in {} ({})", l.class, l.folder, l.auth_detail);
+    if res.rows_affected == 0 {
+        txn.rollback().await?;
+        return Ok(());
+    }
+    rollups::moved(&txn, &Dims::of_placement(&w.placement), None, Some(l.class)).await?;
+    let detail = format!("{} in {} ({})", l.class.as_str(), l.folder, l.auth_detail);
     action(
         &txn,
         w.placement.send_id,
@@ -281,6 +309,20 @@ pub async fn record_located(
     Ok(())
 }
 
+/// Counts a placement that was pending, and was just given `class` in this transaction.
+async fn decided<C: ConnectionTrait>(
+    db: &C,
+    send_id: Uuid,
+    class: PlacementClass,
+) -> Result<(), StoreError> {
+    // Read after the write: the transaction holds the row, and the dimensions never change.
+    let p = placement::Entity::find_by_id(send_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| StoreError::Corrupt(format!("placement {send_id} vanished")))?;
+    rollups::moved(db, &Dims::of_placement(&p), None, Some(class)).await
+}
+
 /// Records that a message never arrived.
 pub async fn record_missing(
     db: &DatabaseConnection,
@@ -289,7 +331,7 @@ pub async fn record_missing(
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     let txn = db.begin().await?;
-    placement::Entity::update_many()
+    let res = placement::Entity::update_many()
         .col_expr(
             placement::Column::Stage,
             Expr::value(PlacementStage::Done.as_str()),
@@ -304,8 +346,14 @@ pub async fn record_missing(
         )
         .col_expr(placement::Column::UpdatedAt, Expr::value(now))
         .filter(placement::Column::SendId.eq(send_id))
+        .filter(placement::Column::Class.is_null())
         .exec(&txn)
         .await?;
+    if res.rows_affected == 0 {
+        txn.rollback().await?;
+        return Ok(());
+    }
+    decided(&txn, send_id, PlacementClass::Missing).await?;
     action(
         &txn,
         send_id,
@@ -382,22 +430,31 @@ async fn note_error(
         .col_expr(placement::Column::UpdatedAt, Expr::value(now));
     update = match retry_at {
         Some(at) => update.col_expr(placement::Column::NextCheckAt, Expr::value(at)),
-        // Given up: a message never found has no place, and says so rather than look
-        // pending for ever; one found keeps the class it was found in.
-        None => update
-            .col_expr(
-                placement::Column::Stage,
-                Expr::value(PlacementStage::Done.as_str()),
-            )
-            .col_expr(
-                placement::Column::Class,
-                Expr::col(placement::Column::Class).if_null(PlacementClass::Unknown.as_str()),
-            ),
+        None => update.col_expr(
+            placement::Column::Stage,
+            Expr::value(PlacementStage::Done.as_str()),
+        ),
     };
     update
         .filter(placement::Column::SendId.eq(send_id))
         .exec(&txn)
         .await?;
+    if retry_at.is_none() {
+        // Given up: a message never found has no place, and says so rather than look
+        // pending for ever; one found keeps the class it was found in.
+        let res = placement::Entity::update_many()
+            .col_expr(
+                placement::Column::Class,
+                Expr::value(Some(PlacementClass::Unknown.as_str())),
+            )
+            .filter(placement::Column::SendId.eq(send_id))
+            .filter(placement::Column::Class.is_null())
+            .exec(&txn)
+            .await?;
+        if res.rows_affected > 0 {
+            decided(&txn, send_id, PlacementClass::Unknown).await?;
+        }
+    }
     action(
         &txn,
         send_id,

@@ -1,12 +1,13 @@
 //! Sender mailboxes of one organization.
 
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
 use uuid::Uuid;
 
 use super::page::{Page, PageRequest};
+use super::rollups::{self, Scope};
 use super::{OrgId, StoreError, conflict_on_unique, email_key};
 use crate::{mailbox, warmup_settings};
 
@@ -77,13 +78,20 @@ pub async fn update<C: ConnectionTrait>(
     .map_err(|e| conflict_on_unique(e, DUPLICATE))
 }
 
-/// Deletes a mailbox of `org`; false when it had none with that id.
-pub async fn delete<C: ConnectionTrait>(db: &C, org: OrgId, id: Uuid) -> Result<bool, StoreError> {
+/// Deletes a mailbox of `org` with its sends and placements; false when it had none with that
+/// id.
+pub async fn delete(db: &DatabaseConnection, org: OrgId, id: Uuid) -> Result<bool, StoreError> {
+    let txn = db.begin().await?;
     let res = mailbox::Entity::delete_many()
         .filter(mailbox::Column::Id.eq(id))
         .filter(mailbox::Column::OrganizationId.eq(org.0))
-        .exec(db)
+        .exec(&txn)
         .await?;
+    if res.rows_affected > 0 {
+        // The placements went with it (cascade); so do their counts.
+        rollups::remove(&txn, org.0, Scope::Mailbox(id)).await?;
+    }
+    txn.commit().await?;
     Ok(res.rows_affected > 0)
 }
 

@@ -13,6 +13,7 @@ pub mod page;
 pub mod placements;
 pub mod plans;
 pub mod reports;
+pub mod rollups;
 pub mod seed_list;
 pub mod seed_splits;
 pub mod seeds;

@@ -4,11 +4,11 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use sea_orm::sea_query::{Condition, Expr, ExprTrait};
+use sea_orm::sea_query::Condition;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 use warmup_domain::Provider;
-use warmup_domain::placement::{CountRow, PlacementClass, Summary, summarize};
+use warmup_domain::placement::{PlacementClass, Summary, summarize};
 
 use super::page::{Page, PageRequest};
 use super::{OrgId, StoreError};
@@ -128,7 +128,7 @@ pub async fn list<C: ConnectionTrait>(
     })))
 }
 
-/// The placement report of a mailbox's plan days `from..=to`, counted in the database. A
+/// The placement report of a mailbox's plan days `from..=to`, from the daily rollups. A
 /// mailbox of another organization has an empty report.
 pub async fn summary<C: ConnectionTrait>(
     db: &C,
@@ -137,39 +137,6 @@ pub async fn summary<C: ConnectionTrait>(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Summary, StoreError> {
-    let rows = placement::Entity::find()
-        .select_only()
-        .column(placement::Column::PlanDate)
-        .column(placement::Column::Provider)
-        .column(placement::Column::Class)
-        .column_as(Expr::col(placement::Column::SendId).count(), "n")
-        .filter(placement::Column::OrganizationId.eq(org.0))
-        .filter(placement::Column::MailboxId.eq(mailbox_id))
-        .filter(placement::Column::PlanDate.gte(day(from)))
-        .filter(placement::Column::PlanDate.lte(day(to)))
-        .group_by(placement::Column::PlanDate)
-        .group_by(placement::Column::Provider)
-        .group_by(placement::Column::Class)
-        .into_tuple::<(String, String, Option<String>, i64)>()
-        .all(db)
-        .await?;
-    let counts = rows
-        .into_iter()
-        .map(|(date, provider, class, n)| {
-            let class = match class {
-                None => None,
-                Some(c) => Some(
-                    PlacementClass::parse(&c)
-                        .ok_or_else(|| StoreError::Corrupt(format!("placement class {c:?}")))?,
-                ),
-            };
-            Ok(CountRow {
-                date,
-                provider,
-                class,
-                count: u64::try_from(n).unwrap_or(0),
-            })
-        })
-        .collect::<Result<Vec<_>, StoreError>>()?;
+    let counts = super::rollups::mailbox_counts(db, org, mailbox_id, from, to).await?;
     Ok(summarize(counts))
 }

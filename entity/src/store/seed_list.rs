@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait,
+    QueryOrder, QuerySelect, Set, TransactionTrait, TryIntoModel,
 };
 use uuid::Uuid;
 use warmup_domain::pattern::Pattern;
@@ -18,6 +18,7 @@ use warmup_domain::state::PlacementStage;
 
 use super::StoreError;
 use super::page::{Page, PageRequest};
+use super::rollups::{self, Dims};
 use super::seed_splits::still_read;
 use crate::{
     seed, seed_list_campaign, seed_list_message, seed_split, seed_split_member, seed_split_sender,
@@ -177,6 +178,14 @@ pub async fn known<C: ConnectionTrait>(
     Ok(out)
 }
 
+/// The domain of a sender's address, as reports group it.
+fn sender_domain(sender: &str) -> String {
+    sender
+        .rsplit_once('@')
+        .map(|(_, d)| d.to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
 fn dedupe_found(message_id: &str) -> String {
     format!("m:{message_id}")
 }
@@ -302,7 +311,8 @@ pub async fn record_found(
     } else {
         PlacementStage::Done
     };
-    let inserted = seed_list_message::Entity::insert(seed_list_message::ActiveModel {
+    let domain = sender_domain(&f.sender);
+    let row = seed_list_message::ActiveModel {
         id: Set(Uuid::now_v7()),
         organization_id: Set(f.organization_id),
         split_id: Set(f.split_id),
@@ -313,6 +323,7 @@ pub async fn record_found(
         dedupe_key: Set(dedupe_found(&f.message_id)),
         message_id: Set(Some(f.message_id)),
         sender: Set(f.sender),
+        domain: Set(domain),
         subject: Set(f.subject),
         campaign: Set(f.campaign),
         class: Set(f.class.as_str().to_string()),
@@ -334,24 +345,34 @@ pub async fn record_found(
         errors: Set(0),
         created_at: Set(f.arrived_at),
         updated_at: Set(now),
-    })
-    .on_conflict(
-        OnConflict::columns([
-            seed_list_message::Column::SeedId,
-            seed_list_message::Column::DedupeKey,
-        ])
-        .do_nothing()
-        .to_owned(),
-    )
-    .exec_without_returning(&txn)
-    .await?;
+    };
+    let inserted = seed_list_message::Entity::insert(row.clone())
+        .on_conflict(
+            OnConflict::columns([
+                seed_list_message::Column::SeedId,
+                seed_list_message::Column::DedupeKey,
+            ])
+            .do_nothing()
+            .to_owned(),
+        )
+        .exec_without_returning(&txn)
+        .await?;
     if inserted > 0 {
+        let row = row.try_into_model()?;
+        rollups::counted(&txn, &Dims::of_seed_list(&row), Some(f.class)).await?;
         // It came after all: not missing at this seed.
-        seed_list_message::Entity::delete_many()
+        let missing = seed_list_message::Entity::find()
             .filter(seed_list_message::Column::SeedId.eq(f.seed_id))
             .filter(seed_list_message::Column::DedupeKey.eq(dedupe_missing(campaign.id)))
-            .exec(&txn)
+            .one(&txn)
             .await?;
+        if let Some(m) = missing {
+            seed_list_message::Entity::delete_by_id(m.id)
+                .exec(&txn)
+                .await?;
+            rollups::uncounted(&txn, &Dims::of_seed_list(&m), Some(PlacementClass::Missing))
+                .await?;
+        }
     }
     txn.commit().await?;
     Ok(inserted > 0)
@@ -415,7 +436,7 @@ pub async fn close_campaigns(
             let Some(s) = seeds.get(&m.seed_id) else {
                 continue;
             };
-            written += seed_list_message::Entity::insert(seed_list_message::ActiveModel {
+            let row = seed_list_message::ActiveModel {
                 id: Set(Uuid::now_v7()),
                 organization_id: Set(c.organization_id),
                 split_id: Set(c.split_id),
@@ -426,6 +447,7 @@ pub async fn close_campaigns(
                 dedupe_key: Set(dedupe_missing(c.id)),
                 message_id: Set(None),
                 sender: Set(c.sender.clone()),
+                domain: Set(sender_domain(&c.sender)),
                 subject: Set(c.subject.clone()),
                 campaign: Set(c.campaign.clone()),
                 class: Set(PlacementClass::Missing.as_str().to_string()),
@@ -448,17 +470,24 @@ pub async fn close_campaigns(
                 // Dated like the campaign's arrival, so that it falls on the same day.
                 created_at: Set(c.first_arrival_at),
                 updated_at: Set(now),
-            })
-            .on_conflict(
-                OnConflict::columns([
-                    seed_list_message::Column::SeedId,
-                    seed_list_message::Column::DedupeKey,
-                ])
-                .do_nothing()
-                .to_owned(),
-            )
-            .exec_without_returning(&txn)
-            .await?;
+            };
+            let inserted = seed_list_message::Entity::insert(row.clone())
+                .on_conflict(
+                    OnConflict::columns([
+                        seed_list_message::Column::SeedId,
+                        seed_list_message::Column::DedupeKey,
+                    ])
+                    .do_nothing()
+                    .to_owned(),
+                )
+                .exec_without_returning(&txn)
+                .await?;
+            if inserted > 0 {
+                let row = row.try_into_model()?;
+                let class = Some(PlacementClass::Missing);
+                rollups::counted(&txn, &Dims::of_seed_list(&row), class).await?;
+            }
+            written += inserted;
         }
         let mut row = c.into_active_model();
         row.closed = Set(true);

@@ -579,12 +579,22 @@ async fn member_seeds<C: ConnectionTrait>(
 }
 
 /// Deletes one of `org`'s splits, its seeds back in the pool; false when it is not `org`'s.
-pub async fn delete<C: ConnectionTrait>(db: &C, org: OrgId, id: Uuid) -> Result<bool, StoreError> {
+pub async fn delete(
+    db: &sea_orm::DatabaseConnection,
+    org: OrgId,
+    id: Uuid,
+) -> Result<bool, StoreError> {
+    let txn = db.begin().await?;
     let res = seed_split::Entity::delete_many()
         .filter(seed_split::Column::Id.eq(id))
         .filter(seed_split::Column::OrganizationId.eq(org.0))
-        .exec(db)
+        .exec(&txn)
         .await?;
+    if res.rows_affected > 0 {
+        // Its messages went with it (cascade); so do their counts.
+        super::rollups::remove(&txn, org.0, super::rollups::Scope::Split(id)).await?;
+    }
+    txn.commit().await?;
     Ok(res.rows_affected > 0)
 }
 

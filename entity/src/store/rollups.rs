@@ -1,0 +1,611 @@
+//! Daily placement counts per organization and dimension, so that a report over years reads a
+//! few rows per day instead of every placement. Whatever creates, decides or deletes a
+//! placement changes the counts here in the same transaction: the counts and the rows cannot
+//! disagree after a crash. `report_from_rows` counts the rows themselves, as the check of that
+//! promise and the baseline of its benchmark.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use sea_orm::sea_query::{Expr, OnConflict, SimpleExpr};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QuerySelect, Set,
+};
+use uuid::Uuid;
+use warmup_domain::placement::{
+    CountRow, GroupCount, PlacementClass, PlacementSource, ReportGroup, parse_slot, slot_name,
+};
+
+use super::{OrgId, StoreError};
+use crate::{
+    placement, placement_org_rollup as org_rollup, placement_rollup as rollup, seed_list_message,
+};
+
+/// The dimensions one placement is counted under.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dims {
+    pub organization_id: Uuid,
+    /// `YYYY-MM-DD`.
+    pub day: String,
+    pub source: PlacementSource,
+    pub mailbox_id: Option<Uuid>,
+    pub split_id: Option<Uuid>,
+    pub test_id: Option<Uuid>,
+    pub domain: String,
+    pub provider: String,
+}
+
+impl Dims {
+    /// A warmup message's: counted on its plan day (the mailbox's local date).
+    pub fn of_placement(p: &placement::Model) -> Self {
+        Dims {
+            organization_id: p.organization_id,
+            day: p.plan_date.clone(),
+            source: PlacementSource::Warmup,
+            mailbox_id: Some(p.mailbox_id),
+            split_id: None,
+            test_id: None,
+            domain: p.domain.clone(),
+            provider: p.provider.clone(),
+        }
+    }
+
+    /// A seed-list message's: counted on the UTC date it arrived (a missing one: the date its
+    /// campaign first arrived).
+    pub fn of_seed_list(m: &seed_list_message::Model) -> Self {
+        Dims {
+            organization_id: m.organization_id,
+            day: m.created_at.date_naive().to_string(),
+            source: PlacementSource::SeedList,
+            mailbox_id: None,
+            split_id: Some(m.split_id),
+            test_id: None,
+            domain: m.domain.clone(),
+            provider: m.provider.clone(),
+        }
+    }
+}
+
+fn or_nil(id: Option<Uuid>) -> Uuid {
+    id.unwrap_or(Uuid::nil())
+}
+
+/// Counts `delta` placements of `dims` in `class` (`None`: pending), in both rollups.
+async fn add<C: ConnectionTrait>(
+    db: &C,
+    dims: &Dims,
+    class: Option<PlacementClass>,
+    delta: i64,
+) -> Result<(), StoreError> {
+    let class = slot_name(class);
+    rollup::Entity::insert(rollup::ActiveModel {
+        organization_id: Set(dims.organization_id),
+        day: Set(dims.day.clone()),
+        source: Set(dims.source.as_str().to_string()),
+        mailbox_id: Set(or_nil(dims.mailbox_id)),
+        split_id: Set(or_nil(dims.split_id)),
+        test_id: Set(or_nil(dims.test_id)),
+        domain: Set(dims.domain.clone()),
+        provider: Set(dims.provider.clone()),
+        class: Set(class.to_string()),
+        n: Set(delta),
+    })
+    .on_conflict(
+        OnConflict::columns([
+            rollup::Column::OrganizationId,
+            rollup::Column::Day,
+            rollup::Column::Source,
+            rollup::Column::MailboxId,
+            rollup::Column::SplitId,
+            rollup::Column::TestId,
+            rollup::Column::Domain,
+            rollup::Column::Provider,
+            rollup::Column::Class,
+        ])
+        .value(rollup::Column::N, increment("placement_rollups"))
+        .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    add_org(
+        db,
+        dims.organization_id,
+        (&dims.day, dims.source.as_str(), &dims.provider, class),
+        delta,
+    )
+    .await
+}
+
+/// `n` plus the inserted row's `n`, for an upsert's update.
+fn increment(table: &str) -> SimpleExpr {
+    Expr::cust(format!("\"{table}\".\"n\" + excluded.\"n\""))
+}
+
+async fn add_org<C: ConnectionTrait>(
+    db: &C,
+    org: Uuid,
+    (day, source, provider, class): (&str, &str, &str, &str),
+    delta: i64,
+) -> Result<(), StoreError> {
+    org_rollup::Entity::insert(org_rollup::ActiveModel {
+        organization_id: Set(org),
+        day: Set(day.to_string()),
+        source: Set(source.to_string()),
+        provider: Set(provider.to_string()),
+        class: Set(class.to_string()),
+        n: Set(delta),
+    })
+    .on_conflict(
+        OnConflict::columns([
+            org_rollup::Column::OrganizationId,
+            org_rollup::Column::Day,
+            org_rollup::Column::Source,
+            org_rollup::Column::Provider,
+            org_rollup::Column::Class,
+        ])
+        .value(org_rollup::Column::N, increment("placement_org_rollups"))
+        .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
+
+/// A placement now counted in `class` (`None`: pending).
+pub(crate) async fn counted<C: ConnectionTrait>(
+    db: &C,
+    dims: &Dims,
+    class: Option<PlacementClass>,
+) -> Result<(), StoreError> {
+    add(db, dims, class, 1).await
+}
+
+/// A placement of `class` that no longer exists.
+pub(crate) async fn uncounted<C: ConnectionTrait>(
+    db: &C,
+    dims: &Dims,
+    class: Option<PlacementClass>,
+) -> Result<(), StoreError> {
+    add(db, dims, class, -1).await
+}
+
+/// A placement moved from one class to another. Rows are always changed in the same order
+/// (by class name), so two transactions moving placements of the same day cannot deadlock.
+pub(crate) async fn moved<C: ConnectionTrait>(
+    db: &C,
+    dims: &Dims,
+    from: Option<PlacementClass>,
+    to: Option<PlacementClass>,
+) -> Result<(), StoreError> {
+    if from == to {
+        return Ok(());
+    }
+    let mut steps = [(from, -1), (to, 1)];
+    steps.sort_by_key(|(c, _)| slot_name(*c));
+    for (class, delta) in steps {
+        add(db, dims, class, delta).await?;
+    }
+    Ok(())
+}
+
+/// What is being deleted with all its placements.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Scope {
+    Mailbox(Uuid),
+    Split(Uuid),
+}
+
+/// Uncounts every placement of a mailbox or split that is being deleted, in the deleting
+/// transaction.
+pub(crate) async fn remove<C: ConnectionTrait>(
+    db: &C,
+    org: Uuid,
+    scope: Scope,
+) -> Result<(), StoreError> {
+    let (col, id) = match scope {
+        Scope::Mailbox(id) => (rollup::Column::MailboxId, id),
+        Scope::Split(id) => (rollup::Column::SplitId, id),
+    };
+    let rows = rollup::Entity::find()
+        .filter(rollup::Column::OrganizationId.eq(org))
+        .filter(col.eq(id))
+        .all(db)
+        .await?;
+    let mut sums: BTreeMap<(String, String, String, String), i64> = BTreeMap::new();
+    for r in rows {
+        *sums
+            .entry((r.day, r.source, r.provider, r.class))
+            .or_default() += r.n;
+    }
+    for ((day, source, provider, class), n) in sums {
+        add_org(db, org, (&day, &source, &provider, &class), -n).await?;
+    }
+    rollup::Entity::delete_many()
+        .filter(rollup::Column::OrganizationId.eq(org))
+        .filter(col.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// What a placement report covers and how it is grouped. Days are the rollups' days.
+#[derive(Debug, Clone)]
+pub struct ReportQuery {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub group_by: ReportGroup,
+    pub mailbox_id: Option<Uuid>,
+    pub domain: Option<String>,
+    pub provider: Option<String>,
+    pub source: Option<PlacementSource>,
+}
+
+impl ReportQuery {
+    /// True when the organization-wide rollup has every dimension the report needs.
+    fn org_wide(&self) -> bool {
+        self.mailbox_id.is_none()
+            && self.domain.is_none()
+            && matches!(self.group_by, ReportGroup::Day | ReportGroup::Provider)
+    }
+}
+
+fn slot(name: &str) -> Result<Option<PlacementClass>, StoreError> {
+    parse_slot(name).ok_or_else(|| StoreError::Corrupt(format!("placement class {name:?}")))
+}
+
+fn day(d: NaiveDate) -> String {
+    d.to_string()
+}
+
+const SUM: &str = "CAST(SUM(n) AS BIGINT)";
+
+/// The organization's placement counts per group and class, read from the rollups.
+pub async fn report<C: ConnectionTrait>(
+    db: &C,
+    org: OrgId,
+    q: &ReportQuery,
+) -> Result<Vec<GroupCount>, StoreError> {
+    let rows: Vec<(String, String, i64)> = if q.org_wide() {
+        let group = match q.group_by {
+            ReportGroup::Day => org_rollup::Column::Day,
+            _ => org_rollup::Column::Provider,
+        };
+        let mut s = org_rollup::Entity::find()
+            .select_only()
+            .column(group)
+            .column(org_rollup::Column::Class)
+            .column_as(Expr::cust(SUM), "n")
+            .filter(org_rollup::Column::OrganizationId.eq(org.0))
+            .filter(org_rollup::Column::Day.between(day(q.from), day(q.to)));
+        if let Some(p) = &q.provider {
+            s = s.filter(org_rollup::Column::Provider.eq(p.as_str()));
+        }
+        if let Some(src) = q.source {
+            s = s.filter(org_rollup::Column::Source.eq(src.as_str()));
+        }
+        s.group_by(group)
+            .group_by(org_rollup::Column::Class)
+            .into_tuple()
+            .all(db)
+            .await?
+    } else {
+        let mut s = rollup::Entity::find()
+            .select_only()
+            .filter(rollup::Column::OrganizationId.eq(org.0))
+            .filter(rollup::Column::Day.between(day(q.from), day(q.to)));
+        if let Some(m) = q.mailbox_id {
+            s = s.filter(rollup::Column::MailboxId.eq(m));
+        }
+        if let Some(d) = &q.domain {
+            s = s.filter(rollup::Column::Domain.eq(d.as_str()));
+        }
+        if let Some(p) = &q.provider {
+            s = s.filter(rollup::Column::Provider.eq(p.as_str()));
+        }
+        if let Some(src) = q.source {
+            s = s.filter(rollup::Column::Source.eq(src.as_str()));
+        }
+        let by_id = |s: sea_orm::Select<rollup::Entity>, col: rollup::Column| {
+            s.column(col)
+                .column(rollup::Column::Class)
+                .column_as(Expr::cust(SUM), "n")
+                .filter(col.ne(Uuid::nil()))
+                .group_by(col)
+                .group_by(rollup::Column::Class)
+                .into_tuple::<(Uuid, String, i64)>()
+        };
+        let by_text = |s: sea_orm::Select<rollup::Entity>, col: rollup::Column| {
+            s.column(col)
+                .column(rollup::Column::Class)
+                .column_as(Expr::cust(SUM), "n")
+                .group_by(col)
+                .group_by(rollup::Column::Class)
+                .into_tuple::<(String, String, i64)>()
+        };
+        let ids = |rows: Vec<(Uuid, String, i64)>| {
+            rows.into_iter()
+                .map(|(id, c, n)| (id.to_string(), c, n))
+                .collect::<Vec<_>>()
+        };
+        match q.group_by {
+            ReportGroup::Day => by_text(s, rollup::Column::Day).all(db).await?,
+            ReportGroup::Provider => by_text(s, rollup::Column::Provider).all(db).await?,
+            ReportGroup::Domain => by_text(s, rollup::Column::Domain).all(db).await?,
+            ReportGroup::Mailbox => ids(by_id(s, rollup::Column::MailboxId).all(db).await?),
+            ReportGroup::Split => ids(by_id(s, rollup::Column::SplitId).all(db).await?),
+            ReportGroup::Test => ids(by_id(s, rollup::Column::TestId).all(db).await?),
+        }
+    };
+    rows.into_iter()
+        .map(|(group, class, count)| {
+            Ok(GroupCount {
+                group,
+                class: slot(&class)?,
+                count,
+            })
+        })
+        .collect()
+}
+
+/// A mailbox's warmup placement counts per day, provider and class, from the rollups.
+pub async fn mailbox_counts<C: ConnectionTrait>(
+    db: &C,
+    org: OrgId,
+    mailbox_id: Uuid,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<CountRow>, StoreError> {
+    let rows: Vec<(String, String, String, i64)> = rollup::Entity::find()
+        .select_only()
+        .column(rollup::Column::Day)
+        .column(rollup::Column::Provider)
+        .column(rollup::Column::Class)
+        .column_as(Expr::cust(SUM), "n")
+        .filter(rollup::Column::OrganizationId.eq(org.0))
+        .filter(rollup::Column::MailboxId.eq(mailbox_id))
+        .filter(rollup::Column::Day.between(day(from), day(to)))
+        .filter(rollup::Column::Source.eq(PlacementSource::Warmup.as_str()))
+        .group_by(rollup::Column::Day)
+        .group_by(rollup::Column::Provider)
+        .group_by(rollup::Column::Class)
+        .into_tuple()
+        .all(db)
+        .await?;
+    rows.into_iter()
+        .filter(|r| r.3 != 0)
+        .map(|(date, provider, class, n)| {
+            Ok(CountRow {
+                date,
+                provider,
+                class: slot(&class)?,
+                count: u64::try_from(n).unwrap_or(0),
+            })
+        })
+        .collect()
+}
+
+/// The UTC date of a timestamp column, `YYYY-MM-DD`, in the backend's SQL.
+fn utc_day_sql(backend: DbBackend, col: &str) -> String {
+    match backend {
+        DbBackend::Postgres => format!("to_char({col} AT TIME ZONE 'UTC', 'YYYY-MM-DD')"),
+        // Stored as text that starts with the UTC date.
+        _ => format!("substr({col}, 1, 10)"),
+    }
+}
+
+fn midnight(d: NaiveDate) -> DateTime<Utc> {
+    d.and_time(NaiveTime::MIN).and_utc()
+}
+
+/// The same report as `report`, counted over the placement rows themselves: what the rollups
+/// must always equal, and what a report would cost without them.
+pub async fn report_from_rows<C: ConnectionTrait>(
+    db: &C,
+    org: OrgId,
+    q: &ReportQuery,
+) -> Result<Vec<GroupCount>, StoreError> {
+    let mut out = Vec::new();
+    let wants = |s: PlacementSource| q.source.is_none_or(|x| x == s);
+    if wants(PlacementSource::Warmup) {
+        let group = match q.group_by {
+            ReportGroup::Day => Some("plan_date"),
+            ReportGroup::Provider => Some("provider"),
+            ReportGroup::Domain => Some("domain"),
+            ReportGroup::Mailbox => Some("mailbox_id"),
+            ReportGroup::Split | ReportGroup::Test => None,
+        };
+        if let Some(group) = group {
+            let mut s = placement::Entity::find()
+                .select_only()
+                .column_as(Expr::cust(group), "g")
+                .column_as(Expr::cust("COALESCE(class, 'pending')"), "c")
+                .column_as(Expr::cust("COUNT(*)"), "n")
+                .filter(placement::Column::OrganizationId.eq(org.0))
+                .filter(placement::Column::PlanDate.between(day(q.from), day(q.to)));
+            if let Some(m) = q.mailbox_id {
+                s = s.filter(placement::Column::MailboxId.eq(m));
+            }
+            if let Some(d) = &q.domain {
+                s = s.filter(placement::Column::Domain.eq(d.as_str()));
+            }
+            if let Some(p) = &q.provider {
+                s = s.filter(placement::Column::Provider.eq(p.as_str()));
+            }
+            let s = s
+                .group_by(Expr::cust(group))
+                .group_by(Expr::cust("COALESCE(class, 'pending')"));
+            if q.group_by == ReportGroup::Mailbox {
+                for (g, c, n) in s.into_tuple::<(Uuid, String, i64)>().all(db).await? {
+                    out.push((g.to_string(), c, n));
+                }
+            } else {
+                out.extend(s.into_tuple::<(String, String, i64)>().all(db).await?);
+            }
+        }
+    }
+    if wants(PlacementSource::SeedList) && q.mailbox_id.is_none() {
+        let day_sql = utc_day_sql(db.get_database_backend(), "created_at");
+        let group = match q.group_by {
+            ReportGroup::Day => Some(day_sql),
+            ReportGroup::Provider => Some("provider".to_string()),
+            ReportGroup::Domain => Some("domain".to_string()),
+            ReportGroup::Split => Some("split_id".to_string()),
+            ReportGroup::Mailbox | ReportGroup::Test => None,
+        };
+        if let Some(group) = group {
+            let mut s = seed_list_message::Entity::find()
+                .select_only()
+                .column_as(Expr::cust(group.clone()), "g")
+                .column(seed_list_message::Column::Class)
+                .column_as(Expr::cust("COUNT(*)"), "n")
+                .filter(seed_list_message::Column::OrganizationId.eq(org.0))
+                .filter(seed_list_message::Column::CreatedAt.gte(midnight(q.from)))
+                .filter(
+                    seed_list_message::Column::CreatedAt
+                        .lt(midnight(q.to.succ_opt().unwrap_or(q.to))),
+                );
+            if let Some(d) = &q.domain {
+                s = s.filter(seed_list_message::Column::Domain.eq(d.as_str()));
+            }
+            if let Some(p) = &q.provider {
+                s = s.filter(seed_list_message::Column::Provider.eq(p.as_str()));
+            }
+            let s = s
+                .group_by(Expr::cust(group))
+                .group_by(seed_list_message::Column::Class);
+            if q.group_by == ReportGroup::Split {
+                for (g, c, n) in s.into_tuple::<(Uuid, String, i64)>().all(db).await? {
+                    out.push((g.to_string(), c, n));
+                }
+            } else {
+                out.extend(s.into_tuple::<(String, String, i64)>().all(db).await?);
+            }
+        }
+    }
+    out.into_iter()
+        .map(|(group, class, count)| {
+            Ok(GroupCount {
+                group,
+                class: slot(&class)?,
+                count,
+            })
+        })
+        .collect()
+}
+
+/// Counts an organization's placements again from the rows, replacing its rollups: for rows
+/// written in bulk (a benchmark's load, an import) or a repair. Nothing else needs it, since
+/// every change to a placement keeps the rollups in step.
+pub async fn rebuild(db: &sea_orm::DatabaseConnection, org: OrgId) -> Result<(), StoreError> {
+    use sea_orm::TransactionTrait;
+    use sea_orm::sea_query::Query;
+    let txn = db.begin().await?;
+    org_rollup::Entity::delete_many()
+        .filter(org_rollup::Column::OrganizationId.eq(org.0))
+        .exec(&txn)
+        .await?;
+    rollup::Entity::delete_many()
+        .filter(rollup::Column::OrganizationId.eq(org.0))
+        .exec(&txn)
+        .await?;
+    let nil = || Expr::val(Uuid::nil());
+    let pending = "COALESCE(class, 'pending')";
+    let warmup = Query::select()
+        .from(placement::Entity)
+        .column(placement::Column::OrganizationId)
+        .column(placement::Column::PlanDate)
+        .expr(Expr::val(PlacementSource::Warmup.as_str()))
+        .column(placement::Column::MailboxId)
+        .expr(nil())
+        .expr(nil())
+        .column(placement::Column::Domain)
+        .column(placement::Column::Provider)
+        .expr(Expr::cust(pending))
+        .expr(Expr::cust("COUNT(*)"))
+        .and_where(placement::Column::OrganizationId.eq(org.0))
+        .group_by_columns([
+            placement::Column::OrganizationId,
+            placement::Column::PlanDate,
+            placement::Column::MailboxId,
+            placement::Column::Domain,
+            placement::Column::Provider,
+        ])
+        .add_group_by([Expr::cust(pending)])
+        .to_owned();
+    let day = utc_day_sql(db.get_database_backend(), "created_at");
+    let seed_list = Query::select()
+        .from(seed_list_message::Entity)
+        .column(seed_list_message::Column::OrganizationId)
+        .expr(Expr::cust(day.clone()))
+        .expr(Expr::val(PlacementSource::SeedList.as_str()))
+        .expr(nil())
+        .column(seed_list_message::Column::SplitId)
+        .expr(nil())
+        .column(seed_list_message::Column::Domain)
+        .column(seed_list_message::Column::Provider)
+        .column(seed_list_message::Column::Class)
+        .expr(Expr::cust("COUNT(*)"))
+        .and_where(seed_list_message::Column::OrganizationId.eq(org.0))
+        .group_by_columns([
+            seed_list_message::Column::OrganizationId,
+            seed_list_message::Column::SplitId,
+            seed_list_message::Column::Domain,
+            seed_list_message::Column::Provider,
+            seed_list_message::Column::Class,
+        ])
+        .add_group_by([Expr::cust(day)])
+        .to_owned();
+    for select in [warmup, seed_list] {
+        let insert = Query::insert()
+            .into_table(rollup::Entity)
+            .columns([
+                rollup::Column::OrganizationId,
+                rollup::Column::Day,
+                rollup::Column::Source,
+                rollup::Column::MailboxId,
+                rollup::Column::SplitId,
+                rollup::Column::TestId,
+                rollup::Column::Domain,
+                rollup::Column::Provider,
+                rollup::Column::Class,
+                rollup::Column::N,
+            ])
+            .select_from(select)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?
+            .to_owned();
+        txn.execute(&insert).await?;
+    }
+    let sums = Query::select()
+        .from(rollup::Entity)
+        .column(rollup::Column::OrganizationId)
+        .column(rollup::Column::Day)
+        .column(rollup::Column::Source)
+        .column(rollup::Column::Provider)
+        .column(rollup::Column::Class)
+        .expr(Expr::cust(SUM))
+        .and_where(rollup::Column::OrganizationId.eq(org.0))
+        .group_by_columns([
+            rollup::Column::OrganizationId,
+            rollup::Column::Day,
+            rollup::Column::Source,
+            rollup::Column::Provider,
+            rollup::Column::Class,
+        ])
+        .to_owned();
+    let insert = Query::insert()
+        .into_table(org_rollup::Entity)
+        .columns([
+            org_rollup::Column::OrganizationId,
+            org_rollup::Column::Day,
+            org_rollup::Column::Source,
+            org_rollup::Column::Provider,
+            org_rollup::Column::Class,
+            org_rollup::Column::N,
+        ])
+        .select_from(sums)
+        .map_err(|e| StoreError::Corrupt(e.to_string()))?
+        .to_owned();
+    txn.execute(&insert).await?;
+    txn.commit().await?;
+    Ok(())
+}
