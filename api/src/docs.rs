@@ -41,6 +41,7 @@ use crate::routes;
         (name = "seed-splits", description = "Seed lists: an organization's slice of the seed pool for its own campaigns"),
         (name = "warmup", description = "Warmup preferences, start and pause, schedule preview"),
         (name = "placements", description = "Where warmup messages landed at the seeds and what the seeds did"),
+        (name = "placement-tests", description = "One-off and scheduled placement tests: where one message lands at a few seeds"),
         (name = "reports", description = "Organization-wide placement reports, from daily rollups"),
     )
 )]

@@ -11,6 +11,7 @@ pub mod log_text;
 pub mod mail_server;
 pub mod pattern;
 pub mod placement;
+pub mod placement_test;
 pub mod plan_date;
 pub mod planner;
 pub mod preferences;

@@ -2,8 +2,8 @@
 //! seed's reply all come out of this one builder, so their headers agree.
 
 use chrono::{DateTime, Utc};
-use lettre::message::header::ContentType;
-use lettre::message::{Mailbox, Message};
+use lettre::message::header::{ContentType, Header, HeaderName, HeaderValue};
+use lettre::message::{Mailbox, Message, MessageBuilder, MultiPart};
 
 use crate::MailError;
 
@@ -56,6 +56,57 @@ fn mailbox(role: &str, a: Address<'_>) -> Result<Mailbox, MailError> {
 
 /// Builds the message; the error names the address or part that cannot be written.
 pub fn build(o: &Outgoing<'_>) -> Result<Built, MailError> {
+    let message = headers(o)?
+        .header(ContentType::TEXT_PLAIN)
+        .body(o.body.to_string())
+        .map_err(|e| MailError::Message(e.to_string()))?;
+    Ok(Built { message })
+}
+
+/// The `X-Warmup-Test` header: the placement test a message belongs to.
+#[derive(Debug, Clone)]
+struct WarmupTest(String);
+
+impl Header for WarmupTest {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("X-Warmup-Test")
+    }
+
+    fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self(s.to_string()))
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), self.0.clone())
+    }
+}
+
+/// A placement test's message: `o.body` as its text, `html` beside it (multipart/alternative)
+/// or alone when the text is empty, and the test's code in `X-Warmup-Test`.
+pub fn build_test(o: &Outgoing<'_>, html: Option<&str>, code: &str) -> Result<Built, MailError> {
+    let builder = headers(o)?.header(WarmupTest(code.to_string()));
+    let failed = |e: lettre::error::Error| MailError::Message(e.to_string());
+    let message = match html {
+        Some(html) if o.body.is_empty() => builder
+            .header(ContentType::TEXT_HTML)
+            .body(html.to_string())
+            .map_err(failed)?,
+        Some(html) => builder
+            .multipart(MultiPart::alternative_plain_html(
+                o.body.to_string(),
+                html.to_string(),
+            ))
+            .map_err(failed)?,
+        None => builder
+            .header(ContentType::TEXT_PLAIN)
+            .body(o.body.to_string())
+            .map_err(failed)?,
+    };
+    Ok(Built { message })
+}
+
+/// The headers every message has: addresses, subject, ids, date and thread.
+fn headers(o: &Outgoing<'_>) -> Result<MessageBuilder, MailError> {
     let mut builder = Message::builder()
         .from(mailbox("sender", o.from)?)
         .to(mailbox("recipient", o.to)?)
@@ -68,11 +119,7 @@ pub fn build(o: &Outgoing<'_>) -> Result<Built, MailError> {
     if let Some(refs) = o.references {
         builder = builder.references(refs.to_string());
     }
-    let message = builder
-        .header(ContentType::TEXT_PLAIN)
-        .body(o.body.to_string())
-        .map_err(|e| MailError::Message(e.to_string()))?;
-    Ok(Built { message })
+    Ok(builder)
 }
 
 #[cfg(test)]
@@ -100,6 +147,28 @@ mod tests {
             date: DateTime::from_timestamp(1_700_000_000, 0).unwrap_or_default(),
             body: "See you at noon.",
         }
+    }
+
+    #[test]
+    fn a_test_message_carries_its_code_and_both_bodies() {
+        let t = text(
+            &build_test(&outgoing(), Some("<p>See you</p>"), "wt-abc123")
+                .unwrap_or_else(|e| panic!("{e}")),
+        );
+        assert!(t.contains("X-Warmup-Test: wt-abc123"), "{t}");
+        assert!(t.contains("multipart/alternative"), "{t}");
+        assert!(
+            t.contains("See you at noon.") && t.contains("<p>See you</p>"),
+            "{t}"
+        );
+        let mut html_only = outgoing();
+        html_only.body = "";
+        let t = text(
+            &build_test(&html_only, Some("<b>Hi</b>"), "wt-abc123")
+                .unwrap_or_else(|e| panic!("{e}")),
+        );
+        assert!(t.contains("Content-Type: text/html"), "{t}");
+        assert!(!t.contains("multipart"), "{t}");
     }
 
     #[test]

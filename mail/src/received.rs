@@ -85,3 +85,71 @@ mod tests {
         );
     }
 }
+
+/// Whether a message carries a placement test's `code` where a user may put it: its subject,
+/// an `X-Warmup-Test` header, or its text or HTML body (IMAP SEARCH matches loosely, so what
+/// it found is confirmed here).
+pub fn carries_test_code(raw: &[u8], code: &str) -> bool {
+    let Some(parsed) = MessageParser::default().parse(raw) else {
+        return false;
+    };
+    let header = parsed.header_raw("X-Warmup-Test").map(str::trim);
+    let mut body = String::new();
+    for i in 0..parsed.text_body_count() {
+        body.extend(parsed.body_text(i));
+    }
+    for i in 0..parsed.html_body_count() {
+        body.extend(parsed.body_html(i));
+    }
+    warmup_domain::placement_test::carries_code(
+        parsed.subject().unwrap_or_default(),
+        header,
+        &body,
+        code,
+    )
+}
+
+/// The header block of a raw message (up to the blank line), at most `max` bytes.
+pub fn header_block(raw: &[u8], max: usize) -> String {
+    let end = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .or_else(|| raw.windows(2).position(|w| w == b"\n\n"))
+        .unwrap_or(raw.len());
+    String::from_utf8_lossy(&raw[..end.min(max)]).into_owned()
+}
+
+#[cfg(test)]
+mod test_code_tests {
+    use super::*;
+
+    #[test]
+    fn a_code_is_found_in_the_subject_the_header_or_the_body_only() {
+        let msg = |headers: &str, body: &str| {
+            format!("From: a@b.example\r\nMessage-ID: <1@b>\r\n{headers}\r\n\r\n{body}")
+        };
+        let code = "wt-7f3k9q";
+        assert!(carries_test_code(
+            msg("Subject: Launch wt-7f3k9q", "hi").as_bytes(),
+            code
+        ));
+        assert!(carries_test_code(
+            msg("Subject: Launch\r\nX-Warmup-Test: wt-7f3k9q", "hi").as_bytes(),
+            code
+        ));
+        assert!(carries_test_code(
+            msg("Subject: Launch", "ref WT-7F3K9Q").as_bytes(),
+            code
+        ));
+        assert!(!carries_test_code(
+            msg("Subject: Launch", "wt-7f3k9").as_bytes(),
+            code
+        ));
+        let raw = msg("Subject: Launch", "body");
+        assert_eq!(
+            header_block(raw.as_bytes(), 1000),
+            "From: a@b.example\r\nMessage-ID: <1@b>\r\nSubject: Launch"
+        );
+        assert_eq!(header_block(raw.as_bytes(), 4), "From");
+    }
+}

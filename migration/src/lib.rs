@@ -16,6 +16,7 @@ mod m0011_mailbox_verification;
 mod m0012_cancel_inbox_quoting_continuations;
 mod m0013_seed_splits;
 mod m0014_placement_rollups;
+mod m0015_placement_tests;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0012_cancel_inbox_quoting_continuations::Migration),
             Box::new(m0013_seed_splits::Migration),
             Box::new(m0014_placement_rollups::Migration),
+            Box::new(m0015_placement_tests::Migration),
         ]
     }
 }

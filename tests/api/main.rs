@@ -8,6 +8,7 @@ mod contract;
 mod limits;
 mod mailboxes;
 mod persistence;
+mod placement_tests;
 mod placements;
 mod reports;
 mod secrets;

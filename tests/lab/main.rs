@@ -12,6 +12,7 @@ mod connection;
 mod engagement;
 mod fairness;
 mod faults;
+mod placement_tests;
 mod providers;
 mod seed_list;
 mod verification;

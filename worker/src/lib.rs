@@ -7,6 +7,7 @@ pub mod engagement;
 mod error;
 mod fair;
 pub mod housekeeping;
+pub mod placement_tests;
 pub mod planner;
 mod poll_timer;
 pub mod recovery;

@@ -150,6 +150,9 @@ async fn engagement_loop(
         if let Err(e) = crate::seed_list::engage_due(&db, &deps, &owner, every).await {
             tracing::error!(error = %escape_control(&e.to_string()), "seed-list engagement failed");
         }
+        if let Err(e) = crate::placement_tests::run_due(&db, &deps, &owner).await {
+            tracing::error!(error = %escape_control(&e.to_string()), "placement tests failed");
+        }
         tokio::select! {
             _ = stop.changed() => {}
             _ = tokio::time::sleep(pause) => {}

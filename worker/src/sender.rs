@@ -166,7 +166,7 @@ fn prepare(
 }
 
 /// The message signed with the mailbox's DKIM key, or `None` when it has none.
-fn dkim_signed(
+pub(crate) fn dkim_signed(
     m: &mailbox::Model,
     built: &message::Built,
     deps: &SendDeps,

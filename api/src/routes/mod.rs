@@ -4,6 +4,7 @@ pub mod api_keys;
 pub mod health;
 pub mod mailboxes;
 pub mod organizations;
+pub mod placement_tests;
 pub mod placements;
 pub mod reports;
 pub mod seed_splits;
@@ -61,6 +62,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(placements::list)
                 .service(placements::summary)
                 .service(reports::placement)
+                .service(placement_tests::create)
+                .service(placement_tests::list)
+                .service(placement_tests::get)
+                .service(placement_tests::delete)
+                .service(placement_tests::schedules)
+                .service(placement_tests::delete_schedule)
                 .service(warmup::get_defaults)
                 .service(warmup::put_defaults)
                 .service(warmup::apply)

@@ -373,7 +373,7 @@ pub struct ListQuery {
     pub after: Option<String>,
 }
 
-fn merge_page(
+pub(crate) fn merge_page(
     limit: Option<String>,
     after: Option<String>,
     v: &mut Violations,

@@ -10,6 +10,7 @@ pub mod leases;
 pub mod mailboxes;
 pub mod organizations;
 pub mod page;
+pub mod placement_tests;
 pub mod placements;
 pub mod plans;
 pub mod reports;

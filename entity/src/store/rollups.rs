@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
-use sea_orm::sea_query::{Expr, OnConflict, SimpleExpr};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, SimpleExpr};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QuerySelect, Set,
 };
@@ -18,7 +18,8 @@ use warmup_domain::placement::{
 
 use super::{OrgId, StoreError};
 use crate::{
-    placement, placement_org_rollup as org_rollup, placement_rollup as rollup, seed_list_message,
+    placement, placement_org_rollup as org_rollup, placement_rollup as rollup,
+    placement_test_seed as test_seed, seed_list_message,
 };
 
 /// The dimensions one placement is counted under.
@@ -193,6 +194,7 @@ pub(crate) async fn moved<C: ConnectionTrait>(
 pub(crate) enum Scope {
     Mailbox(Uuid),
     Split(Uuid),
+    Test(Uuid),
 }
 
 /// Uncounts every placement of a mailbox or split that is being deleted, in the deleting
@@ -205,6 +207,7 @@ pub(crate) async fn remove<C: ConnectionTrait>(
     let (col, id) = match scope {
         Scope::Mailbox(id) => (rollup::Column::MailboxId, id),
         Scope::Split(id) => (rollup::Column::SplitId, id),
+        Scope::Test(id) => (rollup::Column::TestId, id),
     };
     let rows = rollup::Entity::find()
         .filter(rollup::Column::OrganizationId.eq(org))
@@ -482,6 +485,53 @@ pub async fn report_from_rows<C: ConnectionTrait>(
             }
         }
     }
+    if wants(PlacementSource::Test) {
+        let group = match q.group_by {
+            ReportGroup::Day => "day",
+            ReportGroup::Provider => "provider",
+            ReportGroup::Domain => "domain",
+            ReportGroup::Mailbox => "mailbox_id",
+            ReportGroup::Split => "split_id",
+            ReportGroup::Test => "test_id",
+        };
+        let mut s = test_seed::Entity::find()
+            .select_only()
+            .column_as(Expr::cust(group), "g")
+            .column_as(Expr::cust("COALESCE(class, 'pending')"), "c")
+            .column_as(Expr::cust("COUNT(*)"), "n")
+            .filter(test_seed::Column::OrganizationId.eq(org.0))
+            .filter(test_seed::Column::Day.between(day(q.from), day(q.to)));
+        if let Some(m) = q.mailbox_id {
+            s = s.filter(test_seed::Column::MailboxId.eq(m));
+        }
+        if let Some(d) = &q.domain {
+            s = s.filter(test_seed::Column::Domain.eq(d.as_str()));
+        }
+        if let Some(p) = &q.provider {
+            s = s.filter(test_seed::Column::Provider.eq(p.as_str()));
+        }
+        let s = s
+            .group_by(Expr::cust(group))
+            .group_by(Expr::cust("COALESCE(class, 'pending')"));
+        match q.group_by {
+            ReportGroup::Mailbox | ReportGroup::Split | ReportGroup::Test => {
+                let col = match q.group_by {
+                    ReportGroup::Mailbox => test_seed::Column::MailboxId,
+                    ReportGroup::Split => test_seed::Column::SplitId,
+                    _ => test_seed::Column::TestId,
+                };
+                for (g, c, n) in s
+                    .filter(col.is_not_null())
+                    .into_tuple::<(Uuid, String, i64)>()
+                    .all(db)
+                    .await?
+                {
+                    out.push((g.to_string(), c, n));
+                }
+            }
+            _ => out.extend(s.into_tuple::<(String, String, i64)>().all(db).await?),
+        }
+    }
     out.into_iter()
         .map(|(group, class, count)| {
             Ok(GroupCount {
@@ -555,7 +605,31 @@ pub async fn rebuild(db: &sea_orm::DatabaseConnection, org: OrgId) -> Result<(),
         ])
         .add_group_by([Expr::cust(day)])
         .to_owned();
-    for select in [warmup, seed_list] {
+    let tests = Query::select()
+        .from(test_seed::Entity)
+        .column(test_seed::Column::OrganizationId)
+        .column(test_seed::Column::Day)
+        .expr(Expr::val(PlacementSource::Test.as_str()))
+        .expr(Expr::col(test_seed::Column::MailboxId).if_null(Uuid::nil()))
+        .expr(Expr::col(test_seed::Column::SplitId).if_null(Uuid::nil()))
+        .column(test_seed::Column::TestId)
+        .column(test_seed::Column::Domain)
+        .column(test_seed::Column::Provider)
+        .expr(Expr::cust(pending))
+        .expr(Expr::cust("COUNT(*)"))
+        .and_where(test_seed::Column::OrganizationId.eq(org.0))
+        .group_by_columns([
+            test_seed::Column::OrganizationId,
+            test_seed::Column::Day,
+            test_seed::Column::MailboxId,
+            test_seed::Column::SplitId,
+            test_seed::Column::TestId,
+            test_seed::Column::Domain,
+            test_seed::Column::Provider,
+        ])
+        .add_group_by([Expr::cust(pending)])
+        .to_owned();
+    for select in [warmup, seed_list, tests] {
         let insert = Query::insert()
             .into_table(rollup::Entity)
             .columns([

@@ -263,6 +263,44 @@ pub async fn search_from(
     Ok(newest(uids))
 }
 
+/// Every message of `folders` that arrived on or after `since` and carries `text` in its
+/// subject, an `X-Warmup-Test` header or its body, in lookup order (the first folder's
+/// first). SEARCH matches loosely (substrings, and some servers match words), so callers
+/// confirm each on the message itself. Folders are examined, not selected.
+pub async fn find_text(
+    session: &mut Session,
+    folders: &[Folder],
+    text: &str,
+    since: chrono::NaiveDate,
+) -> Result<Vec<Located>, MailError> {
+    let t = text.replace(['"', '\\', '\r', '\n'], "");
+    let query = format!(
+        "UNDELETED SINCE {} OR OR SUBJECT \"{t}\" HEADER X-Warmup-Test \"{t}\" BODY \"{t}\"",
+        since.format("%-d-%b-%Y")
+    );
+    let mut out = Vec::new();
+    for folder in folders.iter().filter(|f| f.role.searched()) {
+        match session.examine(&folder.wire).await {
+            Ok(_) => {}
+            Err(async_imap::error::Error::No(_)) => continue,
+            Err(e) => {
+                return Err(MailError::Command(format!(
+                    "EXAMINE {} failed: {e}",
+                    folder.name
+                )));
+            }
+        }
+        let uids = search(session, &query)
+            .await
+            .map_err(|e| MailError::Command(format!("SEARCH in {} failed: {e}", folder.name)))?;
+        out.extend(uids.into_iter().map(|uid| Located {
+            folder: folder.clone(),
+            uid,
+        }));
+    }
+    Ok(out)
+}
+
 /// Whether `uid` in `folder` still is the message `message_id`: UIDs are the server's, and a
 /// folder can be recreated with new ones, so a step confirms its target before acting.
 pub async fn confirm(
