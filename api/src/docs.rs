@@ -29,7 +29,10 @@ use crate::routes;
         warmup_domain::Violation,
         crate::schema::PlacementClassFilter,
         crate::schema::EventOutcome,
-        crate::csv_out::ResponseFormat
+        crate::csv_out::ResponseFormat,
+        warmup_domain::placement::PlacementSource,
+        warmup_domain::placement::ReportGroup,
+        warmup_domain::placement_test::TestStatus
     )),
     modifiers(&BearerAuth),
     tags(

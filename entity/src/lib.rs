@@ -10,6 +10,7 @@ pub mod lease;
 pub mod mailbox;
 pub mod organization;
 pub mod placement;
+pub mod placement_month_rollup;
 pub mod placement_org_rollup;
 pub mod placement_rollup;
 pub mod placement_test;

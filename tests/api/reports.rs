@@ -716,6 +716,12 @@ pub(crate) async fn assert_agree(app: &TestApp, org: Uuid, mailboxes: &[Uuid], s
         queries.push(ReportQuery {
             from: today - Duration::days(1),
             to: today - Duration::days(1),
+            ..base.clone()
+        });
+        // Long enough to hold whole months: read from the month rollups.
+        queries.push(ReportQuery {
+            from: today - Duration::days(70),
+            to: today + Duration::days(70),
             ..base
         });
     }

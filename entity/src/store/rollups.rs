@@ -18,8 +18,8 @@ use warmup_domain::placement::{
 
 use super::{OrgId, StoreError};
 use crate::{
-    placement, placement_org_rollup as org_rollup, placement_rollup as rollup,
-    placement_test_seed as test_seed, seed_list_message,
+    placement, placement_month_rollup as month_rollup, placement_org_rollup as org_rollup,
+    placement_rollup as rollup, placement_test_seed as test_seed, seed_list_message,
 };
 
 /// The dimensions one placement is counted under.
@@ -104,6 +104,38 @@ async fn add<C: ConnectionTrait>(
             rollup::Column::Class,
         ])
         .value(rollup::Column::N, increment("placement_rollups"))
+        .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    month_rollup::Entity::insert(month_rollup::ActiveModel {
+        organization_id: Set(dims.organization_id),
+        month: Set(dims.day.chars().take(7).collect()),
+        source: Set(dims.source.as_str().to_string()),
+        mailbox_id: Set(or_nil(dims.mailbox_id)),
+        split_id: Set(or_nil(dims.split_id)),
+        test_id: Set(or_nil(dims.test_id)),
+        domain: Set(dims.domain.clone()),
+        provider: Set(dims.provider.clone()),
+        class: Set(class.to_string()),
+        n: Set(delta),
+    })
+    .on_conflict(
+        OnConflict::columns([
+            month_rollup::Column::OrganizationId,
+            month_rollup::Column::Month,
+            month_rollup::Column::Source,
+            month_rollup::Column::MailboxId,
+            month_rollup::Column::SplitId,
+            month_rollup::Column::TestId,
+            month_rollup::Column::Domain,
+            month_rollup::Column::Provider,
+            month_rollup::Column::Class,
+        ])
+        .value(
+            month_rollup::Column::N,
+            increment("placement_month_rollups"),
+        )
         .to_owned(),
     )
     .exec_without_returning(db)
@@ -228,6 +260,17 @@ pub(crate) async fn remove<C: ConnectionTrait>(
         .filter(col.eq(id))
         .exec(db)
         .await?;
+    // The month rows of the scope hold only its placements too.
+    let month_col = match scope {
+        Scope::Mailbox(_) => month_rollup::Column::MailboxId,
+        Scope::Split(_) => month_rollup::Column::SplitId,
+        Scope::Test(_) => month_rollup::Column::TestId,
+    };
+    month_rollup::Entity::delete_many()
+        .filter(month_rollup::Column::OrganizationId.eq(org))
+        .filter(month_col.eq(id))
+        .exec(db)
+        .await?;
     Ok(())
 }
 
@@ -258,6 +301,105 @@ fn slot(name: &str) -> Result<Option<PlacementClass>, StoreError> {
 
 fn day(d: NaiveDate) -> String {
     d.to_string()
+}
+
+/// One of the ranges a report over the fine rollups reads: days, or whole months.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Period {
+    Days(NaiveDate, NaiveDate),
+    Months(NaiveDate, NaiveDate),
+}
+
+fn month(d: NaiveDate) -> String {
+    d.format("%Y-%m").to_string()
+}
+
+/// `from..=to` as the days before the first whole month, the whole months, and the days after
+/// the last: a year reads twelve rows per group and class where it would read 365. Without
+/// `by_month` (a report per day), all days.
+fn periods(from: NaiveDate, to: NaiveDate, by_month: bool) -> Vec<Period> {
+    use chrono::Datelike;
+    let first_of = |d: NaiveDate| d.with_day(1).unwrap_or(d);
+    let next_month = |d: NaiveDate| {
+        let f = first_of(d);
+        f.checked_add_months(chrono::Months::new(1)).unwrap_or(f)
+    };
+    let start = if from.day() == 1 {
+        from
+    } else {
+        next_month(from)
+    };
+    // The last day of the last month that ends by `to`.
+    let end = match to.succ_opt() {
+        Some(after) if after.day() == 1 => to,
+        _ => first_of(to).pred_opt().unwrap_or(to),
+    };
+    if !by_month || start > end {
+        return vec![Period::Days(from, to)];
+    }
+    let mut out = Vec::new();
+    if from < start {
+        out.push(Period::Days(from, start.pred_opt().unwrap_or(start)));
+    }
+    out.push(Period::Months(start, end));
+    if end < to {
+        out.push(Period::Days(end.succ_opt().unwrap_or(end), to));
+    }
+    out
+}
+
+/// The grouped counts of one fine rollup table (`rollup` by day, `month_rollup` by month)
+/// over `from..=to` of its period column, with the report's filters.
+macro_rules! fine_query {
+    ($table:ident, $period:ident, $db:expr, $org:expr, $q:expr, $from:expr, $to:expr) => {{
+        let q = $q;
+        let mut s = $table::Entity::find()
+            .select_only()
+            .filter($table::Column::OrganizationId.eq($org.0))
+            .filter($table::Column::$period.between($from, $to));
+        if let Some(m) = q.mailbox_id {
+            s = s.filter($table::Column::MailboxId.eq(m));
+        }
+        if let Some(d) = &q.domain {
+            s = s.filter($table::Column::Domain.eq(d.as_str()));
+        }
+        if let Some(p) = &q.provider {
+            s = s.filter($table::Column::Provider.eq(p.as_str()));
+        }
+        if let Some(src) = q.source {
+            s = s.filter($table::Column::Source.eq(src.as_str()));
+        }
+        let text = |s: sea_orm::Select<$table::Entity>, col: $table::Column| {
+            s.column(col)
+                .column($table::Column::Class)
+                .column_as(Expr::cust(SUM), "n")
+                .group_by(col)
+                .group_by($table::Column::Class)
+                .into_tuple::<(String, String, i64)>()
+        };
+        let id = |s: sea_orm::Select<$table::Entity>, col: $table::Column| {
+            s.column(col)
+                .column($table::Column::Class)
+                .column_as(Expr::cust(SUM), "n")
+                .filter(col.ne(Uuid::nil()))
+                .group_by(col)
+                .group_by($table::Column::Class)
+                .into_tuple::<(Uuid, String, i64)>()
+        };
+        let ids = |rows: Vec<(Uuid, String, i64)>| {
+            rows.into_iter()
+                .map(|(id, c, n)| (id.to_string(), c, n))
+                .collect::<Vec<_>>()
+        };
+        match q.group_by {
+            ReportGroup::Day => text(s, $table::Column::$period).all($db).await?,
+            ReportGroup::Provider => text(s, $table::Column::Provider).all($db).await?,
+            ReportGroup::Domain => text(s, $table::Column::Domain).all($db).await?,
+            ReportGroup::Mailbox => ids(id(s, $table::Column::MailboxId).all($db).await?),
+            ReportGroup::Split => ids(id(s, $table::Column::SplitId).all($db).await?),
+            ReportGroup::Test => ids(id(s, $table::Column::TestId).all($db).await?),
+        }
+    }};
 }
 
 const SUM: &str = "CAST(SUM(n) AS BIGINT)";
@@ -292,52 +434,16 @@ pub async fn report<C: ConnectionTrait>(
             .all(db)
             .await?
     } else {
-        let mut s = rollup::Entity::find()
-            .select_only()
-            .filter(rollup::Column::OrganizationId.eq(org.0))
-            .filter(rollup::Column::Day.between(day(q.from), day(q.to)));
-        if let Some(m) = q.mailbox_id {
-            s = s.filter(rollup::Column::MailboxId.eq(m));
+        let mut rows = Vec::new();
+        for part in periods(q.from, q.to, q.group_by != ReportGroup::Day) {
+            rows.extend(match part {
+                Period::Days(from, to) => fine_query!(rollup, Day, db, org, q, day(from), day(to)),
+                Period::Months(from, to) => {
+                    fine_query!(month_rollup, Month, db, org, q, month(from), month(to))
+                }
+            });
         }
-        if let Some(d) = &q.domain {
-            s = s.filter(rollup::Column::Domain.eq(d.as_str()));
-        }
-        if let Some(p) = &q.provider {
-            s = s.filter(rollup::Column::Provider.eq(p.as_str()));
-        }
-        if let Some(src) = q.source {
-            s = s.filter(rollup::Column::Source.eq(src.as_str()));
-        }
-        let by_id = |s: sea_orm::Select<rollup::Entity>, col: rollup::Column| {
-            s.column(col)
-                .column(rollup::Column::Class)
-                .column_as(Expr::cust(SUM), "n")
-                .filter(col.ne(Uuid::nil()))
-                .group_by(col)
-                .group_by(rollup::Column::Class)
-                .into_tuple::<(Uuid, String, i64)>()
-        };
-        let by_text = |s: sea_orm::Select<rollup::Entity>, col: rollup::Column| {
-            s.column(col)
-                .column(rollup::Column::Class)
-                .column_as(Expr::cust(SUM), "n")
-                .group_by(col)
-                .group_by(rollup::Column::Class)
-                .into_tuple::<(String, String, i64)>()
-        };
-        let ids = |rows: Vec<(Uuid, String, i64)>| {
-            rows.into_iter()
-                .map(|(id, c, n)| (id.to_string(), c, n))
-                .collect::<Vec<_>>()
-        };
-        match q.group_by {
-            ReportGroup::Day => by_text(s, rollup::Column::Day).all(db).await?,
-            ReportGroup::Provider => by_text(s, rollup::Column::Provider).all(db).await?,
-            ReportGroup::Domain => by_text(s, rollup::Column::Domain).all(db).await?,
-            ReportGroup::Mailbox => ids(by_id(s, rollup::Column::MailboxId).all(db).await?),
-            ReportGroup::Split => ids(by_id(s, rollup::Column::SplitId).all(db).await?),
-            ReportGroup::Test => ids(by_id(s, rollup::Column::TestId).all(db).await?),
-        }
+        rows
     };
     rows.into_iter()
         .map(|(group, class, count)| {
@@ -558,6 +664,10 @@ pub async fn rebuild(db: &sea_orm::DatabaseConnection, org: OrgId) -> Result<(),
         .filter(rollup::Column::OrganizationId.eq(org.0))
         .exec(&txn)
         .await?;
+    month_rollup::Entity::delete_many()
+        .filter(month_rollup::Column::OrganizationId.eq(org.0))
+        .exec(&txn)
+        .await?;
     let nil = || Expr::val(Uuid::nil());
     let pending = "COALESCE(class, 'pending')";
     let warmup = Query::select()
@@ -680,6 +790,101 @@ pub async fn rebuild(db: &sea_orm::DatabaseConnection, org: OrgId) -> Result<(),
         .map_err(|e| StoreError::Corrupt(e.to_string()))?
         .to_owned();
     txn.execute(&insert).await?;
+    let month_of = "substr(day, 1, 7)";
+    let dims = [
+        rollup::Column::OrganizationId,
+        rollup::Column::Source,
+        rollup::Column::MailboxId,
+        rollup::Column::SplitId,
+        rollup::Column::TestId,
+        rollup::Column::Domain,
+        rollup::Column::Provider,
+        rollup::Column::Class,
+    ];
+    let months = Query::select()
+        .from(rollup::Entity)
+        .expr(Expr::cust(month_of))
+        .columns(dims)
+        .expr(Expr::cust(SUM))
+        .and_where(rollup::Column::OrganizationId.eq(org.0))
+        .group_by_columns(dims)
+        .add_group_by([Expr::cust(month_of)])
+        .to_owned();
+    let insert = Query::insert()
+        .into_table(month_rollup::Entity)
+        .columns([
+            month_rollup::Column::Month,
+            month_rollup::Column::OrganizationId,
+            month_rollup::Column::Source,
+            month_rollup::Column::MailboxId,
+            month_rollup::Column::SplitId,
+            month_rollup::Column::TestId,
+            month_rollup::Column::Domain,
+            month_rollup::Column::Provider,
+            month_rollup::Column::Class,
+            month_rollup::Column::N,
+        ])
+        .select_from(months)
+        .map_err(|e| StoreError::Corrupt(e.to_string()))?
+        .to_owned();
+    txn.execute(&insert).await?;
     txn.commit().await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_default()
+    }
+
+    #[test]
+    fn a_range_reads_whole_months_and_the_days_around_them() {
+        use Period::*;
+        let cases = [
+            // A year from mid-month: days, eleven whole months, days.
+            (
+                "2025-12-15",
+                "2026-12-14",
+                vec![
+                    Days(d("2025-12-15"), d("2025-12-31")),
+                    Months(d("2026-01-01"), d("2026-11-30")),
+                    Days(d("2026-12-01"), d("2026-12-14")),
+                ],
+            ),
+            // Whole months only.
+            (
+                "2026-01-01",
+                "2026-02-28",
+                vec![Months(d("2026-01-01"), d("2026-02-28"))],
+            ),
+            // No whole month: days.
+            (
+                "2026-01-02",
+                "2026-01-31",
+                vec![Days(d("2026-01-02"), d("2026-01-31"))],
+            ),
+            (
+                "2026-01-10",
+                "2026-02-20",
+                vec![Days(d("2026-01-10"), d("2026-02-20"))],
+            ),
+            // A leap February ends on the 29th.
+            (
+                "2028-02-01",
+                "2028-02-29",
+                vec![Months(d("2028-02-01"), d("2028-02-29"))],
+            ),
+        ];
+        for (from, to, want) in cases {
+            assert_eq!(periods(d(from), d(to), true), want, "{from}..{to}");
+        }
+        assert_eq!(
+            periods(d("2026-01-01"), d("2026-03-31"), false),
+            vec![Days(d("2026-01-01"), d("2026-03-31"))],
+            "a report per day reads days"
+        );
+    }
 }
