@@ -21,7 +21,11 @@ from warmup_client import AuthenticatedClient
 from warmup_client.api.api_keys import create_api_key, list_api_keys, revoke_api_key
 from warmup_client.api.mailboxes import create_mailbox, get_mailbox, list_mailboxes, update_mailbox
 from warmup_client.api.organizations import create_organization
+from warmup_client.api.placement_tests import (
+    create_placement_test, delete_placement_test, get_placement_test, list_placement_tests,
+)
 from warmup_client.api.placements import get_mailbox_placement_summary, list_mailbox_placements
+from warmup_client.api.reports import get_placement_report
 from warmup_client.api.seed_splits import (
     create_seed_split, delete_seed_split, get_seed_split, get_seed_split_addresses,
     get_seed_split_placement_summary, list_seed_split_placements, list_seed_splits,
@@ -35,6 +39,8 @@ from warmup_client.api.warmup import (
     replace_warmup_preferences, start_mailbox_warmup, update_mailbox_warmup,
 )
 from warmup_client.models import (
+    CreatePlacementTest, PlacementReport, PlacementSource, PlacementTest, PlacementTestPage,
+    ReportGroup, TestStatus,
     CreateSeedSplit, EngagementInput, SeedListPlacementPage, SeedSplit, SeedSplitPage,
     SeedSplitSummary, SplitAddresses, UpdateSeedSplit,
     ApiKeyPage, AppliedPreferences, ApplyPreferences, CreateApiKey, CreatedApiKey,
@@ -329,6 +335,33 @@ def reports(client, mailbox):
     assert (summary.from_, summary.to) == january, summary.to_dict()
 
 
+def placement_tests(client):
+    """An external test on the organization's Outlook and Yahoo seeds, read back, counted in the
+    organization's report while it waits, and deleted."""
+    made = check("create a placement test", create_placement_test.sync_detailed(client=client,
+        body=CreatePlacementTest(providers=[Provider.OUTLOOK, Provider.YAHOO],
+                                 window_minutes=30)), 201, PlacementTest)
+    assert made.status == TestStatus.WAITING and made.test_code.startswith("wt-"), made.to_dict()
+    assert sorted(s.provider for s in made.seeds) == ["outlook", "yahoo"], made.to_dict()
+    assert made.overall.score is None and made.overall.rates.pending == 2, made.to_dict()
+    check("get the test", get_placement_test.sync_detailed(made.id, client=client), 200,
+          PlacementTest)
+    page = check("list waiting tests", list_placement_tests.sync_detailed(
+        client=client, status=TestStatus.WAITING), 200, PlacementTestPage)
+    assert made.id in [t.id for t in page.items]
+    report = check("the organization's report of tests", get_placement_report.sync_detailed(
+        client=client, group_by=ReportGroup.TEST, source=PlacementSource.TEST), 200,
+        PlacementReport)
+    assert [g.key for g in report.groups] == [str(made.id)], report.to_dict()
+    assert report.groups[0].rates.pending == 2, report.to_dict()
+    check("the report per provider", get_placement_report.sync_detailed(client=client), 200,
+          PlacementReport)
+    problem("a code shorter than six characters is refused", create_placement_test.sync_detailed(
+        client=client, body=CreatePlacementTest(providers=[Provider.YAHOO], test_code="wt-1")),
+        422, "validation", fields=["test_code"])
+    no_content("delete the test", delete_placement_test.sync_detailed(made.id, client=client))
+
+
 def bulk(client, ids):
     done = check("apply preferences to all mailboxes", apply_warmup_preferences.sync_detailed(
         client=client, body=ApplyPreferences(all_=True, preferences=PreferencesPatch(
@@ -362,6 +395,7 @@ def main():
     mailbox_warmup(client, ids[0])
     start_and_pause(client, ids[0])
     reports(client, ids[0])
+    placement_tests(client)
     bulk(client, ids)
     errors(client, ids[0])
     print("scenario passed")

@@ -303,7 +303,7 @@ async fn validate(
     }
     if let Some(s) = input.split_id {
         if seed_splits::get(&state.db, caller.org, s).await?.is_none() {
-            v.add("split_id", "no split of your organization has this id");
+            return Err(ApiError::NotFound("seed split"));
         }
         selection = Some(Selection::Split(s));
     }
@@ -328,7 +328,7 @@ async fn validate(
     let message = match input.mailbox_id {
         Some(id) => {
             match mailboxes::get(&state.db, caller.org, id).await? {
-                None => v.add("mailbox_id", "no mailbox of your organization has this id"),
+                None => return Err(ApiError::NotFound("mailbox")),
                 Some(m) if m.status != MailboxStatus::Active.as_str() => v.add(
                     "mailbox_id",
                     format!(
@@ -428,6 +428,8 @@ async fn validate(
     params(("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key return the first answer")),
     responses(
         (status = 201, description = "The new test: its seeds and code", body = PlacementTest),
+        (status = 404, description = "`mailbox_id` or `split_id` names no mailbox or split of the caller's organization",
+            body = crate::error::Problem, content_type = "application/problem+json"),
         ConflictError
     ),
     security(("api_key" = []))

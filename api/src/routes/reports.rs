@@ -36,6 +36,7 @@ pub struct ReportQuery {
     #[param(value_type = Option<Uuid>)]
     pub mailbox_id: Option<String>,
     /// Only messages from this sender domain, e.g. `example.com`.
+    #[param(min_length = 1, max_length = 253, pattern = r"^[^@\s]+$")]
     pub domain: Option<String>,
     /// Only messages to seeds of this provider.
     #[param(value_type = Option<Provider>)]
@@ -188,7 +189,9 @@ fn csv_row(key: &str, r: &Rates) -> Vec<String> {
         content(
             (PlacementReport = "application/json"),
             (String = "text/csv", example = "provider,total,inbox,spam,category,other,missing,pending,unknown,inbox_rate,spam_rate,category_rate,other_rate,missing_rate\ngmail,40,36,2,2,0,0,0,0,90,5,5,0,0\n")
-        ))),
+        )),
+        (status = 404, description = "`mailbox_id` names no mailbox of the caller's organization",
+            body = crate::error::Problem, content_type = "application/problem+json")),
     security(("api_key" = []))
 )]
 #[get("/reports/placement")]
