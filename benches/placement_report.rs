@@ -81,7 +81,7 @@ fn main() -> anyhow::Result<()> {
     }
     println!("\nplacement report over {DAYS} days, {n} placements, {MAILBOXES} mailboxes:");
     println!(
-        "| database | report | rollup rows read | rollups p50 | rollups p99 | baseline: count the rows (median) | baseline ÷ rollups p50 |"
+        "| database | report | groups | rollups p50 | rollups p99 | baseline: count the rows (median) | baseline ÷ rollups p50 |"
     );
     println!("|---|---|---|---|---|---|---|");
     for r in &results {

@@ -26,6 +26,20 @@ impl ResponseFormat {
 
 pub const CONTENT_TYPE: &str = "text/csv; charset=utf-8";
 
+/// A cell a spreadsheet would run as a formula (it starts with `=`, `+`, `-`, `@`, a tab or a
+/// carriage return) gets a `'` in front: subjects, folders and senders come from outside.
+fn inert(cell: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    match cell.first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => {
+            let mut out = Vec::with_capacity(cell.len() + 1);
+            out.push(b'\'');
+            out.extend_from_slice(cell);
+            out.into()
+        }
+        _ => cell.into(),
+    }
+}
+
 /// Rows as CSV text, quoted where a field needs it; `header` first when given.
 pub fn write<R, F>(header: Option<&[&str]>, rows: R) -> Result<Vec<u8>, ApiError>
 where
@@ -38,8 +52,25 @@ where
         w.write_record(h).map_err(fail)?;
     }
     for r in rows {
-        w.write_record(&r).map_err(fail)?;
+        w.write_record(r.iter().map(|c| inert(c.as_ref())))
+            .map_err(fail)?;
     }
     w.into_inner()
         .map_err(|e| ApiError::Internal(format!("writing CSV: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_made_inert_and_other_cells_kept() {
+        let out = write(
+            Some(&["a", "b"]),
+            [vec!["=HYPERLINK(1)", "plain"], vec!["@x", "12.5"]],
+        )
+        .unwrap_or_default();
+        let text = String::from_utf8_lossy(&out);
+        assert_eq!(text, "a,b\n'=HYPERLINK(1),plain\n'@x,12.5\n");
+    }
 }

@@ -101,18 +101,23 @@ impl TestStatus {
 pub const CODE_MIN: usize = 6;
 pub const CODE_MAX: usize = 64;
 
+fn code_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '-' || c == '_'
+}
+
 /// Checks a code a user chose: 6 to 64 letters, digits, `-` or `_`, so that it survives any
-/// subject line and an IMAP search for it.
+/// subject line and an IMAP search for it, with a letter and a digit, so that no ordinary
+/// word in someone else's mail at a shared seed is a code.
 pub fn check_code(code: &str) -> Result<(), String> {
     let n = code.chars().count();
     if !(CODE_MIN..=CODE_MAX).contains(&n) {
         return Err(format!("must be {CODE_MIN} to {CODE_MAX} characters"));
     }
-    if !code
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    {
+    if !code.chars().all(code_char) {
         return Err("may hold only letters, digits, '-' and '_'".into());
+    }
+    if !code.chars().any(|c| c.is_ascii_digit()) || !code.chars().any(|c| c.is_ascii_alphabetic()) {
+        return Err("must hold at least one letter and one digit".into());
     }
     Ok(())
 }
@@ -128,12 +133,37 @@ pub fn new_code(mut random: impl FnMut() -> u32) -> String {
     code
 }
 
-/// True when a message carries `code` in its subject, an `X-Warmup-Test` header or its body
-/// (without regard to case, as IMAP's SEARCH matches).
-pub fn carries_code(subject: &str, test_header: Option<&str>, body: &str, code: &str) -> bool {
+/// True when `text` holds `code` as a whole word: not inside a longer run of letters, digits,
+/// `-` and `_` (so `wt-7f3` is not found in `wt-7f3k9q`), without regard to case.
+fn has_word(text: &str, code: &str) -> bool {
+    let text = text.to_ascii_lowercase();
     let code = code.to_ascii_lowercase();
-    let has = |s: &str| s.to_ascii_lowercase().contains(&code);
-    has(subject) || test_header.is_some_and(has) || has(body)
+    let mut from = 0;
+    while let Some(at) = text[from..].find(&code) {
+        let start = from + at;
+        let end = start + code.len();
+        let before = text[..start]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !code_char(c));
+        let after = text[end..].chars().next().is_none_or(|c| !code_char(c));
+        if before && after {
+            return true;
+        }
+        from = start + 1;
+        while !text.is_char_boundary(from) {
+            from += 1;
+        }
+    }
+    false
+}
+
+/// True when a message carries `code` as a whole word in its subject or body, or as its
+/// `X-Warmup-Test` header (without regard to case).
+pub fn carries_code(subject: &str, test_header: Option<&str>, body: &str, code: &str) -> bool {
+    test_header.is_some_and(|h| h.trim().eq_ignore_ascii_case(code))
+        || has_word(subject, code)
+        || has_word(body, code)
 }
 
 /// The score of a test, 0 to 10 to one decimal: a message in the inbox counts 1, in a category
@@ -232,6 +262,17 @@ mod tests {
         assert!(carries_code("Launch", Some("wt-7f3k9q"), "", "wt-7f3k9q"));
         assert!(carries_code("Launch", None, "ref wt-7f3k9q.", "wt-7f3k9q"));
         assert!(!carries_code("Launch", None, "wt-7f3k9", "wt-7f3k9q"));
+        // A whole word only: neither part of a longer code nor a longer one.
+        assert!(!carries_code("Launch wt-7f3k9q1", None, "", "wt-7f3k9q"));
+        assert!(!carries_code(
+            "Launch",
+            Some("wt-7f3k9q-2"),
+            "xwt-7f3k9q",
+            "wt-7f3k9q"
+        ));
+        assert!(carries_code("(wt-7f3k9q) é", None, "", "WT-7F3K9Q"));
+        assert!(check_code("newsletter").is_err(), "a plain word is no code");
+        assert!(check_code("123456").is_err());
     }
 
     #[test]

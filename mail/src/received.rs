@@ -18,6 +18,8 @@ pub struct ReceivedHeader {
     pub subject: String,
     pub list_id: Option<String>,
     pub campaign_id: Option<String>,
+    /// The `X-Warmup-Test` header: a placement test's message, never campaign mail.
+    pub warmup_test: Option<String>,
 }
 
 /// Reads a header; `None` when it has no Message-ID or no From address (such a message cannot
@@ -50,6 +52,7 @@ pub fn read_header(raw: &[u8]) -> Option<ReceivedHeader> {
         subject: parsed.subject().unwrap_or_default().trim().to_string(),
         list_id: text("List-ID"),
         campaign_id: text("X-Campaign-ID"),
+        warmup_test: text("X-Warmup-Test"),
     })
 }
 

@@ -23,6 +23,9 @@ use crate::engagement::SeedView;
 /// Real time one seed session may take, and how long its lease lasts.
 const SESSION_LIMIT: std::time::Duration = std::time::Duration::from_secs(120);
 
+/// Real time before a seed whose server refused the test's message is tried again.
+const SEND_RETRY_AFTER: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// The shortest real time between two readings of a seed for tests.
 const READ_AT_MOST_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
 
@@ -88,21 +91,30 @@ async fn send_test(
     id: uuid::Uuid,
 ) -> Result<(), StoreError> {
     let now = deps.clock.now();
-    let lease = deps.simulated(deps.connect.conversation_limit * 2 + deps.connect.timeout) * 4;
+    // One conversation at a time; the lease is renewed before each.
+    let lease = deps.simulated(deps.connect.conversation_limit * 2 + deps.connect.timeout * 2);
     let Some((t, m, rows)) = store::claim_send(db, id, owner, now, now + lease).await? else {
         return Ok(());
     };
+    let mut failed = false;
     for row in &rows {
+        let now = deps.clock.now();
+        if !store::renew_send(db, id, owner, now + lease).await? {
+            return Ok(());
+        }
         match deliver(deps, &t, &m, row).await {
             Ok(()) => store::mark_sent(db, row.id, deps.clock.now()).await?,
             Err(e) => {
+                failed = true;
                 let e = e.to_string();
                 tracing::warn!(test = %t.id, seed = %row.seed_email, error = %escape_control(&e), "a placement test's message was not accepted");
                 store::note_error(db, row.id, &e, deps.clock.now()).await?;
             }
         }
     }
-    store::release_send(db, id, owner).await
+    // Refused somewhere: tried again after a while, within the window, not every round.
+    let retry_at = failed.then(|| deps.clock.now() + deps.simulated(SEND_RETRY_AFTER));
+    store::release_send(db, id, owner, retry_at).await
 }
 
 async fn deliver(
@@ -213,6 +225,7 @@ async fn read_session(
 /// The test's message at this seed, if it is there: by Message-ID for a message the service
 /// sent, else the first message since the test began that carries the code.
 async fn locate(
+    deps: &SendDeps,
     session: &mut Session,
     view: &SeedView,
     t: &placement_test::Model,
@@ -229,6 +242,13 @@ async fn locate(
         let Some(f) = imap_ops::fetch(session, &at).await? else {
             continue;
         };
+        // Only what arrived once the test existed (the server's whole seconds given a second).
+        let arrived = f
+            .internal_date
+            .map(|d| deps.clock.simulated_at(d + Duration::seconds(1)));
+        if arrived.is_some_and(|a| a < t.created_at) {
+            continue;
+        }
         if carries_test_code(&f.raw, &t.test_code) {
             return Ok(Some((at, f)));
         }
@@ -244,7 +264,7 @@ async fn look(
     t: &placement_test::Model,
     row: &placement_test_seed::Model,
 ) -> Result<(), Error> {
-    let Some((at, fetched)) = locate(session, view, t).await? else {
+    let Some((at, fetched)) = locate(deps, session, view, t).await? else {
         return Ok(());
     };
     let now = deps.clock.now();

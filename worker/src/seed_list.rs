@@ -304,7 +304,8 @@ async fn find_new(
             // Mail from before the seed was the split's, or too old to be a new campaign.
             continue;
         }
-        if warmup.contains(&s.header.message_id) {
+        // Warmup mail and placement tests' messages are never campaign mail.
+        if warmup.contains(&s.header.message_id) || s.header.warmup_test.is_some() {
             continue;
         }
         record(

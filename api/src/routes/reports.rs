@@ -20,8 +20,9 @@ use crate::state::AppState;
 #[into_params(parameter_in = Query)]
 pub struct ReportQuery {
     /// First day, `YYYY-MM-DD` (default: 29 days before `to`). Warmup messages count on their
-    /// plan day (the mailbox's local date), seed-list and test messages on the UTC date they
-    /// arrived or were due.
+    /// plan day (the mailbox's local date), seed-list messages on the UTC date they arrived
+    /// (a missing one: the day its campaign first arrived), test results on the UTC date the
+    /// test was created.
     #[param(value_type = Option<String>, format = Date)]
     pub from: Option<String>,
     /// Last day, `YYYY-MM-DD` (default: today, UTC). At most 366 days from `from`.
@@ -125,9 +126,15 @@ impl ReportQuery {
                 )
                 .map(Some),
         };
-        let domain = match self.domain.as_deref().map(str::trim) {
+        let domain = match self.domain.as_deref() {
             None => Some(None),
-            Some(d) if d.is_empty() || d.len() > 253 || d.contains(['@', ' ']) => {
+            // As the document's pattern says: no `@`, no white space, 1 to 253 characters.
+            Some(d)
+                if d.is_empty()
+                    || d.chars().count() > 253
+                    || d.chars()
+                        .any(|c| c == '@' || c == '\u{feff}' || c.is_whitespace()) =>
+            {
                 v.add("domain", "must be a domain name such as example.com");
                 None
             }

@@ -181,8 +181,12 @@ pub async fn create_with(
     now: DateTime<Utc>,
     pick: &mut (dyn FnMut(usize) -> usize + Send),
 ) -> Result<TestWithSeeds, StoreError> {
-    let txn = db.begin().await?;
-    let seeds = choose(&txn, org, new, pick).await?;
+    // Read before the transaction: on SQLite a transaction that reads first cannot always
+    // start writing, and nothing read here needs to stay unchanged until the insert.
+    let mut seeds = choose(db, org, new, pick).await?;
+    // In provider order, as closing the test visits them, so that two transactions counting
+    // the same day's rows take them in one order.
+    seeds.sort_by(|a, b| (&a.provider, a.id).cmp(&(&b.provider, b.id)));
     if seeds.is_empty() {
         return Err(StoreError::Conflict(
             "none of the chosen seeds is active: add or activate seeds of these providers".into(),
@@ -192,9 +196,15 @@ pub async fn create_with(
         Some(m) => {
             let mb = mailbox::Entity::find_by_id(m.mailbox_id)
                 .filter(mailbox::Column::OrganizationId.eq(org.0))
-                .one(&txn)
+                .one(db)
                 .await?
                 .ok_or_else(|| StoreError::Conflict("the mailbox is gone".into()))?;
+            if mb.status != warmup_domain::MailboxStatus::Active.as_str() {
+                return Err(StoreError::Conflict(format!(
+                    "the mailbox is {}: it cannot send a test until it is active",
+                    mb.status
+                )));
+            }
             let domain = domain_of(&mb.email);
             let message_id = format!("{}@{domain}", Uuid::new_v4().simple());
             (
@@ -215,6 +225,7 @@ pub async fn create_with(
     };
     let selection =
         serde_json::to_string(&new.selection).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let txn = db.begin().await?;
     let t = test::Model {
         id: Uuid::now_v7(),
         organization_id: org.0,
@@ -222,7 +233,8 @@ pub async fn create_with(
         mailbox_id,
         schedule_id,
         split_id,
-        test_code: new.test_code.clone().unwrap_or(code),
+        // Codes are matched without regard to case: stored lower-case, unique as such.
+        test_code: new.test_code.clone().unwrap_or(code).to_ascii_lowercase(),
         subject,
         text_body: text,
         html_body: html,
@@ -595,18 +607,34 @@ pub async fn note_error<C: ConnectionTrait>(
     Ok(())
 }
 
-/// Gives the sending back.
+/// Keeps the sending for `owner` until `until`, before each seed's conversation: false when it
+/// was lost (another worker took it after it lapsed), and the sending must stop.
+pub async fn renew_send<C: ConnectionTrait>(
+    db: &C,
+    id: Uuid,
+    owner: &str,
+    until: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let res = test::Entity::update_many()
+        .col_expr(test::Column::SendUntil, Expr::value(Some(until)))
+        .filter(test::Column::Id.eq(id))
+        .filter(test::Column::SendOwner.eq(owner))
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected == 1)
+}
+
+/// Gives the sending back; with `retry_at`, nobody sends again before then (a seed whose
+/// server refused the message is tried again later, not on every round).
 pub async fn release_send<C: ConnectionTrait>(
     db: &C,
     id: Uuid,
     owner: &str,
+    retry_at: Option<DateTime<Utc>>,
 ) -> Result<(), StoreError> {
     test::Entity::update_many()
         .col_expr(test::Column::SendOwner, Expr::value(Option::<String>::None))
-        .col_expr(
-            test::Column::SendUntil,
-            Expr::value(Option::<DateTime<Utc>>::None),
-        )
+        .col_expr(test::Column::SendUntil, Expr::value(retry_at))
         .filter(test::Column::Id.eq(id))
         .filter(test::Column::SendOwner.eq(owner))
         .exec(db)
@@ -758,8 +786,7 @@ pub async fn record_arrival(
         domain,
         ..row.clone()
     };
-    rollups::uncounted(&txn, &dims(row), None).await?;
-    rollups::counted(&txn, &dims(&after), Some(a.class)).await?;
+    rollups::moved_between(&txn, (&dims(row), None), (&dims(&after), Some(a.class))).await?;
     let total = test_seed::Entity::find()
         .filter(test_seed::Column::TestId.eq(t.id))
         .count(&txn)
@@ -824,8 +851,11 @@ pub async fn close_due(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u6
             txn.rollback().await?;
             continue;
         }
+        // In provider order, as creation counted them: the same rows in the same order.
         let rows = test_seed::Entity::find()
             .filter(test_seed::Column::TestId.eq(id))
+            .order_by_asc(test_seed::Column::Provider)
+            .order_by_asc(test_seed::Column::Id)
             .all(&txn)
             .await?;
         let mut arrived = 0;

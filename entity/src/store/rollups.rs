@@ -236,14 +236,25 @@ pub(crate) async fn remove<C: ConnectionTrait>(
     org: Uuid,
     scope: Scope,
 ) -> Result<(), StoreError> {
-    let (col, id) = match scope {
-        Scope::Mailbox(id) => (rollup::Column::MailboxId, id),
-        Scope::Split(id) => (rollup::Column::SplitId, id),
-        Scope::Test(id) => (rollup::Column::TestId, id),
+    let (col, month_col, id) = match scope {
+        Scope::Mailbox(id) => (
+            rollup::Column::MailboxId,
+            month_rollup::Column::MailboxId,
+            id,
+        ),
+        Scope::Split(id) => (rollup::Column::SplitId, month_rollup::Column::SplitId, id),
+        Scope::Test(id) => (rollup::Column::TestId, month_rollup::Column::TestId, id),
+    };
+    // A split's deletion takes its campaign messages only: placement tests that used its
+    // seeds stay, and so do their counts.
+    let sources: Vec<&str> = match scope {
+        Scope::Split(_) => vec![PlacementSource::SeedList.as_str()],
+        _ => PlacementSource::ALL.iter().map(|s| s.as_str()).collect(),
     };
     let rows = rollup::Entity::find()
         .filter(rollup::Column::OrganizationId.eq(org))
         .filter(col.eq(id))
+        .filter(rollup::Column::Source.is_in(sources.clone()))
         .all(db)
         .await?;
     let mut sums: BTreeMap<(String, String, String, String), i64> = BTreeMap::new();
@@ -258,19 +269,31 @@ pub(crate) async fn remove<C: ConnectionTrait>(
     rollup::Entity::delete_many()
         .filter(rollup::Column::OrganizationId.eq(org))
         .filter(col.eq(id))
+        .filter(rollup::Column::Source.is_in(sources.clone()))
         .exec(db)
         .await?;
     // The month rows of the scope hold only its placements too.
-    let month_col = match scope {
-        Scope::Mailbox(_) => month_rollup::Column::MailboxId,
-        Scope::Split(_) => month_rollup::Column::SplitId,
-        Scope::Test(_) => month_rollup::Column::TestId,
-    };
     month_rollup::Entity::delete_many()
         .filter(month_rollup::Column::OrganizationId.eq(org))
         .filter(month_col.eq(id))
+        .filter(month_rollup::Column::Source.is_in(sources))
         .exec(db)
         .await?;
+    Ok(())
+}
+
+/// A placement that moved from one class and set of dimensions to another (an external test's
+/// result learns its sender's domain when it arrives). Like `moved`, in class-name order.
+pub(crate) async fn moved_between<C: ConnectionTrait>(
+    db: &C,
+    from: (&Dims, Option<PlacementClass>),
+    to: (&Dims, Option<PlacementClass>),
+) -> Result<(), StoreError> {
+    let mut steps = [(from.0, from.1, -1), (to.0, to.1, 1)];
+    steps.sort_by_key(|(_, c, _)| slot_name(*c));
+    for (dims, class, delta) in steps {
+        add(db, dims, class, delta).await?;
+    }
     Ok(())
 }
 

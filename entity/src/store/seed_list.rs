@@ -672,8 +672,8 @@ pub async fn counts<C: ConnectionTrait>(
         .collect()
 }
 
-/// Message-IDs among `ids` that are warmup messages of ours (sends): never seed-list mail,
-/// even from an approved sender. One query per 200 ids, not one per message found.
+/// Message-IDs among `ids` that are warmup messages or placement tests of ours: never
+/// seed-list mail, even from an approved sender. Two queries per 200 ids, not one per message.
 pub async fn warmup_messages<C: ConnectionTrait>(
     db: &C,
     ids: &[String],
@@ -688,6 +688,15 @@ pub async fn warmup_messages<C: ConnectionTrait>(
             .all(db)
             .await?;
         out.extend(found);
+        // A placement test's message, sent by the service.
+        let tests: Vec<Option<String>> = crate::placement_test::Entity::find()
+            .select_only()
+            .column(crate::placement_test::Column::MessageId)
+            .filter(crate::placement_test::Column::MessageId.is_in(chunk.iter().cloned()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        out.extend(tests.into_iter().flatten());
     }
     Ok(out)
 }
