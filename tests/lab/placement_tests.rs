@@ -253,6 +253,71 @@ async fn an_external_test_finds_its_code_and_ignores_other_mail(backend: Backend
     assert!(!copies[0].flags.contains("\\Seen"), "{copies:?}");
 }
 
+/// With `engage`, a seed does what a person who wants the mail would: the Outlook-like seed
+/// takes the unsigned message out of junk into the inbox, read and flagged. The result still
+/// says where it landed.
+async fn an_engaging_test_rescues_opens_and_flags(backend: Backend) {
+    let lab = Lab::get();
+    let app = lab_app_at(backend, 60.0).await;
+    let key = app.new_org("Engage").await;
+    let seed = lab.unique("eng", "outlook.test");
+    add_seed(&app, &lab, &key, &seed, "outlook").await;
+    let email = lab.unique("eng", "sender.test");
+    let mailbox = add_mailbox(&app, &lab, &key, &email, &lab.password()).await;
+    let (stop, worker) = start_worker(&app);
+    let t = app
+        .post(
+            "/v1/placement-tests",
+            &key,
+            &json!({"mailbox_id": mailbox, "subject": "Please read", "text": "Hello",
+                    "providers": ["outlook"], "engage": true}),
+        )
+        .await
+        .expect(201)
+        .json;
+    let id = t["id"].as_str().unwrap_or_default().to_string();
+    let message_id = t["message_id"].as_str().unwrap_or_default().to_string();
+    let t = until_closed(&app, &key, &id, Duration::from_secs(120)).await;
+    let s = seed_of(&t, &seed).clone();
+    let started = Instant::now();
+    // Engaging follows the record of where it landed: wait for the lab to show it.
+    let copies = loop {
+        let copies = lab.where_is(&message_id);
+        if copies
+            .iter()
+            .any(|c| c.folder == "INBOX" && c.flags.contains("\\Flagged"))
+        {
+            break copies;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "not rescued: {copies:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    };
+    let _ = stop.send(());
+    let _ = worker.await;
+    assert_eq!(
+        lab.delivered_to(&message_id),
+        vec![(seed.clone(), "Junk Email".to_string())]
+    );
+    assert_eq!(s["class"], "spam", "the result is where it landed: {s}");
+    assert_eq!(s["folder"], "Junk Email");
+    let inbox = copies
+        .iter()
+        .find(|c| c.folder == "INBOX")
+        .unwrap_or_else(|| panic!("{copies:?}"));
+    assert!(inbox.flags.contains("\\Seen"), "{copies:?}");
+    assert!(
+        !copies
+            .iter()
+            .any(|c| c.folder == "Junk Email" && !c.flags.contains("\\Deleted")),
+        "{copies:?}"
+    );
+    let t = test_of(&app, &key, &id).await;
+    assert!(seed_of(&t, &seed)["engaged_at"].is_string(), "{t}");
+}
+
 async fn a_scheduled_test_runs_again(backend: Backend) {
     let lab = Lab::get();
     // A simulated day is 24 real seconds; a window of 1440 minutes as long.
@@ -358,4 +423,14 @@ async fn scheduled_test_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn scheduled_test_postgres() {
     a_scheduled_test_runs_again(Backend::Postgres).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn engaging_test_sqlite() {
+    an_engaging_test_rescues_opens_and_flags(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn engaging_test_postgres() {
+    an_engaging_test_rescues_opens_and_flags(Backend::Postgres).await;
 }

@@ -128,12 +128,14 @@ impl ReportQuery {
         };
         let domain = match self.domain.as_deref() {
             None => Some(None),
-            // As the document's pattern says: no `@`, no white space, 1 to 253 characters.
+            // As the document's pattern says (no `@`, no white space, 1 to 253 characters), and no
+            // control characters, which some regex engines count as white space.
             Some(d)
                 if d.is_empty()
                     || d.chars().count() > 253
-                    || d.chars()
-                        .any(|c| c == '@' || c == '\u{feff}' || c.is_whitespace()) =>
+                    || d.chars().any(|c| {
+                        c == '@' || c == '\u{feff}' || c.is_whitespace() || c.is_control()
+                    }) =>
             {
                 v.add("domain", "must be a domain name such as example.com");
                 None

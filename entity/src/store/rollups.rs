@@ -71,7 +71,44 @@ fn or_nil(id: Option<Uuid>) -> Uuid {
     id.unwrap_or(Uuid::nil())
 }
 
-/// Counts `delta` placements of `dims` in `class` (`None`: pending), in both rollups.
+/// Adds `$delta` to the row of a fine rollup table (`rollup` by day, `month_rollup` by month)
+/// with the dimensions, period and class given, inserting it when there is none.
+macro_rules! upsert_fine {
+    ($db:expr, $table:ident, $name:literal, $field:ident = $col:ident: $period:expr, $dims:expr, $class:expr, $delta:expr) => {{
+        let dims: &Dims = $dims;
+        $table::Entity::insert($table::ActiveModel {
+            organization_id: Set(dims.organization_id),
+            $field: Set($period),
+            source: Set(dims.source.as_str().to_string()),
+            mailbox_id: Set(or_nil(dims.mailbox_id)),
+            split_id: Set(or_nil(dims.split_id)),
+            test_id: Set(or_nil(dims.test_id)),
+            domain: Set(dims.domain.clone()),
+            provider: Set(dims.provider.clone()),
+            class: Set($class.to_string()),
+            n: Set($delta),
+        })
+        .on_conflict(
+            OnConflict::columns([
+                $table::Column::OrganizationId,
+                $table::Column::$col,
+                $table::Column::Source,
+                $table::Column::MailboxId,
+                $table::Column::SplitId,
+                $table::Column::TestId,
+                $table::Column::Domain,
+                $table::Column::Provider,
+                $table::Column::Class,
+            ])
+            .value($table::Column::N, increment($name))
+            .to_owned(),
+        )
+        .exec_without_returning($db)
+        .await?;
+    }};
+}
+
+/// Counts `delta` placements of `dims` in `class` (`None`: pending), in every rollup.
 async fn add<C: ConnectionTrait>(
     db: &C,
     dims: &Dims,
@@ -79,67 +116,18 @@ async fn add<C: ConnectionTrait>(
     delta: i64,
 ) -> Result<(), StoreError> {
     let class = slot_name(class);
-    rollup::Entity::insert(rollup::ActiveModel {
-        organization_id: Set(dims.organization_id),
-        day: Set(dims.day.clone()),
-        source: Set(dims.source.as_str().to_string()),
-        mailbox_id: Set(or_nil(dims.mailbox_id)),
-        split_id: Set(or_nil(dims.split_id)),
-        test_id: Set(or_nil(dims.test_id)),
-        domain: Set(dims.domain.clone()),
-        provider: Set(dims.provider.clone()),
-        class: Set(class.to_string()),
-        n: Set(delta),
-    })
-    .on_conflict(
-        OnConflict::columns([
-            rollup::Column::OrganizationId,
-            rollup::Column::Day,
-            rollup::Column::Source,
-            rollup::Column::MailboxId,
-            rollup::Column::SplitId,
-            rollup::Column::TestId,
-            rollup::Column::Domain,
-            rollup::Column::Provider,
-            rollup::Column::Class,
-        ])
-        .value(rollup::Column::N, increment("placement_rollups"))
-        .to_owned(),
-    )
-    .exec_without_returning(db)
-    .await?;
-    month_rollup::Entity::insert(month_rollup::ActiveModel {
-        organization_id: Set(dims.organization_id),
-        month: Set(dims.day.chars().take(7).collect()),
-        source: Set(dims.source.as_str().to_string()),
-        mailbox_id: Set(or_nil(dims.mailbox_id)),
-        split_id: Set(or_nil(dims.split_id)),
-        test_id: Set(or_nil(dims.test_id)),
-        domain: Set(dims.domain.clone()),
-        provider: Set(dims.provider.clone()),
-        class: Set(class.to_string()),
-        n: Set(delta),
-    })
-    .on_conflict(
-        OnConflict::columns([
-            month_rollup::Column::OrganizationId,
-            month_rollup::Column::Month,
-            month_rollup::Column::Source,
-            month_rollup::Column::MailboxId,
-            month_rollup::Column::SplitId,
-            month_rollup::Column::TestId,
-            month_rollup::Column::Domain,
-            month_rollup::Column::Provider,
-            month_rollup::Column::Class,
-        ])
-        .value(
-            month_rollup::Column::N,
-            increment("placement_month_rollups"),
-        )
-        .to_owned(),
-    )
-    .exec_without_returning(db)
-    .await?;
+    let day = dims.day.clone();
+    let month: String = dims.day.chars().take(7).collect();
+    upsert_fine!(db, rollup, "placement_rollups", day = Day: day, dims, class, delta);
+    upsert_fine!(
+        db,
+        month_rollup,
+        "placement_month_rollups",
+        month = Month: month,
+        dims,
+        class,
+        delta
+    );
     add_org(
         db,
         dims.organization_id,

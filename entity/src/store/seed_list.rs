@@ -19,7 +19,7 @@ use warmup_domain::state::PlacementStage;
 use super::StoreError;
 use super::page::{Page, PageRequest};
 use super::rollups::{self, Dims};
-use super::seed_splits::still_read;
+use super::seed_splits::{lock_split, still_read};
 use crate::{
     seed, seed_list_campaign, seed_list_message, seed_split, seed_split_member, seed_split_sender,
 };
@@ -222,19 +222,6 @@ pub struct Found {
     pub next_check_at: DateTime<Utc>,
     /// Why nothing is planned, when that is not the split's choice.
     pub note: Option<String>,
-}
-
-/// Takes the split's row for this transaction: on Postgres a row lock, on SQLite the write lock
-/// from the first statement on, so that what the transaction read is still true when it
-/// writes. Whatever records or closes a split's campaigns takes it first.
-pub(crate) async fn lock_split<C: ConnectionTrait>(db: &C, split: Uuid) -> Result<(), StoreError> {
-    use sea_orm::sea_query::Expr;
-    seed_split::Entity::update_many()
-        .col_expr(seed_split::Column::Id, Expr::col(seed_split::Column::Id))
-        .filter(seed_split::Column::Id.eq(split))
-        .exec(db)
-        .await?;
-    Ok(())
 }
 
 /// The campaign a message belongs to: the split's latest with its key whose first arrival is

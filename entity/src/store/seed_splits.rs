@@ -59,6 +59,18 @@ pub(crate) fn still_read(now: DateTime<Utc>) -> sea_orm::Condition {
         .add(seed_split_member::Column::ReadUntil.gt(now))
 }
 
+/// Takes the split's row for this transaction: on Postgres a row lock, on SQLite the write lock
+/// from the first statement on, so that what the transaction read is still true when it
+/// writes. Whatever records or closes a split's campaigns takes it first.
+pub(crate) async fn lock_split<C: ConnectionTrait>(db: &C, split: Uuid) -> Result<(), StoreError> {
+    seed_split::Entity::update_many()
+        .col_expr(seed_split::Column::Id, Expr::col(seed_split::Column::Id))
+        .filter(seed_split::Column::Id.eq(split))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 /// Ids of splits that have not expired at `now`.
 fn live_splits(now: DateTime<Utc>) -> sea_orm::sea_query::SelectStatement {
     Query::select()
@@ -519,7 +531,7 @@ pub async fn change(
     now: DateTime<Utc>,
 ) -> Result<Option<SplitView>, StoreError> {
     let txn = db.begin().await?;
-    super::seed_list::lock_split(&txn, id).await?;
+    lock_split(&txn, id).await?;
     let Some(split) = own(&txn, org, id).await? else {
         return Ok(None);
     };
@@ -686,7 +698,7 @@ async fn rotate_split(
     due_only: bool,
 ) -> Result<Option<SplitView>, StoreError> {
     let txn = db.begin().await?;
-    super::seed_list::lock_split(&txn, id).await?;
+    lock_split(&txn, id).await?;
     let Some(split) = own(&txn, org, id).await? else {
         return Ok(None);
     };
