@@ -143,6 +143,15 @@ mod tests {
     }
 }
 
+/// The domain of an address as reports group it: after its last `@`, lower-cased; empty for
+/// a string without one.
+pub fn domain_of(address: &str) -> String {
+    address
+        .rsplit_once('@')
+        .map(|(_, d)| d.to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
 /// A new Message-ID (without angle brackets) for mail from `address`: 128 random bits in hex
 /// at the address's domain (`localhost` for an address without one), the shape large
 /// providers use, unique without coordination between workers.

@@ -24,6 +24,11 @@ pub enum RangeError {
     TooLong,
 }
 
+/// The first moment of a UTC date: where a range of UTC days starts.
+pub fn utc_start(d: NaiveDate) -> DateTime<Utc> {
+    d.and_time(chrono::NaiveTime::MIN).and_utc()
+}
+
 /// Checks a requested range of days, both ends included.
 pub fn check_range(from: NaiveDate, to: NaiveDate) -> Result<(), RangeError> {
     if from > to {

@@ -22,6 +22,7 @@ on_both_databases!(
     an_external_test_takes_one_seed_per_provider_and_scores_its_results,
     an_internal_test_is_listed_scheduled_and_deleted,
     tests_of_another_organization_are_not_found,
+    sending_is_held_by_one_worker_and_a_refusal_waits,
 );
 
 fn id(v: &Value) -> Uuid {
@@ -175,6 +176,21 @@ async fn a_test_whose_seeds_are_all_inactive_is_a_conflict(app: &TestApp) {
     app.post("/v1/placement-tests", &key, &json!({"audience": "b2b"}))
         .await
         .expect_problem(409, "conflict");
+    // A schedule whose first run cannot start is not left behind.
+    let (m, _) = mailbox(app, &key, "weekly@acme.example").await;
+    app.post(
+        "/v1/placement-tests",
+        &key,
+        &json!({"mailbox_id": m, "subject": "Hi", "audience": "b2b", "schedule": {"every_days": 7}}),
+    )
+    .await
+    .expect_problem(409, "conflict");
+    let schedules = app
+        .get("/v1/placement-test-schedules", &key)
+        .await
+        .expect(200)
+        .json;
+    assert_eq!(schedules["items"], json!([]), "{schedules}");
     // Seeds there, but inactive.
     pool(app, "off", "yahoo", 2).await;
     let seeds = app
@@ -549,4 +565,59 @@ async fn tests_of_another_organization_are_not_found(app: &TestApp) {
     let t = create(app, &key, json!({"split_id": s["id"]})).await;
     assert_eq!(t["split_id"], s["id"]);
     assert_eq!(t["seeds"].as_array().map(Vec::len), Some(2));
+}
+
+/// The store's side of sending an internal test, as workers race for it: one claim at a time,
+/// a lost claim cannot be renewed, a refusal waits before the test is due again, and a seed
+/// sent to is not due any more.
+async fn sending_is_held_by_one_worker_and_a_refusal_waits(app: &TestApp) {
+    let key = app.new_org("Acme").await;
+    pool(app, "g", "gmail", 1).await;
+    let (m, _) = mailbox(app, &key, "sender@acme.example").await;
+    let t = create(
+        app,
+        &key,
+        json!({"mailbox_id": m, "subject": "Hi", "providers": ["gmail"]}),
+    )
+    .await;
+    let test = id(&t["id"]);
+    let now = Utc::now();
+    let due = |at| async move {
+        store::to_send(&app.db, at)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .contains(&test)
+    };
+    assert!(due(now).await);
+    let until = now + Duration::minutes(5);
+    let (_, _, rows) = store::claim_send(&app.db, test, "w1", now, until)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("the first claim wins"));
+    assert_eq!(rows.len(), 1);
+    let second = store::claim_send(&app.db, test, "w2", now, until)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(second.is_none(), "held by w1");
+    assert!(!due(now).await, "held: not due");
+    let renew = |owner: &'static str| async move {
+        store::renew_send(&app.db, test, owner, until)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    assert!(!renew("w2").await);
+    assert!(renew("w1").await);
+    // Refused: not due again for a while.
+    store::release_send(&app.db, test, "w1", Some(now + Duration::minutes(1)))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!due(now).await);
+    assert!(due(now + Duration::minutes(2)).await);
+    store::mark_sent(&app.db, rows[0].id, now)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        !due(now + Duration::minutes(2)).await,
+        "nothing left to send"
+    );
 }

@@ -23,6 +23,9 @@ use crate::engagement::SeedView;
 /// Real time one seed session may take, and how long its lease lasts.
 const SESSION_LIMIT: std::time::Duration = std::time::Duration::from_secs(120);
 
+/// The lease that spaces one seed's readings for tests.
+const SCAN_LEASE_PREFIX: &str = "placement-test-scan:";
+
 /// Real time before a seed whose server refused the test's message is tried again.
 const SEND_RETRY_AFTER: std::time::Duration = std::time::Duration::from_secs(60);
 
@@ -53,9 +56,13 @@ pub async fn run_due(
             .real(Duration::minutes(1))
             .max(READ_AT_MOST_EVERY),
     );
+    // One read of the readings not yet due, so that a round writes only for seeds it reads.
+    let waiting = leases::held_with_prefix(db, SCAN_LEASE_PREFIX, now).await?;
     for seed_id in store::seeds_to_read(db, now).await? {
-        let lease = format!("placement-test-scan:{seed_id}");
-        if !leases::take_when_due(db, &lease, owner, now, now + every).await? {
+        let lease = format!("{SCAN_LEASE_PREFIX}{seed_id}");
+        if waiting.contains(&lease)
+            || !leases::take_when_due(db, &lease, owner, now, now + every).await?
+        {
             continue;
         }
         if let Err(e) = read_seed(db, deps, owner, seed_id).await {
@@ -69,7 +76,15 @@ pub async fn run_due(
 async fn run_schedules(db: &DatabaseConnection, deps: &SendDeps) -> Result<(), StoreError> {
     let now = deps.clock.now();
     for (s, new) in store::take_due_schedules(db, now, Duration::days(1)).await? {
-        match store::create(db, OrgId(s.organization_id), &new, Some(s.id), now).await {
+        match store::create(
+            db,
+            OrgId(s.organization_id),
+            &new,
+            store::Run::Of(s.id),
+            now,
+        )
+        .await
+        {
             Ok(t) => {
                 tracing::info!(schedule = %s.id, test = %t.test.id, "ran a scheduled placement test")
             }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
-use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -17,7 +17,7 @@ use warmup_domain::placement_test::{
 };
 use warmup_domain::{Provider, SeedGroup, Violations};
 use warmup_entity::store::placement_tests::{
-    self as store, Message, NewTest, Selection, TestFilter, TestWithSeeds,
+    self as store, Message, NewTest, Run, Selection, TestFilter, TestWithSeeds,
 };
 use warmup_entity::store::{mailboxes, seed_splits};
 use warmup_entity::{placement_test_schedule, placement_test_seed};
@@ -27,7 +27,7 @@ use crate::error::{ApiError, ConflictError};
 use crate::idempotency;
 use crate::json_body::Body;
 use crate::routes::placements::parse_day;
-use crate::routes::seed_splits::merge_page;
+use crate::routes::seed_splits::{merge_page, range};
 use crate::state::AppState;
 
 /// Longest subject, text or HTML a test may send.
@@ -209,32 +209,29 @@ impl PlacementTest {
     fn from_store(v: TestWithSeeds) -> Result<Self, ApiError> {
         let t = v.test;
         let corrupt = |what: &str| ApiError::Internal(format!("test {} has a bad {what}", t.id));
-        let counts = |by_provider: bool| {
-            v.seeds
-                .iter()
-                .map(|s| {
-                    Ok(GroupCount {
-                        group: if by_provider {
-                            s.provider.clone()
-                        } else {
-                            String::new()
-                        },
-                        class: s
-                            .class
-                            .as_deref()
-                            .map(|c| PlacementClass::parse(c).ok_or_else(|| corrupt("class")))
-                            .transpose()?,
-                        count: 1,
-                    })
+        // Per provider; the overall comes with them.
+        let counts = v
+            .seeds
+            .iter()
+            .map(|s| {
+                Ok(GroupCount {
+                    group: s.provider.clone(),
+                    class: s
+                        .class
+                        .as_deref()
+                        .map(|c| PlacementClass::parse(c).ok_or_else(|| corrupt("class")))
+                        .transpose()?,
+                    count: 1,
                 })
-                .collect::<Result<Vec<_>, ApiError>>()
-        };
-        let providers = summarize_groups(counts(true)?)
+            })
+            .collect::<Result<Vec<_>, ApiError>>()?;
+        let report = summarize_groups(counts);
+        let overall = scored(report.overall);
+        let providers = report
             .groups
             .into_iter()
             .map(|(p, r)| (p, scored(r)))
             .collect();
-        let overall = scored(summarize_groups(counts(false)?).overall);
         Ok(Self {
             id: t.id,
             kind: if t.kind == "internal" {
@@ -450,34 +447,12 @@ pub async fn create(
         || async {
             let (new, every) = validate(&state, &caller, &body.value).await?;
             let now = state.clock.now();
-            let schedule = match (every, &new.message) {
-                (Some(days), Some(m)) => Some(
-                    store::create_schedule(
-                        &state.db,
-                        caller.org,
-                        m.mailbox_id,
-                        &new,
-                        days,
-                        now,
-                        Duration::days(1),
-                    )
-                    .await?,
-                ),
-                _ => None,
+            let run = match every {
+                Some(every_days) => Run::Repeat { every_days },
+                None => Run::Once,
             };
-            let created = store::create(
-                &state.db,
-                caller.org,
-                &new,
-                schedule.as_ref().map(|s| s.id),
-                now,
-            )
-            .await;
-            if let (Err(_), Some(s)) = (&created, &schedule) {
-                // No first run, no schedule: the caller fixes the seeds and asks again.
-                store::delete_schedule(&state.db, caller.org, s.id).await?;
-            }
-            PlacementTest::from_store(created?)
+            let created = store::create(&state.db, caller.org, &new, run, now).await?;
+            PlacementTest::from_store(created)
         },
     )
     .await
@@ -526,10 +501,6 @@ pub struct ListTestsQuery {
     pub after: Option<String>,
 }
 
-fn midnight(d: NaiveDate) -> DateTime<Utc> {
-    d.and_time(NaiveTime::MIN).and_utc()
-}
-
 /// The organization's tests, oldest first.
 #[utoipa::path(
     tag = "placement-tests",
@@ -572,16 +543,15 @@ pub async fn list(
     else {
         return Err(ApiError::Validation(v.into_vec()));
     };
-    if let (Some(f), Some(t)) = (from, to)
-        && f > t
-    {
-        return Err(ApiError::invalid("from", "must not be after `to`"));
+    let (from, to) = range(from, to, &mut v);
+    if !v.is_empty() {
+        return Err(ApiError::Validation(v.into_vec()));
     }
     let filter = TestFilter {
         status,
         mailbox_id,
-        from: from.map(midnight),
-        to: to.and_then(|t| t.succ_opt()).map(midnight),
+        from,
+        to,
     };
     let found = store::list(&state.db, caller.org, &filter, page).await?;
     let next = found.next;

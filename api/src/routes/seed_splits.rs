@@ -12,6 +12,7 @@ use uuid::Uuid;
 use warmup_domain::engagement::Action;
 use warmup_domain::pattern::Pattern;
 use warmup_domain::placement::{PlacementClass, Rates};
+use warmup_domain::plan_date::utc_start;
 use warmup_domain::seed_split::{
     DEFAULT_EXPIRY_DAYS, DEFAULT_ROTATION_DAYS, MAX_SEEDS_PER_SPLIT, MAX_SENDERS_PER_SPLIT,
     SeedListSummary, SenderPattern, SplitEngagement, summarize,
@@ -699,12 +700,8 @@ pub struct SplitPlacementsQuery {
     pub after: Option<String>,
 }
 
-fn day_start(d: NaiveDate) -> DateTime<Utc> {
-    d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()
-}
-
-/// `from` and `to` as a time range, `to` exclusive.
-fn range(
+/// `from` and `to` as a time range of UTC days, `to` exclusive.
+pub(crate) fn range(
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
     v: &mut Violations,
@@ -715,8 +712,8 @@ fn range(
         v.add("from", "must not be after `to`");
     }
     (
-        from.map(day_start),
-        to.map(|t| day_start(t) + Duration::days(1)),
+        from.map(utc_start),
+        to.map(|t| utc_start(t) + Duration::days(1)),
     )
 }
 

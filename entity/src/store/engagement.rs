@@ -10,6 +10,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 use warmup_domain::content::Draft;
+use warmup_domain::email::domain_of;
 use warmup_domain::placement::PlacementClass;
 use warmup_domain::state::{PlacementEvent, PlacementStage};
 
@@ -32,11 +33,7 @@ pub async fn start_locating<C: ConnectionTrait>(
         .into_tuple()
         .one(db)
         .await?;
-    let domain = email
-        .as_deref()
-        .and_then(|e| e.rsplit_once('@'))
-        .map(|(_, d)| d.to_ascii_lowercase())
-        .unwrap_or_default();
+    let domain = email.as_deref().map(domain_of).unwrap_or_default();
     let row = placement::ActiveModel {
         send_id: Set(s.id),
         organization_id: Set(s.organization_id),

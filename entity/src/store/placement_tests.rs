@@ -7,11 +7,12 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use warmup_domain::Provider;
+use warmup_domain::email::domain_of;
 use warmup_domain::placement::{PlacementClass, PlacementSource};
 use warmup_domain::placement_test::{Audience, TestStatus};
 
@@ -143,11 +144,16 @@ async fn choose<C: ConnectionTrait>(
     Ok(out)
 }
 
-fn domain_of(email: &str) -> String {
-    email
-        .rsplit_once('@')
-        .map(|(_, d)| d.to_ascii_lowercase())
-        .unwrap_or_default()
+/// Which run of which schedule a new test is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Run {
+    /// A test on its own.
+    Once,
+    /// The first run of a new schedule repeating the test every so many days: the schedule
+    /// is created with it, in its transaction (a test that cannot start leaves no schedule).
+    Repeat { every_days: u32 },
+    /// A later run of this schedule.
+    Of(Uuid),
 }
 
 /// Creates a test as `create_with` does, with a new random code (when the user gave none)
@@ -156,14 +162,14 @@ pub async fn create(
     db: &DatabaseConnection,
     org: OrgId,
     new: &NewTest,
-    schedule_id: Option<Uuid>,
+    run: Run,
     now: DateTime<Utc>,
 ) -> Result<TestWithSeeds, StoreError> {
     use rand::Rng;
     let code = warmup_domain::placement_test::new_code(|| rand::rng().random_range(0..36));
     let window = Duration::minutes(i64::from(new.window_minutes));
     let mut pick = |n: usize| rand::rng().random_range(0..n.max(1));
-    create_with(db, org, new, schedule_id, code, window, now, &mut pick).await
+    create_with(db, org, new, run, code, window, now, &mut pick).await
 }
 
 /// Creates a test with its seeds (pending, and counted so), or says why not: `Conflict` when
@@ -175,7 +181,7 @@ pub async fn create_with(
     db: &DatabaseConnection,
     org: OrgId,
     new: &NewTest,
-    schedule_id: Option<Uuid>,
+    run: Run,
     code: String,
     window: Duration,
     now: DateTime<Utc>,
@@ -226,6 +232,19 @@ pub async fn create_with(
     let selection =
         serde_json::to_string(&new.selection).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let txn = db.begin().await?;
+    let schedule_id = match (run, mailbox_id) {
+        (Run::Once, _) => None,
+        (Run::Of(id), _) => Some(id),
+        (Run::Repeat { every_days }, Some(mailbox_id)) => {
+            Some(create_schedule(&txn, org, mailbox_id, new, every_days, now).await?)
+        }
+        // Only a test the service sends can repeat.
+        (Run::Repeat { .. }, None) => {
+            return Err(StoreError::Conflict(
+                "only a test the service sends can repeat".into(),
+            ));
+        }
+    };
     let t = test::Model {
         id: Uuid::now_v7(),
         organization_id: org.0,
@@ -301,20 +320,20 @@ pub async fn create_with(
     })
 }
 
-/// Creates a schedule that repeats `new` (an internal test) every `every_days`, the first run
-/// being now.
-pub async fn create_schedule<C: ConnectionTrait>(
+/// Creates a schedule that repeats `new` (an internal test) every `every_days` service days,
+/// the first run being now; returns its id.
+async fn create_schedule<C: ConnectionTrait>(
     db: &C,
     org: OrgId,
     mailbox_id: Uuid,
     new: &NewTest,
     every_days: u32,
     now: DateTime<Utc>,
-    day: Duration,
-) -> Result<schedule::Model, StoreError> {
+) -> Result<Uuid, StoreError> {
+    let day = Duration::days(1);
     let template = serde_json::to_string(new).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let every = i32::try_from(every_days).unwrap_or(i32::MAX);
-    Ok(schedule::Model {
+    let s = schedule::Model {
         id: Uuid::now_v7(),
         organization_id: org.0,
         mailbox_id,
@@ -327,7 +346,8 @@ pub async fn create_schedule<C: ConnectionTrait>(
     .into_active_model()
     .reset_all()
     .insert(db)
-    .await?)
+    .await?;
+    Ok(s.id)
 }
 
 async fn seeds_of<C: ConnectionTrait>(
@@ -494,8 +514,13 @@ pub async fn take_due_schedules<C: ConnectionTrait>(
     Ok(won)
 }
 
-fn open_statuses() -> [&'static str; 2] {
-    [TestStatus::Waiting.as_str(), TestStatus::Running.as_str()]
+/// The statuses of tests still looked for, as stored.
+fn open_statuses() -> Vec<&'static str> {
+    TestStatus::ALL
+        .into_iter()
+        .filter(|s| s.open())
+        .map(TestStatus::as_str)
+        .collect()
 }
 
 /// Internal tests with seeds the message was not sent to yet, whose window is open and whose
@@ -787,16 +812,16 @@ pub async fn record_arrival(
         ..row.clone()
     };
     rollups::moved_between(&txn, (&dims(row), None), (&dims(&after), Some(a.class))).await?;
-    let total = test_seed::Entity::find()
+    // Every seed's class, in one read: how many there are and how many have the message.
+    let classes: Vec<Option<String>> = test_seed::Entity::find()
+        .select_only()
+        .column(test_seed::Column::Class)
         .filter(test_seed::Column::TestId.eq(t.id))
-        .count(&txn)
+        .into_tuple()
+        .all(&txn)
         .await?;
-    let arrived = test_seed::Entity::find()
-        .filter(test_seed::Column::TestId.eq(t.id))
-        .filter(test_seed::Column::Class.is_not_null())
-        .count(&txn)
-        .await?;
-    let status = TestStatus::of(total as usize, arrived as usize, false);
+    let arrived = classes.iter().filter(|c| c.is_some()).count();
+    let status = TestStatus::of(classes.len(), arrived, false);
     let mut update = test::Entity::update_many()
         .col_expr(test::Column::Status, Expr::value(status.as_str()))
         .col_expr(

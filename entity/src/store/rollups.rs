@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use chrono::NaiveDate;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, SimpleExpr};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QuerySelect, Set,
@@ -15,6 +15,7 @@ use uuid::Uuid;
 use warmup_domain::placement::{
     CountRow, GroupCount, PlacementClass, PlacementSource, ReportGroup, parse_slot, slot_name,
 };
+use warmup_domain::plan_date::utc_start;
 
 use super::{OrgId, StoreError};
 use crate::{
@@ -513,10 +514,6 @@ fn utc_day_sql(backend: DbBackend, col: &str) -> String {
     }
 }
 
-fn midnight(d: NaiveDate) -> DateTime<Utc> {
-    d.and_time(NaiveTime::MIN).and_utc()
-}
-
 /// The same report as `report`, counted over the placement rows themselves: what the rollups
 /// must always equal, and what a report would cost without them.
 pub async fn report_from_rows<C: ConnectionTrait>(
@@ -579,10 +576,10 @@ pub async fn report_from_rows<C: ConnectionTrait>(
                 .column(seed_list_message::Column::Class)
                 .column_as(Expr::cust("COUNT(*)"), "n")
                 .filter(seed_list_message::Column::OrganizationId.eq(org.0))
-                .filter(seed_list_message::Column::CreatedAt.gte(midnight(q.from)))
+                .filter(seed_list_message::Column::CreatedAt.gte(utc_start(q.from)))
                 .filter(
                     seed_list_message::Column::CreatedAt
-                        .lt(midnight(q.to.succ_opt().unwrap_or(q.to))),
+                        .lt(utc_start(q.to.succ_opt().unwrap_or(q.to))),
                 );
             if let Some(d) = &q.domain {
                 s = s.filter(seed_list_message::Column::Domain.eq(d.as_str()));

@@ -11,6 +11,7 @@ use sea_orm::{
     QueryOrder, QuerySelect, Set, TransactionTrait, TryIntoModel,
 };
 use uuid::Uuid;
+use warmup_domain::email::domain_of;
 use warmup_domain::pattern::Pattern;
 use warmup_domain::placement::PlacementClass;
 use warmup_domain::seed_split::{SenderPattern, SplitEngagement};
@@ -178,14 +179,6 @@ pub async fn known<C: ConnectionTrait>(
     Ok(out)
 }
 
-/// The domain of a sender's address, as reports group it.
-fn sender_domain(sender: &str) -> String {
-    sender
-        .rsplit_once('@')
-        .map(|(_, d)| d.to_ascii_lowercase())
-        .unwrap_or_default()
-}
-
 fn dedupe_found(message_id: &str) -> String {
     format!("m:{message_id}")
 }
@@ -298,7 +291,7 @@ pub async fn record_found(
     } else {
         PlacementStage::Done
     };
-    let domain = sender_domain(&f.sender);
+    let domain = domain_of(&f.sender);
     let row = seed_list_message::ActiveModel {
         id: Set(Uuid::now_v7()),
         organization_id: Set(f.organization_id),
@@ -434,7 +427,7 @@ pub async fn close_campaigns(
                 dedupe_key: Set(dedupe_missing(c.id)),
                 message_id: Set(None),
                 sender: Set(c.sender.clone()),
-                domain: Set(sender_domain(&c.sender)),
+                domain: Set(domain_of(&c.sender)),
                 subject: Set(c.subject.clone()),
                 campaign: Set(c.campaign.clone()),
                 class: Set(PlacementClass::Missing.as_str().to_string()),
