@@ -30,6 +30,8 @@ pub struct FileSettings {
     pub http_workers: Option<usize>,
     pub log: Option<String>,
     pub dns_server: Option<String>,
+    pub dns_servers: Option<String>,
+    pub diagnose_ports: Option<String>,
     pub missing_after_secs: Option<u64>,
     pub seed_max_splits: Option<u32>,
 }
@@ -63,9 +65,12 @@ pub struct Settings {
     pub clock_speedup: f64,
     pub http_workers: usize,
     pub log: String,
-    /// The DNS server (`IP:port`) SPF, DKIM and DMARC are checked against; `None` uses the
+    /// The DNS servers (`IP:port`, in order of preference) the service's own lookups use: SPF,
+    /// DKIM and DMARC of mail found at seeds, domain health, the troubleshooter. Empty uses the
     /// system's resolver configuration.
-    pub dns_server: Option<std::net::SocketAddr>,
+    pub dns_servers: Vec<std::net::SocketAddr>,
+    /// The relay, submissions and submission ports the troubleshooter tries.
+    pub diagnose_ports: warmup_domain::diagnosis::Ports,
     /// Real seconds after which a message not found at its seed counts as missing.
     pub missing_after_secs: u64,
     /// Seed-list splits one seed may be in.
@@ -103,7 +108,8 @@ impl std::fmt::Debug for Settings {
             .field("clock_speedup", &self.clock_speedup)
             .field("http_workers", &self.http_workers)
             .field("log", &self.log)
-            .field("dns_server", &self.dns_server)
+            .field("dns_servers", &self.dns_servers)
+            .field("diagnose_ports", &self.diagnose_ports)
             .field("missing_after_secs", &self.missing_after_secs)
             .field("seed_max_splits", &self.seed_max_splits)
             .finish()
@@ -194,6 +200,32 @@ fn check_password(name: &str, value: Option<&str>) -> Result<(), ConfigError> {
     }
 }
 
+/// `IP[:port]` items separated by commas or spaces; the port defaults to 53.
+fn parse_dns_servers(raw: &str) -> Result<Vec<std::net::SocketAddr>, String> {
+    let mut out = Vec::new();
+    for item in raw
+        .split([',', ' '])
+        .map(str::trim)
+        .filter(|i| !i.is_empty())
+    {
+        let addr = item
+            .parse::<std::net::SocketAddr>()
+            .or_else(|_| item.parse::<std::net::IpAddr>().map(|ip| (ip, 53).into()))
+            .map_err(|_| format!("{item:?} is not an IP address or IP:port"))?;
+        if !out.contains(&addr) {
+            out.push(addr);
+        }
+    }
+    if out.len() > warmup_mail::dns::MAX_SERVERS {
+        return Err(format!(
+            "{} servers given; at most {}",
+            out.len(),
+            warmup_mail::dns::MAX_SERVERS
+        ));
+    }
+    Ok(out)
+}
+
 impl Settings {
     /// Loads settings from `file` (if any) and the process environment.
     pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
@@ -233,12 +265,27 @@ impl Settings {
         check_password("WARMUP_BOOTSTRAP_API_KEY", bootstrap_api_key.as_deref())?;
         let metrics_token = text("metrics_token", f.metrics_token);
         check_password("WARMUP_METRICS_TOKEN", metrics_token.as_deref())?;
-        let dns_server = match text("dns_server", f.dns_server.clone()) {
-            None => None,
-            Some(raw) => Some(raw.trim().parse().map_err(|_| ConfigError::Env {
-                name: "WARMUP_DNS_SERVER".into(),
-                message: format!("{raw:?} is not an IP:port address"),
-            })?),
+        // `dns_server` (one) was the setting's first name; it still works.
+        let dns_servers = match text("dns_servers", f.dns_servers.clone())
+            .map(|v| ("WARMUP_DNS_SERVERS", v))
+            .or_else(|| text("dns_server", f.dns_server.clone()).map(|v| ("WARMUP_DNS_SERVER", v)))
+        {
+            None => Vec::new(),
+            Some((name, raw)) => parse_dns_servers(&raw).map_err(|message| ConfigError::Env {
+                name: name.into(),
+                message,
+            })?,
+        };
+        let diagnose_ports = match text("diagnose_ports", f.diagnose_ports.clone()) {
+            None => warmup_domain::diagnosis::Ports::default(),
+            Some(raw) => {
+                warmup_domain::diagnosis::Ports::parse(&raw).ok_or_else(|| ConfigError::Env {
+                    name: "WARMUP_DIAGNOSE_PORTS".into(),
+                    message: format!(
+                        "{raw:?} is not three ports: relay, submissions, submission (25,465,587)"
+                    ),
+                })?
+            }
         };
         Ok(Settings {
             listen: text("listen", f.listen).unwrap_or_else(|| DEFAULT_LISTEN.to_string()),
@@ -288,7 +335,8 @@ impl Settings {
                 .unwrap_or(1.0),
             http_workers,
             log: text("log", f.log).unwrap_or_else(|| "info".to_string()),
-            dns_server,
+            dns_servers,
+            diagnose_ports,
             missing_after_secs: env_number(env, "missing_after_secs")?
                 .or(f.missing_after_secs)
                 .unwrap_or(4 * 3600)
@@ -427,14 +475,42 @@ mod tests {
     }
 
     #[test]
-    fn the_dns_server_must_be_an_ip_and_port() {
-        let s = Settings::load_from(None, &env(&[("WARMUP_DNS_SERVER", "127.0.0.1:5353")]))
-            .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(s.dns_server, "127.0.0.1:5353".parse().ok());
+    fn dns_servers_are_ips_with_an_optional_port_and_the_old_name_still_works() {
+        let s = Settings::load_from(
+            None,
+            &env(&[(
+                "WARMUP_DNS_SERVERS",
+                "127.0.0.1:5353, 9.9.9.9 127.0.0.1:5353",
+            )]),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let want: Vec<std::net::SocketAddr> = ["127.0.0.1:5353", "9.9.9.9:53"]
+            .iter()
+            .filter_map(|a| a.parse().ok())
+            .collect();
+        assert_eq!(s.dns_servers, want, "in order, once each");
         assert_eq!(s.missing_after_secs, 4 * 3600);
-        let bad = Settings::load_from(None, &env(&[("WARMUP_DNS_SERVER", "dns.example")]));
+        let old = Settings::load_from(None, &env(&[("WARMUP_DNS_SERVER", "127.0.0.1:5353")]))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(old.dns_servers, want[..1]);
+        let bad = Settings::load_from(None, &env(&[("WARMUP_DNS_SERVERS", "dns.example")]));
         assert!(
-            matches!(&bad, Err(ConfigError::Env { name, .. }) if name == "WARMUP_DNS_SERVER"),
+            matches!(&bad, Err(ConfigError::Env { name, message }) if name == "WARMUP_DNS_SERVERS" && message.contains("dns.example")),
+            "{bad:?}"
+        );
+        let none = Settings::load_from(None, &env(&[])).unwrap_or_else(|e| panic!("{e}"));
+        assert!(none.dns_servers.is_empty(), "the system's resolvers");
+    }
+
+    #[test]
+    fn diagnose_ports_are_three_numbers() {
+        let s = Settings::load_from(None, &env(&[("WARMUP_DIAGNOSE_PORTS", "2525,2465,2587")]))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(s.diagnose_ports.relay, 2525);
+        assert_eq!(s.diagnose_ports.submission, 2587);
+        let bad = Settings::load_from(None, &env(&[("WARMUP_DIAGNOSE_PORTS", "25")]));
+        assert!(
+            matches!(&bad, Err(ConfigError::Env { name, .. }) if name == "WARMUP_DIAGNOSE_PORTS"),
             "{bad:?}"
         );
     }

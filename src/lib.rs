@@ -2,6 +2,7 @@
 
 pub mod config;
 pub mod database;
+pub mod diagnose_cli;
 pub mod secret_key;
 pub mod startup;
 

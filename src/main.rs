@@ -30,6 +30,33 @@ enum Command {
     Migrate,
     /// Print the OpenAPI document.
     Openapi,
+    /// Diagnose why mail to a domain (or one server) fails: DNS with every resolver, ports
+    /// 25/465/587, greeting, EHLO, STARTTLS and certificate, and a verdict with the fix.
+    /// Exits with 2 when the verdict is "failed".
+    Diagnose(DiagnoseArgs),
+}
+
+#[derive(clap::Args)]
+struct DiagnoseArgs {
+    /// The mail domain (example.com); or give --host.
+    #[arg(required_unless_present = "host", conflicts_with = "host")]
+    domain: Option<String>,
+    /// One mail server (host name or IP address) instead of a domain's MX hosts.
+    #[arg(long)]
+    host: Option<String>,
+    /// The port of --host.
+    #[arg(long, default_value_t = 25, requires = "host")]
+    port: u16,
+    /// Offer MAIL FROM with this sender ("" for the null sender) and RCPT TO --rcpt-to,
+    /// never DATA.
+    #[arg(long, requires = "rcpt_to")]
+    mail_from: Option<String>,
+    /// The recipient for the MAIL FROM/RCPT TO probe.
+    #[arg(long, requires = "mail_from")]
+    rcpt_to: Option<String>,
+    /// Print the API's JSON document instead of text.
+    #[arg(long)]
+    json: bool,
 }
 
 /// Resolves on Ctrl-C or SIGTERM.
@@ -67,8 +94,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         return Ok(());
     }
     let settings = Settings::load(cli.config.as_deref())?;
-    init_tracing(&settings.log);
     install_crypto_provider();
+    if let Command::Diagnose(args) = command {
+        // Quiet unless asked: the diagnosis itself is the output.
+        init_tracing(std::env::var("RUST_LOG").as_deref().unwrap_or("warn"));
+        return diagnose(&settings, args).await;
+    }
+    init_tracing(&settings.log);
     match command {
         Command::Migrate => {
             let db = database::connect(&settings).await?;
@@ -91,7 +123,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("warmup worker running; stop it with Ctrl-C or SIGTERM");
             warmup_worker::run_until(db, options, shutdown_signal()).await?;
         }
-        Command::Serve | Command::Api | Command::Openapi => {
+        Command::Serve | Command::Api | Command::Openapi | Command::Diagnose(_) => {
             // One `serve` process owns its database and migrates it; `api` processes of a
             // scale-out deployment leave that to `warmup migrate`.
             let migrate = matches!(command, Command::Serve);
@@ -126,6 +158,37 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 app.run_until_stopped().await?;
             }
         }
+    }
+    Ok(())
+}
+
+async fn diagnose(settings: &Settings, args: DiagnoseArgs) -> anyhow::Result<()> {
+    use warmup_mail::diagnose::{Probe, Target};
+    let target = match (args.domain, args.host) {
+        (Some(d), _) => Target::Domain(d.trim().trim_end_matches('.').to_ascii_lowercase()),
+        (None, Some(h)) => Target::Host {
+            host: h.trim().trim_end_matches('.').to_ascii_lowercase(),
+            port: args.port,
+        },
+        (None, None) => anyhow::bail!("give a domain or --host"),
+    };
+    if let Target::Domain(d) = &target
+        && !warmup_domain::mail_server::is_host_name(d)
+    {
+        anyhow::bail!("{d:?} is not a domain name");
+    }
+    let probe = args
+        .mail_from
+        .zip(args.rcpt_to)
+        .map(|(mail_from, rcpt_to)| Probe { mail_from, rcpt_to });
+    let request = warmup::diagnose_cli::Request {
+        target,
+        probe,
+        json: args.json,
+    };
+    let code = warmup::diagnose_cli::run(settings, request).await?;
+    if code != 0 {
+        std::process::exit(i32::from(code));
     }
     Ok(())
 }

@@ -11,6 +11,8 @@ use warmup_api::{ApiSettings, AppState};
 use warmup_domain::retry::RetryPolicy;
 use warmup_entity::Clock;
 use warmup_entity::store::organizations;
+use warmup_mail::diagnose::DiagnoseOptions;
+use warmup_mail::dns::Resolvers;
 use warmup_mail::{AuthVerifier, ConnectOptions, TlsTrust};
 use warmup_worker::{SendDeps, WorkerOptions};
 
@@ -32,7 +34,7 @@ pub fn worker_options(
     tls: TlsTrust,
     clock: Clock,
 ) -> anyhow::Result<WorkerOptions> {
-    let auth = AuthVerifier::new(settings.dns_server)
+    let auth = AuthVerifier::new(&settings.dns_servers)
         .map_err(|e| anyhow::anyhow!("cannot set up the DNS resolver for SPF/DKIM/DMARC: {e}"))?;
     Ok(WorkerOptions {
         warmup: Some(SendDeps {
@@ -51,6 +53,20 @@ pub fn worker_options(
         }),
         ..WorkerOptions::default()
     })
+}
+
+/// The troubleshooter's options from the settings: a step may take the connection test's
+/// step time, a connection try at most 5 s of it.
+pub fn diagnose_options(settings: &Settings) -> DiagnoseOptions {
+    let step = Duration::from_secs(settings.probe_timeout_secs.max(1));
+    DiagnoseOptions {
+        ports: settings.diagnose_ports,
+        timeout: step,
+        connect_timeout: step.min(Duration::from_secs(5)),
+        helo_name: settings.helo_name.clone(),
+        allow_private_hosts: settings.allow_private_mail_hosts,
+        probe: None,
+    }
 }
 
 /// What the first start created, to tell the operator once.
@@ -140,9 +156,19 @@ impl Application {
                     settings.probe_timeout_secs,
                 ))
             },
+            diagnose: diagnose_options(settings),
         };
         let worker = worker_options(settings, secrets.clone(), tls.clone(), clock)?;
-        let state = web::Data::new(AppState::new(db.clone(), secrets, tls, api, clock));
+        let resolvers = Resolvers::new(&settings.dns_servers)
+            .map_err(|e| anyhow::anyhow!("cannot set up the DNS resolvers: {e}"))?;
+        let state = web::Data::new(AppState::new(
+            db.clone(),
+            secrets,
+            tls,
+            resolvers,
+            api,
+            clock,
+        ));
         let server = warmup_api::serve(listener, state, settings.http_workers)?;
         Ok(Self {
             port,

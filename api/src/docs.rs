@@ -46,6 +46,7 @@ use crate::routes;
         (name = "placements", description = "Where warmup messages landed at the seeds and what the seeds did"),
         (name = "placement-tests", description = "One-off and scheduled placement tests: where one message lands at a few seeds"),
         (name = "reports", description = "Organization-wide placement reports, from daily rollups"),
+        (name = "diagnostics", description = "The SMTP troubleshooter: DNS, ports, greeting, STARTTLS, certificate, with a verdict"),
     )
 )]
 struct ApiDoc;

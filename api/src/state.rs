@@ -3,6 +3,8 @@
 use sea_orm::DatabaseConnection;
 use warmup_entity::Clock;
 use warmup_entity::secret_box::SecretBox;
+use warmup_mail::diagnose::DiagnoseOptions;
+use warmup_mail::dns::Resolvers;
 use warmup_mail::{ConnectOptions, TlsTrust};
 
 use crate::metrics::{Metrics, MetricsToken};
@@ -32,6 +34,8 @@ pub struct ApiSettings {
     pub missing_after: std::time::Duration,
     /// Step timeout and EHLO name of connection tests.
     pub probe: ConnectOptions,
+    /// Ports, time limits and EHLO name of the SMTP troubleshooter.
+    pub diagnose: DiagnoseOptions,
 }
 
 impl Default for ApiSettings {
@@ -47,6 +51,7 @@ impl Default for ApiSettings {
             seed_max_splits: warmup_domain::seed_split::DEFAULT_MAX_SPLITS_PER_SEED,
             missing_after: std::time::Duration::from_secs(4 * 3600),
             probe: ConnectOptions::default(),
+            diagnose: DiagnoseOptions::default(),
         }
     }
 }
@@ -56,6 +61,8 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub secrets: SecretBox,
     pub tls: TlsTrust,
+    /// The service's own DNS resolvers (each, and as one pool).
+    pub resolvers: Resolvers,
     pub settings: ApiSettings,
     pub limits: Limits,
     pub metrics: Metrics,
@@ -68,6 +75,7 @@ impl AppState {
         db: DatabaseConnection,
         secrets: SecretBox,
         tls: TlsTrust,
+        resolvers: Resolvers,
         settings: ApiSettings,
         clock: Clock,
     ) -> Self {
@@ -81,6 +89,7 @@ impl AppState {
             db,
             secrets,
             tls,
+            resolvers,
             settings,
             clock,
         }

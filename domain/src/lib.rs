@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod content;
+pub mod diagnosis;
 pub mod email;
 pub mod engagement;
 pub mod folder;

@@ -15,6 +15,7 @@ use crate::MailError;
 #[derive(Clone)]
 pub struct TlsTrust {
     extra_pem: Arc<Vec<u8>>,
+    roots: Arc<RootCertStore>,
     config: Arc<ClientConfig>,
 }
 
@@ -47,11 +48,13 @@ impl TlsTrust {
             }
             roots.add_parsable_certificates(certs);
         }
+        let roots = Arc::new(roots);
         let config = ClientConfig::builder()
-            .with_root_certificates(roots)
+            .with_root_certificates(Arc::clone(&roots))
             .with_no_client_auth();
         Ok(Self {
             extra_pem: Arc::new(extra_pem),
+            roots,
             config: Arc::new(config),
         })
     }
@@ -67,6 +70,11 @@ impl TlsTrust {
         TlsConnector::from(Arc::clone(&self.config))
             .connect(name, tcp)
             .await
+    }
+
+    /// The trusted roots, for a verifier that reports instead of refusing (the troubleshooter).
+    pub(crate) fn roots(&self) -> Arc<RootCertStore> {
+        Arc::clone(&self.roots)
     }
 
     /// The same trust for lettre's STARTTLS, which builds its own rustls configuration.

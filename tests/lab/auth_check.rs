@@ -30,7 +30,7 @@ fn verifier() -> AuthVerifier {
     let dns: SocketAddr = format!("{}:{}", var("MAILLAB_DNS_HOST"), var("MAILLAB_DNS_PORT"))
         .parse()
         .unwrap_or_else(|e| panic!("lab DNS address: {e}"));
-    AuthVerifier::new(Some(dns)).unwrap_or_else(|e| panic!("verifier: {e}"))
+    AuthVerifier::new(&[dns]).unwrap_or_else(|e| panic!("verifier: {e}"))
 }
 
 /// Sends one message to a fresh corp.test seed, fetches it from the seed's INBOX over IMAP and

@@ -16,7 +16,7 @@ async fn verifying_app(backend: Backend) -> TestApp {
         .ok();
     spawn_app_with(backend, move |s| {
         s.clock_speedup = 600.0;
-        s.dns_server = dns;
+        s.dns_servers = dns.into_iter().collect();
         s.missing_after_secs = 25;
         s.require_mailbox_verification = true;
     })

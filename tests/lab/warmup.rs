@@ -110,7 +110,7 @@ pub(crate) async fn lab_app_at(backend: Backend, speedup: f64) -> TestApp {
         .ok();
     spawn_app_with(backend, move |s| {
         s.clock_speedup = speedup;
-        s.dns_server = dns;
+        s.dns_servers = dns.into_iter().collect();
         s.missing_after_secs = 25;
     })
     .await

@@ -1,6 +1,7 @@
 //! HTTP routes: each module translates requests to store calls and rows to JSON.
 
 pub mod api_keys;
+pub mod diagnostics;
 pub mod health;
 pub mod mailboxes;
 pub mod organizations;
@@ -71,7 +72,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(warmup::get_defaults)
                 .service(warmup::put_defaults)
                 .service(warmup::apply)
-                .service(warmup::patterns),
+                .service(warmup::patterns)
+                .service(diagnostics::smtp),
         );
 }
 

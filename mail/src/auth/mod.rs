@@ -11,9 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use mail_auth::dmarc::verify::DmarcParameters;
-use mail_auth::hickory_resolver::config::{
-    ConnectionConfig, NameServerConfig, ResolverConfig, ResolverOpts,
-};
+use mail_auth::hickory_resolver::config::{ResolverConfig, ResolverOpts};
 use mail_auth::hickory_resolver::system_conf::read_system_conf;
 use mail_auth::spf::verify::SpfParameters;
 use mail_auth::{AuthenticatedMessage, MessageAuthenticator, SpfOutput};
@@ -52,30 +50,23 @@ pub struct AuthVerifier {
 }
 
 impl AuthVerifier {
-    /// `dns`: a DNS server (UDP+TCP) to ask; `None` uses the system's resolver configuration.
-    pub fn new(dns: Option<SocketAddr>) -> Result<Self, MailError> {
+    /// `dns`: the DNS servers (UDP+TCP) to ask, in order; empty uses the system's resolver
+    /// configuration.
+    pub fn new(dns: &[SocketAddr]) -> Result<Self, MailError> {
         Self::with_timeout(dns, LOOKUP_TIMEOUT)
     }
 
-    fn with_timeout(dns: Option<SocketAddr>, timeout: Duration) -> Result<Self, MailError> {
-        let (config, mut options) = match dns {
-            Some(server) => {
-                let connections = [ConnectionConfig::udp(), ConnectionConfig::tcp()]
-                    .into_iter()
-                    .map(|mut c| {
-                        c.port = server.port();
-                        c
-                    })
-                    .collect();
-                let name_server = NameServerConfig::new(server.ip(), true, connections);
-                (
-                    ResolverConfig::from_parts(None, Vec::new(), vec![name_server]),
-                    ResolverOpts::default(),
-                )
-            }
-            None => read_system_conf().map_err(|e| {
+    fn with_timeout(dns: &[SocketAddr], timeout: Duration) -> Result<Self, MailError> {
+        let (config, mut options) = if dns.is_empty() {
+            read_system_conf().map_err(|e| {
                 MailError::Setup(format!("cannot read the system's DNS configuration: {e}"))
-            })?,
+            })?
+        } else {
+            let servers = dns.iter().map(|s| crate::dns::name_server(*s)).collect();
+            (
+                ResolverConfig::from_parts(None, Vec::new(), servers),
+                ResolverOpts::default(),
+            )
         };
         options.timeout = timeout;
         // `attempts` counts retries: each would add a whole timeout to what a dead server costs,
@@ -165,7 +156,7 @@ mod tests {
     async fn a_silent_dns_server_gives_temperror_within_the_lookup_timeout() {
         let (addr, _udp, _tcp) = silent_dns().await;
         let timeout = Duration::from_millis(300);
-        let verifier = AuthVerifier::with_timeout(Some(addr), timeout)
+        let verifier = AuthVerifier::with_timeout(&[addr], timeout)
             .unwrap_or_else(|e| panic!("verifier: {e}"));
         let raw = b"Return-Path: <a@example.test>\r\n\
             Received: from mta.example.test (mta.example.test [192.0.2.1]) by mx.example.org\r\n\
@@ -190,7 +181,7 @@ mod tests {
     #[tokio::test]
     async fn a_message_without_trace_headers_has_no_spf_and_says_why() {
         let (addr, _udp, _tcp) = silent_dns().await;
-        let verifier = AuthVerifier::with_timeout(Some(addr), Duration::from_millis(200))
+        let verifier = AuthVerifier::with_timeout(&[addr], Duration::from_millis(200))
             .unwrap_or_else(|e| panic!("verifier: {e}"));
         let results = verifier
             .verify(b"From: a@example.test\r\nSubject: hi\r\n\r\nbody\r\n")
