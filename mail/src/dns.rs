@@ -1,6 +1,6 @@
 //! The service's own DNS lookups (hickory): every configured resolver on its own, for a
-//! diagnosis that compares their answers, and all of them as one pool that fails over, for
-//! checks that only need an answer.
+//! diagnosis that compares their answers, and all of them as one pool that fails over (asking
+//! up to three at once), for checks that only need an answer.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
@@ -121,12 +121,19 @@ fn build(
     );
     let mut options = ResolverOpts::default();
     options.timeout = timeout;
-    // Each retry would add a whole timeout to what a dead resolver costs; the pool moves on
-    // to the next resolver instead.
-    options.attempts = 0;
-    options.num_concurrent_reqs = 1;
-    // Failover in the configured order: the first resolver is the one the operator prefers.
     options.server_ordering_strategy = ServerOrderingStrategy::UserProvidedOrder;
+    if servers.len() > 1 {
+        // hickory gives one query `timeout` across all servers, so a resolver that times out
+        // would use up the time of those behind it: ask up to three at once, take the first
+        // answer, and once more if none came.
+        options.num_concurrent_reqs = servers.len().min(3);
+        options.attempts = 1;
+    } else {
+        // One resolver on its own (a diagnosis compares them): a retry would double what a
+        // dead one costs, and its silence is the finding.
+        options.num_concurrent_reqs = 1;
+        options.attempts = 0;
+    }
     if !cache {
         // A diagnosis after a DNS fix must see the fix, not a remembered answer.
         options.cache_size = 0;

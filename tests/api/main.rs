@@ -5,6 +5,7 @@ mod helpers;
 mod auth;
 mod clock;
 mod contract;
+mod diagnostics;
 mod limits;
 mod mailboxes;
 mod persistence;

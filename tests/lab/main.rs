@@ -9,6 +9,7 @@ mod support;
 
 mod auth_check;
 mod connection;
+mod diagnostics;
 mod engagement;
 mod fairness;
 mod faults;

@@ -437,9 +437,7 @@ fn reply_words(step: &StepFact) -> String {
 
 fn step_finding(host: &str, main: &PortFacts, timeout_secs: u64) -> Option<Finding> {
     let port = main.port;
-    let Some(step) = main.failed_step() else {
-        return None;
-    };
+    let step = main.failed_step()?;
     let name = step.step.as_str();
     let said = reply_words(step);
     let category = step.reply_code.map(|code| {

@@ -204,7 +204,7 @@ mod tests {
 
     #[tokio::test]
     async fn nothing_parseable_is_none_everywhere() {
-        let verifier = AuthVerifier::new(Some(SocketAddr::from(([127, 0, 0, 1], 9))))
+        let verifier = AuthVerifier::new(&[SocketAddr::from(([127, 0, 0, 1], 9))])
             .unwrap_or_else(|e| panic!("verifier: {e}"));
         let results = verifier.verify(b"").await;
         assert_eq!(
@@ -220,7 +220,7 @@ mod tests {
     #[test]
     fn verification_can_run_on_any_worker_thread() {
         fn is_send<T: Send>(_: &T) {}
-        let verifier = AuthVerifier::new(Some(SocketAddr::from(([127, 0, 0, 1], 9))))
+        let verifier = AuthVerifier::new(&[SocketAddr::from(([127, 0, 0, 1], 9))])
             .unwrap_or_else(|e| panic!("verifier: {e}"));
         is_send(&verifier.verify(b""));
     }
