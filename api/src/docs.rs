@@ -29,6 +29,7 @@ use crate::routes;
         warmup_domain::Violation,
         crate::schema::PlacementClassFilter,
         crate::schema::EventOutcome,
+        crate::schema::QueueState,
         crate::csv_out::ResponseFormat,
         warmup_domain::placement::PlacementSource,
         warmup_domain::placement::ReportGroup,
@@ -46,6 +47,7 @@ use crate::routes;
         (name = "placements", description = "Where warmup messages landed at the seeds and what the seeds did"),
         (name = "placement-tests", description = "One-off and scheduled placement tests: where one message lands at a few seeds"),
         (name = "reports", description = "Organization-wide placement reports, from daily rollups"),
+        (name = "queue", description = "The send queue: list, flush deferred sends, delete sends that have not gone out"),
         (name = "diagnostics", description = "The SMTP troubleshooter: DNS, ports, greeting, STARTTLS, certificate, with a verdict"),
     )
 )]

@@ -165,20 +165,7 @@ component!(
     Schema::Object(
         string()
             .enum_values(Some(
-                [
-                    ReplyCategory::Accepted,
-                    ReplyCategory::Greylisted,
-                    ReplyCategory::RateLimited,
-                    ReplyCategory::BadConnection,
-                    ReplyCategory::Routing,
-                    ReplyCategory::AuthFailed,
-                    ReplyCategory::MailboxFull,
-                    ReplyCategory::UnknownRecipient,
-                    ReplyCategory::PolicyBlock,
-                    ReplyCategory::MessageRejected,
-                    ReplyCategory::ServiceUnavailable,
-                    ReplyCategory::Other,
-                ]
+                ReplyCategory::ALL
                 .into_iter()
                 .map(ReplyCategory::as_str)
                 .chain(warmup_domain::state::EventSource::words())
@@ -204,6 +191,23 @@ component!(
                 "`located` (found, and where), `missing`, the seed's actions (`rescue`, `open`, \
                  `flag`, `reply`, `archive`), `reply_seen` (the answer found at the sender) or \
                  `error`.",
+            ))
+            .build()
+    )
+);
+
+component!(
+    /// Where a send of the queue stands.
+    QueueState,
+    Schema::Object(
+        string()
+            .enum_values(Some(
+                warmup_entity::store::send_queue::QUEUE_STATES.map(|s| s.as_str())
+            ))
+            .description(Some(
+                "`planned` (waits for its time), `queued` (due, waiting for a worker), \
+                 `sending` (a worker holds it) or `deferred` (refused for now, tried again at \
+                 `next_attempt_at`).",
             ))
             .build()
     )

@@ -21,6 +21,7 @@ pub mod ramp;
 pub mod retry;
 pub mod secret;
 pub mod seed_split;
+pub mod send_errors;
 pub mod smtp_reply;
 pub mod split;
 pub mod state;

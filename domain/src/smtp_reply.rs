@@ -68,6 +68,22 @@ pub enum ReplyCategory {
 }
 
 impl ReplyCategory {
+    /// Every category, in the order the API lists them.
+    pub const ALL: [ReplyCategory; 12] = [
+        ReplyCategory::Accepted,
+        ReplyCategory::Greylisted,
+        ReplyCategory::RateLimited,
+        ReplyCategory::BadConnection,
+        ReplyCategory::Routing,
+        ReplyCategory::AuthFailed,
+        ReplyCategory::MailboxFull,
+        ReplyCategory::UnknownRecipient,
+        ReplyCategory::PolicyBlock,
+        ReplyCategory::MessageRejected,
+        ReplyCategory::ServiceUnavailable,
+        ReplyCategory::Other,
+    ];
+
     /// The stable name used in the API and the database.
     pub fn as_str(self) -> &'static str {
         match self {

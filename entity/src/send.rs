@@ -41,6 +41,10 @@ pub struct Model {
     pub reference_ids: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// When the send was deleted from the queue (it is `cancelled`, never sent).
+    pub cancelled_at: Option<DateTimeUtc>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub cancel_reason: Option<String>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}
@@ -93,6 +97,8 @@ impl Model {
             reference_ids: None,
             created_at: now,
             updated_at: now,
+            cancelled_at: None,
+            cancel_reason: None,
         }
     }
 }

@@ -17,6 +17,7 @@ mod m0012_cancel_inbox_quoting_continuations;
 mod m0013_seed_splits;
 mod m0014_placement_rollups;
 mod m0015_placement_tests;
+mod m0016_send_queue;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0013_seed_splits::Migration),
             Box::new(m0014_placement_rollups::Migration),
             Box::new(m0015_placement_tests::Migration),
+            Box::new(m0016_send_queue::Migration),
         ]
     }
 }

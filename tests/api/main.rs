@@ -11,6 +11,7 @@ mod mailboxes;
 mod persistence;
 mod placement_tests;
 mod placements;
+mod queue;
 mod reports;
 mod secrets;
 mod seed_splits;

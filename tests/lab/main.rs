@@ -15,6 +15,7 @@ mod fairness;
 mod faults;
 mod placement_tests;
 mod providers;
+mod queue;
 mod seed_list;
 mod verification;
 mod warmup;

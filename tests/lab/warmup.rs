@@ -537,7 +537,10 @@ async fn bounces_are_recorded_and_filed_postgres() {
 
 /// A mailbox warming up to one seed at corp.test whose submission server answers `fault`
 /// for that seed; returns the app, the key, the mailbox id and the seed.
-async fn one_send(backend: Backend, fault: &str) -> (Lab, TestApp, String, String, String) {
+pub(crate) async fn one_send(
+    backend: Backend,
+    fault: &str,
+) -> (Lab, TestApp, String, String, String) {
     let lab = Lab::get();
     let app = lab_app(backend).await;
     let key = app.new_org("Lab").await;
@@ -547,7 +550,7 @@ async fn one_send(backend: Backend, fault: &str) -> (Lab, TestApp, String, Strin
     (lab, app, key, mailbox, seed)
 }
 
-async fn the_send(app: &TestApp, mailbox: &str) -> Option<warmup_entity::send::Model> {
+pub(crate) async fn the_send(app: &TestApp, mailbox: &str) -> Option<warmup_entity::send::Model> {
     let id: uuid::Uuid = mailbox.parse().unwrap_or_default();
     send_reads::of_mailbox(&app.db, OrgId(org_of(app, id).await), id)
         .await
@@ -557,7 +560,7 @@ async fn the_send(app: &TestApp, mailbox: &str) -> Option<warmup_entity::send::M
 }
 
 /// Polls until the mailbox's send satisfies `done`.
-async fn until(
+pub(crate) async fn until(
     app: &TestApp,
     mailbox: &str,
     what: &str,

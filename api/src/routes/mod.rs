@@ -7,9 +7,11 @@ pub mod mailboxes;
 pub mod organizations;
 pub mod placement_tests;
 pub mod placements;
+pub mod queue;
 pub mod reports;
 pub mod seed_splits;
 pub mod seeds;
+pub mod send_errors;
 pub mod warmup;
 
 use actix_web::middleware::from_fn;
@@ -73,6 +75,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(warmup::put_defaults)
                 .service(warmup::apply)
                 .service(warmup::patterns)
+                .service(send_errors::list)
+                .service(queue::list)
+                .service(queue::flush)
+                .service(queue::delete_matching)
+                .service(queue::delete_one)
                 .service(diagnostics::smtp),
         );
 }

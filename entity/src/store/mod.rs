@@ -18,6 +18,7 @@ pub mod rollups;
 pub mod seed_list;
 pub mod seed_splits;
 pub mod seeds;
+pub mod send_queue;
 pub mod send_reads;
 pub mod sends;
 pub mod verification;
