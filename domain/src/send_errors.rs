@@ -149,8 +149,7 @@ mod tests {
 
     fn attempt(
         send: u128,
-        day: u32,
-        hour: u32,
+        (day, hour): (u32, u32),
         outcome: &str,
         enhanced: Option<&str>,
         category: &str,
@@ -176,8 +175,7 @@ mod tests {
             // gmail.test: 4.4.2 twice for send 1, which went out later: intermittent.
             attempt(
                 1,
-                1,
-                8,
+                (1, 8),
                 "deferred",
                 Some("4.4.2"),
                 "bad_connection",
@@ -186,20 +184,18 @@ mod tests {
             ),
             attempt(
                 1,
-                1,
-                9,
+                (1, 9),
                 "deferred",
                 Some("4.4.2"),
                 "bad_connection",
                 "gmail.test",
                 true,
             ),
-            attempt(1, 1, 10, "sent", None, "accepted", "gmail.test", true),
+            attempt(1, (1, 10), "sent", None, "accepted", "gmail.test", true),
             // flaky.test: 4.4.2 for two sends, nothing got through that day: persistent.
             attempt(
                 2,
-                1,
-                8,
+                (1, 8),
                 "deferred",
                 Some("4.4.2"),
                 "bad_connection",
@@ -208,8 +204,7 @@ mod tests {
             ),
             attempt(
                 3,
-                1,
-                9,
+                (1, 9),
                 "failed",
                 Some("4.4.2"),
                 "bad_connection",
@@ -219,20 +214,18 @@ mod tests {
             // yahoo.test: greylisted, while another send to yahoo.test was accepted: intermittent.
             attempt(
                 4,
-                1,
-                8,
+                (1, 8),
                 "deferred",
                 Some("4.2.0"),
                 "greylisted",
                 "yahoo.test",
                 false,
             ),
-            attempt(5, 1, 8, "sent", None, "accepted", "yahoo.test", true),
+            attempt(5, (1, 8), "sent", None, "accepted", "yahoo.test", true),
             // flaky.test again the next day.
             attempt(
                 6,
-                2,
-                8,
+                (2, 8),
                 "deferred",
                 Some("4.4.2"),
                 "bad_connection",
@@ -282,8 +275,7 @@ mod tests {
     fn accepted_attempts_alone_make_no_group() {
         let rows = vec![attempt(
             1,
-            1,
-            8,
+            (1, 8),
             "sent",
             None,
             "accepted",
