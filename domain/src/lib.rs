@@ -7,6 +7,7 @@ pub mod diagnosis;
 pub mod email;
 pub mod engagement;
 pub mod folder;
+pub mod health;
 pub mod language;
 pub mod log_text;
 pub mod mail_server;

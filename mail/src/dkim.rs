@@ -30,6 +30,12 @@ pub fn validate_key(pem: &str) -> Result<(), MailError> {
     key(pem).map(|_| ())
 }
 
+/// The public half of a stored key, as DER `RSAPublicKey` (PKCS#1): what a DKIM record's `p=`
+/// holds, or ends with when it is a `SubjectPublicKeyInfo`.
+pub fn public_key_der(pem: &str) -> Result<Vec<u8>, MailError> {
+    Ok(key(pem)?.public_key())
+}
+
 /// Signs a whole message; returns it with the DKIM-Signature header in front.
 pub fn sign(message: &[u8], pem: &str, domain: &str, selector: &str) -> Result<Vec<u8>, MailError> {
     let signature = DkimSigner::from_key(key(pem)?)

@@ -12,6 +12,7 @@ pub mod dkim;
 pub mod dns;
 pub mod dsn;
 mod error;
+pub mod health;
 pub mod imap;
 pub mod message;
 pub mod received;

@@ -41,6 +41,9 @@ pub struct AuthResults {
     pub dmarc: String,
     /// One clause per method: the identities checked and why a result is not `pass`.
     pub detail: String,
+    /// The address the message came from, as the receiving server recorded it (the topmost
+    /// `Received:` header with a bracketed client address): the sender's outbound server.
+    pub client_ip: Option<std::net::IpAddr>,
 }
 
 /// Verifies received messages; cheap to clone (one resolver, shared).
@@ -87,6 +90,7 @@ impl AuthVerifier {
                 dkim: "none".into(),
                 dmarc: "none".into(),
                 detail: "not a message: no header fields".into(),
+                client_ip: None,
             };
         };
         let facts = session_facts(&message.headers);
@@ -131,7 +135,20 @@ impl AuthVerifier {
             dkim: dkim::summary(&dkim).into(),
             dmarc: dmarc::word(&dmarc.result()).into(),
             detail: [spf_detail, dkim::describe(&dkim), dmarc::describe(&dmarc)].join("; "),
+            client_ip: facts.as_ref().ok().map(|f| f.client_ip),
         }
+    }
+
+    /// What `domain`'s SPF policy says of mail from `ip` (`pass`, `fail`, `softfail`,
+    /// `neutral`, `none`, `temperror` or `permerror`), as a receiver would evaluate it for a
+    /// sender `postmaster@domain` greeting with `helo`.
+    pub async fn spf_for(&self, ip: std::net::IpAddr, domain: &str, helo: &str) -> String {
+        let sender = format!("postmaster@{domain}");
+        let out = self
+            .authenticator
+            .verify_spf(SpfParameters::verify_mail_from(ip, helo, helo, &sender))
+            .await;
+        spf::word(out.result()).to_string()
     }
 }
 

@@ -1,0 +1,194 @@
+//! Domain health: one module per check, each reading DNS (hickory, through the service's own
+//! resolvers) and parsing records (mail-auth), answering a status, its points, an explanation
+//! and a fix. What the seeds saw (sending addresses, authentication results, placements) comes
+//! in as inputs; nothing here reads the database.
+
+use std::net::IpAddr;
+use std::time::Duration;
+
+use warmup_domain::health::{CheckItem, CheckKind, CheckResult, CheckStatus};
+
+use crate::auth::AuthVerifier;
+use crate::dns::{DnsError, Resolvers};
+
+mod blocklists;
+mod dkim;
+mod dmarc;
+mod mta_sts;
+mod mx;
+mod placement;
+mod reverse_dns;
+mod spf;
+
+/// Sending addresses looked at, at most (the most recent first).
+pub const MAX_SENDING_IPS: usize = 10;
+
+/// Spamhaus ZEN, SpamCop and Barracuda: the usual IP lists.
+pub const DEFAULT_IP_LISTS: [&str; 3] = [
+    "zen.spamhaus.org",
+    "bl.spamcop.net",
+    "b.barracudacentral.org",
+];
+
+/// Spamhaus DBL: the usual domain list.
+pub const DEFAULT_DOMAIN_LISTS: [&str; 1] = ["dbl.spamhaus.org"];
+
+/// A mailbox's DKIM key as stored.
+#[derive(Debug, Clone)]
+pub struct DkimKey {
+    /// The mailbox's address, to name it in the answer.
+    pub mailbox: String,
+    pub selector: String,
+    /// The signing domain (`d=`).
+    pub domain: String,
+    /// The private key in PEM, decrypted.
+    pub private_pem: String,
+}
+
+/// Authentication results of the domain's mail at seeds over the last days.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SeenAtSeeds {
+    pub dkim_pass: u64,
+    pub dkim_total: u64,
+    pub dmarc_pass: u64,
+    pub dmarc_total: u64,
+}
+
+/// What a check needs beyond DNS.
+#[derive(Debug, Clone, Default)]
+pub struct HealthInputs {
+    pub domain: String,
+    pub keys: Vec<DkimKey>,
+    /// Addresses the seeds saw the domain's mail come from, most recent first.
+    pub sending_ips: Vec<IpAddr>,
+    pub seen: SeenAtSeeds,
+    /// Messages found in the inbox (or a category) and messages whose place is known, over
+    /// the last 7 days.
+    pub inbox: (u64, u64),
+}
+
+/// How checks run.
+#[derive(Debug, Clone)]
+pub struct HealthOptions {
+    /// DNS blocklists for addresses (zones).
+    pub ip_lists: Vec<String>,
+    /// DNS blocklists for domains (zones).
+    pub domain_lists: Vec<String>,
+    /// The port MX hosts must answer on (25; a lab's stand-in).
+    pub relay_port: u16,
+    pub connect_timeout: Duration,
+    pub helo_name: String,
+    pub allow_private_hosts: bool,
+}
+
+impl Default for HealthOptions {
+    fn default() -> Self {
+        Self {
+            ip_lists: DEFAULT_IP_LISTS.map(String::from).to_vec(),
+            domain_lists: DEFAULT_DOMAIN_LISTS.map(String::from).to_vec(),
+            relay_port: 25,
+            connect_timeout: Duration::from_secs(5),
+            helo_name: "localhost".into(),
+            allow_private_hosts: false,
+        }
+    }
+}
+
+/// Runs every check at once; the results in the order of [`CheckKind::ALL`].
+pub async fn check_domain(
+    inputs: &HealthInputs,
+    resolvers: &Resolvers,
+    auth: &AuthVerifier,
+    options: &HealthOptions,
+) -> Vec<CheckResult> {
+    let r = resolvers.pool();
+    let domain = inputs.domain.as_str();
+    let (mx, spf, dkim, dmarc, rdns, sts, lists) = tokio::join!(
+        mx::check(domain, r, options),
+        spf::check(domain, &inputs.sending_ips, r, auth, options),
+        dkim::check(inputs, r),
+        dmarc::check(domain, &inputs.seen, r),
+        reverse_dns::check(&inputs.sending_ips, r),
+        mta_sts::check(domain, r),
+        blocklists::check(domain, &inputs.sending_ips, r, options),
+    );
+    vec![
+        mx,
+        spf,
+        dkim,
+        dmarc,
+        rdns,
+        sts,
+        lists,
+        placement::check(inputs.inbox),
+    ]
+}
+
+/// The worst status of some items; `error` when there are none.
+fn worst(items: &[CheckItem]) -> CheckStatus {
+    items
+        .iter()
+        .map(|i| i.status)
+        .reduce(CheckStatus::worst)
+        .unwrap_or(CheckStatus::Error)
+}
+
+fn item(subject: impl Into<String>, status: CheckStatus, detail: impl Into<String>) -> CheckItem {
+    CheckItem {
+        subject: subject.into(),
+        status,
+        detail: detail.into(),
+    }
+}
+
+/// A check that could not read what it needs.
+fn undecided(check: CheckKind, what: &str, e: &DnsError) -> CheckResult {
+    CheckResult::new(
+        check,
+        CheckStatus::Error,
+        format!("The {what} could not be read: {e}. The check is left out of the score."),
+        Some("Check again later; if it persists, check the resolvers (WARMUP_DNS_SERVERS).".into()),
+    )
+}
+
+/// The TXT records at `name` that start with `prefix` (case-insensitive, as a whole tag).
+fn records_with(txt: &[String], prefix: &str) -> Vec<String> {
+    txt.iter()
+        .filter(|t| {
+            let t = t.trim_start();
+            t.len() >= prefix.len()
+                && t[..prefix.len()].eq_ignore_ascii_case(prefix)
+                && t[prefix.len()..]
+                    .chars()
+                    .next()
+                    .is_none_or(|c| c == ';' || c.is_whitespace())
+        })
+        .cloned()
+        .collect()
+}
+
+/// A rate in percent, one decimal.
+fn percent(part: u64, whole: u64) -> f64 {
+    if whole == 0 {
+        return 0.0;
+    }
+    (part as f64 * 1000.0 / whole as f64).round() / 10.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_are_chosen_by_their_version_tag_only() {
+        let txt = vec![
+            "v=spf1 -all".to_string(),
+            "V=SPF1 include:x ~all".to_string(),
+            "v=spf10 nonsense".to_string(),
+            "google-site-verification=abc".to_string(),
+        ];
+        assert_eq!(records_with(&txt, "v=spf1").len(), 2);
+        assert_eq!(percent(1, 3), 33.3);
+        assert_eq!(percent(0, 0), 0.0);
+    }
+}
