@@ -554,6 +554,7 @@ fn sent(
         spf: Some("pass".into()),
         dkim: Some("pass".into()),
         dmarc: Some("pass".into()),
+        sending_ip: None,
         lookups: 1,
         next_check_at: sent_at,
         plan: None,

@@ -321,6 +321,7 @@ async fn fill(db: &DatabaseConnection, n: usize) -> anyhow::Result<(OrgId, Uuid)
                     spf: Some("pass".into()),
                     dkim: Some("pass".into()),
                     dmarc: Some("pass".into()),
+                    sending_ip: None,
                     lookups: 1,
                     next_check_at: sent_at,
                     plan: None,

@@ -32,6 +32,8 @@ pub struct FileSettings {
     pub dns_server: Option<String>,
     pub dns_servers: Option<String>,
     pub diagnose_ports: Option<String>,
+    pub dnsbl_ip: Option<String>,
+    pub dnsbl_domain: Option<String>,
     pub missing_after_secs: Option<u64>,
     pub seed_max_splits: Option<u32>,
 }
@@ -71,6 +73,10 @@ pub struct Settings {
     pub dns_servers: Vec<std::net::SocketAddr>,
     /// The relay, submissions and submission ports the troubleshooter tries.
     pub diagnose_ports: warmup_domain::diagnosis::Ports,
+    /// DNS blocklist zones sending addresses are looked up in.
+    pub dnsbl_ip: Vec<String>,
+    /// DNS blocklist zones domains are looked up in.
+    pub dnsbl_domain: Vec<String>,
     /// Real seconds after which a message not found at its seed counts as missing.
     pub missing_after_secs: u64,
     /// Seed-list splits one seed may be in.
@@ -110,6 +116,8 @@ impl std::fmt::Debug for Settings {
             .field("log", &self.log)
             .field("dns_servers", &self.dns_servers)
             .field("diagnose_ports", &self.diagnose_ports)
+            .field("dnsbl_ip", &self.dnsbl_ip)
+            .field("dnsbl_domain", &self.dnsbl_domain)
             .field("missing_after_secs", &self.missing_after_secs)
             .field("seed_max_splits", &self.seed_max_splits)
             .finish()
@@ -200,6 +208,30 @@ fn check_password(name: &str, value: Option<&str>) -> Result<(), ConfigError> {
     }
 }
 
+/// DNS zones separated by commas or spaces; `none` turns the lists off.
+fn parse_zones(raw: &str) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    if raw.trim().eq_ignore_ascii_case("none") {
+        return Ok(out);
+    }
+    for zone in raw
+        .split([',', ' '])
+        .map(str::trim)
+        .filter(|z| !z.is_empty())
+    {
+        let zone = zone.trim_end_matches('.').to_ascii_lowercase();
+        if !warmup_domain::mail_server::is_host_name(&zone) || !zone.contains('.') {
+            return Err(format!(
+                "{zone:?} is not a DNS zone such as zen.spamhaus.org"
+            ));
+        }
+        if !out.contains(&zone) {
+            out.push(zone);
+        }
+    }
+    Ok(out)
+}
+
 /// `IP[:port]` items separated by commas or spaces; the port defaults to 53.
 fn parse_dns_servers(raw: &str) -> Result<Vec<std::net::SocketAddr>, String> {
     let mut out = Vec::new();
@@ -287,6 +319,24 @@ impl Settings {
                 })?
             }
         };
+        let dnsbl_ip = match text("dnsbl_ip", f.dnsbl_ip.clone()) {
+            None => warmup_mail::health::DEFAULT_IP_LISTS
+                .map(String::from)
+                .to_vec(),
+            Some(raw) => parse_zones(&raw).map_err(|message| ConfigError::Env {
+                name: "WARMUP_DNSBL_IP".into(),
+                message,
+            })?,
+        };
+        let dnsbl_domain = match text("dnsbl_domain", f.dnsbl_domain.clone()) {
+            None => warmup_mail::health::DEFAULT_DOMAIN_LISTS
+                .map(String::from)
+                .to_vec(),
+            Some(raw) => parse_zones(&raw).map_err(|message| ConfigError::Env {
+                name: "WARMUP_DNSBL_DOMAIN".into(),
+                message,
+            })?,
+        };
         Ok(Settings {
             listen: text("listen", f.listen).unwrap_or_else(|| DEFAULT_LISTEN.to_string()),
             database_url,
@@ -337,6 +387,8 @@ impl Settings {
             log: text("log", f.log).unwrap_or_else(|| "info".to_string()),
             dns_servers,
             diagnose_ports,
+            dnsbl_ip,
+            dnsbl_domain,
             missing_after_secs: env_number(env, "missing_after_secs")?
                 .or(f.missing_after_secs)
                 .unwrap_or(4 * 3600)
@@ -500,6 +552,35 @@ mod tests {
         );
         let none = Settings::load_from(None, &env(&[])).unwrap_or_else(|e| panic!("{e}"));
         assert!(none.dns_servers.is_empty(), "the system's resolvers");
+    }
+
+    #[test]
+    fn blocklists_default_to_the_usual_ones_and_can_be_set() {
+        let s = Settings::load_from(None, &env(&[])).unwrap_or_else(|e| panic!("{e}"));
+        assert!(s.dnsbl_ip.contains(&"zen.spamhaus.org".to_string()));
+        assert_eq!(s.dnsbl_domain, ["dbl.spamhaus.org"]);
+        let s = Settings::load_from(
+            None,
+            &env(&[
+                ("WARMUP_DNSBL_IP", "bl.test, Other.Test."),
+                ("WARMUP_DNSBL_DOMAIN", " "),
+            ]),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(s.dnsbl_ip, ["bl.test", "other.test"]);
+        assert_eq!(
+            s.dnsbl_domain,
+            ["dbl.spamhaus.org"],
+            "a blank value is no value"
+        );
+        let off = Settings::load_from(None, &env(&[("WARMUP_DNSBL_DOMAIN", "none")]))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(off.dnsbl_domain.is_empty());
+        let bad = Settings::load_from(None, &env(&[("WARMUP_DNSBL_IP", "not a zone!")]));
+        assert!(
+            matches!(&bad, Err(ConfigError::Env { name, .. }) if name == "WARMUP_DNSBL_IP"),
+            "{bad:?}"
+        );
     }
 
     #[test]

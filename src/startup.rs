@@ -13,6 +13,7 @@ use warmup_entity::Clock;
 use warmup_entity::store::organizations;
 use warmup_mail::diagnose::DiagnoseOptions;
 use warmup_mail::dns::Resolvers;
+use warmup_mail::health::HealthOptions;
 use warmup_mail::{AuthVerifier, ConnectOptions, TlsTrust};
 use warmup_worker::{SendDeps, WorkerOptions};
 
@@ -50,6 +51,9 @@ pub fn worker_options(
             auth,
             missing_after: Duration::from_secs(settings.missing_after_secs),
             seed_max_splits: settings.seed_max_splits,
+            resolvers: Resolvers::new(&settings.dns_servers)
+                .map_err(|e| anyhow::anyhow!("cannot set up the DNS resolvers: {e}"))?,
+            health: health_options(settings),
         }),
         ..WorkerOptions::default()
     })
@@ -66,6 +70,20 @@ pub fn diagnose_options(settings: &Settings) -> DiagnoseOptions {
         helo_name: settings.helo_name.clone(),
         allow_private_hosts: settings.allow_private_mail_hosts,
         probe: None,
+    }
+}
+
+/// Domain health's options from the settings: the blocklists, and the troubleshooter's relay
+/// port and connection time limit for the MX check.
+pub fn health_options(settings: &Settings) -> HealthOptions {
+    let d = diagnose_options(settings);
+    HealthOptions {
+        ip_lists: settings.dnsbl_ip.clone(),
+        domain_lists: settings.dnsbl_domain.clone(),
+        relay_port: d.ports.relay,
+        connect_timeout: d.connect_timeout,
+        helo_name: d.helo_name,
+        allow_private_hosts: d.allow_private_hosts,
     }
 }
 
@@ -157,15 +175,19 @@ impl Application {
                 ))
             },
             diagnose: diagnose_options(settings),
+            health: health_options(settings),
         };
         let worker = worker_options(settings, secrets.clone(), tls.clone(), clock)?;
         let resolvers = Resolvers::new(&settings.dns_servers)
             .map_err(|e| anyhow::anyhow!("cannot set up the DNS resolvers: {e}"))?;
+        let auth = AuthVerifier::new(&settings.dns_servers)
+            .map_err(|e| anyhow::anyhow!("cannot set up the DNS resolver for SPF: {e}"))?;
         let state = web::Data::new(AppState::new(
             db.clone(),
             secrets,
             tls,
             resolvers,
+            auth,
             api,
             clock,
         ));

@@ -48,6 +48,7 @@ use crate::routes;
         (name = "placement-tests", description = "One-off and scheduled placement tests: where one message lands at a few seeds"),
         (name = "reports", description = "Organization-wide placement reports, from daily rollups"),
         (name = "queue", description = "The send queue: list, flush deferred sends, delete sends that have not gone out"),
+        (name = "domains", description = "Sending domains and their health: SPF, DKIM, DMARC, MX, reverse DNS, blocklists, placement, a score"),
         (name = "diagnostics", description = "The SMTP troubleshooter: DNS, ports, greeting, STARTTLS, certificate, with a verdict"),
     )
 )]

@@ -5,7 +5,8 @@ use warmup_entity::Clock;
 use warmup_entity::secret_box::SecretBox;
 use warmup_mail::diagnose::DiagnoseOptions;
 use warmup_mail::dns::Resolvers;
-use warmup_mail::{ConnectOptions, TlsTrust};
+use warmup_mail::health::HealthOptions;
+use warmup_mail::{AuthVerifier, ConnectOptions, TlsTrust};
 
 use crate::metrics::{Metrics, MetricsToken};
 use crate::rate_limit::Limits;
@@ -36,6 +37,8 @@ pub struct ApiSettings {
     pub probe: ConnectOptions,
     /// Ports, time limits and EHLO name of the SMTP troubleshooter.
     pub diagnose: DiagnoseOptions,
+    /// Blocklists, the relay port and time limits of domain health checks.
+    pub health: HealthOptions,
 }
 
 impl Default for ApiSettings {
@@ -52,6 +55,7 @@ impl Default for ApiSettings {
             missing_after: std::time::Duration::from_secs(4 * 3600),
             probe: ConnectOptions::default(),
             diagnose: DiagnoseOptions::default(),
+            health: HealthOptions::default(),
         }
     }
 }
@@ -63,6 +67,8 @@ pub struct AppState {
     pub tls: TlsTrust,
     /// The service's own DNS resolvers (each, and as one pool).
     pub resolvers: Resolvers,
+    /// SPF evaluation for domain health (mail-auth, on the same resolvers).
+    pub auth: AuthVerifier,
     pub settings: ApiSettings,
     pub limits: Limits,
     pub metrics: Metrics,
@@ -76,6 +82,7 @@ impl AppState {
         secrets: SecretBox,
         tls: TlsTrust,
         resolvers: Resolvers,
+        auth: AuthVerifier,
         settings: ApiSettings,
         clock: Clock,
     ) -> Self {
@@ -90,6 +97,7 @@ impl AppState {
             secrets,
             tls,
             resolvers,
+            auth,
             settings,
             clock,
         }

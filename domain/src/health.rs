@@ -181,6 +181,51 @@ impl CheckResult {
     }
 }
 
+/// A mailbox's DKIM key as stored.
+#[derive(Clone)]
+pub struct DkimKey {
+    /// The mailbox's address, to name it in the answer.
+    pub mailbox: String,
+    pub selector: String,
+    /// The signing domain (`d=`).
+    pub domain: String,
+    /// The private key in PEM, decrypted.
+    pub private_pem: String,
+}
+
+/// Authentication results of the domain's mail at seeds over the last days.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SeenAtSeeds {
+    pub dkim_pass: u64,
+    pub dkim_total: u64,
+    pub dmarc_pass: u64,
+    pub dmarc_total: u64,
+}
+
+/// What a check needs beyond DNS.
+#[derive(Debug, Clone, Default)]
+pub struct HealthInputs {
+    pub domain: String,
+    pub keys: Vec<DkimKey>,
+    /// Addresses the seeds saw the domain's mail come from, most recent first.
+    pub sending_ips: Vec<std::net::IpAddr>,
+    pub seen: SeenAtSeeds,
+    /// Messages found in the inbox (or a category) and messages whose place is known, over
+    /// the last 7 days.
+    pub inbox: (u64, u64),
+}
+
+impl std::fmt::Debug for DkimKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The private key never reaches a log line.
+        f.debug_struct("DkimKey")
+            .field("mailbox", &self.mailbox)
+            .field("selector", &self.selector)
+            .field("domain", &self.domain)
+            .finish_non_exhaustive()
+    }
+}
+
 /// The score from the results: points earned over the weights of the decided checks, scaled
 /// to 100 and rounded; `None` when nothing could be decided.
 pub fn score(results: &[CheckResult]) -> Option<u32> {
@@ -224,9 +269,90 @@ pub fn contributions(results: &[CheckResult]) -> Vec<(CheckKind, Option<f64>)> {
         .collect()
 }
 
+/// One check's share of the score.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Contribution {
+    pub check: CheckKind,
+    pub weight: u32,
+    /// Points earned of the weight; absent when the check was left out (`error`).
+    pub points: Option<u32>,
+    /// Points of the score (0 to 100) this check gives, to one decimal: the points scaled by
+    /// the weights of the checks that were decided.
+    pub share: Option<f64>,
+}
+
+/// A domain's health at one moment: every check, the score and what each check gave to it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct HealthReport {
+    pub domain: String,
+    pub checked_at: chrono::DateTime<chrono::Utc>,
+    /// 0 to 100: points earned over the weights of the checks that could be decided; absent
+    /// when none could.
+    pub score: Option<u32>,
+    /// A (90 and up), B (80), C (70), D (60) or F.
+    pub grade: Option<String>,
+    pub checks: Vec<CheckResult>,
+    pub contributions: Vec<Contribution>,
+}
+
+impl HealthReport {
+    /// The report of `checks`, scored.
+    pub fn new(
+        domain: &str,
+        checked_at: chrono::DateTime<chrono::Utc>,
+        checks: Vec<CheckResult>,
+    ) -> Self {
+        let score = score(&checks);
+        let contributions = contributions(&checks)
+            .into_iter()
+            .zip(&checks)
+            .map(|((check, share), r)| Contribution {
+                check,
+                weight: r.weight,
+                points: r.points,
+                share,
+            })
+            .collect();
+        Self {
+            domain: domain.to_string(),
+            checked_at,
+            score,
+            grade: score.map(|s| grade(s).to_string()),
+            checks,
+            contributions,
+        }
+    }
+
+    /// The status of one check.
+    pub fn status_of(&self, check: CheckKind) -> Option<CheckStatus> {
+        self.checks
+            .iter()
+            .find(|c| c.check == check)
+            .map(|c| c.status)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_report_scores_its_checks_and_round_trips_as_json() {
+        let checks = results(&[
+            (CheckKind::Mx, CheckStatus::Pass),
+            (CheckKind::Spf, CheckStatus::Fail),
+            (CheckKind::Placement, CheckStatus::Error),
+        ]);
+        let r = HealthReport::new("example.com", chrono::DateTime::UNIX_EPOCH, checks);
+        assert_eq!(r.score, Some(40));
+        assert_eq!(r.grade.as_deref(), Some("F"));
+        assert_eq!(r.contributions[0].share, Some(40.0));
+        assert_eq!(r.contributions[2].points, None);
+        assert_eq!(r.status_of(CheckKind::Spf), Some(CheckStatus::Fail));
+        let json = serde_json::to_string(&r).unwrap_or_default();
+        let back: HealthReport = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(back, r);
+    }
 
     fn results(statuses: &[(CheckKind, CheckStatus)]) -> Vec<CheckResult> {
         statuses
@@ -245,7 +371,13 @@ mod tests {
         use CheckKind::*;
         use CheckStatus::*;
         let all_pass: Vec<_> = CheckKind::ALL.iter().map(|k| (*k, Pass)).collect();
-        let table: Vec<(&str, Vec<(CheckKind, CheckStatus)>, Option<u32>, &str)> = vec![
+        type Case = (
+            &'static str,
+            Vec<(CheckKind, CheckStatus)>,
+            Option<u32>,
+            &'static str,
+        );
+        let table: Vec<Case> = vec![
             ("everything passes", all_pass.clone(), Some(100), "A"),
             (
                 "no SPF",

@@ -4,6 +4,8 @@
 pub mod api_key;
 pub mod clock;
 pub mod clock_anchor;
+pub mod domain;
+pub mod domain_check;
 pub mod engagement_action;
 pub mod idempotency_key;
 pub mod lease;

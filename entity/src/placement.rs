@@ -33,6 +33,8 @@ pub struct Model {
     pub spf: Option<String>,
     pub dkim: Option<String>,
     pub dmarc: Option<String>,
+    /// The address the message came from, as the seed's server recorded it.
+    pub sending_ip: Option<String>,
     pub lookups: i32,
     pub next_check_at: DateTimeUtc,
     /// The worker's engagement plan, JSON it alone reads.

@@ -34,6 +34,8 @@ pub struct Model {
     pub spf: Option<String>,
     pub dkim: Option<String>,
     pub dmarc: Option<String>,
+    /// The address the message came from, as the seed's server recorded it.
+    pub sending_ip: Option<String>,
     /// `engaging` or `done`.
     pub stage: String,
     /// The worker's plan, JSON it alone reads.

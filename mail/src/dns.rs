@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 
 use hickory_resolver::TokioResolver;
 use hickory_resolver::config::{
-    ConnectionConfig, NameServerConfig, ResolverConfig, ResolverOpts, ServerOrderingStrategy,
+    ConnectionConfig, NameServerConfig, ResolveHosts, ResolverConfig, ResolverOpts,
+    ServerOrderingStrategy,
 };
 use hickory_resolver::net::NetError;
 use hickory_resolver::net::runtime::TokioRuntimeProvider;
@@ -121,6 +122,9 @@ fn build(
     );
     let mut options = ResolverOpts::default();
     options.timeout = timeout;
+    // What the world's DNS says, not this machine's /etc/hosts: a mail server elsewhere sees
+    // only the former.
+    options.use_hosts_file = ResolveHosts::Never;
     options.server_ordering_strategy = ServerOrderingStrategy::UserProvidedOrder;
     if servers.len() > 1 {
         // hickory gives one query `timeout` across all servers, so a resolver that times out

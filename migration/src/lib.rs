@@ -18,6 +18,7 @@ mod m0013_seed_splits;
 mod m0014_placement_rollups;
 mod m0015_placement_tests;
 mod m0016_send_queue;
+mod m0017_domains;
 
 pub struct Migrator;
 
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0014_placement_rollups::Migration),
             Box::new(m0015_placement_tests::Migration),
             Box::new(m0016_send_queue::Migration),
+            Box::new(m0017_domains::Migration),
         ]
     }
 }

@@ -143,6 +143,7 @@ async fn store(app: &TestApp, mailbox: Uuid, n: usize, m: &Landed<'_>) -> Uuid {
         spf: found.then(|| "pass".to_string()),
         dkim: found.then(|| "pass".to_string()),
         dmarc: found.then(|| "pass".to_string()),
+        sending_ip: None,
         lookups: 1,
         next_check_at: sent_at,
         plan: None,

@@ -484,6 +484,7 @@ async fn each_send_of_a_recurring_campaign_counts_on_its_own(app: &TestApp) {
         spf: "pass".into(),
         dkim: "pass".into(),
         dmarc: "pass".into(),
+        sending_ip: None,
         plan: None,
         next_check_at: at,
         note: None,

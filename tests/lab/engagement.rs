@@ -18,6 +18,18 @@ fn everything() -> Value {
     json!({"open_rate_percent": 100, "important_rate_percent": 100, "reply_rate_percent": 100})
 }
 
+/// The address a placement's message came from, as the worker recorded it.
+async fn sending_ip(app: &TestApp, message_id: &str) -> Option<String> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    warmup_entity::placement::Entity::find()
+        .filter(warmup_entity::placement::Column::MessageId.eq(message_id))
+        .one(&app.db)
+        .await
+        .ok()
+        .flatten()
+        .and_then(|p| p.sending_ip)
+}
+
 /// The mailbox's placements, all pages.
 async fn placements(app: &TestApp, key: &str, mailbox: &str) -> Vec<Value> {
     let mut out = Vec::new();
@@ -357,6 +369,11 @@ async fn every_provider_s_folders_are_recognised(backend: Backend) {
             .unwrap_or_else(|| panic!("no placement for {id}"));
         assert_eq!(p["class"], class.as_str(), "{p}");
         assert_recorded_as_delivered(&lab, p);
+        assert_eq!(
+            sending_ip(&app, id).await.as_deref(),
+            Some("127.0.0.1"),
+            "{p}"
+        );
         if class != "inbox" {
             assert!(p["rescued_at"].is_string(), "{p}");
         }

@@ -13,6 +13,7 @@ mod diagnostics;
 mod engagement;
 mod fairness;
 mod faults;
+mod health;
 mod placement_tests;
 mod providers;
 mod queue;

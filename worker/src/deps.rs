@@ -26,6 +26,10 @@ pub struct SendDeps {
     pub missing_after: std::time::Duration,
     /// Seed-list splits one seed may be in (rotation takes no seed past it).
     pub seed_max_splits: u32,
+    /// The service's own DNS resolvers, for domain health.
+    pub resolvers: warmup_mail::dns::Resolvers,
+    /// Blocklists, relay port and time limits of domain health checks.
+    pub health: warmup_mail::health::HealthOptions,
 }
 
 /// A stored account's server: what a mailbox or seed row keeps for SMTP or IMAP.

@@ -291,6 +291,7 @@ async fn locate(
         dkim: auth.dkim,
         dmarc: auth.dmarc,
         auth_detail: auth.detail,
+        sending_ip: auth.client_ip.map(|ip| ip.to_string()),
         plan: progress.to_json(),
         next_check_at,
     };

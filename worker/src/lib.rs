@@ -3,6 +3,7 @@
 //! Mail servers are reached through `warmup-mail`, the database through `warmup-entity`.
 
 pub mod deps;
+pub mod domain_health;
 pub mod engagement;
 mod error;
 mod fair;

@@ -160,6 +160,29 @@ async fn engagement_loop(
     }
 }
 
+/// Checks domains whose health check is due (daily, new ones, changed DKIM keys) until told to
+/// stop. Apart from the rest, so slow blocklists and MX hosts delay nothing else.
+async fn health_loop(
+    db: DatabaseConnection,
+    deps: SendDeps,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
+    // A changed key is checked within seconds; a simulated minute apart on a fast clock.
+    let pause = deps
+        .clock
+        .real(chrono::Duration::minutes(1))
+        .clamp(Duration::from_secs(1), Duration::from_secs(5));
+    while !*stop.borrow() {
+        if let Err(e) = crate::domain_health::check_due(&db, &deps).await {
+            tracing::error!(error = %escape_control(&e.to_string()), "checking domains failed");
+        }
+        tokio::select! {
+            _ = stop.changed() => {}
+            _ = tokio::time::sleep(pause) => {}
+        }
+    }
+}
+
 /// Runs every background job until `shutdown` resolves.
 pub async fn run_until(
     db: DatabaseConnection,
@@ -192,7 +215,13 @@ pub async fn run_until(
                     stop_rx.clone(),
                 );
                 let scan = scan_loop(db.clone(), deps.clone(), owner.clone(), stop_rx.clone());
-                tokio::join!(warmup_loop(db, deps, tick, owner, stop_rx), engage, scan);
+                let health = health_loop(db.clone(), deps.clone(), stop_rx.clone());
+                tokio::join!(
+                    warmup_loop(db, deps, tick, owner, stop_rx),
+                    engage,
+                    scan,
+                    health
+                );
             }
         }
     };

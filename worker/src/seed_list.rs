@@ -377,6 +377,7 @@ async fn record(
         spf: auth.spf,
         dkim: auth.dkim,
         dmarc: auth.dmarc,
+        sending_ip: auth.client_ip.map(|ip| ip.to_string()),
         next_check_at: progress.steps.first().map_or(now, |s| s.at),
         plan: progress.to_json(),
         note: forged.then(|| {

@@ -2,6 +2,7 @@
 
 pub mod api_keys;
 pub mod diagnostics;
+pub mod domains;
 pub mod health;
 pub mod mailboxes;
 pub mod organizations;
@@ -80,7 +81,14 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(queue::flush)
                 .service(queue::delete_matching)
                 .service(queue::delete_one)
-                .service(diagnostics::smtp),
+                .service(diagnostics::smtp)
+                .service(domains::list)
+                .service(domains::create)
+                .service(domains::get)
+                .service(domains::delete)
+                .service(domains::check)
+                .service(domains::health)
+                .service(domains::history),
         );
 }
 

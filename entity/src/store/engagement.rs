@@ -54,6 +54,7 @@ pub async fn start_locating<C: ConnectionTrait>(
         spf: Set(None),
         dkim: Set(None),
         dmarc: Set(None),
+        sending_ip: Set(None),
         lookups: Set(0),
         next_check_at: Set(first_check_at),
         plan: Set(None),
@@ -236,6 +237,8 @@ pub struct Located {
     pub dkim: String,
     pub dmarc: String,
     pub auth_detail: String,
+    /// The address the message came from, as the seed's server recorded it.
+    pub sending_ip: Option<String>,
     /// The engagement plan (worker JSON); `None` when nothing is planned. The `folder` and
     /// `uid` stay where the message landed; where it is now belongs to the plan.
     pub plan: Option<String>,
@@ -275,6 +278,7 @@ pub async fn record_located(
         .col_expr(placement::Column::Spf, Expr::value(Some(l.spf)))
         .col_expr(placement::Column::Dkim, Expr::value(Some(l.dkim)))
         .col_expr(placement::Column::Dmarc, Expr::value(Some(l.dmarc)))
+        .col_expr(placement::Column::SendingIp, Expr::value(l.sending_ip))
         .col_expr(
             placement::Column::Lookups,
             Expr::col(placement::Column::Lookups).add(1),

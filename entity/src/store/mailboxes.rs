@@ -22,9 +22,17 @@ pub async fn insert<C: ConnectionTrait>(
 ) -> Result<mailbox::Model, StoreError> {
     model.organization_id = org.0;
     let email = model.email.clone();
-    email_key::insert(db, model.into_active_model().reset_all(), &email)
+    let created = email_key::insert(db, model.into_active_model().reset_all(), &email)
         .await
-        .map_err(|e| conflict_on_unique(e, DUPLICATE))
+        .map_err(|e| conflict_on_unique(e, DUPLICATE))?;
+    // Its domain joins the organization's domains (checked at once when new), and a key of its
+    // own is checked against DNS at once.
+    if created.dkim_private_key.is_some() {
+        super::domains::dkim_changed(db, org.0, &created.email, created.created_at).await?;
+    } else {
+        super::domains::ensure_for_mailbox(db, org.0, &created.email, created.created_at).await?;
+    }
+    Ok(created)
 }
 
 /// One mailbox of `org`.
@@ -63,19 +71,33 @@ pub async fn update<C: ConnectionTrait>(
     org: OrgId,
     model: mailbox::Model,
 ) -> Result<Option<mailbox::Model>, StoreError> {
-    if get(db, org, model.id).await?.is_none() {
+    let Some(before) = get(db, org, model.id).await? else {
         return Ok(None);
-    }
+    };
     let email = model.email.clone();
     // `None` when it was deleted between the read and this write.
-    email_key::update(
+    let updated = email_key::update(
         db,
         model.into_active_model().reset_all(),
         &email,
         mailbox::Column::Email,
     )
     .await
-    .map_err(|e| conflict_on_unique(e, DUPLICATE))
+    .map_err(|e| conflict_on_unique(e, DUPLICATE))?;
+    if let Some(m) = &updated {
+        let key_changed = (
+            &before.dkim_selector,
+            &before.dkim_domain,
+            &before.dkim_private_key,
+        ) != (&m.dkim_selector, &m.dkim_domain, &m.dkim_private_key);
+        if key_changed && m.dkim_private_key.is_some() {
+            // A new key is checked against DNS at once.
+            super::domains::dkim_changed(db, org.0, &m.email, m.updated_at).await?;
+        } else if before.email != m.email {
+            super::domains::ensure_for_mailbox(db, org.0, &m.email, m.updated_at).await?;
+        }
+    }
+    Ok(updated)
 }
 
 /// Deletes a mailbox of `org` with its sends and placements; false when it had none with that

@@ -3,6 +3,7 @@
 
 pub mod api_keys;
 pub mod clock;
+pub mod domains;
 pub mod email_key;
 pub mod engagement;
 pub mod idempotency;

@@ -210,6 +210,8 @@ pub struct Found {
     pub spf: String,
     pub dkim: String,
     pub dmarc: String,
+    /// The address the message came from, as the seed's server recorded it.
+    pub sending_ip: Option<String>,
     /// The engagement plan (worker JSON); `None` when nothing is planned.
     pub plan: Option<String>,
     pub next_check_at: DateTime<Utc>,
@@ -313,6 +315,7 @@ pub async fn record_found(
         spf: Set(Some(f.spf)),
         dkim: Set(Some(f.dkim)),
         dmarc: Set(Some(f.dmarc)),
+        sending_ip: Set(f.sending_ip),
         stage: Set(stage.as_str().to_string()),
         plan: Set(f.plan),
         next_check_at: Set(f.next_check_at),
@@ -437,6 +440,7 @@ pub async fn close_campaigns(
                 spf: Set(None),
                 dkim: Set(None),
                 dmarc: Set(None),
+                sending_ip: Set(None),
                 stage: Set(PlacementStage::Done.as_str().to_string()),
                 plan: Set(None),
                 next_check_at: Set(now),

@@ -3,10 +3,10 @@
 //! and a fix. What the seeds saw (sending addresses, authentication results, placements) comes
 //! in as inputs; nothing here reads the database.
 
-use std::net::IpAddr;
 use std::time::Duration;
 
 use warmup_domain::health::{CheckItem, CheckKind, CheckResult, CheckStatus};
+pub use warmup_domain::health::{DkimKey, HealthInputs, SeenAtSeeds};
 
 use crate::auth::AuthVerifier;
 use crate::dns::{DnsError, Resolvers};
@@ -32,40 +32,6 @@ pub const DEFAULT_IP_LISTS: [&str; 3] = [
 
 /// Spamhaus DBL: the usual domain list.
 pub const DEFAULT_DOMAIN_LISTS: [&str; 1] = ["dbl.spamhaus.org"];
-
-/// A mailbox's DKIM key as stored.
-#[derive(Debug, Clone)]
-pub struct DkimKey {
-    /// The mailbox's address, to name it in the answer.
-    pub mailbox: String,
-    pub selector: String,
-    /// The signing domain (`d=`).
-    pub domain: String,
-    /// The private key in PEM, decrypted.
-    pub private_pem: String,
-}
-
-/// Authentication results of the domain's mail at seeds over the last days.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct SeenAtSeeds {
-    pub dkim_pass: u64,
-    pub dkim_total: u64,
-    pub dmarc_pass: u64,
-    pub dmarc_total: u64,
-}
-
-/// What a check needs beyond DNS.
-#[derive(Debug, Clone, Default)]
-pub struct HealthInputs {
-    pub domain: String,
-    pub keys: Vec<DkimKey>,
-    /// Addresses the seeds saw the domain's mail come from, most recent first.
-    pub sending_ips: Vec<IpAddr>,
-    pub seen: SeenAtSeeds,
-    /// Messages found in the inbox (or a category) and messages whose place is known, over
-    /// the last 7 days.
-    pub inbox: (u64, u64),
-}
 
 /// How checks run.
 #[derive(Debug, Clone)]
