@@ -208,7 +208,7 @@ fn check_password(name: &str, value: Option<&str>) -> Result<(), ConfigError> {
     }
 }
 
-/// DNS zones separated by commas or spaces; `none` turns the lists off.
+/// DNS zones separated by commas or spaces; `none` (or only spaces) turns the lists off.
 fn parse_zones(raw: &str) -> Result<Vec<String>, String> {
     let mut out = Vec::new();
     if raw.trim().eq_ignore_ascii_case("none") {

@@ -70,6 +70,7 @@ pub fn work(m: &mailbox::Model, subject: &str, body: &str) -> Work {
         spf: None,
         dkim: None,
         dmarc: None,
+        sending_ip: None,
         lookups: 1,
         next_check_at: at(),
         plan: None,
