@@ -167,21 +167,25 @@ async fn rows_from_before_email_keys_and_list_indexes_migrate(app: &TestApp) {
         },
         now,
         now,
-    )
-    .into_active_model()
-    .reset_all()
-    .insert(db)
-    .await
-    .unwrap_or_else(|e| panic!("send: {e}"));
+    );
+    // Columns of later migrations (m0016: the queue's cancellation) do not exist yet.
+    let old_send = |s: &send::Model| {
+        let mut row = s.clone().into_active_model().reset_all();
+        row.cancelled_at = sea_orm::ActiveValue::NotSet;
+        row.cancel_reason = sea_orm::ActiveValue::NotSet;
+        row
+    };
+    send::Entity::insert(old_send(&sent))
+        .exec_without_returning(db)
+        .await
+        .unwrap_or_else(|e| panic!("send: {e}"));
     // A continuation planned by the old code (it quoted the sender's inbox copy of a reply).
     let mut continuation = sent.clone();
     continuation.id = Uuid::now_v7();
     continuation.message_id = format!("{}@acme.example", Uuid::new_v4().simple());
     continuation.thread_depth = 1;
-    let continuation = continuation
-        .into_active_model()
-        .reset_all()
-        .insert(db)
+    send::Entity::insert(old_send(&continuation))
+        .exec_without_returning(db)
         .await
         .unwrap_or_else(|e| panic!("continuation: {e}"));
     let attempt_id = Uuid::now_v7();

@@ -325,6 +325,8 @@ pub struct Facts {
     pub implicit_mx: bool,
     /// The servers in preference order (at most [`MAX_HOSTS`] probed).
     pub hosts: Vec<HostFacts>,
-    /// Real time each connection try and each step may take, in seconds (for the words).
+    /// Real time each step may take, in seconds (for the words).
     pub timeout_secs: u64,
+    /// Real time each connection try may take, in seconds.
+    pub connect_timeout_secs: u64,
 }

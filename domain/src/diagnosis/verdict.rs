@@ -12,33 +12,12 @@ use crate::smtp_reply::{EnhancedStatus, ReplyCategory, classify};
 pub fn verdict(facts: &Facts) -> (Finding, Vec<Finding>) {
     let (mut findings, resolver_down) = dns_findings(facts);
     let dns_failed = findings.iter().any(|f| f.status == Status::Failed);
-    if !dns_failed {
-        let host_findings: Vec<Vec<Finding>> = facts
-            .hosts
-            .iter()
-            .map(|h| host_findings(h, facts.timeout_secs))
-            .collect();
-        let works = |fs: &Vec<Finding>| fs.iter().all(|f| f.status != Status::Failed);
-        let some_host_works = host_findings.iter().any(works);
-        for (i, mut fs) in host_findings.into_iter().enumerate() {
-            if some_host_works && !works(&fs) {
-                // A broken MX with a working one after it delays mail; it does not stop it.
-                let fallback = facts.hosts[i + 1..]
-                    .iter()
-                    .map(|h| h.host.as_str())
-                    .next()
-                    .unwrap_or("another MX");
-                for f in fs.iter_mut().filter(|f| f.status == Status::Failed) {
-                    f.status = Status::Warning;
-                    f.summary = format!(
-                        "{} Senders fall back to the next MX ({fallback}), which works, so mail \
-                         is delayed rather than lost.",
-                        f.summary
-                    );
-                }
-            }
-            findings.extend(fs);
-        }
+    if dns_failed {
+        // Nothing was probed: the records are the problem.
+    } else if let Some(f) = every_mx_silent(facts) {
+        findings.push(f);
+    } else {
+        findings.extend(host_verdicts(facts));
     }
     // A resolver of ours that is down says nothing about the destination: it comes after
     // what does, among findings as severe.
@@ -49,6 +28,77 @@ pub fn verdict(facts: &Facts) -> (Finding, Vec<Finding>) {
         Some(first) => (first, rest.collect()),
         None => (all_good(facts), Vec::new()),
     }
+}
+
+/// Each host's findings in preference order; a host that fails while another works only warns,
+/// since senders fall back to the working one.
+fn host_verdicts(facts: &Facts) -> Vec<Finding> {
+    let per_host: Vec<Vec<Finding>> = facts
+        .hosts
+        .iter()
+        .map(|h| host_findings(h, facts))
+        .collect();
+    let works = |fs: &Vec<Finding>| fs.iter().all(|f| f.status != Status::Failed);
+    let working = per_host
+        .iter()
+        .position(works)
+        .map(|i| facts.hosts[i].host.clone());
+    let mut out = Vec::new();
+    for mut fs in per_host {
+        if let Some(fallback) = working.as_deref()
+            && !works(&fs)
+        {
+            // A broken MX with a working one delays mail; it does not stop it.
+            for f in fs.iter_mut().filter(|f| f.status == Status::Failed) {
+                f.status = Status::Warning;
+                f.summary = format!(
+                    "{} Senders fall back to another MX ({fallback}), which works, so mail is \
+                     delayed rather than lost.",
+                    f.summary
+                );
+            }
+        }
+        out.extend(fs);
+    }
+    out
+}
+
+/// Port 25 timing out at every one of several MX hosts says more about this host than about
+/// them: its outbound port 25 is blocked (common at cloud and residential providers).
+fn every_mx_silent(facts: &Facts) -> Option<Finding> {
+    let relay: Vec<&PortFacts> = facts
+        .hosts
+        .iter()
+        .filter_map(|h| h.ports.first())
+        .filter(|p| p.role == PortRole::Relay)
+        .collect();
+    let silent = relay.len() >= 2
+        && relay.len() == facts.hosts.len()
+        && relay
+            .iter()
+            .all(|p| !p.tries.is_empty() && p.count(TryResult::TimedOut) == p.tries.len());
+    if !silent {
+        return None;
+    }
+    let port = relay[0].port;
+    let domain = facts.domain.clone().unwrap_or_default();
+    Some(Finding {
+        status: Status::Failed,
+        step: "connect".into(),
+        host: None,
+        port: Some(port),
+        cause: Cause::Firewall,
+        summary: format!(
+            "Port {port} timed out at all {} MX hosts of {domain} ({} tries each, none \
+             answered within {}s): a firewall blocks outbound port {port} from this host.",
+            relay.len(),
+            relay[0].tries.len(),
+            facts.connect_timeout_secs
+        ),
+        fix: "Send through your provider's submission service (port 587 or 465) instead of \
+              delivering directly, or ask your hosting provider to open outbound port 25."
+            .into(),
+    })
 }
 
 fn all_good(facts: &Facts) -> Finding {
@@ -242,7 +292,7 @@ fn dns_findings(facts: &Facts) -> (Vec<Finding>, Option<Finding>) {
     (out, resolver_down)
 }
 
-fn host_findings(host: &HostFacts, timeout_secs: u64) -> Vec<Finding> {
+fn host_findings(host: &HostFacts, facts: &Facts) -> Vec<Finding> {
     let at = |mut f: Finding, port: Option<u16>| {
         f.host = Some(host.host.clone());
         f.port = port;
@@ -265,11 +315,12 @@ fn host_findings(host: &HostFacts, timeout_secs: u64) -> Vec<Finding> {
         return Vec::new();
     };
     let others = &host.ports[1..];
-    let mut out: Vec<Finding> = connect_findings(&host.host, main, others, timeout_secs)
-        .into_iter()
-        .map(|f| at(f, Some(main.port)))
-        .collect();
-    if let Some(f) = step_finding(&host.host, main, timeout_secs) {
+    let mut out: Vec<Finding> =
+        connect_findings(&host.host, main, others, facts.connect_timeout_secs)
+            .into_iter()
+            .map(|f| at(f, Some(main.port)))
+            .collect();
+    if let Some(f) = step_finding(&host.host, main, facts.timeout_secs) {
         out.push(at(f, Some(main.port)));
     }
     out
@@ -296,6 +347,22 @@ fn connect_findings(
         .map(u16::to_string)
         .collect::<Vec<_>>()
         .join(" and ");
+    // A port that refused at once shows the host is there: a timeout elsewhere is a filter.
+    let reachable: Vec<String> = others
+        .iter()
+        .filter_map(|p| {
+            if p.connected() > 0 {
+                Some(format!("{} answered", p.port))
+            } else if p.count(TryResult::Refused) > 0 {
+                Some(format!(
+                    "{} refused at once (so the host is reachable)",
+                    p.port
+                ))
+            } else {
+                None
+            }
+        })
+        .collect();
     let mut out = Vec::new();
     if connected == 0 {
         let f = if refused == tries && !answered.is_empty() {
@@ -329,15 +396,15 @@ fn connect_findings(
                 ),
                 "Start the mail service on the server, or correct the DNS record that names it.",
             )
-        } else if timed_out == tries && !answered.is_empty() {
+        } else if timed_out == tries && !reachable.is_empty() {
             finding(
                 Status::Failed,
                 "connect",
                 Cause::Firewall,
                 format!(
-                    "Port {port} of {host} timed out {timed_out}/{tries} times while \
-                     {answered_words} answered: a firewall blocks outbound port {port} from \
-                     this host."
+                    "Port {port} of {host} timed out {timed_out}/{tries} times while {}: a \
+                     firewall blocks outbound port {port} from this host.",
+                    reachable.join(" and ")
                 ),
                 "Use the submission port (587 or 465) through your provider's relay, or ask \
                  your hosting provider to open outbound port 25.",

@@ -115,10 +115,8 @@ pub async fn diagnose(
         null_mx: false,
         implicit_mx: false,
         hosts: Vec::new(),
-        timeout_secs: options
-            .timeout
-            .as_secs()
-            .max(options.connect_timeout.as_secs()),
+        timeout_secs: options.timeout.as_secs(),
+        connect_timeout_secs: options.connect_timeout.as_secs(),
     };
     let mut mx_records = Vec::new();
     let shown_target;

@@ -105,6 +105,7 @@ fn facts(resolvers: Vec<ResolverView>, hosts: Vec<HostFacts>) -> Facts {
         implicit_mx: false,
         hosts,
         timeout_secs: 10,
+        connect_timeout_secs: 10,
     }
 }
 
@@ -447,7 +448,7 @@ fn table() -> Vec<(
             Status::Warning,
             "connect",
             Cause::ServerMisconfigured,
-            "fall back to the next MX (mx2.example.com)",
+            "fall back to another MX (mx2.example.com)",
         ),
     ]
 }
@@ -494,6 +495,54 @@ fn a_finding_about_the_destination_comes_before_a_resolver_of_ours_that_is_down(
 }
 
 #[test]
+fn port_25_silent_at_every_mx_is_this_host_s_outbound_firewall() {
+    let silent = |name: &str| {
+        host(
+            name,
+            vec![
+                port(25, PortRole::Relay, &[T; 5], vec![]),
+                port(465, PortRole::Submissions, &[T; 5], vec![]),
+                port(587, PortRole::Submission, &[T; 5], vec![]),
+            ],
+        )
+    };
+    let f = facts(
+        one_resolver(),
+        vec![
+            silent("gmail-smtp-in.l.google.com"),
+            silent("alt1.gmail-smtp-in.l.google.com"),
+        ],
+    );
+    let (v, notes) = verdict(&f);
+    assert_eq!(
+        (v.status, v.cause, v.port),
+        (Status::Failed, Cause::Firewall, Some(25))
+    );
+    assert!(
+        v.summary.contains("timed out at all 2 MX hosts")
+            && v.summary.contains("firewall blocks outbound port 25"),
+        "{}",
+        v.summary
+    );
+    assert!(notes.is_empty(), "{notes:?}");
+    // One host that refuses on 587 at once is reachable: its silent port 25 is filtered.
+    let one = facts(
+        one_resolver(),
+        vec![host(
+            "mx1.example.com",
+            vec![
+                port(25, PortRole::Relay, &[T; 5], vec![]),
+                port(465, PortRole::Submissions, &[T; 5], vec![]),
+                port(587, PortRole::Submission, &[R; 5], vec![]),
+            ],
+        )],
+    );
+    let (v, _) = verdict(&one);
+    assert_eq!(v.cause, Cause::Firewall);
+    assert!(v.summary.contains("587 refused at once"), "{}", v.summary);
+}
+
+#[test]
 fn a_failure_outranks_warnings_which_are_kept_as_notes() {
     let f = facts(
         vec![
@@ -535,6 +584,7 @@ fn a_host_given_directly_is_judged_on_its_one_port() {
             vec![port(587, PortRole::Submission, &[T; 5], vec![])],
         )],
         timeout_secs: 3,
+        connect_timeout_secs: 3,
     };
     let (v, _) = verdict(&f);
     assert_eq!(
