@@ -32,7 +32,10 @@ pub struct ProbeInput {
 #[schema(example = json!({"domain": "example.com"}))]
 pub struct DiagnoseSmtp {
     /// A mail domain, such as the domain of a recipient whose sends fail.
-    #[schema(max_length = 253, pattern = r"^([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}\.?$")]
+    #[schema(
+        max_length = 253,
+        pattern = r"^([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}\.?$"
+    )]
     pub domain: Option<String>,
     /// A mail server's host name or IP address.
     #[schema(max_length = 253)]

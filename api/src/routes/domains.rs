@@ -78,7 +78,10 @@ async fn find(state: &AppState, caller: &Caller, id: Uuid) -> Result<domain::Mod
 #[schema(example = json!({"name": "example.com"}))]
 pub struct CreateDomain {
     /// A domain name such as `example.com`.
-    #[schema(max_length = 253, pattern = r"^([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}\.?$")]
+    #[schema(
+        max_length = 253,
+        pattern = r"^([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}\.?$"
+    )]
     pub name: String,
 }
 

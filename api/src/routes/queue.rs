@@ -103,7 +103,10 @@ pub struct QueueSelection {
     /// Only this mailbox's sends.
     pub mailbox_id: Option<Uuid>,
     /// Only sends to this recipient domain.
-    #[schema(max_length = 253, pattern = r"^([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}\.?$")]
+    #[schema(
+        max_length = 253,
+        pattern = r"^([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}\.?$"
+    )]
     pub domain: Option<String>,
     /// Only sends whose last answer had this category.
     #[schema(value_type = Option<crate::schema::AttemptCategory>)]
@@ -120,7 +123,10 @@ pub struct QueueSelection {
 #[schema(example = json!({"mailbox_id": "01939d2e-6f3a-7c1e-9b2a-4d5e6f708192", "state": "deferred"}))]
 pub struct QueueDeletion {
     pub mailbox_id: Option<Uuid>,
-    #[schema(max_length = 253, pattern = r"^([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}\.?$")]
+    #[schema(
+        max_length = 253,
+        pattern = r"^([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}\.?$"
+    )]
     pub domain: Option<String>,
     #[schema(value_type = Option<crate::schema::AttemptCategory>)]
     pub category: Option<String>,

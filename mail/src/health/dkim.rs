@@ -4,7 +4,7 @@
 
 use warmup_domain::health::{CheckKind, CheckResult, CheckStatus};
 
-use super::{HealthInputs, item, percent, worst};
+use super::{HealthInputs, item, seen_rate, worst};
 use crate::dns::{DnsError, Resolver};
 
 /// The tags of a DKIM key record (`v=DKIM1; k=rsa; p=...`).
@@ -152,21 +152,12 @@ pub(super) async fn check(inputs: &HealthInputs, r: &Resolver) -> CheckResult {
         }
     }
     let seen = inputs.seen;
-    if seen.dkim_total > 0 {
-        let rate = percent(seen.dkim_pass, seen.dkim_total);
-        let status = if rate >= 95.0 {
-            CheckStatus::Pass
-        } else if rate >= 50.0 {
-            CheckStatus::Warn
-        } else {
-            CheckStatus::Fail
-        };
-        items.push(item(
-            "seeds, last 7 days",
-            status,
-            format!("{rate}% of {} messages passed DKIM", seen.dkim_total),
-        ));
-    }
+    items.extend(seen_rate(
+        "seeds, last 7 days",
+        seen.dkim_pass,
+        seen.dkim_total,
+        "passed DKIM",
+    ));
     if items.is_empty() {
         return CheckResult::new(
             CheckKind::Dkim,

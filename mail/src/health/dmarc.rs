@@ -5,7 +5,7 @@ use mail_auth::common::parse::TxtRecordParser;
 use mail_auth::dmarc::{Dmarc, Policy};
 use warmup_domain::health::{CheckKind, CheckResult, CheckStatus};
 
-use super::{SeenAtSeeds, item, percent, records_with, undecided, worst};
+use super::{SeenAtSeeds, item, records_with, seen_rate, undecided, worst};
 use crate::dns::{DnsError, Resolver};
 
 /// The domain whose record applies when the domain has none: its last two labels (a public
@@ -113,24 +113,12 @@ pub(super) async fn check(domain: &str, seen: &SeenAtSeeds, r: &Resolver) -> Che
             format!("applies from the organizational domain {at}"),
         ));
     }
-    if seen.dmarc_total > 0 {
-        let rate = percent(seen.dmarc_pass, seen.dmarc_total);
-        let status = if rate >= 95.0 {
-            CheckStatus::Pass
-        } else if rate >= 50.0 {
-            CheckStatus::Warn
-        } else {
-            CheckStatus::Fail
-        };
-        items.push(item(
-            "alignment at seeds, last 7 days",
-            status,
-            format!(
-                "{rate}% of {} messages passed DMARC (SPF or DKIM aligned with From)",
-                seen.dmarc_total
-            ),
-        ));
-    }
+    items.extend(seen_rate(
+        "alignment at seeds, last 7 days",
+        seen.dmarc_pass,
+        seen.dmarc_total,
+        "passed DMARC (SPF or DKIM aligned with From)",
+    ));
     let status = worst(&items);
     let (explanation, fix) = match status {
         CheckStatus::Pass => (format!("{at} publishes an enforcing DMARC policy with reporting, and mail aligns at seeds."), None),

@@ -133,6 +133,27 @@ fn records_with(txt: &[String], prefix: &str) -> Vec<String> {
         .collect()
 }
 
+/// How often something passed at seeds, as an item: pass from 95%, warn from 50%, else fail;
+/// nothing when no message was seen.
+fn seen_rate(subject: &str, pass: u64, total: u64, what: &str) -> Option<CheckItem> {
+    if total == 0 {
+        return None;
+    }
+    let rate = percent(pass, total);
+    let status = if rate >= 95.0 {
+        CheckStatus::Pass
+    } else if rate >= 50.0 {
+        CheckStatus::Warn
+    } else {
+        CheckStatus::Fail
+    };
+    Some(item(
+        subject,
+        status,
+        format!("{rate}% of {total} messages {what}"),
+    ))
+}
+
 /// A rate in percent, one decimal.
 fn percent(part: u64, whole: u64) -> f64 {
     if whole == 0 {
