@@ -20,7 +20,15 @@ import attrs  # the generated client's models are attrs classes
 from warmup_client import AuthenticatedClient
 from warmup_client.api.api_keys import create_api_key, list_api_keys, revoke_api_key
 from warmup_client.api.mailboxes import create_mailbox, get_mailbox, list_mailboxes, update_mailbox
+from warmup_client.api.diagnostics import diagnose_smtp
+from warmup_client.api.domains import (
+    check_domain, create_domain, delete_domain, get_domain, get_domain_health,
+    get_domain_health_history, list_domains,
+)
 from warmup_client.api.organizations import create_organization
+from warmup_client.api.queue import (
+    delete_queued_send, delete_queued_sends, flush_queue, list_queue,
+)
 from warmup_client.api.placement_tests import (
     create_placement_test, delete_placement_test, get_placement_test, list_placement_tests,
 )
@@ -34,11 +42,14 @@ from warmup_client.api.seed_splits import (
 from warmup_client.api.seeds import create_seed, get_seed, list_seeds, update_seed
 from warmup_client.api.warmup import (
     apply_warmup_preferences, get_mailbox_warmup, get_mailbox_warmup_schedule,
-    get_mailbox_warmup_stats, get_warmup_preferences, list_mailbox_warmup_events,
+    get_mailbox_warmup_stats, get_warmup_preferences, list_mailbox_send_errors,
+    list_mailbox_warmup_events,
     list_warmup_patterns, pause_mailbox_warmup, replace_mailbox_warmup,
     replace_warmup_preferences, start_mailbox_warmup, update_mailbox_warmup,
 )
 from warmup_client.models import (
+    CreateDomain, DeletedSends, DiagnoseSmtp, Diagnosis, Domain, DomainPage, Flushed,
+    HealthHistory, HealthReport, QueueDeletion, QueuePage, QueueSelection, SendErrors,
     CreatePlacementTest, PlacementReport, PlacementSource, PlacementTest, PlacementTestPage,
     ReportGroup, TestStatus,
     CreateSeedSplit, EngagementInput, SeedListPlacementPage, SeedSplit, SeedSplitPage,
@@ -362,6 +373,53 @@ def placement_tests(client):
     no_content("delete the test", delete_placement_test.sync_detailed(made.id, client=client))
 
 
+def domains_and_troubleshooting(client, mailbox):
+    """A domain added, checked (its health report, then the history), refused a second check
+    within the minute, deleted; a diagnosis of a domain that does not exist; the queue listed,
+    flushed and refused an unnarrowed deletion; a mailbox's send errors."""
+    page = check("list the domains", list_domains.sync_detailed(client=client), 200, DomainPage)
+    assert all(d.source == "mailbox" for d in page.items), page.to_dict()
+    name = f"scenario-{RUN}.example"
+    added = check("add a domain", create_domain.sync_detailed(
+        client=client, body=CreateDomain(name=name.upper())), 201, Domain)
+    assert added.name == name and added.source == "manual" and added.mailboxes == 0, added.to_dict()
+    check("get the domain", get_domain.sync_detailed(added.id, client=client), 200, Domain)
+    problem("the same domain twice is a conflict", create_domain.sync_detailed(
+        client=client, body=CreateDomain(name=name)), 409, "conflict")
+    problem("a health report before any check is not found", get_domain_health.sync_detailed(
+        added.id, client=client), 404, "not_found")
+    report = check("check the domain now", check_domain.sync_detailed(added.id, client=client),
+                   201, HealthReport)
+    assert [c.check.value for c in report.checks] == [
+        "mx", "spf", "dkim", "dmarc", "reverse_dns", "mta_sts", "blocklists", "placement",
+    ], report.to_dict()
+    assert sum(c.weight for c in report.checks) == 100, report.to_dict()
+    check("its latest report", get_domain_health.sync_detailed(added.id, client=client), 200,
+          HealthReport)
+    history = check("its history", get_domain_health_history.sync_detailed(
+        added.id, client=client), 200, HealthHistory)
+    assert len(history.items) == 1, history.to_dict()
+    problem("a second check within the minute waits", check_domain.sync_detailed(
+        added.id, client=client), 429, "rate_limited")
+    no_content("delete the domain", delete_domain.sync_detailed(added.id, client=client))
+    found = check("diagnose a domain that does not exist", diagnose_smtp.sync_detailed(
+        client=client, body=DiagnoseSmtp(domain=f"no-such-{RUN}.invalid")), 200, Diagnosis)
+    assert found.verdict.cause.value == "dns" and found.verdict.status.value == "failed", \
+        found.to_dict()
+    problem("a diagnosis wants a domain or a host", diagnose_smtp.sync_detailed(
+        client=client, body=DiagnoseSmtp()), 422, "validation", fields=["domain"])
+    check("the queue", list_queue.sync_detailed(client=client, mailbox_id=str(mailbox)), 200,
+          QueuePage)
+    check("flush deferred sends", flush_queue.sync_detailed(
+        client=client, body=QueueSelection(enhanced_status="4.4")), 200, Flushed)
+    problem("an unnarrowed deletion is refused", delete_queued_sends.sync_detailed(
+        client=client, body=QueueDeletion()), 422, "validation", fields=["all"])
+    problem("deleting an unknown send", delete_queued_send.sync_detailed(
+        uuid.uuid4(), client=client), 404, "not_found")
+    check("the mailbox's send errors", list_mailbox_send_errors.sync_detailed(
+        mailbox, client=client), 200, SendErrors)
+
+
 def bulk(client, ids):
     done = check("apply preferences to all mailboxes", apply_warmup_preferences.sync_detailed(
         client=client, body=ApplyPreferences(all_=True, preferences=PreferencesPatch(
@@ -396,6 +454,7 @@ def main():
     start_and_pause(client, ids[0])
     reports(client, ids[0])
     placement_tests(client)
+    domains_and_troubleshooting(client, ids[0])
     bulk(client, ids)
     errors(client, ids[0])
     print("scenario passed")
