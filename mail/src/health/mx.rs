@@ -5,7 +5,7 @@
 use std::net::SocketAddr;
 use std::time::Instant;
 
-use warmup_domain::health::{CheckKind, CheckResult, CheckStatus};
+use warmup_domain::health::{CheckItem, CheckKind, CheckResult, CheckStatus};
 use warmup_domain::mail_server::is_public_ip;
 
 use super::{HealthOptions, item, undecided};
@@ -69,56 +69,13 @@ pub(super) async fn check(domain: &str, r: &Resolver, options: &HealthOptions) -
         )
         .with(records, Vec::new());
     }
-    let mut items = Vec::new();
-    for m in mx.iter().take(MAX_HOSTS) {
-        let addrs = match r.addresses(&m.host).await {
-            Ok(a) => a,
-            Err(e) => {
-                items.push(item(
-                    &m.host,
-                    CheckStatus::Fail,
-                    format!("does not resolve: {e}"),
-                ));
-                continue;
-            }
-        };
-        let ip = addrs
-            .iter()
-            .copied()
-            .find(|a| a.is_ipv4())
-            .unwrap_or(addrs[0]);
-        if !options.allow_private_hosts && !is_public_ip(ip) {
-            items.push(item(
-                &m.host,
-                CheckStatus::Fail,
-                format!("resolves to {ip}, a loopback or private address that other servers cannot reach"),
-            ));
-            continue;
-        }
-        let addr = SocketAddr::new(ip, options.relay_port);
-        let started = Instant::now();
-        let port = options.relay_port;
-        match tokio::time::timeout(options.connect_timeout, tokio::net::TcpStream::connect(addr)).await {
-            Ok(Ok(_)) => items.push(item(
-                &m.host,
-                CheckStatus::Pass,
-                format!("{ip} answers on port {port} ({} ms)", elapsed_ms(started)),
-            )),
-            Ok(Err(e)) => items.push(item(
-                &m.host,
-                CheckStatus::Fail,
-                format!("{ip} does not answer on port {port}: {e}"),
-            )),
-            Err(_) => items.push(item(
-                &m.host,
-                CheckStatus::Fail,
-                format!(
-                    "{ip} does not answer on port {port} within {}s (a firewall here or there, or the server is down)",
-                    options.connect_timeout.as_secs()
-                ),
-            )),
-        }
-    }
+    // The hosts at once: each may take the connection's whole time limit.
+    let items: Vec<CheckItem> = futures::future::join_all(
+        mx.iter()
+            .take(MAX_HOSTS)
+            .map(|m| host_item(&m.host, r, options)),
+    )
+    .await;
     let good = items
         .iter()
         .filter(|i| i.status == CheckStatus::Pass)
@@ -150,4 +107,54 @@ pub(super) async fn check(domain: &str, r: &Resolver, options: &HealthOptions) -
         )
     };
     CheckResult::new(CheckKind::Mx, status, explanation, fix).with(records, items)
+}
+
+/// One MX host: it resolves to a public address that answers on the relay port.
+async fn host_item(host: &str, r: &Resolver, options: &HealthOptions) -> CheckItem {
+    let addrs = match r.addresses(host).await {
+        Ok(a) => a,
+        Err(e) => return item(host, CheckStatus::Fail, format!("does not resolve: {e}")),
+    };
+    let ip = addrs
+        .iter()
+        .copied()
+        .find(|a| a.is_ipv4())
+        .unwrap_or(addrs[0]);
+    if !options.allow_private_hosts && !is_public_ip(ip) {
+        return item(
+            host,
+            CheckStatus::Fail,
+            format!(
+                "resolves to {ip}, a loopback or private address that other servers cannot reach"
+            ),
+        );
+    }
+    let addr = SocketAddr::new(ip, options.relay_port);
+    let started = Instant::now();
+    let port = options.relay_port;
+    match tokio::time::timeout(
+        options.connect_timeout,
+        tokio::net::TcpStream::connect(addr),
+    )
+    .await
+    {
+        Ok(Ok(_)) => item(
+            host,
+            CheckStatus::Pass,
+            format!("{ip} answers on port {port} ({} ms)", elapsed_ms(started)),
+        ),
+        Ok(Err(e)) => item(
+            host,
+            CheckStatus::Fail,
+            format!("{ip} does not answer on port {port}: {e}"),
+        ),
+        Err(_) => item(
+            host,
+            CheckStatus::Fail,
+            format!(
+                "{ip} does not answer on port {port} within {}s (a firewall here or there, or the server is down)",
+                options.connect_timeout.as_secs()
+            ),
+        ),
+    }
 }

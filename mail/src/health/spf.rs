@@ -212,8 +212,13 @@ pub(super) async fn check(
             "none seen at seeds yet: only the record itself was checked",
         ));
     }
-    for ip in sending_ips {
-        let result = auth.spf_for(*ip, domain, &options.helo_name).await;
+    let verdicts = futures::future::join_all(
+        sending_ips
+            .iter()
+            .map(|ip| auth.spf_for(*ip, domain, &options.helo_name)),
+    )
+    .await;
+    for (ip, result) in sending_ips.iter().zip(verdicts) {
         items.push(match result.as_str() {
             "pass" => item(ip.to_string(), CheckStatus::Pass, "authorized (pass)"),
             "temperror" => item(
