@@ -28,7 +28,7 @@ pub struct AttemptFact {
 /// Whether a group of errors comes and goes or stays.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
-pub enum Pattern {
+pub enum ErrorPattern {
     /// The destination took other mail that day, or these sends went out on a later try.
     Intermittent,
     /// Nothing got through to that destination that day.
@@ -54,7 +54,7 @@ pub struct ErrorGroup {
     pub last_at: DateTime<Utc>,
     /// The latest reply's words.
     pub example: String,
-    pub pattern: Pattern,
+    pub pattern: ErrorPattern,
 }
 
 impl ErrorGroup {
@@ -105,9 +105,9 @@ pub fn group(attempts: &[AttemptFact]) -> Vec<ErrorGroup> {
                 let accepted_same_day =
                     accepted.get(&(date, domain.as_str())).copied().unwrap_or(0);
                 let pattern = if accepted_same_day > 0 || !sent_later.is_empty() {
-                    Pattern::Intermittent
+                    ErrorPattern::Intermittent
                 } else {
-                    Pattern::Persistent
+                    ErrorPattern::Persistent
                 };
                 ErrorGroup {
                     date,
@@ -234,7 +234,7 @@ mod tests {
             ),
         ];
         let groups = group(&rows);
-        let shown: Vec<(u32, &str, &str, u32, u32, Pattern)> = groups
+        let shown: Vec<(u32, &str, &str, u32, u32, ErrorPattern)> = groups
             .iter()
             .map(|g| {
                 (
@@ -250,17 +250,17 @@ mod tests {
         assert_eq!(
             shown,
             vec![
-                (2, "flaky.test", "bad_connection", 1, 1, Pattern::Persistent),
-                (1, "flaky.test", "bad_connection", 2, 2, Pattern::Persistent),
+                (2, "flaky.test", "bad_connection", 1, 1, ErrorPattern::Persistent),
+                (1, "flaky.test", "bad_connection", 2, 2, ErrorPattern::Persistent),
                 (
                     1,
                     "gmail.test",
                     "bad_connection",
                     2,
                     1,
-                    Pattern::Intermittent
+                    ErrorPattern::Intermittent
                 ),
-                (1, "yahoo.test", "greylisted", 1, 1, Pattern::Intermittent),
+                (1, "yahoo.test", "greylisted", 1, 1, ErrorPattern::Intermittent),
             ]
         );
         let gmail = &groups[2];

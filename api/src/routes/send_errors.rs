@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
-use warmup_domain::send_errors::{ErrorGroup, Pattern, group};
+use warmup_domain::send_errors::{ErrorGroup, ErrorPattern, group};
 use warmup_entity::store::{mailboxes, send_queue};
 
 use crate::auth::Caller;
@@ -68,7 +68,7 @@ pub struct SendErrorGroup {
     pub example: String,
     /// `intermittent` when the domain took other mail that day or these sends went out
     /// later; `persistent` when nothing got through.
-    pub pattern: Pattern,
+    pub pattern: ErrorPattern,
     /// For `4.4.x` (connection and routing trouble): the diagnosis to run.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub diagnose: Option<DiagnoseLink>,

@@ -41,6 +41,7 @@ pub enum Cause {
 /// How bad a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = FindingStatus)]
 pub enum Status {
     Ok,
     /// Mail gets through, but something deserves attention.
