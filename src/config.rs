@@ -34,6 +34,7 @@ pub struct FileSettings {
     pub diagnose_ports: Option<String>,
     pub dnsbl_ip: Option<String>,
     pub dnsbl_domain: Option<String>,
+    pub mta_sts_port: Option<u16>,
     pub missing_after_secs: Option<u64>,
     pub seed_max_splits: Option<u32>,
 }
@@ -77,6 +78,8 @@ pub struct Settings {
     pub dnsbl_ip: Vec<String>,
     /// DNS blocklist zones domains are looked up in.
     pub dnsbl_domain: Vec<String>,
+    /// The port MTA-STS policies are fetched from (443; a lab's stand-in).
+    pub mta_sts_port: u16,
     /// Real seconds after which a message not found at its seed counts as missing.
     pub missing_after_secs: u64,
     /// Seed-list splits one seed may be in.
@@ -118,6 +121,7 @@ impl std::fmt::Debug for Settings {
             .field("diagnose_ports", &self.diagnose_ports)
             .field("dnsbl_ip", &self.dnsbl_ip)
             .field("dnsbl_domain", &self.dnsbl_domain)
+            .field("mta_sts_port", &self.mta_sts_port)
             .field("missing_after_secs", &self.missing_after_secs)
             .field("seed_max_splits", &self.seed_max_splits)
             .finish()
@@ -389,6 +393,10 @@ impl Settings {
             diagnose_ports,
             dnsbl_ip,
             dnsbl_domain,
+            mta_sts_port: env_number(env, "mta_sts_port")?
+                .or(f.mta_sts_port)
+                .filter(|p| *p > 0)
+                .unwrap_or(443),
             missing_after_secs: env_number(env, "missing_after_secs")?
                 .or(f.missing_after_secs)
                 .unwrap_or(4 * 3600)

@@ -165,18 +165,16 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 async fn diagnose(settings: &Settings, args: DiagnoseArgs) -> anyhow::Result<()> {
     use warmup_mail::diagnose::{Probe, Target};
     let target = match (args.domain, args.host) {
-        (Some(d), _) => Target::Domain(d.trim().trim_end_matches('.').to_ascii_lowercase()),
+        (Some(d), _) => Target::Domain(
+            warmup_domain::mail_server::parse_domain_name(&d)
+                .ok_or_else(|| anyhow::anyhow!("{d:?} is not a domain name such as example.com"))?,
+        ),
         (None, Some(h)) => Target::Host {
             host: h.trim().trim_end_matches('.').to_ascii_lowercase(),
             port: args.port,
         },
         (None, None) => anyhow::bail!("give a domain or --host"),
     };
-    if let Target::Domain(d) = &target
-        && !warmup_domain::mail_server::is_host_name(d)
-    {
-        anyhow::bail!("{d:?} is not a domain name");
-    }
     let probe = args
         .mail_from
         .zip(args.rcpt_to)

@@ -81,6 +81,7 @@ pub fn health_options(settings: &Settings) -> HealthOptions {
         ip_lists: settings.dnsbl_ip.clone(),
         domain_lists: settings.dnsbl_domain.clone(),
         relay_port: d.ports.relay,
+        https_port: settings.mta_sts_port,
         connect_timeout: d.connect_timeout,
         helo_name: d.helo_name,
         allow_private_hosts: d.allow_private_hosts,

@@ -64,10 +64,19 @@ pub fn serve(
         let (app, _) = App::new()
             .app_data(state.clone())
             .app_data(web::PayloadConfig::new(body_limit))
-            .app_data(
-                web::PathConfig::default()
-                    .error_handler(|_, _| ApiError::NotFound("resource").into()),
-            )
+            .app_data(web::PathConfig::default().error_handler(|_, req| {
+                // `DELETE /v1/queue/flush` fits `/v1/queue/{send_id}`, but the path is the
+                // literal `/v1/queue/flush`, which takes another method.
+                let literal = req
+                    .app_data::<web::Data<routes::KnownPaths>>()
+                    .and_then(|k| k.literal_methods(req.path()));
+                match literal {
+                    Some(allowed) if !allowed.contains(&req.method().as_str()) => {
+                        ApiError::MethodNotAllowed(allowed).into()
+                    }
+                    _ => ApiError::NotFound("resource").into(),
+                }
+            }))
             .app_data(known.clone())
             .app_data(
                 web::QueryConfig::default()

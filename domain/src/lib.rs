@@ -11,6 +11,7 @@ pub mod health;
 pub mod language;
 pub mod log_text;
 pub mod mail_server;
+pub mod mta_sts;
 pub mod pattern;
 pub mod placement;
 pub mod placement_test;

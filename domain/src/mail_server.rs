@@ -67,6 +67,17 @@ pub fn parse_port(port: i64) -> Result<u16, ServerError> {
         .ok_or(ServerError::Port)
 }
 
+/// A domain name as a user types it: lower-cased and without a final dot; `None` unless it is
+/// a host name with at least one dot and a letter-only last label (so not an IP address).
+pub fn parse_domain_name(raw: &str) -> Option<String> {
+    let d = raw.trim().trim_end_matches('.').to_ascii_lowercase();
+    let tld_ok = d
+        .rsplit('.')
+        .next()
+        .is_some_and(|t| t.len() >= 2 && t.chars().all(|c| c.is_ascii_alphabetic()));
+    (is_host_name(&d) && d.contains('.') && tld_ok).then_some(d)
+}
+
 /// True for an RFC 1123 host name: dot-separated labels of letters, digits and inner hyphens.
 pub fn is_host_name(s: &str) -> bool {
     !s.is_empty()
@@ -137,6 +148,25 @@ pub fn is_public_ip(ip: std::net::IpAddr) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn domain_names_need_a_dot_and_a_word_at_the_end() {
+        assert_eq!(
+            parse_domain_name(" Example.COM. ").as_deref(),
+            Some("example.com")
+        );
+        for bad in [
+            "null",
+            "localhost",
+            "127.0.0.1",
+            "a_b.example",
+            "-x.example",
+            "x.1",
+            "",
+        ] {
+            assert_eq!(parse_domain_name(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn hosts_accept_names_and_ips_and_refuse_garbage() {

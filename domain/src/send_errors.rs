@@ -250,8 +250,22 @@ mod tests {
         assert_eq!(
             shown,
             vec![
-                (2, "flaky.test", "bad_connection", 1, 1, ErrorPattern::Persistent),
-                (1, "flaky.test", "bad_connection", 2, 2, ErrorPattern::Persistent),
+                (
+                    2,
+                    "flaky.test",
+                    "bad_connection",
+                    1,
+                    1,
+                    ErrorPattern::Persistent
+                ),
+                (
+                    1,
+                    "flaky.test",
+                    "bad_connection",
+                    2,
+                    2,
+                    ErrorPattern::Persistent
+                ),
                 (
                     1,
                     "gmail.test",
@@ -260,7 +274,14 @@ mod tests {
                     1,
                     ErrorPattern::Intermittent
                 ),
-                (1, "yahoo.test", "greylisted", 1, 1, ErrorPattern::Intermittent),
+                (
+                    1,
+                    "yahoo.test",
+                    "greylisted",
+                    1,
+                    1,
+                    ErrorPattern::Intermittent
+                ),
             ]
         );
         let gmail = &groups[2];

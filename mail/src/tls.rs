@@ -72,6 +72,12 @@ impl TlsTrust {
             .await
     }
 
+    /// The client configuration every TLS connection uses, for a client that builds its own
+    /// connections (HTTPS).
+    pub(crate) fn client_config(&self) -> ClientConfig {
+        (*self.config).clone()
+    }
+
     /// The trusted roots, for a verifier that reports instead of refusing (the troubleshooter).
     pub(crate) fn roots(&self) -> Arc<RootCertStore> {
         Arc::clone(&self.roots)

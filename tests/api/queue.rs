@@ -279,6 +279,14 @@ async fn the_queue_lists_flushes_and_deletes_only_what_may_be(app: &TestApp) {
     assert_eq!(row(app, sending.id).await.state, "sending");
     assert_eq!(row(app, sent.id).await.state, "sent");
     assert_eq!(row(app, foreign.id).await.state, "deferred");
+    // The literal paths beside `{send_id}` take only POST.
+    for path in ["/v1/queue/flush", "/v1/queue/delete"] {
+        let r = app.delete(path, &f.key).await.expect(405);
+        assert_eq!(
+            r.headers.get("allow").and_then(|v| v.to_str().ok()),
+            Some("POST")
+        );
+    }
     let left = app.get("/v1/queue", &f.key).await.expect(200).json;
     assert_eq!(ids(&left), [sending.id.to_string()]);
 }

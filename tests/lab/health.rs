@@ -39,6 +39,7 @@ async fn health_app(backend: Backend, ip_lists: &[&str], domain_lists: &[&str]) 
         s.probe_timeout_secs = 3;
         s.dnsbl_ip = ip_lists;
         s.dnsbl_domain = domain_lists;
+        s.mta_sts_port = var("MAILLAB_MTA_STS_PORT").parse().unwrap_or(443);
     })
     .await
 }
@@ -288,6 +289,11 @@ async fn each_check_answers_what_the_lab_publishes_and_the_score_follows_the_wei
             .to_string()
             .contains(&var("MAILLAB_HEALTH_RELAY_IP"))
     );
+    let sts = check(&good, "mta_sts").to_string();
+    assert!(
+        sts.contains("mode enforce") && sts.contains("in the policy"),
+        "the policy fetched and the MX in it: {sts}"
+    );
     let shares: f64 = good["contributions"]
         .as_array()
         .map(|a| a.iter().filter_map(|c| c["share"].as_f64()).sum())
@@ -351,6 +357,33 @@ async fn a_listed_sending_address_fails_and_a_refusing_list_is_an_error_not_a_li
     );
     assert!(check(&report, "blocklists").get("points").is_none());
     assert_eq!(report["score"], 100);
+}
+
+/// A policy that does not list the domain's MX only warns, and says which host.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_mta_sts_policy_without_the_mx_host_warns() {
+    let app = health_app(Backend::Sqlite, &["clean-bl.test"], &[]).await;
+    let key = app.new_org("Health").await;
+    let domain = var("MAILLAB_STS_MISMATCH_DOMAIN");
+    app.post("/v1/domains", &key, &json!({"name": domain}))
+        .await
+        .expect(201);
+    let report = checked(&app, &key, &domain).await;
+    let sts = check(&report, "mta_sts");
+    assert_eq!(sts["status"], "warn", "{sts:#}");
+    assert_eq!(sts["points"], 2, "half of 5, rounded down");
+    let items = sts["items"].as_array().cloned().unwrap_or_default();
+    let mx = items
+        .iter()
+        .find(|i| i["subject"] == "mx.sender.test")
+        .unwrap_or_else(|| panic!("no item for the MX: {sts:#}"));
+    assert_eq!(mx["status"], "warn");
+    assert!(
+        mx["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("does not list")),
+        "{mx}"
+    );
 }
 
 /// An address the SPF record does not name, whose PTR name does not resolve back to it.

@@ -35,9 +35,14 @@ pub async fn check_due(db: &DatabaseConnection, deps: &SendDeps) -> Result<usize
                 continue;
             }
         };
-        let checks =
-            warmup_mail::health::check_domain(&inputs, &deps.resolvers, &deps.auth, &deps.health)
-                .await;
+        let checks = warmup_mail::health::check_domain(
+            &inputs,
+            &deps.resolvers,
+            &deps.auth,
+            &deps.tls,
+            &deps.health,
+        )
+        .await;
         let report = HealthReport::new(&d.name, deps.clock.now(), checks);
         domains::record_check(db, &d, trigger, &report, deps.clock.now()).await?;
         done += 1;

@@ -3,7 +3,7 @@
 use actix_web::{post, web};
 use serde::Deserialize;
 use utoipa::ToSchema;
-use warmup_domain::mail_server::{is_host_name, is_public_ip};
+use warmup_domain::mail_server::{is_host_name, is_public_ip, parse_domain_name};
 use warmup_domain::{EmailAddress, Violations};
 use warmup_mail::diagnose::{self, Diagnosis, Probe, Target};
 
@@ -55,11 +55,13 @@ fn target(state: &AppState, input: &DiagnoseSmtp) -> Result<(Target, Option<Prob
             if input.port.is_some() {
                 v.add("port", "goes with host, not with domain");
             }
-            let d = domain.trim().trim_end_matches('.').to_ascii_lowercase();
-            if !is_host_name(&d) || !d.contains('.') {
-                v.add("domain", "must be a domain name such as example.com");
+            match parse_domain_name(domain) {
+                Some(d) => Some(Target::Domain(d)),
+                None => {
+                    v.add("domain", "must be a domain name such as example.com");
+                    None
+                }
             }
-            Some(Target::Domain(d))
         }
         (None, Some(host)) => {
             let h = host.trim().trim_end_matches('.').to_ascii_lowercase();

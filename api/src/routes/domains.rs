@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use warmup_domain::health::{CheckKind, CheckStatus, HealthReport};
-use warmup_domain::mail_server::is_host_name;
+use warmup_domain::mail_server::parse_domain_name;
 use warmup_entity::domain;
 use warmup_entity::store::OrgId;
 use warmup_entity::store::domains::{self as store, Deleted, Trigger};
@@ -83,16 +83,6 @@ pub struct CreateDomain {
         pattern = r"^([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}\.?$"
     )]
     pub name: String,
-}
-
-/// A domain name as typed: lower-cased, without a final dot, with at least one dot.
-pub fn parse_domain_name(raw: &str) -> Option<String> {
-    let d = raw.trim().trim_end_matches('.').to_ascii_lowercase();
-    (is_host_name(&d)
-        && d.contains('.')
-        && !d.contains('_')
-        && d.parse::<std::net::IpAddr>().is_err())
-    .then_some(d)
 }
 
 /// List the organization's domains.
@@ -210,6 +200,7 @@ pub async fn run_check(
         &inputs,
         &state.resolvers,
         &state.auth,
+        &state.tls,
         &state.settings.health,
     )
     .await;

@@ -121,8 +121,21 @@ impl KnownPaths {
         Self(known)
     }
 
-    /// The methods `path` takes, or `None` when no route has that shape.
+    /// The methods of the path without parameters that is exactly `path`, if there is one.
+    pub fn literal_methods(&self, path: &str) -> Option<Vec<&'static str>> {
+        let asked = segments(path);
+        self.0
+            .iter()
+            .find(|(template, _)| *template == asked)
+            .map(|(_, methods)| methods.clone())
+    }
+
+    /// The methods `path` takes, or `None` when no route has that shape. A path without
+    /// parameters wins over a template it also fits (`/v1/queue/flush` over `{send_id}`).
     pub fn methods(&self, path: &str) -> Option<Vec<&'static str>> {
+        if let Some(m) = self.literal_methods(path) {
+            return Some(m);
+        }
         let asked: Vec<&str> = path.split('/').collect();
         self.0.iter().find_map(|(template, methods)| {
             let fits = template.len() == asked.len()
@@ -168,6 +181,11 @@ mod tests {
         );
         assert_eq!(known.methods("/openapi.json"), Some(vec!["GET"]));
         assert_eq!(known.methods("/v1/nothing"), None);
+        assert_eq!(known.methods("/v1/queue/flush"), Some(vec!["POST"]));
+        assert_eq!(
+            known.methods("/v1/queue/0190f1d2-0000-7000-8000-000000000000"),
+            Some(vec!["DELETE"])
+        );
         assert_eq!(known.methods("/v1/mailboxes/"), None);
         assert_eq!(known.methods("/v1/mailboxes//warmup"), None);
     }

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use warmup_domain::Violations;
-use warmup_domain::mail_server::is_host_name;
+use warmup_domain::mail_server::parse_domain_name;
 use warmup_domain::smtp_reply::ReplyCategory;
 use warmup_domain::state::SendState;
 use warmup_entity::send;
@@ -154,17 +154,12 @@ pub struct DeletedSends {
 }
 
 fn check_domain(v: &mut Violations, field: &str, raw: &Option<String>) -> Option<String> {
-    let d = raw
-        .as_ref()?
-        .trim()
-        .trim_end_matches('.')
-        .to_ascii_lowercase();
-    // No `_` either: it would be a wildcard in the recipient match.
-    if !is_host_name(&d) || d.contains('_') {
+    // A host name has no `_` or `%`, which would be wildcards in the recipient match.
+    let d = parse_domain_name(raw.as_ref()?);
+    if d.is_none() {
         v.add(field, "must be a domain name such as example.com");
-        return None;
     }
-    Some(d)
+    d
 }
 
 fn check_state(v: &mut Violations, raw: Option<&str>, allowed: &[SendState]) -> Vec<SendState> {

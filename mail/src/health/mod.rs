@@ -10,6 +10,7 @@ pub use warmup_domain::health::{DkimKey, HealthInputs, SeenAtSeeds};
 
 use crate::auth::AuthVerifier;
 use crate::dns::{DnsError, Resolvers};
+use crate::tls::TlsTrust;
 
 mod blocklists;
 mod dkim;
@@ -42,6 +43,8 @@ pub struct HealthOptions {
     pub domain_lists: Vec<String>,
     /// The port MX hosts must answer on (25; a lab's stand-in).
     pub relay_port: u16,
+    /// The port MTA-STS policies are fetched from (443; a lab's stand-in).
+    pub https_port: u16,
     pub connect_timeout: Duration,
     pub helo_name: String,
     pub allow_private_hosts: bool,
@@ -53,6 +56,7 @@ impl Default for HealthOptions {
             ip_lists: DEFAULT_IP_LISTS.map(String::from).to_vec(),
             domain_lists: DEFAULT_DOMAIN_LISTS.map(String::from).to_vec(),
             relay_port: 25,
+            https_port: 443,
             connect_timeout: Duration::from_secs(5),
             helo_name: "localhost".into(),
             allow_private_hosts: false,
@@ -65,6 +69,7 @@ pub async fn check_domain(
     inputs: &HealthInputs,
     resolvers: &Resolvers,
     auth: &AuthVerifier,
+    trust: &TlsTrust,
     options: &HealthOptions,
 ) -> Vec<CheckResult> {
     let r = resolvers.pool();
@@ -75,7 +80,7 @@ pub async fn check_domain(
         dkim::check(inputs, r),
         dmarc::check(domain, &inputs.seen, r),
         reverse_dns::check(&inputs.sending_ips, r),
-        mta_sts::check(domain, r),
+        mta_sts::check(domain, r, trust, options),
         blocklists::check(domain, &inputs.sending_ips, r, options),
     );
     vec![
