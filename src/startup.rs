@@ -60,9 +60,10 @@ pub fn worker_options(
 }
 
 /// The troubleshooter's options from the settings: a step may take the connection test's
-/// step time, a connection try at most 5 s of it.
+/// step time up to 10 s, a connection try up to 5 s, so that a diagnosis ends within about a
+/// minute and a half whatever the servers do.
 pub fn diagnose_options(settings: &Settings) -> DiagnoseOptions {
-    let step = Duration::from_secs(settings.probe_timeout_secs.max(1));
+    let step = Duration::from_secs(settings.probe_timeout_secs.clamp(1, 10));
     DiagnoseOptions {
         ports: settings.diagnose_ports,
         timeout: step,

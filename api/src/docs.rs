@@ -30,6 +30,7 @@ use crate::routes;
         crate::schema::PlacementClassFilter,
         crate::schema::EventOutcome,
         crate::schema::QueueState,
+        crate::schema::DeletableQueueState,
         crate::csv_out::ResponseFormat,
         warmup_domain::placement::PlacementSource,
         warmup_domain::placement::ReportGroup,

@@ -213,6 +213,21 @@ component!(
     )
 );
 
+component!(
+    /// The states a send can be deleted from.
+    DeletableQueueState,
+    Schema::Object(
+        string()
+            .enum_values(Some(
+                warmup_entity::store::send_queue::DELETABLE.map(|s| s.as_str())
+            ))
+            .description(Some(
+                "`planned`, `queued` or `deferred`: a `sending` send cannot be deleted.",
+            ))
+            .build()
+    )
+);
+
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeSet;

@@ -60,6 +60,9 @@ impl Default for ApiSettings {
     }
 }
 
+/// Diagnoses one API process runs at once.
+pub const MAX_DIAGNOSES: usize = 8;
+
 /// Shared state of the API.
 pub struct AppState {
     pub db: DatabaseConnection,
@@ -69,6 +72,8 @@ pub struct AppState {
     pub resolvers: Resolvers,
     /// SPF evaluation for domain health (mail-auth, on the same resolvers).
     pub auth: AuthVerifier,
+    /// Diagnoses this process runs at once, at most (each may hold connections for a minute).
+    pub diagnoses: std::sync::Arc<tokio::sync::Semaphore>,
     pub settings: ApiSettings,
     pub limits: Limits,
     pub metrics: Metrics,
@@ -98,6 +103,7 @@ impl AppState {
             tls,
             resolvers,
             auth,
+            diagnoses: std::sync::Arc::new(tokio::sync::Semaphore::new(MAX_DIAGNOSES)),
             settings,
             clock,
         }

@@ -4,6 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
+/// Sending addresses a check looks at, at most (the most recent first).
+pub const MAX_SENDING_IPS: usize = 10;
+
 /// One check of a domain's health.
 #[derive(
     Debug,

@@ -16,6 +16,8 @@ pub struct Model {
     /// When the next check is due; while a worker checks, the end of its lease.
     pub next_check_at: DateTimeUtc,
     pub last_checked_at: Option<DateTimeUtc>,
+    /// When a check by hand last started (they are spaced).
+    pub manual_check_at: Option<DateTimeUtc>,
     pub score: Option<i32>,
     pub grade: Option<String>,
     pub created_at: DateTimeUtc,

@@ -87,6 +87,8 @@ pub struct Resolver {
 #[derive(Clone)]
 pub struct Resolvers {
     pool: Resolver,
+    /// The pool without a cache, for a diagnosis that must see a fix made a minute ago.
+    fresh: Resolver,
     each: Arc<Vec<Resolver>>,
 }
 
@@ -204,6 +206,10 @@ impl Resolvers {
                 name: names.join(", "),
                 inner: build(&servers, timeout, true)?,
             },
+            fresh: Resolver {
+                name: names.join(", "),
+                inner: build(&servers, timeout, false)?,
+            },
             each: Arc::new(each),
         })
     }
@@ -211,6 +217,11 @@ impl Resolvers {
     /// All resolvers as one, failing over in order.
     pub fn pool(&self) -> &Resolver {
         &self.pool
+    }
+
+    /// All resolvers as one, failing over in order, remembering nothing.
+    pub fn fresh(&self) -> &Resolver {
+        &self.fresh
     }
 
     /// Each resolver on its own.

@@ -35,6 +35,8 @@ impl MigrationTrait for Migration {
                     // When the next check is due; while a worker checks, the end of its lease.
                     .col(timestamp_with_time_zone("next_check_at"))
                     .col(timestamp_with_time_zone_null("last_checked_at"))
+                    // When a check by hand last started (they are spaced).
+                    .col(timestamp_with_time_zone_null("manual_check_at"))
                     .col(integer_null("score"))
                     .col(string_null("grade"))
                     .col(timestamp_with_time_zone("created_at"))

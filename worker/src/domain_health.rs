@@ -12,40 +12,52 @@ use crate::Error;
 use crate::deps::SendDeps;
 
 /// Domains one round checks at most.
-const PER_ROUND: u64 = 10;
+const PER_ROUND: usize = 10;
 
-/// Real time a worker may take over one round's checks before another may take them.
+/// Real time a worker may take over one domain's check before another may take it: every
+/// check is bounded (`warmup_mail::health::CHECK_LIMIT`), so this is ample.
 const LEASE: std::time::Duration = std::time::Duration::from_secs(300);
 
-/// Checks the domains that are due; returns how many were checked.
+/// Checks the domains that are due, one lease at a time; returns how many were checked. A
+/// domain whose check fails is logged and left leased: it is due again when the lease ends.
 pub async fn check_due(db: &DatabaseConnection, deps: &SendDeps) -> Result<usize, Error> {
-    let now = deps.clock.now();
-    let lease_until = now + deps.simulated(LEASE);
-    let due = domains::take_due(db, now, lease_until, PER_ROUND).await?;
     let mut done = 0;
-    for d in due {
-        let org = OrgId(d.organization_id);
-        let trigger = domains::scheduled_trigger(&d);
-        let inputs = match domains::inputs(db, org, &d.name, &deps.secrets, deps.clock.now()).await
-        {
-            Ok(i) => i,
-            Err(e) => {
-                // Left leased: tried again when the lease ends.
-                tracing::error!(domain = %d.name, error = %escape_control(&e.to_string()), "reading a domain's health inputs failed");
-                continue;
-            }
+    for _ in 0..PER_ROUND {
+        let now = deps.clock.now();
+        let lease_until = now + deps.simulated(LEASE);
+        let Some(d) = domains::take_due(db, now, lease_until, 1).await?.pop() else {
+            break;
         };
-        let checks = warmup_mail::health::check_domain(
-            &inputs,
-            &deps.resolvers,
-            &deps.auth,
-            &deps.tls,
-            &deps.health,
-        )
-        .await;
-        let report = HealthReport::new(&d.name, deps.clock.now(), checks);
-        domains::record_check(db, &d, trigger, &report, deps.clock.now()).await?;
-        done += 1;
+        match check_one(db, deps, &d, lease_until).await {
+            Ok(()) => done += 1,
+            Err(e) => tracing::error!(
+                domain = %d.name,
+                error = %escape_control(&e.to_string()),
+                "checking a domain's health failed"
+            ),
+        }
     }
     Ok(done)
+}
+
+async fn check_one(
+    db: &DatabaseConnection,
+    deps: &SendDeps,
+    d: &warmup_entity::domain::Model,
+    lease_until: chrono::DateTime<chrono::Utc>,
+) -> Result<(), Error> {
+    let org = OrgId(d.organization_id);
+    let trigger = domains::scheduled_trigger(d);
+    let inputs = domains::inputs(db, org, &d.name, &deps.secrets, deps.clock.now()).await?;
+    let checks = warmup_mail::health::check_domain(
+        &inputs,
+        &deps.resolvers,
+        &deps.auth,
+        &deps.tls,
+        &deps.health,
+    )
+    .await;
+    let report = HealthReport::new(&d.name, deps.clock.now(), checks);
+    domains::record_check(db, d, trigger, &report, deps.clock.now(), Some(lease_until)).await?;
+    Ok(())
 }

@@ -173,8 +173,19 @@ async fn health_loop(
         .real(chrono::Duration::minutes(1))
         .clamp(Duration::from_secs(1), Duration::from_secs(5));
     while !*stop.borrow() {
-        if let Err(e) = crate::domain_health::check_due(&db, &deps).await {
-            tracing::error!(error = %escape_control(&e.to_string()), "checking domains failed");
+        // On a task of its own: a check that panics (other parties' records are read) ends
+        // this round, never the loops beside it.
+        let round = tokio::spawn({
+            let db = db.clone();
+            let deps = deps.clone();
+            async move { crate::domain_health::check_due(&db, &deps).await }
+        });
+        match round.await {
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => {
+                tracing::error!(error = %escape_control(&e.to_string()), "checking domains failed")
+            }
+            Err(e) => tracing::error!(error = %e, "a domain health round stopped"),
         }
         tokio::select! {
             _ = stop.changed() => {}

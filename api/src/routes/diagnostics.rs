@@ -12,15 +12,16 @@ use crate::error::ApiError;
 use crate::json_body::Body;
 use crate::state::AppState;
 
-/// An envelope to offer after EHLO: the server's answer to `MAIL FROM` and `RCPT TO` shows
-/// greylisting and refusals. `DATA` is never sent, so nothing is delivered.
+/// An envelope to offer after EHLO on the relay port (port 25): the server's answer to `MAIL
+/// FROM` and `RCPT TO` shows greylisting and refusals. `DATA` is never sent, so nothing is
+/// delivered. Not offered on the submission ports, which want a login first.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProbeInput {
     /// The envelope sender; an empty string is the null sender (`<>`).
     #[schema(max_length = 254)]
     pub mail_from: String,
-    /// A recipient at the diagnosed domain.
+    /// The recipient to ask about (an address the diagnosed server receives mail for).
     #[schema(value_type = crate::schema::EmailAddress)]
     pub rcpt_to: String,
 }
@@ -118,13 +119,17 @@ fn target(state: &AppState, input: &DiagnoseSmtp) -> Result<(Target, Option<Prob
 /// checks the certificate, and with `probe` offers `MAIL FROM`/`RCPT TO` without `DATA`.
 /// `verdict` names the step where it broke, the likely cause (`dns`, `firewall`,
 /// `network_congestion`, `server_misconfigured`, `greylisting`, `server_overloaded`, or `none`)
-/// and the fix. The answer is 200 whatever the verdict; it can take as long as the servers
-/// make each step wait (the server's step timeout).
+/// and the fix. The answer is 200 whatever the verdict; against servers that make every step
+/// wait it takes up to about a minute and a half. A server runs a few diagnoses at once: more
+/// wait with a 429.
 #[utoipa::path(
     tag = "diagnostics",
     operation_id = "diagnoseSmtp",
     request_body = DiagnoseSmtp,
-    responses((status = 200, description = "The verdict and every step behind it", body = Diagnosis)),
+    responses(
+        (status = 200, description = "The verdict and every step behind it", body = Diagnosis),
+        (status = 429, description = "Too many diagnoses run on this server now", body = crate::error::Problem, content_type = "application/problem+json"),
+    ),
     security(("api_key" = []))
 )]
 #[post("/diagnostics/smtp")]
@@ -134,6 +139,14 @@ pub async fn smtp(
     body: Body<DiagnoseSmtp>,
 ) -> Result<web::Json<Diagnosis>, ApiError> {
     let (target, probe) = target(&state, &body.value)?;
+    let _slot = state
+        .diagnoses
+        .clone()
+        .try_acquire_owned()
+        .map_err(|_| ApiError::RateLimited {
+            retry_after: 10,
+            scope: "while other diagnoses run on this server",
+        })?;
     let options = diagnose::DiagnoseOptions {
         probe,
         ..state.settings.diagnose.clone()

@@ -22,7 +22,7 @@ use crate::state::AppState;
 
 /// Real seconds between two checks of one domain asked for by hand: a check queries DNS
 /// blocklists, which rate-limit.
-pub const MANUAL_CHECK_SPACING_SECS: i64 = 60;
+pub const MANUAL_CHECK_SPACING_SECS: u64 = 60;
 
 /// A domain whose health is checked.
 #[derive(Debug, Serialize, ToSchema)]
@@ -116,8 +116,9 @@ pub async fn list(
 
 /// Add a domain by name.
 ///
-/// Its health is checked at the next round (within a minute), then daily. A domain the
-/// organization has already is a conflict.
+/// Its health is checked at the next round of the workers' health loop, then daily. A domain
+/// the organization has already is a conflict; an organization adds at most 500 domains by
+/// name (a 409 `limit_reached` beyond).
 #[utoipa::path(
     tag = "domains",
     operation_id = "createDomain",
@@ -205,7 +206,7 @@ pub async fn run_check(
     )
     .await;
     let report = HealthReport::new(&d.name, state.clock.now(), checks);
-    store::record_check(&state.db, d, trigger, &report, state.clock.now()).await?;
+    store::record_check(&state.db, d, trigger, &report, state.clock.now(), None).await?;
     Ok(report)
 }
 
@@ -236,17 +237,16 @@ pub async fn check(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let d = find(&state, &caller, *id).await?;
-    if let Some(last) = store::last_manual_check(&state.db, d.id).await? {
-        let real =
-            i64::try_from(state.clock.real(state.clock.now() - last).as_secs()).unwrap_or(i64::MAX);
-        if real < MANUAL_CHECK_SPACING_SECS {
-            return Err(ApiError::RateLimited {
-                retry_after: u64::try_from(MANUAL_CHECK_SPACING_SECS - real)
-                    .unwrap_or(1)
-                    .max(1),
-                scope: "for this domain's checks",
-            });
-        }
+    let now = state.clock.now();
+    let spacing = state
+        .clock
+        .simulated(std::time::Duration::from_secs(MANUAL_CHECK_SPACING_SECS));
+    if let Err(last) = store::claim_manual_check(&state.db, caller.org, d.id, now, spacing).await? {
+        let waited = state.clock.real(now - last).as_secs();
+        return Err(ApiError::RateLimited {
+            retry_after: MANUAL_CHECK_SPACING_SECS.saturating_sub(waited).max(1),
+            scope: "for this domain's checks",
+        });
     }
     let report = run_check(&state, caller.org, &d, Trigger::Manual).await?;
     Ok(HttpResponse::build(StatusCode::CREATED).json(report))

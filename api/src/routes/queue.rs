@@ -133,7 +133,7 @@ pub struct QueueDeletion {
     #[schema(max_length = 11, pattern = r"^[245]\.[0-9]{1,3}(\.[0-9]{1,3})?$")]
     pub enhanced_status: Option<String>,
     /// `planned`, `queued` or `deferred` (a `sending` send cannot be deleted).
-    #[schema(value_type = Option<crate::schema::QueueState>)]
+    #[schema(value_type = Option<crate::schema::DeletableQueueState>)]
     pub state: Option<String>,
     /// Delete every send of the queue that can be; needed when nothing else narrows it.
     pub all: Option<bool>,

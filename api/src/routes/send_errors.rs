@@ -35,7 +35,9 @@ pub struct DiagnoseLink {
     pub href: String,
     /// The body to send: the destination domain when the mailbox's server answered (it
     /// could not reach the destination), or the mailbox's SMTP server when nothing answered
-    /// (the service could not reach it).
+    /// (the service could not reach it). The diagnosis runs from the service's network, which
+    /// sees the destination as a server there would, not always as the mailbox's provider
+    /// does.
     #[schema(value_type = Object)]
     pub body: serde_json::Value,
 }
@@ -69,7 +71,8 @@ pub struct SendErrorGroup {
     /// `intermittent` when the domain took other mail that day or these sends went out
     /// later; `persistent` when nothing got through.
     pub pattern: ErrorPattern,
-    /// For `4.4.x` (connection and routing trouble): the diagnosis to run.
+    /// For connection and routing trouble (`4.4.x`, or the categories `bad_connection` and
+    /// `routing`): the diagnosis to run.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub diagnose: Option<DiagnoseLink>,
 }

@@ -49,7 +49,15 @@ fn host_verdicts(facts: &Facts) -> Vec<Finding> {
             && !works(&fs)
         {
             // A broken MX with a working one delays mail; it does not stop it.
-            for f in fs.iter_mut().filter(|f| f.status == Status::Failed) {
+            // A refusal of the envelope (5xx) bounces: senders do not try another MX for it.
+            let refused_envelope = |f: &Finding| {
+                matches!(f.step.as_str(), "mail_from" | "rcpt_to")
+                    && f.cause == Cause::ServerMisconfigured
+            };
+            for f in fs
+                .iter_mut()
+                .filter(|f| f.status == Status::Failed && !refused_envelope(f))
+            {
                 f.status = Status::Warning;
                 f.summary = format!(
                     "{} Senders fall back to another MX ({fallback}), which works, so mail is \
@@ -89,7 +97,7 @@ fn every_mx_silent(facts: &Facts) -> Option<Finding> {
         port: Some(port),
         cause: Cause::Firewall,
         summary: format!(
-            "Port {port} timed out at all {} MX hosts of {domain} ({} tries each, none \
+            "Port {port} timed out at all {} MX hosts of {domain} probed ({} tries each, none \
              answered within {}s): a firewall blocks outbound port {port} from this host.",
             relay.len(),
             relay[0].tries.len(),
@@ -505,6 +513,17 @@ fn reply_words(step: &StepFact) -> String {
 fn step_finding(host: &str, main: &PortFacts, timeout_secs: u64) -> Option<Finding> {
     let port = main.port;
     let step = main.failed_step()?;
+    // Between servers TLS is opportunistic: most senders deliver in the clear, or over TLS
+    // without checking the certificate, when it fails. Submission clients do not.
+    let (tls_status, relay_note) = if main.role == PortRole::Relay {
+        (
+            Status::Warning,
+            " Most senders still deliver (TLS is opportunistic between servers); those that \
+             enforce MTA-STS or DANE do not.",
+        )
+    } else {
+        (Status::Failed, "")
+    };
     let name = step.step.as_str();
     let said = reply_words(step);
     let category = step.reply_code.map(|code| {
@@ -591,10 +610,10 @@ fn step_finding(host: &str, main: &PortFacts, timeout_secs: u64) -> Option<Findi
             "Enable STARTTLS on the submission service, or use port 465 with TLS.",
         ),
         (StepKind::Starttls | StepKind::Tls, _) => finding(
-            Status::Failed,
+            tls_status,
             name,
             Cause::ServerMisconfigured,
-            format!("TLS with {host} on port {port} could not be negotiated: {said}."),
+            format!("TLS with {host} on port {port} could not be negotiated: {said}.{relay_note}"),
             "The server's TLS setup is broken (protocol versions, ciphers, or its key and \
              certificate files); its administrator must fix it.",
         ),
@@ -608,13 +627,13 @@ fn step_finding(host: &str, main: &PortFacts, timeout_secs: u64) -> Option<Findi
                 _ => "is not valid",
             };
             finding(
-                Status::Failed,
+                tls_status,
                 name,
                 Cause::ServerMisconfigured,
                 format!(
                     "The certificate {host} presents on port {port} {what}: {said}. Senders \
-                     that verify certificates (MTA-STS, DANE, most submission clients) refuse \
-                     to deliver."
+                     that verify certificates (MTA-STS, DANE, submission clients) refuse to \
+                     deliver.{relay_note}"
                 ),
                 "Renew or replace the certificate so that it covers the server's name and is \
                  issued by a public authority (an ACME client does both), then reload the mail \

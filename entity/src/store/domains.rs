@@ -4,10 +4,10 @@
 //! changes; a worker takes a due domain by moving its due time to the end of a lease.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, OnConflict};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
 };
 use uuid::Uuid;
 use warmup_domain::email::domain_of;
@@ -22,6 +22,12 @@ use crate::{domain, domain_check, mailbox, placement, seed_list_message};
 
 /// How often a domain is checked on its own.
 pub const CHECK_EVERY: Duration = Duration::days(1);
+
+/// Domains an organization may add by name (its mailboxes' domains come on top).
+pub const MAX_MANUAL_DOMAINS: u64 = 500;
+
+/// Checks a history answers at most (the latest of the range).
+pub const MAX_HISTORY: u64 = 1000;
 
 /// Days of seed results a check looks at.
 pub const SEEN_DAYS: i64 = 7;
@@ -72,6 +78,7 @@ fn new_row(org: Uuid, name: &str, source: Source, now: DateTime<Utc>) -> domain:
         // A new domain is checked at the next round.
         next_check_at: Set(now),
         last_checked_at: Set(None),
+        manual_check_at: Set(None),
         score: Set(None),
         grade: Set(None),
         created_at: Set(now),
@@ -125,6 +132,17 @@ pub async fn create<C: ConnectionTrait>(
     name: &str,
     now: DateTime<Utc>,
 ) -> Result<domain::Model, StoreError> {
+    let manual = domain::Entity::find()
+        .filter(domain::Column::OrganizationId.eq(org.0))
+        .filter(domain::Column::Source.eq(Source::Manual.as_str()))
+        .count(db)
+        .await?;
+    if manual >= MAX_MANUAL_DOMAINS {
+        return Err(StoreError::LimitReached(format!(
+            "the organization has added {MAX_MANUAL_DOMAINS} domains by name, the most it may; \
+             delete one first"
+        )));
+    }
     let inserted = domain::Entity::insert(new_row(org.0, name, Source::Manual, now))
         .on_conflict(
             OnConflict::columns([domain::Column::OrganizationId, domain::Column::Name])
@@ -184,7 +202,10 @@ pub async fn mailboxes_at<C: ConnectionTrait>(
     // `LIKE` has no wildcard in a host name but `_`, which the domain's own rules refuse.
     Ok(mailbox::Entity::find()
         .filter(mailbox::Column::OrganizationId.eq(org.0))
-        .filter(mailbox::Column::Email.like(format!("%@{name}")))
+        // Addresses keep the case they were given in; Postgres' LIKE minds case.
+        .filter(
+            Expr::expr(Func::lower(Expr::col(mailbox::Column::Email))).like(format!("%@{name}")),
+        )
         .all(db)
         .await?
         .into_iter()
@@ -334,6 +355,9 @@ pub async fn inputs<C: ConnectionTrait>(
     seen_ips.sort_by_key(|b| std::cmp::Reverse(b.0));
     let mut sending_ips = Vec::new();
     for (_, ip) in seen_ips {
+        if sending_ips.len() >= warmup_domain::health::MAX_SENDING_IPS {
+            break;
+        }
         if let Ok(ip) = ip.parse::<std::net::IpAddr>()
             && !sending_ips.contains(&ip)
         {
@@ -395,13 +419,16 @@ pub async fn inputs<C: ConnectionTrait>(
     })
 }
 
-/// Keeps a check's report and makes the next one due a day later.
+/// Keeps a check's report. A check the worker took under `lease` makes the next one due a day
+/// later, unless the domain was made due meanwhile (a changed DKIM key); a check by hand
+/// leaves the schedule alone.
 pub async fn record_check<C: ConnectionTrait>(
     db: &C,
     d: &domain::Model,
     trigger: Trigger,
     report: &HealthReport,
     now: DateTime<Utc>,
+    lease: Option<DateTime<Utc>>,
 ) -> Result<domain_check::Model, StoreError> {
     let json = serde_json::to_string(report)
         .map_err(|e| StoreError::Corrupt(format!("a health report as JSON: {e}")))?;
@@ -425,12 +452,50 @@ pub async fn record_check<C: ConnectionTrait>(
         )
         .col_expr(domain::Column::Score, Expr::value(score))
         .col_expr(domain::Column::Grade, Expr::value(report.grade.clone()))
-        .col_expr(domain::Column::NextCheckAt, Expr::value(now + CHECK_EVERY))
         .col_expr(domain::Column::UpdatedAt, Expr::value(now))
         .filter(domain::Column::Id.eq(d.id))
         .exec(db)
         .await?;
+    if let Some(lease) = lease {
+        domain::Entity::update_many()
+            .col_expr(domain::Column::NextCheckAt, Expr::value(now + CHECK_EVERY))
+            .filter(domain::Column::Id.eq(d.id))
+            .filter(domain::Column::NextCheckAt.eq(lease))
+            .exec(db)
+            .await?;
+    }
     Ok(row)
+}
+
+/// Claims a check by hand, at most one per `spacing`; when the last one is too recent, the
+/// time it started.
+pub async fn claim_manual_check<C: ConnectionTrait>(
+    db: &C,
+    org: OrgId,
+    id: Uuid,
+    now: DateTime<Utc>,
+    spacing: Duration,
+) -> Result<Result<(), DateTime<Utc>>, StoreError> {
+    // Conditional, so two requests at once cannot both pass.
+    let won = domain::Entity::update_many()
+        .col_expr(domain::Column::ManualCheckAt, Expr::value(Some(now)))
+        .filter(domain::Column::Id.eq(id))
+        .filter(domain::Column::OrganizationId.eq(org.0))
+        .filter(
+            sea_orm::sea_query::Condition::any()
+                .add(domain::Column::ManualCheckAt.is_null())
+                .add(domain::Column::ManualCheckAt.lte(now - spacing)),
+        )
+        .exec(db)
+        .await?;
+    if won.rows_affected == 1 {
+        return Ok(Ok(()));
+    }
+    let last = get(db, org, id)
+        .await?
+        .and_then(|d| d.manual_check_at)
+        .unwrap_or(now);
+    Ok(Err(last))
 }
 
 fn report_of(row: &domain_check::Model) -> Result<HealthReport, StoreError> {
@@ -454,7 +519,8 @@ pub async fn latest<C: ConnectionTrait>(
     row.map(|r| report_of(&r).map(|rep| (r, rep))).transpose()
 }
 
-/// Checks between two days (UTC, both included), oldest first, with their reports.
+/// Checks between two days (UTC, both included), oldest first, with their reports: the latest
+/// [`MAX_HISTORY`] of them.
 pub async fn history<C: ConnectionTrait>(
     db: &C,
     org: OrgId,
@@ -464,33 +530,19 @@ pub async fn history<C: ConnectionTrait>(
 ) -> Result<Vec<(domain_check::Model, HealthReport)>, StoreError> {
     let start = warmup_domain::plan_date::utc_start(from);
     let end = warmup_domain::plan_date::utc_start(to.succ_opt().unwrap_or(to));
-    domain_check::Entity::find()
+    let mut rows = domain_check::Entity::find()
         .filter(domain_check::Column::OrganizationId.eq(org.0))
         .filter(domain_check::Column::DomainId.eq(domain_id))
         .filter(domain_check::Column::CheckedAt.gte(start))
         .filter(domain_check::Column::CheckedAt.lt(end))
-        .order_by_asc(domain_check::Column::CheckedAt)
+        .order_by_desc(domain_check::Column::CheckedAt)
+        .limit(MAX_HISTORY)
         .all(db)
-        .await?
-        .into_iter()
+        .await?;
+    rows.reverse();
+    rows.into_iter()
         .map(|r| report_of(&r).map(|rep| (r, rep)))
         .collect()
-}
-
-/// When the domain was last checked by hand (to space manual checks).
-pub async fn last_manual_check<C: ConnectionTrait>(
-    db: &C,
-    domain_id: Uuid,
-) -> Result<Option<DateTime<Utc>>, StoreError> {
-    Ok(domain_check::Entity::find()
-        .select_only()
-        .column(domain_check::Column::CheckedAt)
-        .filter(domain_check::Column::DomainId.eq(domain_id))
-        .filter(domain_check::Column::Trigger.eq(Trigger::Manual.as_str()))
-        .order_by_desc(domain_check::Column::CheckedAt)
-        .into_tuple::<DateTime<Utc>>()
-        .one(db)
-        .await?)
 }
 
 /// Mailboxes of the organization at the domain, counted.

@@ -4,7 +4,7 @@
 //! holds (`sending`) cannot be deleted, since its message may be on the wire.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::sea_query::{Condition, Expr};
+use sea_orm::sea_query::{Condition, Expr, ExprTrait, Func};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
@@ -59,8 +59,11 @@ impl QueueFilter {
             c = c.add(send::Column::MailboxId.eq(m));
         }
         if let Some(d) = &self.domain {
-            // A host name holds no LIKE wildcard (`%`, `_`): the caller checked it.
-            c = c.add(send::Column::SeedEmail.like(format!("%@{d}")));
+            // A host name holds no LIKE wildcard (`%`, `_`): the caller checked it. Addresses
+            // keep their case; Postgres' LIKE minds it.
+            c = c.add(
+                Expr::expr(Func::lower(Expr::col(send::Column::SeedEmail))).like(format!("%@{d}")),
+            );
         }
         if let Some(cat) = &self.category {
             c = c.add(send::Column::LastCategory.eq(cat.as_str()));

@@ -61,8 +61,15 @@ async fn read_reply<S: AsyncRead + Unpin>(
             raw.push_str(&line);
             raw.push('\n');
             lines.push(line);
-            if last || lines.len() >= MAX_REPLY_LINES {
+            if last {
                 break;
+            }
+            if lines.len() >= MAX_REPLY_LINES {
+                // The rest would be read as the next reply: the conversation is lost.
+                return Err(NoReply(
+                    StepFailure::Other,
+                    format!("a reply of more than {MAX_REPLY_LINES} lines"),
+                ));
             }
         }
         let (code, enhanced, text) = parse_reply(&raw).ok_or_else(|| {
@@ -283,7 +290,8 @@ async fn handshake(
     Some(tls)
 }
 
-/// MAIL FROM and RCPT TO, then RSET: the server's verdict on the envelope, nothing sent.
+/// MAIL FROM and RCPT TO: the server's verdict on the envelope; QUIT follows, nothing is
+/// sent.
 async fn probe<S: AsyncRead + AsyncWrite + Unpin>(
     rec: &mut Recorder,
     s: &mut BufReader<S>,

@@ -147,7 +147,7 @@ pub async fn diagnose(
                 }
                 Some(Err(DnsError::NoRecords)) => {
                     // RFC 5321 §5.1: without MX, the domain's own address is the server.
-                    match resolvers.pool().addresses(domain).await {
+                    match resolvers.fresh().addresses(domain).await {
                         Ok(_) => {
                             facts.implicit_mx = true;
                             vec![(None, domain.clone())]
@@ -242,7 +242,7 @@ async fn addresses_of(
     let addrs = match host.parse::<IpAddr>() {
         Ok(ip) => vec![ip],
         Err(_) => resolvers
-            .pool()
+            .fresh()
             .addresses(host)
             .await
             .map_err(|e| match e {

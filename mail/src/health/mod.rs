@@ -21,8 +21,11 @@ mod placement;
 mod reverse_dns;
 mod spf;
 
-/// Sending addresses looked at, at most (the most recent first).
-pub const MAX_SENDING_IPS: usize = 10;
+pub use warmup_domain::health::MAX_SENDING_IPS;
+
+/// Real time one check may take; a check that takes longer is an `error`, so a slow list or
+/// server never holds a report (or an API request) for long.
+pub const CHECK_LIMIT: Duration = Duration::from_secs(30);
 
 /// Spamhaus ZEN, SpamCop and Barracuda: the usual IP lists.
 pub const DEFAULT_IP_LISTS: [&str; 3] = [
@@ -74,14 +77,18 @@ pub async fn check_domain(
 ) -> Vec<CheckResult> {
     let r = resolvers.pool();
     let domain = inputs.domain.as_str();
+    let ips = &inputs.sending_ips[..inputs.sending_ips.len().min(MAX_SENDING_IPS)];
     let (mx, spf, dkim, dmarc, rdns, sts, lists) = tokio::join!(
-        mx::check(domain, r, options),
-        spf::check(domain, &inputs.sending_ips, r, auth, options),
-        dkim::check(inputs, r),
-        dmarc::check(domain, &inputs.seen, r),
-        reverse_dns::check(&inputs.sending_ips, r),
-        mta_sts::check(domain, r, trust, options),
-        blocklists::check(domain, &inputs.sending_ips, r, options),
+        limited(CheckKind::Mx, mx::check(domain, r, options)),
+        limited(CheckKind::Spf, spf::check(domain, ips, r, auth, options)),
+        limited(CheckKind::Dkim, dkim::check(inputs, r)),
+        limited(CheckKind::Dmarc, dmarc::check(domain, &inputs.seen, r)),
+        limited(CheckKind::ReverseDns, reverse_dns::check(ips, r)),
+        limited(CheckKind::MtaSts, mta_sts::check(domain, r, trust, options)),
+        limited(
+            CheckKind::Blocklists,
+            blocklists::check(domain, ips, r, options)
+        ),
     );
     vec![
         mx,
@@ -93,6 +100,25 @@ pub async fn check_domain(
         lists,
         placement::check(inputs.inbox),
     ]
+}
+
+/// A check under [`CHECK_LIMIT`].
+async fn limited(
+    check: CheckKind,
+    run: impl std::future::Future<Output = CheckResult>,
+) -> CheckResult {
+    match tokio::time::timeout(CHECK_LIMIT, run).await {
+        Ok(r) => r,
+        Err(_) => CheckResult::new(
+            check,
+            CheckStatus::Error,
+            format!(
+                "The check took longer than {}s and was stopped: left out of the score.",
+                CHECK_LIMIT.as_secs()
+            ),
+            Some("Check again later; slow answers come from the resolvers, a list or the servers named.".into()),
+        ),
+    }
 }
 
 /// The worst status of some items; `error` when there are none.
@@ -126,13 +152,13 @@ fn undecided(check: CheckKind, what: &str, e: &DnsError) -> CheckResult {
 fn records_with(txt: &[String], prefix: &str) -> Vec<String> {
     txt.iter()
         .filter(|t| {
-            let t = t.trim_start();
-            t.len() >= prefix.len()
-                && t[..prefix.len()].eq_ignore_ascii_case(prefix)
-                && t[prefix.len()..]
-                    .chars()
-                    .next()
-                    .is_none_or(|c| c == ';' || c.is_whitespace())
+            // Bytes, not characters: a record may hold any text, and a slice of a `str` at a
+            // byte inside a character would panic.
+            let t = t.trim_start().as_bytes();
+            t.get(..prefix.len())
+                .is_some_and(|p| p.eq_ignore_ascii_case(prefix.as_bytes()))
+                && t.get(prefix.len())
+                    .is_none_or(|c| *c == b';' || c.is_ascii_whitespace())
         })
         .cloned()
         .collect()
@@ -178,8 +204,13 @@ mod tests {
             "V=SPF1 include:x ~all".to_string(),
             "v=spf10 nonsense".to_string(),
             "google-site-verification=abc".to_string(),
+            // A multi-byte character where the tag would end.
+            "v=spf\u{e9} x".to_string(),
+            "v=DMAR\u{fffd}".to_string(),
         ];
         assert_eq!(records_with(&txt, "v=spf1").len(), 2);
+        assert!(records_with(&txt, "v=DMARC1").is_empty());
+        assert!(records_with(&txt, "v=STSv1").is_empty());
         assert_eq!(percent(1, 3), 33.3);
         assert_eq!(percent(0, 0), 0.0);
     }

@@ -44,6 +44,8 @@ async fn fetch_policy(
     let port = options.https_port;
     let client = reqwest::Client::builder()
         .use_preconfigured_tls(trust.client_config())
+        // A proxy would resolve the name itself, past the address checked above.
+        .no_proxy()
         .resolve(&host, SocketAddr::new(ip, port))
         .redirect(reqwest::redirect::Policy::none())
         .timeout(options.connect_timeout * 2)

@@ -99,6 +99,20 @@ pub(super) async fn check(domain: &str, r: &Resolver, options: &HealthOptions) -
             ),
             Some("Remove or repair the MX hosts that do not resolve or answer.".into()),
         )
+    } else if items.iter().all(|i| i.status == CheckStatus::Error) {
+        // Silence everywhere says more about this host than about the domain.
+        (
+            CheckStatus::Error,
+            format!(
+                "No MX host answered on port {} within {}s, nor refused: most likely this \
+                 host's outbound port {} is blocked, so this cannot be decided from here; left \
+                 out of the score.",
+                options.relay_port,
+                options.connect_timeout.as_secs(),
+                options.relay_port
+            ),
+            Some("Run warmup diagnose <domain> from this host to confirm, or check the domain from a host that may use port 25.".into()),
+        )
     } else {
         (
             CheckStatus::Fail,
@@ -113,6 +127,13 @@ pub(super) async fn check(domain: &str, r: &Resolver, options: &HealthOptions) -
 async fn host_item(host: &str, r: &Resolver, options: &HealthOptions) -> CheckItem {
     let addrs = match r.addresses(host).await {
         Ok(a) => a,
+        Err(e @ DnsError::Failed(_)) => {
+            return item(
+                host,
+                CheckStatus::Error,
+                format!("could not be resolved: {e}"),
+            );
+        }
         Err(e) => return item(host, CheckStatus::Fail, format!("does not resolve: {e}")),
     };
     let ip = addrs
@@ -148,9 +169,10 @@ async fn host_item(host: &str, r: &Resolver, options: &HealthOptions) -> CheckIt
             CheckStatus::Fail,
             format!("{ip} does not answer on port {port}: {e}"),
         ),
+        // No answer decides nothing: a firewall on this side looks the same.
         Err(_) => item(
             host,
-            CheckStatus::Fail,
+            CheckStatus::Error,
             format!(
                 "{ip} does not answer on port {port} within {}s (a firewall here or there, or the server is down)",
                 options.connect_timeout.as_secs()

@@ -326,9 +326,9 @@ fn table() -> Vec<(
             "421 4.3.2 Too busy",
         ),
         (
-            "expired certificate",
+            "expired certificate on an MX: senders deliver anyway",
             facts(one_resolver(), vec![expired]),
-            Status::Failed,
+            Status::Warning,
             "certificate",
             Cause::ServerMisconfigured,
             "has expired",
@@ -519,7 +519,8 @@ fn port_25_silent_at_every_mx_is_this_host_s_outbound_firewall() {
         (Status::Failed, Cause::Firewall, Some(25))
     );
     assert!(
-        v.summary.contains("timed out at all 2 MX hosts")
+        v.summary
+            .contains("timed out at all 2 MX hosts of example.com probed")
             && v.summary.contains("firewall blocks outbound port 25"),
         "{}",
         v.summary
@@ -540,6 +541,59 @@ fn port_25_silent_at_every_mx_is_this_host_s_outbound_firewall() {
     let (v, _) = verdict(&one);
     assert_eq!(v.cause, Cause::Firewall);
     assert!(v.summary.contains("587 refused at once"), "{}", v.summary);
+}
+
+#[test]
+fn a_bad_certificate_fails_a_submission_port_and_an_envelope_refusal_is_not_delayed() {
+    let mut steps = conversation();
+    steps[4] = failed(
+        StepKind::Certificate,
+        StepFailure::CertificateExpired,
+        None,
+        None,
+        "expired",
+    );
+    let f = Facts {
+        domain: None,
+        resolvers: vec![],
+        null_mx: false,
+        implicit_mx: false,
+        hosts: vec![host(
+            "smtp.example.com",
+            vec![port(587, PortRole::Submission, &[C; 5], steps)],
+        )],
+        timeout_secs: 9,
+        connect_timeout_secs: 3,
+    };
+    let (v, _) = verdict(&f);
+    assert_eq!((v.status, v.step.as_str()), (Status::Failed, "certificate"));
+
+    let mut refused = conversation();
+    refused.push(ok_step(StepKind::MailFrom));
+    refused.push(failed(
+        StepKind::RcptTo,
+        StepFailure::Reply,
+        Some(550),
+        Some("5.1.1"),
+        "User unknown",
+    ));
+    let f = facts(
+        one_resolver(),
+        vec![
+            host(
+                "mx1.example.com",
+                vec![port(25, PortRole::Relay, &[C; 5], refused)],
+            ),
+            healthy("mx2.example.com"),
+        ],
+    );
+    let (v, _) = verdict(&f);
+    assert_eq!(
+        (v.status, v.step.as_str()),
+        (Status::Failed, "rcpt_to"),
+        "{v:?}"
+    );
+    assert!(!v.summary.contains("fall back"), "{}", v.summary);
 }
 
 #[test]
@@ -583,7 +637,7 @@ fn a_host_given_directly_is_judged_on_its_one_port() {
             "smtp.example.com",
             vec![port(587, PortRole::Submission, &[T; 5], vec![])],
         )],
-        timeout_secs: 3,
+        timeout_secs: 9,
         connect_timeout_secs: 3,
     };
     let (v, _) = verdict(&f);
