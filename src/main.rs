@@ -175,10 +175,22 @@ async fn diagnose(settings: &Settings, args: DiagnoseArgs) -> anyhow::Result<()>
         },
         (None, None) => anyhow::bail!("give a domain or --host"),
     };
-    let probe = args
-        .mail_from
-        .zip(args.rcpt_to)
-        .map(|(mail_from, rcpt_to)| Probe { mail_from, rcpt_to });
+    let probe = match args.mail_from.zip(args.rcpt_to) {
+        None => None,
+        Some((mail_from, rcpt_to)) => {
+            use warmup_domain::EmailAddress;
+            // What goes into MAIL FROM and RCPT TO must be an address and nothing more.
+            if !mail_from.is_empty() && EmailAddress::parse(&mail_from).is_err() {
+                anyhow::bail!(
+                    "--mail-from {mail_from:?} is not an email address (\"\" for the null sender)"
+                );
+            }
+            if EmailAddress::parse(&rcpt_to).is_err() {
+                anyhow::bail!("--rcpt-to {rcpt_to:?} is not an email address");
+            }
+            Some(Probe { mail_from, rcpt_to })
+        }
+    };
     let request = warmup::diagnose_cli::Request {
         target,
         probe,

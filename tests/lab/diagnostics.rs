@@ -272,18 +272,32 @@ async fn the_command_prints_the_verdict_and_exits_2_when_delivery_fails() {
             .output()
             .unwrap_or_else(|e| panic!("warmup diagnose: {e}"))
     };
-    let out = run(&["diagnose", "expired.test"]);
+    let out = run(&["diagnose", "stall.test"]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(2), "{text}");
-    assert!(text.contains("Verdict: FAILED at certificate"), "{text}");
-    assert!(
-        text.contains("likely cause: server_misconfigured"),
-        "{text}"
-    );
+    assert!(text.contains("Verdict: FAILED at banner"), "{text}");
+    assert!(text.contains("likely cause: server_overloaded"), "{text}");
+    assert!(text.contains("Fix: Try again later"), "{text}");
+    // A warning is no failure: the status is 0.
+    let out = run(&["diagnose", "expired.test"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("Verdict: WARNING at certificate"), "{text}");
     assert!(
         text.contains("Fix: Renew or replace the certificate"),
         "{text}"
     );
+    // What goes into MAIL FROM must be an address and nothing more.
+    let out = run(&[
+        "diagnose",
+        "gmail.test",
+        "--mail-from",
+        "a@b.test\r\nRSET",
+        "--rcpt-to",
+        "t@gmail.test",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not an email address"));
 
     let out = run(&["diagnose", "gmail.test", "--json"]);
     assert_eq!(

@@ -328,7 +328,9 @@ fn host_findings(host: &HostFacts, facts: &Facts) -> Vec<Finding> {
             .into_iter()
             .map(|f| at(f, Some(main.port)))
             .collect();
-    if let Some(f) = step_finding(&host.host, main, facts.timeout_secs) {
+    // Every failed step: the conversation goes on past a certificate that only warns.
+    for step in main.steps.iter().filter(|s| !s.ok) {
+        let f = step_finding(&host.host, main, step, facts.timeout_secs);
         out.push(at(f, Some(main.port)));
     }
     out
@@ -510,9 +512,8 @@ fn reply_words(step: &StepFact) -> String {
     }
 }
 
-fn step_finding(host: &str, main: &PortFacts, timeout_secs: u64) -> Option<Finding> {
+fn step_finding(host: &str, main: &PortFacts, step: &StepFact, timeout_secs: u64) -> Finding {
     let port = main.port;
-    let step = main.failed_step()?;
     // Between servers TLS is opportunistic: most senders deliver in the clear, or over TLS
     // without checking the certificate, when it fails. Submission clients do not.
     let (tls_status, relay_note) = if main.role == PortRole::Relay {
@@ -689,7 +690,7 @@ fn step_finding(host: &str, main: &PortFacts, timeout_secs: u64) -> Option<Findi
              a policy or reputation block (check SPF, DKIM, DMARC and the blocklists).",
         ),
     };
-    Some(f)
+    f
 }
 
 #[cfg(test)]

@@ -597,6 +597,43 @@ fn a_bad_certificate_fails_a_submission_port_and_an_envelope_refusal_is_not_dela
 }
 
 #[test]
+fn a_refusal_after_a_certificate_that_only_warns_is_the_verdict() {
+    let mut steps = conversation();
+    steps[4] = failed(
+        StepKind::Certificate,
+        StepFailure::CertificateUntrusted,
+        None,
+        None,
+        "unknown issuer",
+    );
+    steps.push(failed(
+        StepKind::MailFrom,
+        StepFailure::Reply,
+        Some(501),
+        Some("5.1.7"),
+        "Bad sender address syntax",
+    ));
+    let f = facts(
+        one_resolver(),
+        vec![host(
+            "mx1.example.com",
+            vec![port(25, PortRole::Relay, &[C; 5], steps)],
+        )],
+    );
+    let (v, notes) = verdict(&f);
+    assert_eq!(
+        (v.status, v.step.as_str()),
+        (Status::Failed, "mail_from"),
+        "{v:?}"
+    );
+    assert_eq!(notes.len(), 1);
+    assert_eq!(
+        (notes[0].status, notes[0].step.as_str()),
+        (Status::Warning, "certificate")
+    );
+}
+
+#[test]
 fn a_failure_outranks_warnings_which_are_kept_as_notes() {
     let f = facts(
         vec![
