@@ -535,7 +535,7 @@ fn step_finding(host: &str, main: &PortFacts, step: &StepFact, timeout_secs: u64
         )
         .category
     });
-    let f = match (step.step, step.failure) {
+    match (step.step, step.failure) {
         (StepKind::Banner | StepKind::Ehlo, Some(StepFailure::Timeout)) => finding(
             Status::Failed,
             name,
@@ -689,8 +689,7 @@ fn step_finding(host: &str, main: &PortFacts, step: &StepFact, timeout_secs: u64
             "Read the server's words: a 5.1.x code names an address that does not exist, 5.7.x \
              a policy or reputation block (check SPF, DKIM, DMARC and the blocklists).",
         ),
-    };
-    f
+    }
 }
 
 #[cfg(test)]
