@@ -53,7 +53,11 @@ crate::page_of!(
 
 async fn view(state: &AppState, org: OrgId, d: domain::Model) -> Result<Domain, ApiError> {
     let mailboxes = store::mailbox_count(&state.db, org, &d.name).await?;
-    Ok(Domain {
+    Ok(shown(d, mailboxes))
+}
+
+fn shown(d: domain::Model, mailboxes: u64) -> Domain {
+    Domain {
         id: d.id,
         name: d.name,
         source: d.source,
@@ -63,7 +67,7 @@ async fn view(state: &AppState, org: OrgId, d: domain::Model) -> Result<Domain, 
         last_checked_at: d.last_checked_at,
         next_check_at: d.next_check_at,
         created_at: d.created_at,
-    })
+    }
 }
 
 async fn find(state: &AppState, caller: &Caller, id: Uuid) -> Result<domain::Model, ApiError> {
@@ -104,10 +108,16 @@ pub async fn list(
 ) -> Result<web::Json<DomainPage>, ApiError> {
     let page = query.parse()?;
     let found = store::list(&state.db, caller.org, page).await?;
-    let mut items = Vec::with_capacity(found.items.len());
-    for d in found.items {
-        items.push(view(&state, caller.org, d).await?);
-    }
+    // One read of the mailboxes for the page, not one per domain.
+    let counts = store::mailbox_counts(&state.db, caller.org).await?;
+    let items = found
+        .items
+        .into_iter()
+        .map(|d| {
+            let n = counts.get(&d.name).copied().unwrap_or(0);
+            shown(d, n)
+        })
+        .collect();
     Ok(web::Json(DomainPage {
         items,
         next: found.next,

@@ -162,6 +162,23 @@ fn check_domain(v: &mut Violations, field: &str, raw: &Option<String>) -> Option
     d
 }
 
+/// The narrowing fields a flush and a deletion share, checked.
+fn selection(
+    v: &mut Violations,
+    mailbox_id: Option<Uuid>,
+    domain: &Option<String>,
+    category: &Option<String>,
+    enhanced: &Option<String>,
+) -> QueueFilter {
+    QueueFilter {
+        states: Vec::new(),
+        mailbox_id,
+        domain: check_domain(v, "domain", domain),
+        category: check_category(v, category),
+        enhanced: check_enhanced(v, enhanced),
+    }
+}
+
 fn check_state(v: &mut Violations, raw: Option<&str>, allowed: &[SendState]) -> Vec<SendState> {
     match raw {
         None => Vec::new(),
@@ -272,13 +289,13 @@ pub async fn flush(
 ) -> Result<web::Json<Flushed>, ApiError> {
     let input = &body.value;
     let mut v = Violations::new();
-    let filter = QueueFilter {
-        states: Vec::new(),
-        mailbox_id: input.mailbox_id,
-        domain: check_domain(&mut v, "domain", &input.domain),
-        category: check_category(&mut v, &input.category),
-        enhanced: check_enhanced(&mut v, &input.enhanced_status),
-    };
+    let filter = selection(
+        &mut v,
+        input.mailbox_id,
+        &input.domain,
+        &input.category,
+        &input.enhanced_status,
+    );
     let filter = v.finish(|| filter).map_err(ApiError::Validation)?;
     let flushed = store::flush(&state.db, caller.org, &filter, state.clock.now()).await?;
     Ok(web::Json(Flushed { flushed }))
@@ -363,10 +380,13 @@ pub async fn delete_matching(
     }
     let filter = QueueFilter {
         states: check_state(&mut v, input.state.as_deref(), &store::DELETABLE),
-        mailbox_id: input.mailbox_id,
-        domain: check_domain(&mut v, "domain", &input.domain),
-        category: check_category(&mut v, &input.category),
-        enhanced: check_enhanced(&mut v, &input.enhanced_status),
+        ..selection(
+            &mut v,
+            input.mailbox_id,
+            &input.domain,
+            &input.category,
+            &input.enhanced_status,
+        )
     };
     let filter = v.finish(|| filter).map_err(ApiError::Validation)?;
     let (deleted, sending_skipped) = store::delete_matching(

@@ -290,11 +290,6 @@ impl PortFacts {
         let n = u64::try_from(times.len()).ok().filter(|n| *n > 0)?;
         Some(times.iter().sum::<u64>() / n)
     }
-
-    /// The first step that failed.
-    pub fn failed_step(&self) -> Option<&StepFact> {
-        self.steps.iter().find(|s| !s.ok)
-    }
 }
 
 /// One mail server of the target.

@@ -553,3 +553,22 @@ pub async fn mailbox_count<C: ConnectionTrait>(
 ) -> Result<u64, StoreError> {
     Ok(mailboxes_at(db, org, name).await?.len() as u64)
 }
+
+/// The organization's mailboxes counted per domain, in one read (a page of domains).
+pub async fn mailbox_counts<C: ConnectionTrait>(
+    db: &C,
+    org: OrgId,
+) -> Result<std::collections::HashMap<String, u64>, StoreError> {
+    let emails: Vec<String> = mailbox::Entity::find()
+        .select_only()
+        .column(mailbox::Column::Email)
+        .filter(mailbox::Column::OrganizationId.eq(org.0))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut counts = std::collections::HashMap::new();
+    for e in emails {
+        *counts.entry(domain_of(&e)).or_insert(0) += 1;
+    }
+    Ok(counts)
+}
