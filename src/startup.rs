@@ -180,10 +180,12 @@ impl Application {
             health: health_options(settings),
         };
         let worker = worker_options(settings, secrets.clone(), tls.clone(), clock)?;
-        let resolvers = Resolvers::new(&settings.dns_servers)
-            .map_err(|e| anyhow::anyhow!("cannot set up the DNS resolvers: {e}"))?;
-        let auth = AuthVerifier::new(&settings.dns_servers)
-            .map_err(|e| anyhow::anyhow!("cannot set up the DNS resolver for SPF: {e}"))?;
+        // The API shares the worker's resolvers and SPF verifier (and their caches): built once.
+        let deps = worker
+            .warmup
+            .as_ref()
+            .ok_or_else(|| anyhow::anyhow!("the worker's options lack their dependencies"))?;
+        let (resolvers, auth) = (deps.resolvers.clone(), deps.auth.clone());
         let state = web::Data::new(AppState::new(
             db.clone(),
             secrets,
