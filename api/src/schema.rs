@@ -256,3 +256,48 @@ mod tests {
         );
     }
 }
+
+component!(
+    /// What a webhook can be told of.
+    WebhookEventType,
+    Schema::Object(
+        string()
+            .enum_values(Some(warmup_domain::state::EventType::words()))
+            .description(Some(
+                "`mailbox.stopped`, `mailbox.warmup_adjusted`, `send.errors_spike`, \
+                 `placement.dropped`, `placement_test.finished`, `domain.health_changed`, \
+                 `domain.blocklisted`, `seed.unreachable`, `webhook.disabled`, `webhook.test`.",
+            ))
+            .build()
+    )
+);
+
+component!(
+    /// Where a webhook delivery stands.
+    WebhookDeliveryState,
+    Schema::Object(
+        string()
+            .enum_values(Some(warmup_domain::state::DeliveryState::words()))
+            .description(Some(
+                "`pending` (waits for its next try), `queued` (due, waiting for a worker), \
+                 `delivering` (a worker sends it), `delivered` (the receiver answered 2xx) or \
+                 `failed` (no more tries).",
+            ))
+            .build()
+    )
+);
+
+component!(
+    /// What one try of a webhook delivery ended in.
+    WebhookAttemptOutcome,
+    Schema::Object(
+        string()
+            .enum_values(Some(warmup_domain::state::DeliveryOutcome::words()))
+            .description(Some(
+                "`delivered` (2xx), `retry` (timeout, connection error, 408, 429 or 5xx: tried \
+                 again with backoff for up to 24 hours) or `failed` (another answer, an \
+                 address refused, or out of time).",
+            ))
+            .build()
+    )
+);

@@ -38,6 +38,8 @@ impl Default for Thresholds {
 /// What one sending day showed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SendingDay {
+    /// The day's place in the ramp (0 = the first sending day).
+    pub sending_day: u32,
     /// Warmup messages the plan asked for that day.
     pub volume: u32,
     /// Messages found in the inbox (or a category), and messages whose place is known.
@@ -65,6 +67,7 @@ fn percent(part: u32, whole: u32) -> Option<f64> {
 /// Where the ramp stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = AdjustmentMode)]
 pub enum Mode {
     /// The ramp goes on as planned.
     Ramping,
@@ -86,6 +89,44 @@ pub struct Adjustment {
     pub inbox_percent: Option<f64>,
     /// The share of the latest day's attempts that were deferred.
     pub deferred_percent: Option<f64>,
+    /// A step back sets the ramp back to just after the day whose volume it returns to, so
+    /// that resuming climbs from there instead of jumping to the volume that went bad.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rewind_to: Option<u32>,
+}
+
+impl Adjustment {
+    /// The decision while the mailbox's preferences turn adjusting off.
+    pub fn off() -> Self {
+        Self {
+            mode: Mode::Ramping,
+            volume_cap: None,
+            reason: "auto_adjust is off".into(),
+            inbox_percent: None,
+            deferred_percent: None,
+            rewind_to: None,
+        }
+    }
+
+    /// The day's volume under this decision: the ramp's, never above the cap.
+    pub fn apply(&self, ramp_volume: u32) -> u32 {
+        self.volume_cap.map_or(ramp_volume, |c| ramp_volume.min(c))
+    }
+
+    /// The ramp's position after planning a day at `planned` (its sending-day number): the
+    /// next day while ramping, the same while holding, the rewound day after a step back.
+    pub fn next_sending_day(&self, planned: u32) -> u32 {
+        match self.mode {
+            Mode::Ramping => planned.saturating_add(1),
+            Mode::Holding => planned,
+            Mode::SteppedBack => self.rewind_to.map_or(planned, |r| r.min(planned)),
+        }
+    }
+
+    /// Whether this decision changes what the ramp does (an event and a record worth telling).
+    pub fn differs_from(&self, mode: Mode, cap: Option<u32>) -> bool {
+        self.mode != mode || self.volume_cap != cap
+    }
 }
 
 /// Decides the next day from the sending days so far (oldest first) and the mode recorded
@@ -103,6 +144,7 @@ pub fn decide(
             reason: "no sending day yet".into(),
             inbox_percent: None,
             deferred_percent: None,
+            rewind_to: None,
         };
     };
     let window = &days[days.len().saturating_sub(t.window_days)..];
@@ -120,6 +162,7 @@ pub fn decide(
         reason,
         inbox_percent,
         deferred_percent,
+        rewind_to: None,
     };
     let low = inbox_percent.is_some_and(|p| p < step_back);
     // Back above the hold line: after days in a row there, an adjusted ramp resumes.
@@ -139,7 +182,8 @@ pub fn decide(
         );
     }
     if low || too_deferred {
-        let earlier = days[days.len().saturating_sub(t.step_back_days + 1)].volume;
+        let back = days[days.len().saturating_sub(t.step_back_days + 1)];
+        let earlier = back.volume;
         // Stepping back again goes no higher than the last step.
         let cap = match (previous, previous_cap) {
             (Mode::SteppedBack, Some(c)) => c.min(earlier),
@@ -159,11 +203,14 @@ pub fn decide(
                 t.step_back_below_inbox_percent
             )
         };
-        return adjustment(
-            Mode::SteppedBack,
-            Some(cap),
-            format!("stepped back to {cap} a day: {why}"),
-        );
+        return Adjustment {
+            rewind_to: Some(back.sending_day.saturating_add(1)),
+            ..adjustment(
+                Mode::SteppedBack,
+                Some(cap),
+                format!("stepped back to {cap} a day: {why}"),
+            )
+        };
     }
     if previous != Mode::Ramping {
         return adjustment(
@@ -203,6 +250,7 @@ mod tests {
 
     fn day(volume: u32, inbox: u32, decided: u32, deferred: u32) -> SendingDay {
         SendingDay {
+            sending_day: 0,
             volume,
             inbox,
             decided,
@@ -329,10 +377,46 @@ mod tests {
             ),
         ];
         for (case, prev, prev_cap, days, mode, cap, words) in table {
-            let a = decide(prev, prev_cap, &days, &t);
+            let a = decide(prev, prev_cap, &numbered(days), &t);
             assert_eq!((a.mode, a.volume_cap), (mode, cap), "{case}: {a:?}");
             assert!(a.reason.contains(words), "{case}: {:?}", a.reason);
         }
+    }
+
+    fn numbered(days: Vec<SendingDay>) -> Vec<SendingDay> {
+        days.into_iter()
+            .zip(10..)
+            .map(|(d, n)| SendingDay {
+                sending_day: n,
+                ..d
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_ramp_moves_on_holds_or_rewinds() {
+        let t = Thresholds::default();
+        let junked = numbered(vec![
+            day(5, 3, 5, 0),
+            day(7, 3, 7, 0),
+            day(9, 3, 9, 0),
+            day(11, 4, 11, 0),
+        ]);
+        // Sending days 10 to 13; the step back returns to day 10's volume and the ramp goes
+        // on from day 11 when it resumes.
+        let back = decide(Mode::Ramping, None, &junked, &t);
+        assert_eq!(back.rewind_to, Some(11));
+        assert_eq!(back.next_sending_day(14), 11);
+        assert_eq!(back.apply(15), 5);
+        assert_eq!(back.apply(4), 4, "a cap never raises a day");
+        let hold = decide(Mode::Ramping, None, &numbered(vec![day(9, 7, 9, 0)]), &t);
+        assert_eq!(hold.mode, Mode::Holding);
+        assert_eq!(hold.next_sending_day(14), 14, "no daily increase");
+        let ramp = decide(Mode::Ramping, None, &numbered(vec![day(9, 9, 9, 0)]), &t);
+        assert_eq!(ramp.next_sending_day(14), 15);
+        assert_eq!(Adjustment::off().next_sending_day(14), 15);
+        assert!(back.differs_from(Mode::Ramping, None));
+        assert!(!hold.differs_from(Mode::Holding, Some(9)));
     }
 
     #[test]

@@ -31,6 +31,7 @@ pub mod state;
 pub mod timezone;
 pub mod verification;
 pub mod violations;
+pub mod webhook;
 pub mod weekday;
 
 pub use account::{MailboxStatus, SeedGroup, WarmupStatus};

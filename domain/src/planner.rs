@@ -46,6 +46,8 @@ pub struct DayInput<'a, S> {
     /// Fixes the day's variance (see [`day_noise`]).
     pub variance_seed: u64,
     pub date: chrono::NaiveDate,
+    /// The self-adjusting ramp's decision for the day.
+    pub adjustment: &'a crate::auto_adjust::Adjustment,
 }
 
 /// The seed of a mailbox's daily variance, from its id (a UUID's 128 bits): fixed, so the
@@ -60,10 +62,10 @@ pub fn variance_seed(mailbox_id: u128) -> u64 {
 /// through the windows.
 pub fn plan_day<S: Clone>(input: &DayInput<'_, S>, rng: &mut impl Rng) -> DayOutcome<S> {
     let prefs = input.preferences;
-    let count = prefs.ramp.volume(
+    let count = input.adjustment.apply(prefs.ramp.volume(
         input.sending_day,
         day_noise(input.variance_seed, input.date),
-    );
+    ));
     let (per_provider, carry) = allocate(count, &prefs.effective_split(), input.carry);
     let mut chosen: Vec<(S, Provider)> = Vec::new();
     let mut shortfall = BTreeMap::new();
@@ -152,6 +154,7 @@ mod tests {
             min_gap: Duration::minutes(4),
             variance_seed: 1,
             date: at(0).date_naive(),
+            adjustment: &crate::auto_adjust::Adjustment::off(),
         };
         let out = plan_day(&input, &mut StdRng::seed_from_u64(3));
         assert_eq!(out.count, 8);
@@ -189,6 +192,7 @@ mod tests {
             min_gap: Duration::minutes(4),
             variance_seed: 1,
             date: at(0).date_naive(),
+            adjustment: &crate::auto_adjust::Adjustment::off(),
         };
         let out = plan_day(&input, &mut StdRng::seed_from_u64(3));
         assert_eq!(out.sends.len(), 2);

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{Datelike, Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use crate::auto_adjust::Thresholds;
 use crate::language::Language;
 use crate::pattern::Pattern;
 use crate::provider::Provider;
@@ -38,6 +39,40 @@ pub struct WarmupPreferences {
     pub provider_split: Option<ProviderSplit>,
     pub pattern: Pattern,
     pub languages: Vec<Language>,
+    /// Whether the ramp holds or steps back by itself when placement or deliveries go bad.
+    // Preferences stored before this field existed get the default (on).
+    #[serde(default)]
+    pub auto_adjust: AutoAdjust,
+}
+
+/// The self-adjusting ramp's switch and its two inbox lines (see [`crate::auto_adjust`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AutoAdjust {
+    pub enabled: bool,
+    pub hold_below_inbox_percent: u8,
+    pub step_back_below_inbox_percent: u8,
+}
+
+impl Default for AutoAdjust {
+    fn default() -> Self {
+        let t = Thresholds::default();
+        Self {
+            enabled: true,
+            hold_below_inbox_percent: t.hold_below_inbox_percent,
+            step_back_below_inbox_percent: t.step_back_below_inbox_percent,
+        }
+    }
+}
+
+impl AutoAdjust {
+    /// The thresholds in force: the documented ones with this mailbox's two inbox lines.
+    pub fn thresholds(&self) -> Thresholds {
+        Thresholds {
+            hold_below_inbox_percent: self.hold_below_inbox_percent,
+            step_back_below_inbox_percent: self.step_back_below_inbox_percent,
+            ..Thresholds::default()
+        }
+    }
 }
 
 impl Default for WarmupPreferences {
@@ -51,6 +86,7 @@ impl Default for WarmupPreferences {
             provider_split: None,
             pattern: Pattern::B2b,
             languages: vec![Language::english()],
+            auto_adjust: AutoAdjust::default(),
         }
     }
 }
@@ -105,6 +141,17 @@ pub struct PreferencesPatch {
     /// ISO 639-1 codes of the languages to write in (at least one; repeats count once).
     #[schema(value_type = Option<Vec<crate::language::LanguageCode>>, min_items = 1)]
     pub languages: Option<Vec<String>>,
+    /// Let the ramp hold or step back by itself when placement or deliveries go bad (default
+    /// true).
+    pub auto_adjust: Option<bool>,
+    /// With `auto_adjust`: below this inbox rate over the last 3 sending days the ramp holds
+    /// (0 to 100, default 80).
+    #[schema(minimum = 0, maximum = 100)]
+    pub hold_below_inbox_percent: Option<i64>,
+    /// With `auto_adjust`: below this inbox rate the ramp steps back to the volume of 3 sending
+    /// days earlier (0 to 100, at most `hold_below_inbox_percent`, default 60).
+    #[schema(minimum = 0, maximum = 100)]
+    pub step_back_below_inbox_percent: Option<i64>,
 }
 
 /// A whole percentage, for the document: the split's values.
@@ -228,8 +275,29 @@ impl WarmupPreferences {
             }
             next.languages = langs;
         }
+        if let Some(on) = patch.auto_adjust {
+            next.auto_adjust.enabled = on;
+        }
+        if let Some(x) = patch.hold_below_inbox_percent {
+            next.auto_adjust.hold_below_inbox_percent =
+                small(&mut v, &f("hold_below_inbox_percent"), x, 100).unwrap_or(0) as u8;
+        }
+        if let Some(x) = patch.step_back_below_inbox_percent {
+            next.auto_adjust.step_back_below_inbox_percent =
+                small(&mut v, &f("step_back_below_inbox_percent"), x, 100).unwrap_or(0) as u8;
+        }
         if v.is_empty() {
             next.ramp.validate(prefix, &mut v);
+            let a = next.auto_adjust;
+            if a.step_back_below_inbox_percent > a.hold_below_inbox_percent {
+                v.add(
+                    f("step_back_below_inbox_percent"),
+                    format!(
+                        "must be at most hold_below_inbox_percent ({})",
+                        a.hold_below_inbox_percent
+                    ),
+                );
+            }
         }
         v.finish(|| next)
     }
@@ -268,7 +336,9 @@ pub fn day_noise(seed: u64, date: NaiveDate) -> f64 {
 
 /// The plan of `days` days from `from`: the count of each day (with its fixed variance) and
 /// its share per provider. `sending_day` is the index of the next sending day and `carry` the
-/// split remainders so far; both continue from where the mailbox stands.
+/// split remainders so far; both continue from where the mailbox stands. A `hold` (the cap of
+/// a ramp that holds or stepped back) keeps every day at most there, without daily increase,
+/// as the planner does until the ramp resumes.
 pub fn preview(
     prefs: &WarmupPreferences,
     seed: u64,
@@ -276,6 +346,7 @@ pub fn preview(
     carry: &Carry,
     from: NaiveDate,
     days: u32,
+    hold: Option<u32>,
 ) -> Vec<DayPlan> {
     let split = prefs.effective_split();
     let mut carry = carry.clone();
@@ -290,10 +361,13 @@ pub fn preview(
                     providers: BTreeMap::new(),
                 };
             }
-            let count = prefs.ramp.volume(n, day_noise(seed, date));
+            let volume = prefs.ramp.volume(n, day_noise(seed, date));
+            let count = hold.map_or(volume, |cap| volume.min(cap));
             let (providers, next) = allocate(count, &split, &carry);
             carry = next;
-            n += 1;
+            if hold.is_none() {
+                n += 1;
+            }
             DayPlan {
                 date,
                 count,
@@ -479,6 +553,51 @@ mod tests {
         let loaded: WarmupPreferences =
             serde_json::from_value(stored).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(loaded, WarmupPreferences::default());
+        assert!(
+            loaded.auto_adjust.enabled,
+            "adjusting is on unless turned off"
+        );
+    }
+
+    #[test]
+    fn auto_adjust_lines_merge_and_stay_in_order() {
+        let base = WarmupPreferences::default();
+        let set = base
+            .merge(
+                &PreferencesPatch {
+                    auto_adjust: Some(false),
+                    hold_below_inbox_percent: Some(70),
+                    step_back_below_inbox_percent: Some(50),
+                    ..PreferencesPatch::default()
+                },
+                "",
+            )
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(!set.auto_adjust.enabled);
+        assert_eq!(set.auto_adjust.thresholds().hold_below_inbox_percent, 70);
+        assert_eq!(
+            set.auto_adjust.thresholds().step_back_below_inbox_percent,
+            50
+        );
+        let crossed = base.merge(
+            &PreferencesPatch {
+                step_back_below_inbox_percent: Some(90),
+                ..PreferencesPatch::default()
+            },
+            "preferences.",
+        );
+        assert_eq!(
+            fields(crossed),
+            ["preferences.step_back_below_inbox_percent"]
+        );
+        let out_of_range = base.merge(
+            &PreferencesPatch {
+                hold_below_inbox_percent: Some(101),
+                ..PreferencesPatch::default()
+            },
+            "",
+        );
+        assert_eq!(fields(out_of_range), ["hold_below_inbox_percent"]);
     }
 
     #[test]
@@ -493,17 +612,28 @@ mod tests {
         };
         // Friday 2026-12-04, then the weekend, then Monday.
         let from = NaiveDate::from_ymd_opt(2026, 12, 4).unwrap_or_default();
-        let plan = preview(&prefs, 42, 3, &Carry::new(), from, 4);
+        let plan = preview(&prefs, 42, 3, &Carry::new(), from, 4, None);
         let counts: Vec<u32> = plan.iter().map(|d| d.count).collect();
         assert_eq!(counts, [9, 0, 0, 11], "sending days 3 and 4: 3 + 2n");
         for day in &plan {
             assert_eq!(day.providers.values().sum::<u32>(), day.count);
         }
-        assert_eq!(plan, preview(&prefs, 42, 3, &Carry::new(), from, 4));
+        assert_eq!(plan, preview(&prefs, 42, 3, &Carry::new(), from, 4, None));
         let varied = WarmupPreferences::default();
         assert_eq!(
-            preview(&varied, 7, 0, &Carry::new(), from, 30),
-            preview(&varied, 7, 0, &Carry::new(), from, 30)
+            preview(&varied, 7, 0, &Carry::new(), from, 30, None),
+            preview(&varied, 7, 0, &Carry::new(), from, 30, None)
+        );
+        // A held ramp stays at its cap, or below it where the ramp itself is lower.
+        let held = preview(&prefs, 42, 3, &Carry::new(), from, 4, Some(8));
+        let counts: Vec<u32> = held.iter().map(|d| d.count).collect();
+        assert_eq!(counts, [8, 0, 0, 8]);
+        let low = preview(&prefs, 42, 1, &Carry::new(), from, 4, Some(8));
+        let counts: Vec<u32> = low.iter().map(|d| d.count).collect();
+        assert_eq!(
+            counts,
+            [5, 0, 0, 5],
+            "day 1 is 5, and it does not grow while held"
         );
     }
 

@@ -122,6 +122,56 @@ impl From<crate::engagement::Action> for PlacementEvent {
     }
 }
 
+states!(
+    /// What an organization's webhooks can be told of.
+    EventType {
+        /// The service stopped a mailbox's warmup: the server refused its login or blocked it.
+        MailboxStopped => "mailbox.stopped",
+        /// The self-adjusting ramp held, stepped back or resumed.
+        MailboxWarmupAdjusted => "mailbox.warmup_adjusted",
+        /// Deferrals with one status code went over the organization's threshold within an hour.
+        SendErrorsSpike => "send.errors_spike",
+        /// A mailbox's inbox rate fell below the organization's threshold.
+        PlacementDropped => "placement.dropped",
+        /// A placement test ended.
+        PlacementTestFinished => "placement_test.finished",
+        /// A domain's health grade changed.
+        DomainHealthChanged => "domain.health_changed",
+        /// A domain or its sending address appeared on a blocklist.
+        DomainBlocklisted => "domain.blocklisted",
+        /// A seed of the organization could not be read and was given up on.
+        SeedUnreachable => "seed.unreachable",
+        /// The service turned a webhook off after it failed for days.
+        WebhookDisabled => "webhook.disabled",
+        /// Sent on request to try a webhook.
+        WebhookTest => "webhook.test",
+    }
+);
+
+states!(
+    /// Where one event's delivery to one webhook stands: pending (waiting for its time),
+    /// queued (it has a job), delivering (a worker holds it), then delivered or failed.
+    DeliveryState {
+        Pending => "pending",
+        Queued => "queued",
+        Delivering => "delivering",
+        Delivered => "delivered",
+        Failed => "failed",
+    }
+);
+
+states!(
+    /// What one try of a delivery ended in.
+    DeliveryOutcome {
+        /// The receiver answered 2xx.
+        Delivered => "delivered",
+        /// Another try follows (timeout, connection error, 429, 5xx).
+        Retry => "retry",
+        /// No more tries: another answer, the address refused, or the 24 hours are over.
+        Failed => "failed",
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -153,6 +203,17 @@ mod tests {
             PlacementEvent::parse,
         );
         check(EventSource::ALL, EventSource::as_str, EventSource::parse);
+        check(EventType::ALL, EventType::as_str, EventType::parse);
+        check(
+            DeliveryState::ALL,
+            DeliveryState::as_str,
+            DeliveryState::parse,
+        );
+        check(
+            DeliveryOutcome::ALL,
+            DeliveryOutcome::as_str,
+            DeliveryOutcome::parse,
+        );
         for a in crate::engagement::Action::ALL {
             assert_eq!(PlacementEvent::from(a).as_str(), a.as_str());
         }

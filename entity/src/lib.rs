@@ -1,12 +1,14 @@
 //! Database rows (sea-orm entities), the organization-scoped queries over them, and the
 //! encryption that keeps credentials unreadable at rest.
 
+pub mod alert_rule;
 pub mod api_key;
 pub mod clock;
 pub mod clock_anchor;
 pub mod domain;
 pub mod domain_check;
 pub mod engagement_action;
+pub mod event;
 pub mod idempotency_key;
 pub mod lease;
 pub mod mailbox;
@@ -31,6 +33,9 @@ pub mod send_attempt;
 pub mod store;
 pub mod warmup_defaults;
 pub mod warmup_settings;
+pub mod webhook;
+pub mod webhook_attempt;
+pub mod webhook_delivery;
 
 pub use clock::Clock;
 pub use store::{OrgId, StoreError};

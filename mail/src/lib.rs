@@ -13,6 +13,7 @@ pub mod dns;
 pub mod dsn;
 mod error;
 pub mod health;
+pub mod https;
 pub mod imap;
 pub mod message;
 pub mod received;

@@ -19,6 +19,7 @@ mod m0014_placement_rollups;
 mod m0015_placement_tests;
 mod m0016_send_queue;
 mod m0017_domains;
+mod m0018_adjustments_webhooks;
 
 pub struct Migrator;
 
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0015_placement_tests::Migration),
             Box::new(m0016_send_queue::Migration),
             Box::new(m0017_domains::Migration),
+            Box::new(m0018_adjustments_webhooks::Migration),
         ]
     }
 }

@@ -18,4 +18,5 @@ mod seed_splits;
 mod seeds;
 mod tenancy;
 mod warmup;
+mod webhooks;
 mod worker;

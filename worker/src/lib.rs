@@ -20,6 +20,7 @@ pub mod sender_scan;
 #[cfg(test)]
 mod test_rows;
 pub mod verification;
+pub mod webhooks;
 
 pub use deps::SendDeps;
 pub use error::Error;

@@ -8,6 +8,7 @@ use chrono::Duration;
 use rand::Rng;
 use rand::seq::IndexedRandom;
 use sea_orm::DatabaseConnection;
+use warmup_domain::auto_adjust::{Adjustment, Mode, SendingDay, decide};
 use warmup_domain::content::compose_unique;
 use warmup_domain::email::{first_name, new_message_id};
 use warmup_domain::language::Language;
@@ -59,6 +60,21 @@ async fn plan_target(
         return Ok(false);
     }
     let seeds = plans::usable_seeds(db, mailbox).await?;
+    let recent = plans::recent_days(db, mailbox.id, plans::ADJUST_LOOKBACK).await?;
+    let (previous, previous_cap) = recent
+        .last()
+        .map_or((Mode::Ramping, None), |(day, _)| plans::day_mode(day));
+    let adjustment = if prefs.auto_adjust.enabled {
+        let days: Vec<SendingDay> = recent.iter().map(|(_, d)| *d).collect();
+        decide(
+            previous,
+            previous_cap,
+            &days,
+            &prefs.auto_adjust.thresholds(),
+        )
+    } else {
+        Adjustment::off()
+    };
     let input = DayInput {
         preferences: prefs,
         sending_day: target.warmup.sending_days,
@@ -68,6 +84,7 @@ async fn plan_target(
         min_gap: Duration::minutes(i64::from(params.min_gap_minutes)),
         variance_seed: target.variance_seed,
         date: today,
+        adjustment: &adjustment,
     };
     let outcome = plan_day(&input, rng);
     if outcome.sends.is_empty() {
@@ -104,14 +121,20 @@ async fn plan_target(
             )
         })
         .collect();
+    let sending_day = target.warmup.sending_days;
     let plan = NewPlan {
         mailbox_id: mailbox.id,
         organization_id: mailbox.organization_id,
+        email: mailbox.email.clone(),
         date,
-        sending_day: target.warmup.sending_days,
+        sending_day,
+        next_sending_day: adjustment.next_sending_day(sending_day),
         count: outcome.count,
         carry: outcome.carry,
         sends: rows,
+        changed_from: (!recent.is_empty() && adjustment.differs_from(previous, previous_cap))
+            .then_some((previous, previous_cap)),
+        adjustment,
     };
     let stored = plans::record_plan(db, plan, now).await?;
     if stored && !outcome.shortfall.is_empty() {

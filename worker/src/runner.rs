@@ -12,7 +12,7 @@ use sea_orm::DatabaseConnection;
 use warmup_domain::log_text::escape_control;
 
 use crate::poll_timer::Every;
-use crate::send_queue::{SendJob, SendQueue};
+use crate::send_queue::{SendJob, SendQueue, WebhookJob, WebhookQueue};
 use warmup_entity::Clock;
 
 use crate::Error;
@@ -61,6 +61,19 @@ async fn send_job(
     Ok(())
 }
 
+/// How many webhook deliveries one worker process sends at once.
+const WEBHOOK_CONCURRENCY: usize = 8;
+
+/// The webhook job: one queued delivery, sent and recorded.
+async fn webhook_job(
+    job: WebhookJob,
+    ctx: Data<SendContext>,
+    worker: WorkerContext,
+) -> Result<(), BoxDynError> {
+    crate::webhooks::deliver(&ctx.db, &ctx.deps, worker.name(), job.delivery_id).await?;
+    Ok(())
+}
+
 /// Plans, queues due sends and settles interrupted ones until told to stop; a failed round is
 /// logged and the next one tries again.
 async fn warmup_loop(
@@ -72,6 +85,7 @@ async fn warmup_loop(
 ) {
     use rand::SeedableRng;
     let mut queue = SendQueue::new(&db);
+    let mut hooks = WebhookQueue::new(&db);
     let mut rng = rand::rngs::StdRng::from_os_rng();
     // At least 50 ms of real time between rounds, however fast the clock runs, and at most
     // two seconds: an organization's next sends are queued as soon as its last ones are done
@@ -89,6 +103,9 @@ async fn warmup_loop(
         }
         if let Err(e) = sender::queue_due(&db, &deps, &mut queue).await {
             tracing::error!(error = %escape_control(&e.to_string()), "queueing due sends failed");
+        }
+        if let Err(e) = crate::webhooks::dispatch_due(&db, &deps, &mut hooks).await {
+            tracing::error!(error = %escape_control(&e.to_string()), "queueing webhook deliveries failed");
         }
         tokio::select! {
             _ = stop.changed() => {}
@@ -261,7 +278,26 @@ pub async fn run_until(
             .clamp(Duration::from_millis(200), Duration::from_secs(1));
         let ctx = SendContext { db, deps };
         let queue = SendQueue::new(&ctx.db);
+        let hooks = WebhookQueue::new(&ctx.db);
+        let hook_ctx = ctx.clone();
+        let hook_name = format!("webhooks-{name}");
         let name = format!("sender-{name}");
+        monitor = match hooks {
+            WebhookQueue::Sqlite(storage) => monitor.register(move |_restarts| {
+                WorkerBuilder::new(hook_name.as_str())
+                    .backend(storage.clone().poll_with_strategy(Every::new(poll)))
+                    .data(hook_ctx.clone())
+                    .concurrency(WEBHOOK_CONCURRENCY)
+                    .build(webhook_job)
+            }),
+            WebhookQueue::Postgres(storage) => monitor.register(move |_restarts| {
+                WorkerBuilder::new(hook_name.as_str())
+                    .backend(storage.clone().poll_with_strategy(Every::new(poll)))
+                    .data(hook_ctx.clone())
+                    .concurrency(WEBHOOK_CONCURRENCY)
+                    .build(webhook_job)
+            }),
+        };
         monitor = match queue {
             SendQueue::Sqlite(storage) => monitor.register(move |_restarts| {
                 WorkerBuilder::new(name.as_str())

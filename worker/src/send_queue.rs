@@ -1,7 +1,8 @@
-//! The send queue: one apalis job per due send, stored in the service's own database (SQLite or
-//! Postgres) beside the send rows. A job carries only the send's id; the send row stays the
-//! record of truth, and the conditional `queued → sending` claim makes a job delivered twice,
-//! or a job for a send cancelled meanwhile, do nothing.
+//! The job queues: one apalis job per due send (and per due webhook delivery), stored in the
+//! service's own database (SQLite or Postgres) beside the rows they work on. A job carries only
+//! its row's id; the row stays the record of truth, and the conditional `queued → sending`
+//! (`queued → delivering`) claim makes a job run twice, or a job for a row cancelled
+//! meanwhile, do nothing.
 
 use apalis::prelude::{TaskBuilder, TaskSink};
 use apalis_postgres::PostgresStorage;
@@ -13,12 +14,23 @@ use uuid::Uuid;
 
 use crate::Error;
 
-/// The queue's name in the job tables.
+/// The send queue's name in the job tables.
 pub const QUEUE: &str = "warmup-sends";
+/// The webhook queue's name in the job tables.
+pub const WEBHOOK_QUEUE: &str = "warmup-webhooks";
 
 /// A job fails only when the database does; three tries ride out a short outage, and the
 /// dispatcher queues the send again later anyway.
 const MAX_JOB_ATTEMPTS: usize = 3;
+
+/// A job that names one row.
+pub trait RowJob:
+    Serialize + for<'de> Deserialize<'de> + Clone + Send + Sync + Unpin + 'static
+{
+    /// The queue's name in the job tables.
+    const QUEUE: &'static str;
+    fn for_row(id: Uuid) -> Self;
+}
 
 /// One due send.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -26,47 +38,72 @@ pub struct SendJob {
     pub send_id: Uuid,
 }
 
-/// The job storage on the service's database connection pool.
-#[derive(Clone)]
-pub enum SendQueue {
-    Sqlite(SqliteStorage<SendJob>),
-    Postgres(PostgresStorage<SendJob>),
+impl RowJob for SendJob {
+    const QUEUE: &'static str = QUEUE;
+    fn for_row(send_id: Uuid) -> Self {
+        Self { send_id }
+    }
 }
 
-impl SendQueue {
+/// One due webhook delivery.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookJob {
+    pub delivery_id: Uuid,
+}
+
+impl RowJob for WebhookJob {
+    const QUEUE: &'static str = WEBHOOK_QUEUE;
+    fn for_row(delivery_id: Uuid) -> Self {
+        Self { delivery_id }
+    }
+}
+
+/// A job storage on the service's database connection pool.
+#[derive(Clone)]
+pub enum JobQueue<J> {
+    Sqlite(SqliteStorage<J>),
+    Postgres(PostgresStorage<J>),
+}
+
+/// The send queue.
+pub type SendQueue = JobQueue<SendJob>;
+/// The webhook delivery queue.
+pub type WebhookQueue = JobQueue<WebhookJob>;
+
+impl<J: RowJob> JobQueue<J> {
     /// The queue on `db`'s own pool.
     pub fn new(db: &DatabaseConnection) -> Self {
         match db.get_database_backend() {
             DbBackend::Postgres => Self::Postgres(
                 PostgresStorage::new(db.get_postgres_connection_pool())
-                    .with_config(apalis_postgres::Config::default().queue(QUEUE)),
+                    .with_config(apalis_postgres::Config::default().queue(J::QUEUE)),
             ),
             _ => Self::Sqlite(
                 SqliteStorage::new(db.get_sqlite_connection_pool())
-                    .with_config(apalis_sqlite::Config::default().queue(QUEUE)),
+                    .with_config(apalis_sqlite::Config::default().queue(J::QUEUE)),
             ),
         }
     }
 
-    /// Pushes a job for each send that has no waiting one; returns the sends that have one
-    /// already. A send's jobs are tagged `<send id>:<nonce>` (the idempotency key): a send
+    /// Pushes a job for each row that has no waiting one; returns the rows that have one
+    /// already. A row's jobs are tagged `<row id>:<nonce>` (the idempotency key): a row
     /// queued again after its deadline gets no second job while its first still waits or is
     /// to be retried, and gets a new one once the old job ended (done, killed, out of
     /// attempts), never got stored, or is marked running (by a worker that may have died with
-    /// it; if it lives, the two jobs' claims on the send let only one of them send).
+    /// it; if it lives, the two jobs' claims on the row let only one of them act).
     pub async fn push(
         &mut self,
         db: &DatabaseConnection,
-        send_ids: &[Uuid],
+        ids: &[Uuid],
     ) -> Result<Vec<Uuid>, Error> {
         let mut waiting = Vec::new();
-        for &send_id in send_ids {
-            if has_waiting_job(db, send_id).await? {
-                waiting.push(send_id);
+        for &id in ids {
+            if has_waiting_job(db, J::QUEUE, id).await? {
+                waiting.push(id);
                 continue;
             }
-            let key = format!("{send_id}:{}", Uuid::new_v4().simple());
-            let task = TaskBuilder::new(SendJob { send_id })
+            let key = format!("{id}:{}", Uuid::new_v4().simple());
+            let task = TaskBuilder::new(J::for_row(id))
                 .max_attempts(MAX_JOB_ATTEMPTS)
                 .idempotency_key(&key)
                 .build();
@@ -74,7 +111,7 @@ impl SendQueue {
                 Self::Sqlite(s) => s.push_task(task).await.map_err(|e| e.to_string()),
                 Self::Postgres(p) => p.push_task(task).await.map_err(|e| e.to_string()),
             }
-            .map_err(|e| Error::queue("pushing a send job", e))?;
+            .map_err(|e| Error::queue("pushing a job", e))?;
         }
         Ok(waiting)
     }
@@ -98,13 +135,13 @@ pub fn jobs_table(backend: DbBackend) -> &'static str {
     }
 }
 
-/// The `LIKE` pattern of a send's job keys.
-pub fn job_keys(send_id: Uuid) -> String {
-    format!("{send_id}:%")
+/// The `LIKE` pattern of a row's job keys.
+pub fn job_keys(id: Uuid) -> String {
+    format!("{id}:%")
 }
 
-/// Deletes the send's ended jobs and tells whether one is waiting to run.
-async fn has_waiting_job(db: &DatabaseConnection, send_id: Uuid) -> Result<bool, Error> {
+/// Deletes the row's ended jobs and tells whether one is waiting to run.
+async fn has_waiting_job(db: &DatabaseConnection, queue: &str, id: Uuid) -> Result<bool, Error> {
     let backend = db.get_database_backend();
     let table = jobs_table(backend);
     let (a, b) = match backend {
@@ -112,14 +149,14 @@ async fn has_waiting_job(db: &DatabaseConnection, send_id: Uuid) -> Result<bool,
         _ => ("?", "?"),
     };
     let of_send = format!("job_type = {a} AND idempotency_key LIKE {b}");
-    let values = || [QUEUE.into(), job_keys(send_id).into()];
+    let values = || [queue.into(), job_keys(id).into()];
     db.execute_raw(Statement::from_sql_and_values(
         backend,
         format!("DELETE FROM {table} WHERE {of_send} AND {ENDED}"),
         values(),
     ))
     .await
-    .map_err(|e| Error::queue("clearing a send's ended jobs", e))?;
+    .map_err(|e| Error::queue("clearing a row's ended jobs", e))?;
     let waiting = db
         .query_one_raw(Statement::from_sql_and_values(
             backend,
@@ -127,7 +164,7 @@ async fn has_waiting_job(db: &DatabaseConnection, send_id: Uuid) -> Result<bool,
             values(),
         ))
         .await
-        .map_err(|e| Error::queue("looking up a send's jobs", e))?;
+        .map_err(|e| Error::queue("looking up a row's jobs", e))?;
     Ok(waiting.is_some())
 }
 
@@ -176,20 +213,26 @@ pub async fn pending_migrations(db: &DatabaseConnection) -> Result<usize, Error>
     })
 }
 
-/// Forgets finished jobs done before `before`; the send rows keep the history.
+/// Forgets finished jobs done before `before`; the send and delivery rows keep the history.
 pub async fn purge_finished(db: &DatabaseConnection, before: DateTime<Utc>) -> Result<u64, Error> {
     let backend = db.get_database_backend();
     let statement = match backend {
         DbBackend::Postgres => Statement::from_sql_and_values(
             backend,
-            format!("DELETE FROM apalis.jobs WHERE job_type = $1 AND {ENDED} AND done_at < $2"),
-            [QUEUE.into(), before.into()],
+            format!(
+                "DELETE FROM apalis.jobs WHERE job_type IN ($1, $2) AND {ENDED} AND done_at < $3"
+            ),
+            [QUEUE.into(), WEBHOOK_QUEUE.into(), before.into()],
         ),
         // SQLite keeps `done_at` in Unix seconds.
         _ => Statement::from_sql_and_values(
             backend,
-            format!("DELETE FROM Jobs WHERE job_type = ? AND {ENDED} AND done_at < ?"),
-            [QUEUE.into(), before.timestamp().into()],
+            format!("DELETE FROM Jobs WHERE job_type IN (?, ?) AND {ENDED} AND done_at < ?"),
+            [
+                QUEUE.into(),
+                WEBHOOK_QUEUE.into(),
+                before.timestamp().into(),
+            ],
         ),
     };
     db.execute_raw(statement)

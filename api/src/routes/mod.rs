@@ -14,6 +14,7 @@ pub mod seed_splits;
 pub mod seeds;
 pub mod send_errors;
 pub mod warmup;
+pub mod webhooks;
 
 use actix_web::middleware::from_fn;
 use utoipa_actix_web::scope;
@@ -88,7 +89,17 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(domains::delete)
                 .service(domains::check)
                 .service(domains::health)
-                .service(domains::history),
+                .service(domains::history)
+                .service(webhooks::create)
+                .service(webhooks::list)
+                .service(webhooks::get)
+                .service(webhooks::update)
+                .service(webhooks::delete)
+                .service(webhooks::rotate_secret)
+                .service(webhooks::deliveries)
+                .service(webhooks::delivery)
+                .service(webhooks::redeliver)
+                .service(webhooks::test),
         );
 }
 

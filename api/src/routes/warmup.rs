@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
+use warmup_domain::auto_adjust::Mode;
 use warmup_domain::pattern::{Pattern, PatternParams};
 use warmup_domain::plan_date::PlanDate;
 use warmup_domain::preferences::{DayPlan, PreferencesPatch, WarmupPreferences, preview};
@@ -15,7 +16,7 @@ use warmup_domain::weekday::Day;
 use warmup_domain::{Provider, WarmupStatus};
 use warmup_entity::OrgId;
 use warmup_entity::store::warmup::{self, MailboxWarmup, Part};
-use warmup_entity::store::{mailboxes, seeds};
+use warmup_entity::store::{mailboxes, plans, seeds};
 
 use crate::auth::Caller;
 use crate::error::{ApiError, ConflictError};
@@ -37,6 +38,13 @@ pub struct Preferences {
     pub provider_split: BTreeMap<Provider, u8>,
     pub pattern: Pattern,
     pub languages: Vec<String>,
+    /// The ramp holds or steps back by itself when placement or deliveries go bad.
+    pub auto_adjust: bool,
+    /// Below this inbox rate over the last 3 sending days the ramp holds.
+    pub hold_below_inbox_percent: u8,
+    /// Below this inbox rate (or with more than 20% of a day's attempts deferred) the ramp
+    /// steps back to the volume of 3 sending days earlier.
+    pub step_back_below_inbox_percent: u8,
 }
 
 impl From<&WarmupPreferences> for Preferences {
@@ -54,8 +62,57 @@ impl From<&WarmupPreferences> for Preferences {
             provider_split: p.effective_split().percentages().clone(),
             pattern: p.pattern,
             languages: p.languages.iter().map(|l| l.code().to_string()).collect(),
+            auto_adjust: p.auto_adjust.enabled,
+            hold_below_inbox_percent: p.auto_adjust.hold_below_inbox_percent,
+            step_back_below_inbox_percent: p.auto_adjust.step_back_below_inbox_percent,
         }
     }
+}
+
+/// The self-adjusting ramp's decision for a planned day, with the numbers behind it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WarmupAdjustment {
+    /// The mailbox-local day it was decided for.
+    #[schema(value_type = String, format = Date)]
+    pub date: String,
+    /// `ramping` (as planned), `holding` (no daily increase) or `stepped_back` (back to an
+    /// earlier day's volume, holding there) until two days in a row are above the hold line.
+    pub mode: Mode,
+    /// The most a day sends while holding or stepped back.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub volume_cap: Option<u32>,
+    pub reason: String,
+    /// Inbox rate over the last 3 sending days, when any placement was known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inbox_percent: Option<f64>,
+    /// Share of the latest sending day's attempts that were deferred.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deferred_percent: Option<f64>,
+}
+
+impl From<&warmup_entity::plan_day::Model> for WarmupAdjustment {
+    fn from(day: &warmup_entity::plan_day::Model) -> Self {
+        let (mode, volume_cap) = plans::day_mode(day);
+        Self {
+            date: day.plan_date.clone(),
+            mode,
+            volume_cap,
+            reason: day.adjust_reason.clone().unwrap_or_default(),
+            inbox_percent: day.inbox_percent,
+            deferred_percent: day.deferred_percent,
+        }
+    }
+}
+
+/// The standing decision of a mailbox's ramp: its latest planned day's.
+async fn standing_adjustment(
+    state: &AppState,
+    mailbox_id: Uuid,
+) -> Result<Option<WarmupAdjustment>, ApiError> {
+    Ok(plans::latest_day(&state.db, mailbox_id)
+        .await?
+        .as_ref()
+        .map(WarmupAdjustment::from))
 }
 
 /// Something about the preferences the service cannot honour as asked.
@@ -82,6 +139,9 @@ pub struct WarmupSettings {
     /// False while the mailbox follows the organization's defaults.
     pub customized: bool,
     pub preferences: Preferences,
+    /// The self-adjusting ramp's latest decision (absent before the first planned day).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub adjustment: Option<WarmupAdjustment>,
     pub warnings: Vec<Warning>,
 }
 
@@ -125,6 +185,7 @@ async fn settings_out(
         started_at: w.started_at,
         customized: w.customized,
         preferences: Preferences::from(&w.preferences),
+        adjustment: standing_adjustment(state, w.mailbox_id).await?,
         warnings: warnings(state, org, &w.preferences).await?,
     })
 }
@@ -420,7 +481,12 @@ pub struct Schedule {
     pub status: WarmupStatus,
     /// The mailbox's time zone, in which the dates are.
     pub timezone: String,
+    /// The days ahead; while the ramp holds or stepped back, each stays at most at the cap,
+    /// without daily increase, as the planner keeps it until the ramp resumes.
     pub days: Vec<DayPlan>,
+    /// The self-adjusting ramp's latest decision, which the preview follows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub adjustment: Option<WarmupAdjustment>,
     pub warnings: Vec<Warning>,
 }
 
@@ -452,6 +518,11 @@ pub async fn schedule(
         .ok_or(ApiError::NotFound("mailbox"))?;
     let w = find(&state, caller.org, *id).await?;
     let today = PlanDate::at(&mailbox.timezone, state.clock.now()).date();
+    let adjustment = standing_adjustment(&state, *id).await?;
+    let hold = adjustment
+        .as_ref()
+        .filter(|a| w.preferences.auto_adjust.enabled && a.mode != Mode::Ramping)
+        .and_then(|a| a.volume_cap);
     let plan = preview(
         &w.preferences,
         warmup_domain::planner::variance_seed(id.as_u128()),
@@ -459,12 +530,14 @@ pub async fn schedule(
         &w.carry,
         today,
         days,
+        hold,
     );
     Ok(web::Json(Schedule {
         mailbox_id: *id,
         status: w.status,
         timezone: mailbox.timezone,
         days: plan,
+        adjustment,
         warnings: warnings(&state, caller.org, &w.preferences).await?,
     }))
 }
@@ -512,6 +585,9 @@ pub struct DayStats {
     pub pending: u32,
     /// The sender's answers in the day's threads, counted apart from the warmup messages.
     pub continuations: ContinuationStats,
+    /// The self-adjusting ramp's decision the day was planned under.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub adjustment: Option<WarmupAdjustment>,
 }
 
 /// The sender's answers to seeds' replies in the threads the day's warmup messages began
@@ -565,12 +641,17 @@ pub async fn stats(
         .map_err(|e| ApiError::invalid("from", e.to_string()))?;
     let days =
         warmup_entity::store::send_reads::daily_stats(&state.db, caller.org, *id, from, to).await?;
+    let mut decisions: BTreeMap<String, WarmupAdjustment> =
+        plans::days_between(&state.db, *id, from, to)
+            .await?
+            .iter()
+            .map(|d| (d.plan_date.clone(), WarmupAdjustment::from(d)))
+            .collect();
     Ok(web::Json(Stats {
         mailbox_id: *id,
         days: days
             .into_iter()
             .map(|d| DayStats {
-                date: d.date,
                 planned: d.planned,
                 sent: d.sent,
                 deferred: d.deferred,
@@ -582,6 +663,8 @@ pub async fn stats(
                     planned: d.continuations_planned,
                     sent: d.continuations_sent,
                 },
+                adjustment: decisions.remove(&d.date),
+                date: d.date,
             })
             .collect(),
     }))

@@ -6,6 +6,7 @@ pub mod clock;
 pub mod domains;
 pub mod email_key;
 pub mod engagement;
+pub mod events;
 pub mod idempotency;
 pub mod leases;
 pub mod mailboxes;
@@ -24,6 +25,8 @@ pub mod send_reads;
 pub mod sends;
 pub mod verification;
 pub mod warmup;
+pub mod webhook_deliveries;
+pub mod webhooks;
 
 use sea_orm::{DbErr, SqlErr};
 use uuid::Uuid;

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use uuid::Uuid;
 use warmup_domain::split::Carry;
@@ -15,9 +15,12 @@ use warmup_domain::{MailboxStatus, Provider, WarmupStatus};
 
 use super::StoreError;
 use super::warmup::MailboxWarmup;
-use crate::{mailbox, plan_day, seed, send, warmup_settings};
+use crate::{mailbox, placement, plan_day, seed, send, send_attempt, warmup_settings};
+use warmup_domain::auto_adjust::{Adjustment, Mode, SendingDay};
+use warmup_domain::placement::PlacementClass;
 use warmup_domain::plan_date::PlanDate;
 use warmup_domain::planner::variance_seed;
+use warmup_domain::state::{EventOutcome, EventType};
 /// A running warmup of an active mailbox, ready to plan.
 #[derive(Debug, Clone)]
 pub struct PlanTarget {
@@ -107,11 +110,136 @@ pub async fn day_planned<C: ConnectionTrait>(
 pub struct NewPlan {
     pub mailbox_id: Uuid,
     pub organization_id: Uuid,
+    pub email: String,
     pub date: PlanDate,
     pub sending_day: u32,
+    /// Where the ramp stands after this day (see `Adjustment::next_sending_day`).
+    pub next_sending_day: u32,
     pub count: u32,
     pub carry: Carry,
     pub sends: Vec<send::Model>,
+    /// The self-adjusting ramp's decision for the day.
+    pub adjustment: Adjustment,
+    /// The decision the day before was planned under, when it differs from this one: the
+    /// change is raised as `mailbox.warmup_adjusted`.
+    pub changed_from: Option<(Mode, Option<u32>)>,
+}
+
+/// How many sending days back the self-adjusting ramp looks: its window, and the day a step
+/// back returns to.
+pub const ADJUST_LOOKBACK: u64 = 4;
+
+/// The mailbox's latest planned days (oldest first) with what each showed: the ramp's volume,
+/// where its warmup messages landed, and how their delivery attempts went.
+pub async fn recent_days<C: ConnectionTrait>(
+    db: &C,
+    mailbox_id: Uuid,
+    n: u64,
+) -> Result<Vec<(plan_day::Model, SendingDay)>, StoreError> {
+    let mut days = plan_day::Entity::find()
+        .filter(plan_day::Column::MailboxId.eq(mailbox_id))
+        .order_by_desc(plan_day::Column::PlanDate)
+        .limit(n)
+        .all(db)
+        .await?;
+    days.reverse();
+    let Some(first) = days.first() else {
+        return Ok(Vec::new());
+    };
+    let sends = send::Entity::find()
+        .filter(send::Column::MailboxId.eq(mailbox_id))
+        .filter(send::Column::PlanDate.gte(first.plan_date.clone()))
+        .filter(send::Column::ThreadDepth.eq(0))
+        .filter(send::Column::InReplyTo.is_null())
+        .all(db)
+        .await?;
+    let date_of: BTreeMap<Uuid, String> =
+        sends.iter().map(|s| (s.id, s.plan_date.clone())).collect();
+    let mut shown: BTreeMap<String, SendingDay> = BTreeMap::new();
+    let ids: Vec<Uuid> = sends.iter().map(|s| s.id).collect();
+    for chunk in ids.chunks(500) {
+        for p in placement::Entity::find()
+            .filter(placement::Column::SendId.is_in(chunk.iter().copied()))
+            .filter(placement::Column::Class.is_not_null())
+            .all(db)
+            .await?
+        {
+            let class = p.class.as_deref().and_then(PlacementClass::parse);
+            let Some(day) = date_of.get(&p.send_id) else {
+                continue;
+            };
+            let d = shown.entry(day.clone()).or_insert_with(empty_day);
+            match class {
+                Some(PlacementClass::Inbox | PlacementClass::Category) => {
+                    d.inbox += 1;
+                    d.decided += 1;
+                }
+                Some(PlacementClass::Unknown) | None => {}
+                Some(_) => d.decided += 1,
+            }
+        }
+        for a in send_attempt::Entity::find()
+            .filter(send_attempt::Column::SendId.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?
+        {
+            let Some(day) = date_of.get(&a.send_id) else {
+                continue;
+            };
+            let d = shown.entry(day.clone()).or_insert_with(empty_day);
+            match EventOutcome::parse(&a.outcome) {
+                Some(EventOutcome::Deferred) => {
+                    d.attempts += 1;
+                    d.deferred += 1;
+                }
+                Some(EventOutcome::Sent | EventOutcome::Failed) => d.attempts += 1,
+                // Delivery reports come after an accepted attempt: not attempts of their own.
+                _ => {}
+            }
+        }
+    }
+    Ok(days
+        .into_iter()
+        .map(|day| {
+            let shown = shown.remove(&day.plan_date).unwrap_or_else(empty_day);
+            let sending = SendingDay {
+                sending_day: u32::try_from(day.sending_day).unwrap_or(0),
+                volume: u32::try_from(day.count).unwrap_or(0),
+                ..shown
+            };
+            (day, sending)
+        })
+        .collect())
+}
+
+fn empty_day() -> SendingDay {
+    SendingDay {
+        sending_day: 0,
+        volume: 0,
+        inbox: 0,
+        decided: 0,
+        attempts: 0,
+        deferred: 0,
+    }
+}
+
+/// The decision a stored day was planned under.
+pub fn day_mode(day: &plan_day::Model) -> (Mode, Option<u32>) {
+    let mode = match day.adjust_mode.as_str() {
+        "holding" => Mode::Holding,
+        "stepped_back" => Mode::SteppedBack,
+        _ => Mode::Ramping,
+    };
+    (mode, day.volume_cap.and_then(|c| u32::try_from(c).ok()))
+}
+
+/// The stored word of a mode.
+pub fn mode_word(mode: Mode) -> &'static str {
+    match mode {
+        Mode::Ramping => "ramping",
+        Mode::Holding => "holding",
+        Mode::SteppedBack => "stepped_back",
+    }
 }
 
 /// Stores a day's plan in one transaction: the day, its sends, the ramp's progress. Returns
@@ -129,6 +257,14 @@ pub async fn record_plan(
         count: Set(i32::try_from(plan.count).unwrap_or(i32::MAX)),
         planned: Set(i32::try_from(plan.sends.len()).unwrap_or(i32::MAX)),
         created_at: Set(now),
+        adjust_mode: Set(mode_word(plan.adjustment.mode).to_string()),
+        volume_cap: Set(plan
+            .adjustment
+            .volume_cap
+            .map(|c| i32::try_from(c).unwrap_or(i32::MAX))),
+        adjust_reason: Set(Some(plan.adjustment.reason.clone())),
+        inbox_percent: Set(plan.adjustment.inbox_percent),
+        deferred_percent: Set(plan.adjustment.deferred_percent),
     };
     if day.insert(&txn).await.is_err() {
         // The primary key says the day is planned already.
@@ -144,7 +280,7 @@ pub async fn record_plan(
     warmup_settings::Entity::update_many()
         .col_expr(
             warmup_settings::Column::SendingDays,
-            Expr::value(i32::try_from(plan.sending_day + 1).unwrap_or(i32::MAX)),
+            Expr::value(i32::try_from(plan.next_sending_day).unwrap_or(i32::MAX)),
         )
         .col_expr(
             warmup_settings::Column::SplitCarry,
@@ -154,6 +290,57 @@ pub async fn record_plan(
         .filter(warmup_settings::Column::MailboxId.eq(plan.mailbox_id))
         .exec(&txn)
         .await?;
+    if let Some((mode, cap)) = plan.changed_from {
+        let a = &plan.adjustment;
+        super::events::raise(
+            &txn,
+            plan.organization_id,
+            EventType::MailboxWarmupAdjusted,
+            serde_json::json!({
+                "mailbox_id": plan.mailbox_id,
+                "email": plan.email,
+                "date": plan.date.to_string(),
+                "mode": mode_word(a.mode),
+                "previous_mode": mode_word(mode),
+                "volume_cap": a.volume_cap,
+                "previous_volume_cap": cap,
+                "planned": plan.count,
+                "reason": a.reason,
+                "inbox_percent": a.inbox_percent,
+                "deferred_percent": a.deferred_percent,
+            }),
+            now,
+        )
+        .await?;
+    }
     txn.commit().await?;
     Ok(true)
+}
+
+/// The mailbox's planned days from `from` to `to` (mailbox-local dates), oldest first.
+pub async fn days_between<C: ConnectionTrait>(
+    db: &C,
+    mailbox_id: Uuid,
+    from: PlanDate,
+    to: PlanDate,
+) -> Result<Vec<plan_day::Model>, StoreError> {
+    Ok(plan_day::Entity::find()
+        .filter(plan_day::Column::MailboxId.eq(mailbox_id))
+        .filter(plan_day::Column::PlanDate.gte(from.to_string()))
+        .filter(plan_day::Column::PlanDate.lte(to.to_string()))
+        .order_by_asc(plan_day::Column::PlanDate)
+        .all(db)
+        .await?)
+}
+
+/// The mailbox's latest planned day: the self-adjusting ramp's standing decision.
+pub async fn latest_day<C: ConnectionTrait>(
+    db: &C,
+    mailbox_id: Uuid,
+) -> Result<Option<plan_day::Model>, StoreError> {
+    Ok(plan_day::Entity::find()
+        .filter(plan_day::Column::MailboxId.eq(mailbox_id))
+        .order_by_desc(plan_day::Column::PlanDate)
+        .one(db)
+        .await?)
 }

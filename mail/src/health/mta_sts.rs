@@ -42,15 +42,12 @@ async fn fetch_policy(
         ));
     }
     let port = options.https_port;
-    let client = reqwest::Client::builder()
-        .use_preconfigured_tls(trust.client_config())
-        // A proxy would resolve the name itself, past the address checked above.
-        .no_proxy()
-        .resolve(&host, SocketAddr::new(ip, port))
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(options.connect_timeout * 2)
-        .build()
-        .map_err(|e| format!("cannot build an HTTPS client: {e}"))?;
+    let client = crate::https::pinned_client(
+        trust,
+        &host,
+        &[SocketAddr::new(ip, port)],
+        options.connect_timeout * 2,
+    )?;
     let url = if port == 443 {
         format!("https://{host}/.well-known/mta-sts.txt")
     } else {
