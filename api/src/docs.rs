@@ -50,7 +50,7 @@ use crate::routes;
         (name = "reports", description = "Organization-wide placement reports, from daily rollups"),
         (name = "queue", description = "The send queue: list, flush deferred sends, delete sends that have not gone out"),
         (name = "domains", description = "Sending domains and their health: SPF, DKIM, DMARC, MX, reverse DNS, blocklists, placement, a score"),
-        (name = "webhooks", description = "Signed webhooks (Standard Webhooks): endpoints, deliveries with every try, redelivery, a test event"),
+        (name = "webhooks", description = "Signed webhooks (Standard Webhooks): endpoints, deliveries with every try, redelivery, a test event; the organization's alert thresholds"),
         (name = "diagnostics", description = "The SMTP troubleshooter: DNS, ports, greeting, STARTTLS, certificate, with a verdict"),
     )
 )]

@@ -335,6 +335,36 @@ impl HealthReport {
     }
 }
 
+/// What changed since the previous report that a user should be told: the grade (previous,
+/// current), and blocklist listings that are new.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Changes {
+    pub grade: Option<(Option<String>, Option<String>)>,
+    pub new_listings: Vec<CheckItem>,
+}
+
+/// Compares a report with the one before it (none before a first check).
+pub fn changes(previous: Option<&HealthReport>, current: &HealthReport) -> Changes {
+    let listed = |r: &HealthReport| -> Vec<CheckItem> {
+        r.checks
+            .iter()
+            .filter(|c| c.check == CheckKind::Blocklists)
+            .flat_map(|c| c.items.iter())
+            .filter(|i| i.status == CheckStatus::Fail)
+            .cloned()
+            .collect()
+    };
+    let before = previous.map(listed).unwrap_or_default();
+    let previous_grade = previous.and_then(|p| p.grade.clone());
+    Changes {
+        grade: (previous_grade != current.grade).then(|| (previous_grade, current.grade.clone())),
+        new_listings: listed(current)
+            .into_iter()
+            .filter(|i| !before.iter().any(|b| b.subject == i.subject))
+            .collect(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -362,6 +392,53 @@ mod tests {
             .iter()
             .map(|(k, s)| CheckResult::new(*k, *s, "", None))
             .collect()
+    }
+
+    #[test]
+    fn a_new_grade_and_new_listings_are_the_changes() {
+        let listing = |subject: &str| CheckItem {
+            subject: subject.into(),
+            status: CheckStatus::Fail,
+            detail: "listed".into(),
+        };
+        let report = |mx: CheckStatus, listed: &[&str]| {
+            let mut checks = results(&[
+                (CheckKind::Mx, mx),
+                (CheckKind::Blocklists, CheckStatus::Pass),
+            ]);
+            if !listed.is_empty() {
+                checks[1] = CheckResult::new(CheckKind::Blocklists, CheckStatus::Fail, "", None);
+                checks[1].items = listed.iter().map(|s| listing(s)).collect();
+            }
+            HealthReport::new("example.com", chrono::DateTime::UNIX_EPOCH, checks)
+        };
+        let clean = report(CheckStatus::Pass, &[]);
+        let first = changes(None, &clean);
+        assert_eq!(
+            first.grade,
+            Some((None, Some("A".into()))),
+            "a first grade is news"
+        );
+        assert_eq!(
+            changes(Some(&clean), &clean),
+            Changes::default(),
+            "nothing changed"
+        );
+        let listed = report(CheckStatus::Pass, &["192.0.2.1 on bl.test"]);
+        let c = changes(Some(&clean), &listed);
+        assert!(c.grade.is_some());
+        assert_eq!(c.new_listings, [listing("192.0.2.1 on bl.test")]);
+        let more = report(
+            CheckStatus::Pass,
+            &["192.0.2.1 on bl.test", "example.com on dbl.test"],
+        );
+        let c = changes(Some(&listed), &more);
+        assert_eq!(c.grade, None, "the same grade");
+        assert_eq!(
+            c.new_listings,
+            [listing("example.com on dbl.test")],
+            "only the new one"
+        );
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! Nothing here does I/O or reads the clock; callers pass `now` where time matters.
 
 pub mod account;
+pub mod alerts;
 pub mod auto_adjust;
 pub mod content;
 pub mod diagnosis;

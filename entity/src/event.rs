@@ -16,6 +16,8 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub data: String,
     pub occurred_at: DateTimeUtc,
+    /// Set on alerts raised at most once per key (e.g. `seed.unreachable:<seed>:<date>`).
+    pub dedupe_key: Option<String>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

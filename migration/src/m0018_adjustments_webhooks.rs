@@ -63,6 +63,9 @@ impl MigrationTrait for Migration {
                     // The event's `data` as JSON.
                     .col(text("data"))
                     .col(timestamp_with_time_zone("occurred_at"))
+                    // Alerts that must not repeat (a seed down, a spike within its hour) carry
+                    // a key unique in the organization.
+                    .col(string_null("dedupe_key"))
                     .foreign_key(&mut cascade(
                         ("events", "organization_id"),
                         ("organizations", "id"),
@@ -77,6 +80,17 @@ impl MigrationTrait for Migration {
             &["organization_id", "id"],
         )
         .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("uq_events_dedupe")
+                    .table("events")
+                    .col("organization_id")
+                    .col("dedupe_key")
+                    .unique()
+                    .to_owned(),
+            )
+            .await?;
         manager
             .create_table(
                 Table::create()

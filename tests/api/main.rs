@@ -2,7 +2,9 @@
 
 mod helpers;
 
+mod alerts;
 mod auth;
+mod auto_adjust;
 mod clock;
 mod contract;
 mod diagnostics;

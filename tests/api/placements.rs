@@ -24,7 +24,7 @@ on_both_databases!(
 
 /// One message as the workers leave it: where it was sent, and its class (`None`: still
 /// looked for).
-struct Landed<'a> {
+pub(crate) struct Landed<'a> {
     date: &'a str,
     provider: &'a str,
     class: Option<&'a str>,
@@ -32,7 +32,7 @@ struct Landed<'a> {
     minute: i64,
 }
 
-const fn landed<'a>(
+pub(crate) const fn landed<'a>(
     date: &'a str,
     provider: &'a str,
     class: Option<&'a str>,
@@ -87,7 +87,7 @@ async fn org_of(app: &TestApp, mailbox: Uuid) -> Uuid {
 }
 
 /// Stores a sent message and its placement; returns the send id.
-async fn store(app: &TestApp, mailbox: Uuid, n: usize, m: &Landed<'_>) -> Uuid {
+pub(crate) async fn store(app: &TestApp, mailbox: Uuid, n: usize, m: &Landed<'_>) -> Uuid {
     let org = org_of(app, mailbox).await;
     let id = Uuid::now_v7();
     let sent_at = base() + Duration::minutes(m.minute);

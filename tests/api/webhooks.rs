@@ -469,6 +469,26 @@ async fn an_event_is_signed_retried_and_delivered_once_and_a_410_ends_it(app: &T
         .expect(200)
         .json;
     assert!(failing["failing_since"].is_string(), "{failing}");
+
+    // The tries are counted in /metrics by result, read from the database.
+    let metrics = app
+        .request(
+            reqwest::Method::GET,
+            "/metrics",
+            Some(crate::helpers::METRICS_TOKEN),
+            None,
+        )
+        .await
+        .expect(200)
+        .text;
+    for line in [
+        "warmup_webhook_deliveries_total{result=\"delivered\"} 2",
+        "warmup_webhook_deliveries_total{result=\"retry\"} 2",
+        "warmup_webhook_deliveries_total{result=\"failed\"} 1",
+    ] {
+        assert!(metrics.lines().any(|l| l == line), "{line} in\n{metrics}");
+    }
+    assert_eq!(metrics.matches("# EOF").count(), 1, "one exposition");
 }
 
 on_both_databases!(a_name_that_resolves_to_loopback_is_refused_when_delivering);

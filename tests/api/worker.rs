@@ -178,6 +178,31 @@ async fn a_due_send_goes_through_one_job_and_a_second_job_does_nothing(app: &Tes
         "one attempt through the job: {first:?} {row:?}"
     );
     assert_eq!(first[0].outcome, "deferred", "{first:?}");
+    // /metrics counts it by outcome and category, and shows the send waiting.
+    let metrics = app
+        .request(
+            reqwest::Method::GET,
+            "/metrics",
+            Some(crate::helpers::METRICS_TOKEN),
+            None,
+        )
+        .await
+        .expect(200)
+        .text;
+    let counted = format!(
+        "warmup_sends_total{{outcome=\"deferred\",category=\"{}\"}} 1",
+        first[0].category
+    );
+    assert!(
+        metrics.lines().any(|l| l == counted),
+        "{counted} in\n{metrics}"
+    );
+    assert!(
+        metrics
+            .lines()
+            .any(|l| l.starts_with("warmup_send_queue{state=") && l.ends_with(" 1")),
+        "{metrics}"
+    );
 
     // Its job ended; a second one for the same send (as after the queue deadline) runs and
     // sends nothing.

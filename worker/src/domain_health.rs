@@ -58,6 +58,21 @@ async fn check_one(
     )
     .await;
     let report = HealthReport::new(&d.name, deps.clock.now(), checks);
-    domains::record_check(db, d, trigger, &report, deps.clock.now(), Some(lease_until)).await?;
+    // The check and the events it raises are one change.
+    let txn = sea_orm::TransactionTrait::begin(db)
+        .await
+        .map_err(warmup_entity::StoreError::from)?;
+    domains::record_check(
+        &txn,
+        d,
+        trigger,
+        &report,
+        deps.clock.now(),
+        Some(lease_until),
+    )
+    .await?;
+    txn.commit()
+        .await
+        .map_err(warmup_entity::StoreError::from)?;
     Ok(())
 }

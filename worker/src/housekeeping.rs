@@ -19,6 +19,9 @@ pub const IDEMPOTENCY_RETENTION_HOURS: i64 = 24;
 /// How long finished send jobs stay in the job table (the send rows keep the history).
 pub const FINISHED_JOB_RETENTION_HOURS: i64 = 24;
 
+/// How long events, their deliveries and tries are kept (and shown in the deliveries list).
+pub const EVENT_RETENTION_DAYS: i64 = 30;
+
 /// One round of clean-up.
 pub async fn run(_tick: Tick, state: Data<JobState>) -> Result<(), BoxDynError> {
     // Requests and jobs live in real time, whatever the clock's speed: a client retries a
@@ -38,6 +41,11 @@ pub async fn run(_tick: Tick, state: Data<JobState>) -> Result<(), BoxDynError> 
     let purged = leases::purge_expired(&state.db, state.clock.now() - Duration::days(1)).await?;
     if purged > 0 {
         tracing::info!(purged, "forgot expired leases");
+    }
+    let before = state.clock.now() - Duration::days(EVENT_RETENTION_DAYS);
+    let purged = warmup_entity::store::events::purge_before(&state.db, before).await?;
+    if purged > 0 {
+        tracing::info!(purged, "forgot old events and their deliveries");
     }
     Ok(())
 }

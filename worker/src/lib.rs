@@ -2,6 +2,7 @@
 //! recovery of interrupted sends, seed engagement, reading sender mailboxes, housekeeping.
 //! Mail servers are reached through `warmup-mail`, the database through `warmup-entity`.
 
+pub mod alerts;
 pub mod deps;
 pub mod domain_health;
 pub mod engagement;

@@ -189,7 +189,19 @@ async fn health_loop(
         .clock
         .real(chrono::Duration::minutes(1))
         .clamp(Duration::from_secs(1), Duration::from_secs(5));
+    // Alerts are judged every five simulated minutes, and never more than every two seconds.
+    let alert_every = deps
+        .clock
+        .real(chrono::Duration::minutes(5))
+        .max(Duration::from_secs(2));
+    let mut alerts_at = std::time::Instant::now();
     while !*stop.borrow() {
+        if alerts_at.elapsed() >= alert_every {
+            alerts_at = std::time::Instant::now();
+            if let Err(e) = crate::alerts::raise_due(&db, &deps.clock).await {
+                tracing::error!(error = %escape_control(&e.to_string()), "judging alerts failed");
+            }
+        }
         // On a task of its own: a check that panics (other parties' records are read) ends
         // this round, never the loops beside it.
         let round = tokio::spawn({

@@ -99,7 +99,12 @@ pub async fn send_queued(
     let recorded = sends::record_attempt(db, &s, owner, now, record).await?;
     if let Some(reason) = stop {
         tracing::warn!(mailbox = %m.id, reason = %escape_control(&reason), "stopping the mailbox");
-        sends::stop_mailbox(db, m.id, &reason, now).await?;
+        // The stop and its event are one change.
+        let txn = sea_orm::TransactionTrait::begin(db)
+            .await
+            .map_err(StoreError::from)?;
+        sends::stop_mailbox(&txn, m.id, &reason, now).await?;
+        txn.commit().await.map_err(StoreError::from)?;
     }
     Ok(recorded)
 }

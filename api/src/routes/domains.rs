@@ -216,7 +216,14 @@ pub async fn run_check(
     )
     .await;
     let report = HealthReport::new(&d.name, state.clock.now(), checks);
-    store::record_check(&state.db, d, trigger, &report, state.clock.now(), None).await?;
+    // The check and the events it raises are one change.
+    let txn = sea_orm::TransactionTrait::begin(&state.db)
+        .await
+        .map_err(warmup_entity::StoreError::from)?;
+    store::record_check(&txn, d, trigger, &report, state.clock.now(), None).await?;
+    txn.commit()
+        .await
+        .map_err(warmup_entity::StoreError::from)?;
     Ok(report)
 }
 

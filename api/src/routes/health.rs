@@ -96,7 +96,8 @@ pub async fn metrics(
     if !bearer(req.headers()).is_some_and(|t| token.matches(t)) {
         return Err(ApiError::MetricsUnauthorized);
     }
+    let service = warmup_entity::store::metrics::snapshot(&state.db).await?;
     Ok(HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
-        .body(state.metrics.render()))
+        .body(state.metrics.render(service)))
 }

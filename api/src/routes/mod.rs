@@ -1,5 +1,6 @@
 //! HTTP routes: each module translates requests to store calls and rows to JSON.
 
+pub mod alert_rules;
 pub mod api_keys;
 pub mod diagnostics;
 pub mod domains;
@@ -99,7 +100,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(webhooks::deliveries)
                 .service(webhooks::delivery)
                 .service(webhooks::redeliver)
-                .service(webhooks::test),
+                .service(webhooks::test)
+                .service(alert_rules::get)
+                .service(alert_rules::put),
         );
 }
 

@@ -19,6 +19,7 @@ use super::rollups::{self, ReportQuery};
 use super::{OrgId, StoreError};
 use crate::secret_box::SecretBox;
 use crate::{domain, domain_check, mailbox, placement, seed_list_message};
+use warmup_domain::state::EventType;
 
 /// How often a domain is checked on its own.
 pub const CHECK_EVERY: Duration = Duration::days(1);
@@ -433,6 +434,13 @@ pub async fn record_check<C: ConnectionTrait>(
     let json = serde_json::to_string(report)
         .map_err(|e| StoreError::Corrupt(format!("a health report as JSON: {e}")))?;
     let score = report.score.and_then(|s| i32::try_from(s).ok());
+    let previous: Option<HealthReport> = domain_check::Entity::find()
+        .filter(domain_check::Column::DomainId.eq(d.id))
+        .order_by_desc(domain_check::Column::CheckedAt)
+        .one(db)
+        .await?
+        .and_then(|c| serde_json::from_str(&c.report).ok());
+    raise_changes(db, d, previous.as_ref(), report, now).await?;
     let row = domain_check::ActiveModel {
         id: Set(Uuid::now_v7()),
         domain_id: Set(d.id),
@@ -465,6 +473,53 @@ pub async fn record_check<C: ConnectionTrait>(
             .await?;
     }
     Ok(row)
+}
+
+/// Raises `domain.health_changed` when the grade moved and `domain.blocklisted` for
+/// listings that are new since the previous check.
+async fn raise_changes<C: ConnectionTrait>(
+    db: &C,
+    d: &domain::Model,
+    previous: Option<&HealthReport>,
+    report: &HealthReport,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let c = warmup_domain::health::changes(previous, report);
+    if let Some((from, to)) = c.grade {
+        super::events::raise(
+            db,
+            d.organization_id,
+            EventType::DomainHealthChanged,
+            serde_json::json!({
+                "domain_id": d.id,
+                "domain": d.name,
+                "previous_grade": from,
+                "grade": to,
+                "previous_score": previous.and_then(|p| p.score),
+                "score": report.score,
+            }),
+            now,
+        )
+        .await?;
+    }
+    if !c.new_listings.is_empty() {
+        super::events::raise(
+            db,
+            d.organization_id,
+            EventType::DomainBlocklisted,
+            serde_json::json!({
+                "domain_id": d.id,
+                "domain": d.name,
+                "listings": c.new_listings.iter().map(|i| serde_json::json!({
+                    "subject": i.subject,
+                    "detail": i.detail,
+                })).collect::<Vec<_>>(),
+            }),
+            now,
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// Claims a check by hand, at most one per `spacing`; when the last one is too recent, the

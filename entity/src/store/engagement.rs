@@ -454,6 +454,7 @@ async fn note_error(
             .await?;
         if res.rows_affected > 0 {
             decided(&txn, send_id, PlacementClass::Unknown).await?;
+            seed_unreachable(&txn, send_id, error, now).await?;
         }
     }
     action(
@@ -466,6 +467,39 @@ async fn note_error(
     )
     .await?;
     txn.commit().await?;
+    Ok(())
+}
+
+/// Tells the organization, once a day per seed, that a seed could not be read and its
+/// message's place will never be known.
+async fn seed_unreachable<C: ConnectionTrait>(
+    db: &C,
+    send_id: Uuid,
+    error: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let Some(p) = placement::Entity::find_by_id(send_id).one(db).await? else {
+        return Ok(());
+    };
+    let seed = p
+        .seed_id
+        .map_or_else(|| p.seed_email.to_lowercase(), |id| id.to_string());
+    super::events::raise_once(
+        db,
+        p.organization_id,
+        warmup_domain::state::EventType::SeedUnreachable,
+        &format!("seed.unreachable:{seed}:{}", now.date_naive()),
+        serde_json::json!({
+            "seed_id": p.seed_id,
+            "seed": p.seed_email,
+            "provider": p.provider,
+            "mailbox_id": p.mailbox_id,
+            "send_id": p.send_id,
+            "error": error,
+        }),
+        now,
+    )
+    .await?;
     Ok(())
 }
 

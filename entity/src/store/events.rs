@@ -3,6 +3,7 @@
 //! event is raised exactly when the change it tells of is stored.
 
 use chrono::{DateTime, Duration, Utc};
+use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 use warmup_domain::state::{DeliveryState, EventType};
@@ -29,7 +30,37 @@ pub async fn raise<C: ConnectionTrait>(
     data: serde_json::Value,
     at: DateTime<Utc>,
 ) -> Result<Uuid, StoreError> {
-    let id = insert(db, org, kind, &data, at).await?;
+    let id = insert(db, org, kind, &data, at, None)
+        .await?
+        .ok_or_else(|| StoreError::Corrupt("an event without a key was not stored".into()))?;
+    fan_out(db, org, id, kind, at).await?;
+    Ok(id)
+}
+
+/// Raises an event unless one with the same `key` was raised for `org` before; returns its
+/// id when it was raised now.
+pub async fn raise_once<C: ConnectionTrait>(
+    db: &C,
+    org: Uuid,
+    kind: EventType,
+    key: &str,
+    data: serde_json::Value,
+    at: DateTime<Utc>,
+) -> Result<Option<Uuid>, StoreError> {
+    let Some(id) = insert(db, org, kind, &data, at, Some(key)).await? else {
+        return Ok(None);
+    };
+    fan_out(db, org, id, kind, at).await?;
+    Ok(Some(id))
+}
+
+async fn fan_out<C: ConnectionTrait>(
+    db: &C,
+    org: Uuid,
+    id: Uuid,
+    kind: EventType,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
     let hooks = webhook::Entity::find()
         .filter(webhook::Column::OrganizationId.eq(org))
         .filter(webhook::Column::Active.eq(true))
@@ -38,7 +69,7 @@ pub async fn raise<C: ConnectionTrait>(
     for w in hooks.iter().filter(|w| subscribed(w).contains(&kind)) {
         deliver(db, w, id, kind, at, None).await?;
     }
-    Ok(id)
+    Ok(())
 }
 
 /// Raises an event for one webhook only (a test event), whatever types it asks for.
@@ -49,28 +80,45 @@ pub async fn raise_for<C: ConnectionTrait>(
     data: serde_json::Value,
     at: DateTime<Utc>,
 ) -> Result<webhook_delivery::Model, StoreError> {
-    let id = insert(db, w.organization_id, kind, &data, at).await?;
+    let id = insert(db, w.organization_id, kind, &data, at, None)
+        .await?
+        .ok_or_else(|| StoreError::Corrupt("an event without a key was not stored".into()))?;
     deliver(db, w, id, kind, at, None).await
 }
 
+/// Stores an event; `None` when its key was used before (nothing stored). The conflict is
+/// resolved in the statement, so a transaction around it goes on (Postgres aborts one on a
+/// failed insert).
 async fn insert<C: ConnectionTrait>(
     db: &C,
     org: Uuid,
     kind: EventType,
     data: &serde_json::Value,
     at: DateTime<Utc>,
-) -> Result<Uuid, StoreError> {
+    key: Option<&str>,
+) -> Result<Option<Uuid>, StoreError> {
     let id = Uuid::now_v7();
-    event::ActiveModel {
+    let row = event::ActiveModel {
         id: Set(id),
         organization_id: Set(org),
         kind: Set(kind.as_str().to_string()),
         data: Set(data.to_string()),
         occurred_at: Set(at),
+        dedupe_key: Set(key.map(str::to_string)),
+    };
+    let stored = event::Entity::insert(row)
+        .on_conflict(
+            OnConflict::columns([event::Column::OrganizationId, event::Column::DedupeKey])
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec(db)
+        .await;
+    match stored {
+        Ok(_) => Ok(Some(id)),
+        Err(sea_orm::DbErr::RecordNotInserted) => Ok(None),
+        Err(e) => Err(e.into()),
     }
-    .insert(db)
-    .await?;
-    Ok(id)
 }
 
 /// A new delivery of event `event_id` to `w`, due at `at`, retried for 24 hours.
@@ -111,4 +159,28 @@ pub fn payload(e: &event::Model) -> serde_json::Value {
         "timestamp": e.occurred_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
         "data": serde_json::from_str::<serde_json::Value>(&e.data).unwrap_or(serde_json::Value::Null),
     })
+}
+
+/// Forgets events raised before `before` once none of their deliveries is still being tried;
+/// their deliveries and tries go with them. Returns the events forgotten.
+pub async fn purge_before<C: ConnectionTrait>(
+    db: &C,
+    before: DateTime<Utc>,
+) -> Result<u64, StoreError> {
+    use sea_orm::sea_query::Query;
+    let open = Query::select()
+        .column(webhook_delivery::Column::EventId)
+        .from(webhook_delivery::Entity)
+        .and_where(webhook_delivery::Column::State.is_in([
+            DeliveryState::Pending.as_str(),
+            DeliveryState::Queued.as_str(),
+            DeliveryState::Delivering.as_str(),
+        ]))
+        .to_owned();
+    let gone = event::Entity::delete_many()
+        .filter(event::Column::OccurredAt.lt(before))
+        .filter(event::Column::Id.not_in_subquery(open))
+        .exec(db)
+        .await?;
+    Ok(gone.rows_affected)
 }

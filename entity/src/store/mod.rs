@@ -1,6 +1,7 @@
 //! Every query the service runs, as functions that take the caller's organization: an
 //! unscoped read of tenant data cannot be written by accident from outside this module.
 
+pub mod alerts;
 pub mod api_keys;
 pub mod clock;
 pub mod domains;
@@ -10,6 +11,7 @@ pub mod events;
 pub mod idempotency;
 pub mod leases;
 pub mod mailboxes;
+pub mod metrics;
 pub mod organizations;
 pub mod page;
 pub mod placement_tests;

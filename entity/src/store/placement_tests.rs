@@ -832,8 +832,47 @@ pub async fn record_arrival(
         update = update.col_expr(test::Column::FinishedAt, Expr::value(Some(now)));
     }
     update.filter(test::Column::Id.eq(t.id)).exec(&txn).await?;
+    if status == TestStatus::Finished {
+        raise_finished(&txn, t, status, now).await?;
+    }
     txn.commit().await?;
     Ok(true)
+}
+
+/// Raises `placement_test.finished` with where the message landed, counted per class.
+async fn raise_finished<C: ConnectionTrait>(
+    db: &C,
+    t: &test::Model,
+    status: TestStatus,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let classes: Vec<Option<String>> = test_seed::Entity::find()
+        .select_only()
+        .column(test_seed::Column::Class)
+        .filter(test_seed::Column::TestId.eq(t.id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut counts = serde_json::Map::new();
+    for c in classes.iter().flatten() {
+        let n = counts.get(c).and_then(|v| v.as_u64()).unwrap_or(0);
+        counts.insert(c.clone(), (n + 1).into());
+    }
+    super::events::raise(
+        db,
+        t.organization_id,
+        warmup_domain::state::EventType::PlacementTestFinished,
+        serde_json::json!({
+            "test_id": t.id,
+            "status": status.as_str(),
+            "mailbox_id": t.mailbox_id,
+            "seeds": classes.len(),
+            "placements": counts,
+        }),
+        now,
+    )
+    .await?;
+    Ok(())
 }
 
 /// The seed engaged with the test message (tests with `engage`).
@@ -907,6 +946,9 @@ pub async fn close_due(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u6
             .filter(test::Column::Id.eq(id))
             .exec(&txn)
             .await?;
+        if let Some(t) = test::Entity::find_by_id(id).one(&txn).await? {
+            raise_finished(&txn, &t, status, now).await?;
+        }
         txn.commit().await?;
         closed += 1;
     }

@@ -255,14 +255,14 @@ pub async fn record_attempt(
 
 /// Stops a mailbox after a failure that retrying cannot fix (a refused login, a permanent
 /// block): the mailbox goes to `error` with the reason, its warmup pauses, and its waiting
-/// sends are cancelled.
+/// sends are cancelled. The first stop raises `mailbox.stopped`.
 pub async fn stop_mailbox<C: ConnectionTrait>(
     db: &C,
     mailbox_id: Uuid,
     reason: &str,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    mailbox::Entity::update_many()
+    let stopped = mailbox::Entity::update_many()
         .col_expr(
             mailbox::Column::Status,
             Expr::value(MailboxStatus::Error.as_str()),
@@ -273,8 +273,35 @@ pub async fn stop_mailbox<C: ConnectionTrait>(
         )
         .col_expr(mailbox::Column::UpdatedAt, Expr::value(now))
         .filter(mailbox::Column::Id.eq(mailbox_id))
+        .filter(mailbox::Column::Status.ne(MailboxStatus::Error.as_str()))
         .exec(db)
         .await?;
+    if stopped.rows_affected == 1
+        && let Some(m) = mailbox::Entity::find_by_id(mailbox_id).one(db).await?
+    {
+        super::events::raise(
+            db,
+            m.organization_id,
+            warmup_domain::state::EventType::MailboxStopped,
+            serde_json::json!({
+                "mailbox_id": m.id,
+                "email": m.email,
+                "reason": reason,
+            }),
+            now,
+        )
+        .await?;
+    } else {
+        // Already stopped: the reason is the latest one.
+        mailbox::Entity::update_many()
+            .col_expr(
+                mailbox::Column::StatusReason,
+                Expr::value(Some(reason.to_string())),
+            )
+            .filter(mailbox::Column::Id.eq(mailbox_id))
+            .exec(db)
+            .await?;
+    }
     super::warmup::pause_for(db, mailbox_id, reason, now, false).await?;
     send::Entity::update_many()
         .col_expr(
