@@ -211,6 +211,32 @@ async fn a_spike_and_a_drop_are_raised_once_by_the_organizations_rules(app: &Tes
         .unwrap_or(0);
     assert_eq!(queued, 2);
 
+    // Housekeeping keeps an event while a delivery of it is still being tried.
+    let later = warmup_entity::Clock::system().now() + chrono::Duration::days(1);
+    let kept = warmup_entity::store::events::purge_before(&app.db, later)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(kept, 0);
+    webhook_delivery::Entity::update_many()
+        .col_expr(
+            webhook_delivery::Column::State,
+            sea_orm::sea_query::Expr::value("failed"),
+        )
+        .filter(webhook_delivery::Column::WebhookId.eq(hook_id))
+        .exec(&app.db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let purged = warmup_entity::store::events::purge_before(&app.db, later)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(purged, 2);
+    let left = webhook_delivery::Entity::find()
+        .filter(webhook_delivery::Column::WebhookId.eq(hook_id))
+        .count(&app.db)
+        .await
+        .unwrap_or(9);
+    assert_eq!(left, 0, "their deliveries went with them");
+
     // Another organization's stricter rules: the same counts raise nothing there.
     let key2 = app.new_org("Strict").await;
     app.request(

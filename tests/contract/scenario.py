@@ -40,6 +40,11 @@ from warmup_client.api.seed_splits import (
     rotate_seed_split, update_seed_split,
 )
 from warmup_client.api.seeds import create_seed, get_seed, list_seeds, update_seed
+from warmup_client.api.webhooks import (
+    create_webhook, delete_webhook, get_alert_rules, get_webhook, get_webhook_delivery,
+    list_webhook_deliveries, list_webhooks, put_alert_rules, rotate_webhook_secret, test_webhook,
+    update_webhook,
+)
 from warmup_client.api.warmup import (
     apply_warmup_preferences, get_mailbox_warmup, get_mailbox_warmup_schedule,
     get_mailbox_warmup_stats, get_warmup_preferences, list_mailbox_send_errors,
@@ -48,6 +53,9 @@ from warmup_client.api.warmup import (
     replace_warmup_preferences, start_mailbox_warmup, update_mailbox_warmup,
 )
 from warmup_client.models import (
+    AlertRules, AlertRulesInput, CreatedWebhook, CreateWebhook, Delivery, DeliveryPage,
+    ErrorsSpikeInput, PlacementDropInput, RotatedSecret, UpdateWebhook, Webhook,
+    WebhookDeliveryState, WebhookEventType, WebhookPage,
     CreateDomain, DeletedSends, DiagnoseSmtp, Diagnosis, Domain, DomainPage, Flushed,
     HealthHistory, HealthReport, QueueDeletion, QueuePage, QueueSelection, SendErrors,
     CreatePlacementTest, PlacementReport, PlacementSource, PlacementTest, PlacementTestPage,
@@ -305,6 +313,13 @@ def mailbox_warmup(client, mailbox):
     assert w.preferences.languages == ["en", "de"] and w.preferences.max_per_day == 40, w.to_dict()
     # Every provider in the split has a seed of this organization.
     assert w.warnings == [], f"unexpected warnings: {[x.to_dict() for x in w.warnings]}"
+    w = check("set the self-adjusting ramp's lines", update_mailbox_warmup.sync_detailed(
+        mailbox, client=client, body=PreferencesPatch(
+            hold_below_inbox_percent=85, step_back_below_inbox_percent=65)), 200, WarmupSettings)
+    assert w.preferences.auto_adjust and w.preferences.hold_below_inbox_percent == 85, w.to_dict()
+    problem("a step-back line above the hold line", update_mailbox_warmup.sync_detailed(
+        mailbox, client=client, body=PreferencesPatch(step_back_below_inbox_percent=90)),
+        422, "validation", fields=["step_back_below_inbox_percent"])
     plan = check("preview 7 days of the schedule", get_mailbox_warmup_schedule.sync_detailed(
         mailbox, client=client, days=7), 200, Schedule)
     assert len(plan.days) == 7 and plan.timezone == "America/New_York", plan.to_dict()
@@ -420,6 +435,55 @@ def domains_and_troubleshooting(client, mailbox):
         mailbox, client=client), 200, SendErrors)
 
 
+def webhooks(client):
+    """A webhook created (its secret shown once), read, listed, changed, its secret rotated, a
+    test event queued and read back as a delivery; the alert thresholds read, changed and
+    refused out of range; the webhook deleted."""
+    made = check("create a webhook", create_webhook.sync_detailed(client=client, body=CreateWebhook(
+        url=f"https://hooks-{RUN}.example.com/in",
+        events=[WebhookEventType.MAILBOX_STOPPED, WebhookEventType.MAILBOX_WARMUP_ADJUSTED])),
+        201, CreatedWebhook)
+    assert made.secret.startswith("whsec_") and made.active, made.to_dict()
+    got = check("get the webhook", get_webhook.sync_detailed(made.id, client=client), 200, Webhook)
+    assert "secret" not in got.to_dict(), got.to_dict()
+    page = check("list the webhooks", list_webhooks.sync_detailed(client=client), 200, WebhookPage)
+    assert [w.id for w in page.items] == [made.id], page.to_dict()
+    changed = check("change its events", update_webhook.sync_detailed(
+        made.id, client=client, body=UpdateWebhook(events=[WebhookEventType.PLACEMENT_DROPPED])),
+        200, Webhook)
+    assert changed.events == [WebhookEventType.PLACEMENT_DROPPED], changed.to_dict()
+    problem("a plain-http address is refused", create_webhook.sync_detailed(
+        client=client, body=CreateWebhook(url="http://hooks.example.com/in",
+                                          events=[WebhookEventType.MAILBOX_STOPPED])),
+        422, "validation", fields=["url"])
+    rotated = check("rotate its secret", rotate_webhook_secret.sync_detailed(
+        made.id, client=client), 200, RotatedSecret)
+    assert rotated.secret != made.secret, rotated.to_dict()
+    queued = check("send a test event", test_webhook.sync_detailed(made.id, client=client), 202,
+                   Delivery)
+    assert queued.event_type == WebhookEventType.WEBHOOK_TEST, queued.to_dict()
+    assert queued.payload["type"] == "webhook.test", queued.to_dict()
+    check("read the delivery", get_webhook_delivery.sync_detailed(
+        made.id, queued.id, client=client), 200, Delivery)
+    deliveries = check("list the deliveries", list_webhook_deliveries.sync_detailed(
+        made.id, client=client), 200, DeliveryPage)
+    assert [d.id for d in deliveries.items] == [queued.id], deliveries.to_dict()
+    check("only pending ones", list_webhook_deliveries.sync_detailed(
+        made.id, client=client, state=WebhookDeliveryState.PENDING), 200, DeliveryPage)
+    rules = check("the alert thresholds", get_alert_rules.sync_detailed(client=client), 200,
+                  AlertRules)
+    assert rules.errors_spike.percent == 20, rules.to_dict()
+    rules = check("change them", put_alert_rules.sync_detailed(client=client, body=AlertRulesInput(
+        errors_spike=ErrorsSpikeInput(percent=30),
+        placement_drop=PlacementDropInput(window_days=5))), 200, AlertRules)
+    assert rules.errors_spike.percent == 30 and rules.placement_drop.window_days == 5, \
+        rules.to_dict()
+    problem("out of range", put_alert_rules.sync_detailed(client=client, body=AlertRulesInput(
+        placement_drop=PlacementDropInput(window_days=31))), 422, "validation",
+        fields=["placement_drop.window_days"])
+    no_content("delete the webhook", delete_webhook.sync_detailed(made.id, client=client))
+
+
 def bulk(client, ids):
     done = check("apply preferences to all mailboxes", apply_warmup_preferences.sync_detailed(
         client=client, body=ApplyPreferences(all_=True, preferences=PreferencesPatch(
@@ -455,6 +519,7 @@ def main():
     reports(client, ids[0])
     placement_tests(client)
     domains_and_troubleshooting(client, ids[0])
+    webhooks(client)
     bulk(client, ids)
     errors(client, ids[0])
     print("scenario passed")
