@@ -4,7 +4,7 @@
 //! `mailbox.warmup_adjusted` is queued for the webhook that asked for it. With `auto_adjust`
 //! off the same days ramp on.
 
-use chrono::{Duration, Timelike, Utc};
+use chrono::{Duration, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -14,27 +14,10 @@ use crate::helpers::TestApp;
 use crate::on_both_databases;
 use crate::placements::{landed, store};
 
-/// A zone where it is now about 19:00, inside the B2C send windows of every day of the week.
-fn evening_zone() -> String {
-    let mut offset = 19 - i64::from(Utc::now().hour());
-    if offset > 14 {
-        offset -= 24;
-    }
-    if offset < -12 {
-        offset += 24;
-    }
-    // `Etc/GMT-3` is three hours ahead of UTC.
-    match offset {
-        0 => "Etc/GMT".to_string(),
-        o if o > 0 => format!("Etc/GMT-{o}"),
-        o => format!("Etc/GMT+{}", -o),
-    }
-}
-
 /// A running warmup with one gmail seed and four sending days behind it: the first all in
 /// the inbox, the next three mostly in spam. Returns the mailbox id, the API's id and today.
 async fn junked_mailbox(app: &TestApp, key: &str, auto_adjust: bool) -> (Uuid, String, String) {
-    let zone = evening_zone();
+    let zone = crate::helpers::evening_zone();
     let mut body = crate::helpers::mailbox_body("ramp@acme.example", "pw-123456");
     body["timezone"] = zone.clone().into();
     let m = app.create_mailbox(key, &body).await;

@@ -342,6 +342,23 @@ pub fn mailbox_body(email: &str, password: &str) -> Value {
     })
 }
 
+/// A time zone in which it is now between 18:00 and 18:59, inside the B2C pattern's windows
+/// on every day of the week.
+pub fn evening_zone() -> String {
+    use chrono::Timelike;
+    let hour = i64::from(chrono::Utc::now().hour());
+    let mut offset = (18 - hour).rem_euclid(24);
+    if offset > 14 {
+        offset -= 24;
+    }
+    // Etc/GMT zones have inverted signs: Etc/GMT-3 is UTC+3.
+    match offset {
+        0 => "Etc/GMT".to_string(),
+        o if o > 0 => format!("Etc/GMT-{o}"),
+        o => format!("Etc/GMT+{}", -o),
+    }
+}
+
 /// A seed body for a private server.
 pub fn seed_body(email: &str, password: &str) -> Value {
     json!({

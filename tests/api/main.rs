@@ -14,6 +14,8 @@ mod persistence;
 mod placement_tests;
 mod placements;
 mod queue;
+#[allow(dead_code)]
+mod receiver;
 mod reports;
 mod secrets;
 mod seed_splits;

@@ -5,6 +5,9 @@
 #[path = "../api/helpers.rs"]
 #[allow(dead_code)]
 mod helpers;
+#[path = "../api/receiver.rs"]
+#[allow(dead_code)]
+mod receiver;
 mod support;
 
 mod auth_check;
@@ -20,3 +23,4 @@ mod queue;
 mod seed_list;
 mod verification;
 mod warmup;
+mod webhooks;

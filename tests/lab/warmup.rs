@@ -11,22 +11,7 @@ use warmup_entity::store::send_reads;
 use crate::helpers::{Backend, TestApp, spawn_app_with};
 use crate::support::{Lab, var};
 
-/// A time zone in which it is now between 18:00 and 18:59, inside the B2C pattern's windows
-/// on every day of the week.
-pub(crate) fn evening_zone() -> String {
-    use chrono::Timelike;
-    let hour = i64::from(chrono::Utc::now().hour());
-    let mut offset = (18 - hour).rem_euclid(24);
-    if offset > 14 {
-        offset -= 24;
-    }
-    // Etc/GMT zones have inverted signs: Etc/GMT-3 is UTC+3.
-    match offset {
-        0 => "Etc/GMT".to_string(),
-        o if o > 0 => format!("Etc/GMT-{o}"),
-        o => format!("Etc/GMT+{}", -o),
-    }
-}
+pub(crate) use crate::helpers::evening_zone;
 
 /// An account on the lab's submission (STARTTLS) and IMAPS servers, as the API takes it.
 pub(crate) fn lab_account(lab: &Lab, email: &str, provider: &str, password: &str) -> Value {
