@@ -18,8 +18,17 @@ pub struct Thresholds {
     pub window_days: usize,
     /// A step back returns to the volume of this many sending days before the latest.
     pub step_back_days: usize,
-    /// Days in a row above the hold line before the ramp resumes.
+    /// Days in a row at or above the hold line before the ramp resumes.
     pub resume_after_days: usize,
+}
+
+impl Thresholds {
+    /// How many of the latest sending days a decision reads.
+    pub fn lookback(&self) -> usize {
+        self.window_days
+            .max(self.step_back_days + 1)
+            .max(self.resume_after_days)
+    }
 }
 
 impl Default for Thresholds {
@@ -184,9 +193,9 @@ pub fn decide(
     if low || too_deferred {
         let back = days[days.len().saturating_sub(t.step_back_days + 1)];
         let earlier = back.volume;
-        // Stepping back again goes no higher than the last step.
-        let cap = match (previous, previous_cap) {
-            (Mode::SteppedBack, Some(c)) => c.min(earlier),
+        // A step back goes no higher than the cap in force (a hold's, or an earlier step's).
+        let cap = match previous_cap {
+            Some(c) if previous != Mode::Ramping => c.min(earlier),
             _ => earlier,
         };
         let why = if too_deferred {
@@ -366,6 +375,21 @@ mod tests {
                 Some(5),
                 "below 60%",
             ),
+            // 3 of 30 in the inbox; three days back sent 10, but the hold is at 6.
+            (
+                "a step back never goes above a hold",
+                Holding,
+                Some(6),
+                vec![
+                    day(10, 1, 10, 0),
+                    day(7, 1, 7, 0),
+                    day(6, 1, 6, 0),
+                    day(6, 1, 6, 0),
+                ],
+                SteppedBack,
+                Some(6),
+                "below 60%",
+            ),
             (
                 "healthy after a hold resumes",
                 Holding,
@@ -417,6 +441,11 @@ mod tests {
         assert_eq!(Adjustment::off().next_sending_day(14), 15);
         assert!(back.differs_from(Mode::Ramping, None));
         assert!(!hold.differs_from(Mode::Holding, Some(9)));
+    }
+
+    #[test]
+    fn a_decision_reads_the_window_and_the_day_a_step_back_returns_to() {
+        assert_eq!(Thresholds::default().lookback(), 4);
     }
 
     #[test]

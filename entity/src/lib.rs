@@ -12,6 +12,7 @@ pub mod event;
 pub mod idempotency_key;
 pub mod lease;
 pub mod mailbox;
+pub mod metric_count;
 pub mod organization;
 pub mod placement;
 pub mod placement_month_rollup;

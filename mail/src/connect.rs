@@ -74,6 +74,22 @@ pub async fn resolve_allowed(
     port: u16,
     options: &ConnectOptions,
 ) -> Result<Vec<SocketAddr>, MailError> {
+    let addrs = resolve(host, port, options).await?;
+    if let Some(private) = first_private(&addrs, options) {
+        return Err(MailError::Connect(format!(
+            "{host} resolves to {private}, a loopback or private address; an operator can allow \
+             private mail servers with WARMUP_ALLOW_PRIVATE_MAIL_HOSTS=true"
+        )));
+    }
+    Ok(addrs)
+}
+
+/// The addresses of `host` (at least one), by the configured lookup.
+pub async fn resolve(
+    host: &str,
+    port: u16,
+    options: &ConnectOptions,
+) -> Result<Vec<SocketAddr>, MailError> {
     let answer = match &options.lookup {
         Some(Lookup(lookup)) => lookup(host, port).await,
         None => tokio::net::lookup_host((host, port))
@@ -82,22 +98,21 @@ pub async fn resolve_allowed(
     };
     let addrs: Vec<SocketAddr> =
         answer.map_err(|e| MailError::Connect(format!("cannot resolve {host}: {e}")))?;
-    let allow_private = options.allow_private_hosts;
-    if !allow_private
-        && let Some(private) = addrs
-            .iter()
-            .find(|a| !warmup_domain::mail_server::is_public_ip(a.ip()))
-    {
-        return Err(MailError::Connect(format!(
-            "{host} resolves to {}, a loopback or private address; an operator can allow \
-             private mail servers with WARMUP_ALLOW_PRIVATE_MAIL_HOSTS=true",
-            private.ip()
-        )));
-    }
     if addrs.is_empty() {
         return Err(MailError::Connect(format!("{host} has no address")));
     }
     Ok(addrs)
+}
+
+/// The first address the private-address rule refuses, unless private hosts are allowed.
+pub fn first_private(addrs: &[SocketAddr], options: &ConnectOptions) -> Option<std::net::IpAddr> {
+    if options.allow_private_hosts {
+        return None;
+    }
+    addrs
+        .iter()
+        .map(SocketAddr::ip)
+        .find(|ip| !warmup_domain::mail_server::is_public_ip(*ip))
 }
 
 #[cfg(test)]

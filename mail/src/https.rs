@@ -6,7 +6,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use crate::connect::{ConnectOptions, resolve_allowed};
+use crate::connect::{ConnectOptions, first_private, resolve};
 use crate::tls::TlsTrust;
 
 /// A client that connects `host` only to `addrs`.
@@ -37,18 +37,37 @@ pub struct HttpAnswer {
 /// Why no answer came.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum HttpError {
-    /// The address may not be used (private, or not resolvable): no connection was made.
+    /// The address may never be used (not a URL, or a loopback, private or link-local
+    /// address): no connection was made, and trying again changes nothing.
     #[error("{0}")]
     Refused(String),
     #[error("no answer within {0:?}")]
     Timeout(Duration),
-    /// The connection or the exchange failed.
+    /// The name did not resolve, or the connection or the exchange failed: worth another try.
     #[error("{0}")]
     Failed(String),
 }
 
-/// POSTs `body` to `url` with `headers`; reads at most `limit` bytes of the answer.
+/// POSTs `body` to `url` with `headers`; reads at most `limit` bytes of the answer. The whole
+/// exchange, name lookup included, ends within `timeout`.
 pub async fn post(
+    url: &str,
+    headers: &[(&str, String)],
+    body: Vec<u8>,
+    trust: &TlsTrust,
+    options: &ConnectOptions,
+    timeout: Duration,
+    limit: usize,
+) -> Result<HttpAnswer, HttpError> {
+    tokio::time::timeout(
+        timeout,
+        exchange(url, headers, body, trust, options, timeout, limit),
+    )
+    .await
+    .unwrap_or(Err(HttpError::Timeout(timeout)))
+}
+
+async fn exchange(
     url: &str,
     headers: &[(&str, String)],
     body: Vec<u8>,
@@ -67,9 +86,17 @@ pub async fn post(
     let port = parsed
         .port_or_known_default()
         .ok_or_else(|| HttpError::Refused(format!("{url} has no port")))?;
-    let addrs = resolve_allowed(&host, port, options)
+    let addrs = resolve(&host, port, options)
         .await
-        .map_err(|e| HttpError::Refused(e.to_string()))?;
+        .map_err(|e| HttpError::Failed(e.to_string()))?;
+    if let Some(ip) = first_private(&addrs, options) {
+        // The address stays in the log: shown to a tenant it would map the operator's
+        // network name by name.
+        tracing::warn!(host = %host, %ip, "refused an HTTPS request to a non-public address");
+        return Err(HttpError::Refused(format!(
+            "{host} resolves to a loopback, private or link-local address"
+        )));
+    }
     let client = pinned_client(trust, &host, &addrs, timeout).map_err(HttpError::Failed)?;
     let mut request = client.post(parsed).body(body);
     for (name, value) in headers {

@@ -208,6 +208,36 @@ impl MigrationTrait for Migration {
             &["delivery_id", "attempt"],
         )
         .await?;
+        // Counters /metrics reports, kept in the transactions that write what they count, so
+        // that a scrape reads a few rows and purging history never makes them go down.
+        manager
+            .create_table(
+                Table::create()
+                    .table("metric_counts")
+                    .col(string("metric"))
+                    .col(string("a"))
+                    .col(string("b"))
+                    .col(big_integer("n"))
+                    .primary_key(Index::create().col("metric").col("a").col("b"))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .get_connection()
+            .execute_unprepared(
+                "INSERT INTO metric_counts (metric, a, b, n) \
+                 SELECT 'sends', outcome, category, COUNT(*) FROM send_attempts \
+                 GROUP BY outcome, category",
+            )
+            .await?;
+        // The alert loop reads the last hour of attempts.
+        index(
+            manager,
+            "idx_send_attempts_attempted_at",
+            "send_attempts",
+            &["attempted_at"],
+        )
+        .await?;
         manager
             .create_table(
                 Table::create()
@@ -226,8 +256,17 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .drop_index(
+                Index::drop()
+                    .name("idx_send_attempts_attempted_at")
+                    .table("send_attempts")
+                    .to_owned(),
+            )
+            .await?;
         for table in [
             "alert_rules",
+            "metric_counts",
             "webhook_attempts",
             "webhook_deliveries",
             "webhooks",

@@ -1,6 +1,7 @@
 //! Webhooks through the API and a real worker: managed with their secret shown once, events
 //! delivered to a local receiver that checks each signature with its own HMAC, retried on 5xx,
-//! ended by a 410, sent again on request, and never sent to a name that resolves to loopback.
+//! ended by a 410, sent again on request, never sent to a name that resolves to loopback nor
+//! over plain http once that is not allowed, and turned off after five days of failures.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
@@ -350,7 +351,7 @@ on_both_databases!(a_name_that_resolves_to_loopback_is_refused_when_delivering);
 async fn a_name_that_resolves_to_loopback_is_refused_when_delivering(app: &TestApp) {
     let key = app.new_org("Rebind").await;
     let receiver = Receiver::start(vec![200]).await;
-    let url = format!("http://rebind.example:{}/hook", receiver.port);
+    let url = format!("https://rebind.example:{}/hook", receiver.port);
     let hook = app
         .post(
             "/v1/webhooks",
@@ -378,12 +379,147 @@ async fn a_name_that_resolves_to_loopback_is_refused_when_delivering(app: &TestA
     assert_eq!(d["state"], "failed", "{d}");
     let error = d["attempts"][0]["error"].as_str().unwrap_or_default();
     assert!(
-        error.contains("127.0.0.1") && error.contains("loopback or private"),
+        error.contains("rebind.example") && error.contains("loopback, private or link-local"),
         "{error}"
+    );
+    assert!(
+        !error.contains("127.0.0.1"),
+        "the address is not shown to the tenant: {error}"
     );
     assert!(d["attempts"][0].get("status").is_none());
     assert!(
         receiver.requests().is_empty(),
         "nothing reached the address"
+    );
+
+    // A plain-http webhook stored while the API allowed it is not sent to by a worker that
+    // does not.
+    let plain = app
+        .post(
+            "/v1/webhooks",
+            &key,
+            &json!({"url": receiver.url(), "events": ["mailbox.stopped"]}),
+        )
+        .await
+        .expect(201)
+        .json;
+    let plain_id = plain["id"].as_str().unwrap_or_default().to_string();
+    let d = app
+        .post(&format!("/v1/webhooks/{plain_id}/test"), &key, &json!({}))
+        .await
+        .expect(202)
+        .json;
+    let d = finished(app, &key, &plain_id, d["id"].as_str().unwrap_or_default()).await;
+    assert_eq!(d["state"], "failed", "{d}");
+    assert_eq!(
+        d["attempts"][0]["error"], "the webhook's URL must use https",
+        "{d}"
+    );
+    assert!(receiver.requests().is_empty());
+}
+
+on_both_databases!(five_days_of_failures_turn_a_webhook_off_and_tell_the_others);
+
+/// A webhook failing since six days fails once more: it is turned off with the reason, and the
+/// organization's webhook for `webhook.disabled` is told; turned on again, its streak is gone.
+async fn five_days_of_failures_turn_a_webhook_off_and_tell_the_others(app: &TestApp) {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let key = app.new_org("Streak").await;
+    let broken = Receiver::start(vec![500]).await;
+    let watcher = Receiver::start(vec![200]).await;
+    let failing = app
+        .post(
+            "/v1/webhooks",
+            &key,
+            &json!({"url": broken.url(), "events": ["mailbox.stopped"]}),
+        )
+        .await
+        .expect(201)
+        .json;
+    let failing_id = failing["id"].as_str().unwrap_or_default().to_string();
+    let told = app
+        .post(
+            "/v1/webhooks",
+            &key,
+            &json!({"url": watcher.url(), "events": ["webhook.disabled"]}),
+        )
+        .await
+        .expect(201)
+        .json;
+    let told_secret = told["secret"].as_str().unwrap_or_default().to_string();
+    let six_days_ago = warmup_entity::Clock::system().now() - chrono::Duration::days(6);
+    warmup_entity::webhook::Entity::update_many()
+        .col_expr(
+            warmup_entity::webhook::Column::FailingSince,
+            sea_orm::sea_query::Expr::value(six_days_ago),
+        )
+        .filter(
+            warmup_entity::webhook::Column::Id
+                .eq(failing_id.parse::<uuid::Uuid>().unwrap_or_default()),
+        )
+        .exec(&app.db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let d = app
+        .post(&format!("/v1/webhooks/{failing_id}/test"), &key, &json!({}))
+        .await
+        .expect(202)
+        .json;
+    let _worker = start_worker(app, |_| {});
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    let off = loop {
+        let w = app
+            .get(&format!("/v1/webhooks/{failing_id}"), &key)
+            .await
+            .expect(200)
+            .json;
+        if w["active"] == false {
+            break w;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "never turned off: {w}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert!(
+        off["disabled_reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("5 days")),
+        "{off}"
+    );
+    // Its pending delivery is not tried again: the webhook is off.
+    let d = finished(app, &key, &failing_id, d["id"].as_str().unwrap_or_default()).await;
+    assert_eq!(d["state"], "failed", "{d}");
+    // The other webhook is told, signed.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    let event = loop {
+        if let Some(r) = watcher.requests().first() {
+            break r.clone();
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "webhook.disabled never arrived"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert!(verifies(&told_secret, &event));
+    let body: Value = serde_json::from_str(&event.body).unwrap_or_default();
+    assert_eq!(body["type"], "webhook.disabled");
+    assert_eq!(body["data"]["webhook_id"], failing_id.as_str());
+    // Turned on again, the streak starts over.
+    let on = app
+        .patch(
+            &format!("/v1/webhooks/{failing_id}"),
+            &key,
+            &json!({"active": true}),
+        )
+        .await
+        .expect(200)
+        .json;
+    assert_eq!(on["active"], true);
+    assert!(
+        on.get("failing_since").is_none() && on.get("disabled_reason").is_none(),
+        "{on}"
     );
 }

@@ -235,8 +235,6 @@ async fn a_junked_provider_holds_then_steps_back_the_ramp_and_a_signed_webhook_s
         days.iter().skip(back + 1).any(|d| d.mode == "ramping")
     })
     .await;
-    let _ = stop.send(());
-    let _ = worker.await;
     // The counts per day, for the log of a run (shown with --nocapture).
     println!(
         "days (date, planned, mode, cap): {:?}",
@@ -272,6 +270,8 @@ async fn a_junked_provider_holds_then_steps_back_the_ramp_and_a_signed_webhook_s
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
+    let _ = stop.send(());
+    let _ = worker.await;
     let firsts: Vec<&str> = modes
         .iter()
         .map(String::as_str)

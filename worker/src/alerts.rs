@@ -31,21 +31,36 @@ pub async fn raise_due(db: &DatabaseConnection, clock: &Clock) -> Result<usize, 
 
     let mut hours: HashMap<(Uuid, Uuid), Hour> = HashMap::new();
     for a in alerts::attempts_since(db, now - Duration::hours(1)).await? {
+        let n = u32::try_from(a.n).unwrap_or(0);
         let h = hours.entry((a.organization_id, a.mailbox_id)).or_default();
-        h.attempts += 1;
+        h.attempts += n;
         if a.outcome != EventOutcome::Sent.as_str() {
             // The most precise word the server gave: the enhanced status, else the code.
             let code = a
                 .enhanced
                 .or(a.code.map(|c| c.to_string()))
                 .unwrap_or(a.category);
-            *h.errors.entry(code).or_default() += 1;
+            *h.errors.entry(code).or_default() += n;
         }
     }
     let hour = now.format("%Y-%m-%dT%H").to_string();
     for ((org, mailbox_id), h) in &hours {
         let errors: Vec<(String, u32)> = h.errors.clone().into_iter().collect();
         for s in spikes(&rules_of(org).errors_spike, h.attempts, &errors) {
+            // The window slides: a spike raised within the last hour is the same spike,
+            // whatever clock hour it is now.
+            let prefix = format!("send.errors_spike:{mailbox_id}:{}:", s.code);
+            if events::raised_since(
+                db,
+                *org,
+                EventType::SendErrorsSpike,
+                &prefix,
+                now - Duration::hours(1),
+            )
+            .await?
+            {
+                continue;
+            }
             raised.push((
                 *org,
                 *mailbox_id,

@@ -60,18 +60,15 @@ async fn plan_target(
         return Ok(false);
     }
     let seeds = plans::usable_seeds(db, mailbox).await?;
-    let recent = plans::recent_days(db, mailbox.id, plans::ADJUST_LOOKBACK).await?;
+    let thresholds = prefs.auto_adjust.thresholds();
+    let lookback = u64::try_from(thresholds.lookback()).unwrap_or(4);
+    let recent = plans::recent_days(db, mailbox.id, lookback).await?;
     let (previous, previous_cap) = recent
         .last()
         .map_or((Mode::Ramping, None), |(day, _)| plans::day_mode(day));
     let adjustment = if prefs.auto_adjust.enabled {
         let days: Vec<SendingDay> = recent.iter().map(|(_, d)| *d).collect();
-        decide(
-            previous,
-            previous_cap,
-            &days,
-            &prefs.auto_adjust.thresholds(),
-        )
+        decide(previous, previous_cap, &days, &thresholds)
     } else {
         Adjustment::off()
     };

@@ -8,7 +8,7 @@ use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 use warmup_domain::state::DeliveryOutcome;
 use warmup_domain::webhook::{
-    RESPONSE_LIMIT, TIMEOUT_SECONDS, judge, retry_delay, secret_key, signature_header,
+    RESPONSE_LIMIT, TIMEOUT_SECONDS, check_url, judge, retry_delay, secret_key, signature_header,
 };
 use warmup_entity::secret_box::context;
 use warmup_entity::store::events::payload;
@@ -34,7 +34,7 @@ pub async fn dispatch_due(
 }
 
 /// The signing keys in force: the secret, and the one before it until it expires.
-fn keys(deps: &SendDeps, c: &Claimed) -> Result<Vec<Vec<u8>>, Error> {
+fn keys(deps: &SendDeps, c: &Claimed) -> Result<Vec<Vec<u8>>, String> {
     let w = &c.webhook;
     let open = |sealed: &str, field: &str| {
         deps.secrets
@@ -43,7 +43,9 @@ fn keys(deps: &SendDeps, c: &Claimed) -> Result<Vec<Vec<u8>>, Error> {
             .and_then(|s| secret_key(s.expose()))
     };
     let mut keys = vec![open(&w.secret, "secret").ok_or_else(|| {
-        Error::Secret("the webhook's signing secret cannot be read with the configured key".into())
+        "the webhook's signing secret cannot be read with the configured key (was \
+         WARMUP_SECRET_KEY changed?); rotate the secret"
+            .to_string()
     })?];
     if let (Some(old), Some(until)) = (&w.previous_secret, w.previous_secret_until)
         && until > deps.clock.now()
@@ -54,26 +56,70 @@ fn keys(deps: &SendDeps, c: &Claimed) -> Result<Vec<Vec<u8>>, Error> {
     Ok(keys)
 }
 
+/// Records a try that could not be made at all: no more tries, with the reason.
+async fn refused(
+    db: &DatabaseConnection,
+    deps: &SendDeps,
+    claimed: &Claimed,
+    owner: &str,
+    why: String,
+) -> Result<Option<DeliveryOutcome>, Error> {
+    let at = deps.clock.now();
+    let t = Try {
+        outcome: DeliveryOutcome::Failed,
+        status: None,
+        error: Some(why),
+        response_body: None,
+        duration_ms: 0,
+        attempted_at: at,
+        retry_at: at,
+    };
+    Ok(match store::record(db, claimed, owner, t).await? {
+        Recorded::Done(o) => Some(o),
+        Recorded::Lost => None,
+    })
+}
+
 /// Sends one queued delivery and records how it went; a delivery another job holds, or one
 /// that ended meanwhile, is left alone.
 pub async fn deliver(
     db: &DatabaseConnection,
     deps: &SendDeps,
-    owner: &str,
+    worker: &str,
     delivery_id: Uuid,
 ) -> Result<Option<DeliveryOutcome>, Error> {
     let now = deps.clock.now();
     // Longer than a try can take, so a live job never loses its delivery.
     let lease = deps.simulated(Duration::from_secs(TIMEOUT_SECONDS * 6));
+    // One owner per claim: a job of this process that outlived its lease cannot record over
+    // the try of the job that took the delivery after it.
+    let owner = format!("{worker}:{}", Uuid::new_v4().simple());
+    let owner = owner.as_str();
     let Some(claimed) = store::claim(db, delivery_id, owner, now, now + lease).await? else {
         return Ok(None);
+    };
+    // The address is judged again: one stored while plain http was allowed is not sent to
+    // once the operator turned that off.
+    if let Err(why) = check_url(&claimed.webhook.url, deps.connect.allow_private_hosts) {
+        return refused(
+            db,
+            deps,
+            &claimed,
+            owner,
+            format!("the webhook's URL {why}"),
+        )
+        .await;
+    }
+    let keys = match keys(deps, &claimed) {
+        Ok(k) => k,
+        Err(why) => return refused(db, deps, &claimed, owner, why).await,
     };
     let id = claimed.event.id.to_string();
     // Receivers compare the timestamp with their own clock: it is the wall clock's, whatever
     // the service clock's speed.
     let timestamp = deps.clock.wall_now().timestamp();
     let body = serde_json::to_vec(&payload(&claimed.event)).unwrap_or_default();
-    let signature = signature_header(&keys(deps, &claimed)?, &id, timestamp, &body);
+    let signature = signature_header(&keys, &id, timestamp, &body);
     let headers = [
         ("content-type", "application/json".to_string()),
         (

@@ -27,7 +27,7 @@ pub async fn get(
 
 /// Replace the organization's alert thresholds; omitted fields take their defaults.
 ///
-/// `errors_spike`: raised once per mailbox, code and hour when one deferral or failure code
+/// `errors_spike`: raised at most once an hour per mailbox and code when one deferral or failure code
 /// (e.g. `4.4.2`) is more than `percent` of the mailbox's attempts in the last hour, once it
 /// made `min_attempts`. `placement_drop`: raised once per mailbox and day when its inbox rate
 /// over the last `window_days` days is below `below_inbox_percent`, once `min_placements` are

@@ -76,17 +76,20 @@ pub struct WarmupAdjustment {
     #[schema(value_type = String, format = Date)]
     pub date: String,
     /// `ramping` (as planned), `holding` (no daily increase) or `stepped_back` (back to an
-    /// earlier day's volume, holding there) until two days in a row are above the hold line.
+    /// earlier day's volume, holding there) until two days in a row are at or above the hold line.
     pub mode: Mode,
     /// The most a day sends while holding or stepped back.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub volume_cap: Option<u32>,
     pub reason: String,
     /// Inbox rate over the last 3 sending days, when any placement was known.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub inbox_percent: Option<f64>,
     /// Share of the latest sending day's attempts that were deferred.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub deferred_percent: Option<f64>,
 }
 
@@ -141,6 +144,7 @@ pub struct WarmupSettings {
     pub preferences: Preferences,
     /// The self-adjusting ramp's latest decision (absent before the first planned day).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub adjustment: Option<WarmupAdjustment>,
     pub warnings: Vec<Warning>,
 }
@@ -486,6 +490,7 @@ pub struct Schedule {
     pub days: Vec<DayPlan>,
     /// The self-adjusting ramp's latest decision, which the preview follows.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub adjustment: Option<WarmupAdjustment>,
     pub warnings: Vec<Warning>,
 }
@@ -587,6 +592,7 @@ pub struct DayStats {
     pub continuations: ContinuationStats,
     /// The self-adjusting ramp's decision the day was planned under.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub adjustment: Option<WarmupAdjustment>,
 }
 

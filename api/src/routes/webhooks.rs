@@ -2,7 +2,7 @@
 //! deliveries with every try, redelivery and a test event.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, delete, get, patch, post, web};
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -18,6 +18,7 @@ use warmup_entity::{webhook, webhook_attempt};
 
 use crate::auth::Caller;
 use crate::error::ApiError;
+use crate::idempotency;
 use crate::json_body::Body;
 use crate::pagination::PageQuery;
 use crate::state::AppState;
@@ -33,9 +34,11 @@ pub struct Webhook {
     pub active: bool,
     /// Why the service turned it off (every delivery failed for 5 days).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub disabled_reason: Option<String>,
     /// Since when every delivery try has failed.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub failing_since: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -150,6 +153,7 @@ async fn find(state: &AppState, caller: &Caller, id: Uuid) -> Result<webhook::Mo
     tag = "webhooks",
     operation_id = "createWebhook",
     request_body = CreateWebhook,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key return the first answer")),
     responses(
         (status = 201, description = "Created, with its secret", body = CreatedWebhook),
         (status = 409, description = "The organization has 20 webhooks", body = crate::error::Problem, content_type = "application/problem+json"),
@@ -160,40 +164,51 @@ async fn find(state: &AppState, caller: &Caller, id: Uuid) -> Result<webhook::Mo
 pub async fn create(
     state: web::Data<AppState>,
     caller: Caller,
+    req: HttpRequest,
     body: Body<CreateWebhook>,
 ) -> Result<HttpResponse, ApiError> {
-    let mut v = Violations::new();
-    let url = checked_url(&state, &mut v, &body.value.url);
-    let kinds = check_events(&mut v, &body.value.events);
-    v.finish(|| ()).map_err(ApiError::Validation)?;
-    let id = Uuid::now_v7();
-    let secret = new_secret(&mut rand::rng());
-    let now = state.clock.now();
-    let w = store::insert(
-        &state.db,
-        caller.org,
-        webhook::Model {
-            id,
-            organization_id: caller.org.0,
-            url,
-            events: serde_json::to_string(&kinds).unwrap_or_default(),
-            active: body.value.active.unwrap_or(true),
-            secret: sealed_secret(&state, id, &secret),
-            previous_secret: None,
-            previous_secret_until: None,
-            failing_since: None,
-            disabled_reason: None,
-            created_at: now,
-            updated_at: now,
+    // A retry with the same key answers the first answer again, secret included (kept sealed
+    // like every stored answer): a lost answer does not lose the secret.
+    idempotency::once(
+        &state,
+        &caller,
+        &req,
+        &body.digest,
+        StatusCode::CREATED,
+        || async {
+            let mut v = Violations::new();
+            let url = checked_url(&state, &mut v, &body.value.url);
+            let kinds = check_events(&mut v, &body.value.events);
+            v.finish(|| ()).map_err(ApiError::Validation)?;
+            let id = Uuid::now_v7();
+            let secret = new_secret(&mut rand::rng());
+            let now = state.clock.now();
+            let w = store::insert(
+                &state.db,
+                caller.org,
+                webhook::Model {
+                    id,
+                    organization_id: caller.org.0,
+                    url,
+                    events: serde_json::to_string(&kinds).unwrap_or_default(),
+                    active: body.value.active.unwrap_or(true),
+                    secret: sealed_secret(&state, id, &secret),
+                    previous_secret: None,
+                    previous_secret_until: None,
+                    failing_since: None,
+                    disabled_reason: None,
+                    created_at: now,
+                    updated_at: now,
+                },
+            )
+            .await?;
+            Ok(CreatedWebhook {
+                webhook: w.into(),
+                secret,
+            })
         },
     )
-    .await?;
-    Ok(
-        HttpResponse::build(StatusCode::CREATED).json(CreatedWebhook {
-            webhook: w.into(),
-            secret,
-        }),
-    )
+    .await
 }
 
 /// List the organization's webhooks.
@@ -248,24 +263,25 @@ pub async fn update(
     id: web::Path<Uuid>,
     body: Body<UpdateWebhook>,
 ) -> Result<web::Json<Webhook>, ApiError> {
-    let mut w = find(&state, &caller, *id).await?;
+    find(&state, &caller, *id).await?;
     let mut v = Violations::new();
-    if let Some(raw) = &body.value.url {
-        w.url = checked_url(&state, &mut v, raw);
-    }
-    if let Some(raw) = &body.value.events {
-        w.events = serde_json::to_string(&check_events(&mut v, raw)).unwrap_or_default();
-    }
+    let url = body
+        .value
+        .url
+        .as_ref()
+        .map(|raw| checked_url(&state, &mut v, raw));
+    let events = body
+        .value
+        .events
+        .as_ref()
+        .map(|raw| serde_json::to_string(&check_events(&mut v, raw)).unwrap_or_default());
     v.finish(|| ()).map_err(ApiError::Validation)?;
-    if let Some(on) = body.value.active {
-        if on && !w.active {
-            w.failing_since = None;
-            w.disabled_reason = None;
-        }
-        w.active = on;
-    }
-    w.updated_at = state.clock.now();
-    let saved = store::update(&state.db, caller.org, w)
+    let changes = store::Changes {
+        url,
+        events,
+        active: body.value.active,
+    };
+    let saved = store::patch(&state.db, caller.org, *id, changes, state.clock.now())
         .await?
         .ok_or(ApiError::NotFound("webhook"))?;
     Ok(web::Json(saved.into()))
@@ -304,12 +320,16 @@ pub struct RotatedSecret {
 /// Replace a webhook's signing secret.
 ///
 /// For 24 hours deliveries are signed with both secrets (two signatures in
-/// `webhook-signature`); then with the new one only.
+/// `webhook-signature`); then with the new one only. A second rotation within those 24 hours
+/// ends the oldest secret at once (the one it replaces signs on).
 #[utoipa::path(
     tag = "webhooks",
     operation_id = "rotateWebhookSecret",
     params(("id" = Uuid, Path, description = "Webhook id")),
-    responses((status = 200, description = "The new secret", body = RotatedSecret)),
+    responses(
+        (status = 200, description = "The new secret", body = RotatedSecret),
+        (status = 409, description = "Rotated at the same moment by another request", body = crate::error::Problem, content_type = "application/problem+json"),
+    ),
     security(("api_key" = []))
 )]
 #[post("/webhooks/{id}/rotate-secret")]
@@ -318,7 +338,7 @@ pub async fn rotate_secret(
     caller: Caller,
     id: web::Path<Uuid>,
 ) -> Result<web::Json<RotatedSecret>, ApiError> {
-    let mut w = find(&state, &caller, *id).await?;
+    let w = find(&state, &caller, *id).await?;
     let secret = new_secret(&mut rand::rng());
     let now = state.clock.now();
     let until = now + Duration::hours(PREVIOUS_SECRET_HOURS);
@@ -327,17 +347,28 @@ pub async fn rotate_secret(
         .secrets
         .open(&w.secret, &context("webhook", w.id, "secret"))
         .map_err(|e| ApiError::Internal(e.to_string()))?;
-    w.previous_secret = Some(
-        state
-            .secrets
-            .seal(&old, &context("webhook", w.id, "previous_secret")),
-    );
-    w.previous_secret_until = Some(until);
-    w.secret = sealed_secret(&state, w.id, &secret);
-    w.updated_at = now;
-    store::update(&state.db, caller.org, w)
-        .await?
-        .ok_or(ApiError::NotFound("webhook"))?;
+    let previous = state
+        .secrets
+        .seal(&old, &context("webhook", w.id, "previous_secret"));
+    let sealed = sealed_secret(&state, w.id, &secret);
+    let done = store::rotate(
+        &state.db,
+        caller.org,
+        w.id,
+        store::Rotation {
+            expected: w.secret.clone(),
+            secret: sealed,
+            previous,
+            until,
+        },
+        now,
+    )
+    .await?;
+    if !done {
+        return Err(ApiError::Conflict(
+            "the secret was rotated at the same moment by another request; rotate again".into(),
+        ));
+    }
     Ok(web::Json(RotatedSecret {
         secret,
         previous_secret_expires_at: until,
@@ -353,12 +384,15 @@ pub struct DeliveryAttempt {
     pub outcome: String,
     /// The receiver's HTTP status, when it answered.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub status: Option<i32>,
     /// What went wrong (timeout, connection refused, address refused, ...).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub error: Option<String>,
     /// The start of the receiver's answer (at most 4096 bytes).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub response_body: Option<String>,
     pub duration_ms: i64,
 }
@@ -390,18 +424,23 @@ pub struct Delivery {
     pub state: String,
     /// When the next try is due, while `pending`.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub next_attempt_at: Option<DateTime<Utc>>,
     /// Tries end then.
     pub give_up_at: DateTime<Utc>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub last_status: Option<i32>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub last_error: Option<String>,
     /// The delivery this one sends again.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub redelivery_of: Option<Uuid>,
     pub created_at: DateTime<Utc>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub finished_at: Option<DateTime<Utc>>,
     /// The body sent: `{type, timestamp, data}`.
     #[schema(value_type = Object)]
@@ -577,14 +616,21 @@ pub async fn test(
         ));
     }
     let now = state.clock.now();
+    // The event and its delivery are stored together.
+    let txn = sea_orm::TransactionTrait::begin(&state.db)
+        .await
+        .map_err(warmup_entity::StoreError::from)?;
     let d = events::raise_for(
-        &state.db,
+        &txn,
         &w,
         EventType::WebhookTest,
         serde_json::json!({"webhook_id": w.id, "message": "a test event, sent on request"}),
         now,
     )
     .await?;
+    txn.commit()
+        .await
+        .map_err(warmup_entity::StoreError::from)?;
     let view = store::delivery(&state.db, caller.org, w.id, d.id)
         .await?
         .ok_or(ApiError::NotFound("delivery"))?;

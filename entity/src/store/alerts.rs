@@ -58,7 +58,7 @@ pub async fn all_rules<C: ConnectionTrait>(
         .collect())
 }
 
-/// One attempt as the spike alert counts it.
+/// Attempts alike, as the spike alert counts them.
 #[derive(Debug, Clone)]
 pub struct AttemptCount {
     pub organization_id: Uuid,
@@ -67,15 +67,17 @@ pub struct AttemptCount {
     pub code: Option<i32>,
     pub enhanced: Option<String>,
     pub category: String,
+    pub n: i64,
 }
 
-/// Delivery attempts (not delivery reports) since `since`, of every organization.
+/// Delivery attempts (not delivery reports) since `since`, of every organization, counted per
+/// mailbox, outcome and answer.
 pub async fn attempts_since<C: ConnectionTrait>(
     db: &C,
     since: DateTime<Utc>,
 ) -> Result<Vec<AttemptCount>, StoreError> {
     use send_attempt::Column as A;
-    type Row = (Uuid, Uuid, String, Option<i32>, Option<String>, String);
+    type Row = (Uuid, Uuid, String, Option<i32>, Option<String>, String, i64);
     let rows: Vec<Row> = send_attempt::Entity::find()
         .select_only()
         .columns([
@@ -86,25 +88,36 @@ pub async fn attempts_since<C: ConnectionTrait>(
             A::Enhanced,
             A::Category,
         ])
+        .column_as(
+            sea_orm::sea_query::Expr::cust("CAST(COUNT(*) AS BIGINT)"),
+            "n",
+        )
         .filter(A::AttemptedAt.gte(since))
         .filter(A::Outcome.is_in([
             EventOutcome::Sent.as_str(),
             EventOutcome::Deferred.as_str(),
             EventOutcome::Failed.as_str(),
         ]))
+        .group_by(A::OrganizationId)
+        .group_by(A::MailboxId)
+        .group_by(A::Outcome)
+        .group_by(A::Code)
+        .group_by(A::Enhanced)
+        .group_by(A::Category)
         .into_tuple()
         .all(db)
         .await?;
     Ok(rows
         .into_iter()
         .map(
-            |(organization_id, mailbox_id, outcome, code, enhanced, category)| AttemptCount {
+            |(organization_id, mailbox_id, outcome, code, enhanced, category, n)| AttemptCount {
                 organization_id,
                 mailbox_id,
                 outcome,
                 code,
                 enhanced,
                 category,
+                n,
             },
         )
         .collect())

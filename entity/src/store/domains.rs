@@ -434,6 +434,20 @@ pub async fn record_check<C: ConnectionTrait>(
     let json = serde_json::to_string(report)
         .map_err(|e| StoreError::Corrupt(format!("a health report as JSON: {e}")))?;
     let score = report.score.and_then(|s| i32::try_from(s).ok());
+    // The domain's row is written first: inside a transaction that takes the write lock
+    // (SQLite) or the row's lock (Postgres) before anything is read, so two checks of one
+    // domain cannot both compare with the same previous report.
+    domain::Entity::update_many()
+        .col_expr(
+            domain::Column::LastCheckedAt,
+            Expr::value(Some(report.checked_at)),
+        )
+        .col_expr(domain::Column::Score, Expr::value(score))
+        .col_expr(domain::Column::Grade, Expr::value(report.grade.clone()))
+        .col_expr(domain::Column::UpdatedAt, Expr::value(now))
+        .filter(domain::Column::Id.eq(d.id))
+        .exec(db)
+        .await?;
     let previous: Option<HealthReport> = domain_check::Entity::find()
         .filter(domain_check::Column::DomainId.eq(d.id))
         .order_by_desc(domain_check::Column::CheckedAt)
@@ -453,17 +467,6 @@ pub async fn record_check<C: ConnectionTrait>(
     }
     .insert(db)
     .await?;
-    domain::Entity::update_many()
-        .col_expr(
-            domain::Column::LastCheckedAt,
-            Expr::value(Some(report.checked_at)),
-        )
-        .col_expr(domain::Column::Score, Expr::value(score))
-        .col_expr(domain::Column::Grade, Expr::value(report.grade.clone()))
-        .col_expr(domain::Column::UpdatedAt, Expr::value(now))
-        .filter(domain::Column::Id.eq(d.id))
-        .exec(db)
-        .await?;
     if let Some(lease) = lease {
         domain::Entity::update_many()
             .col_expr(domain::Column::NextCheckAt, Expr::value(now + CHECK_EVERY))

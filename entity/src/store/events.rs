@@ -184,3 +184,27 @@ pub async fn purge_before<C: ConnectionTrait>(
         .await?;
     Ok(gone.rows_affected)
 }
+
+/// Whether an event of `kind` whose key starts with `prefix` was raised for `org` since
+/// `since` (an alert judged over a sliding window is raised once per window).
+pub async fn raised_since<C: ConnectionTrait>(
+    db: &C,
+    org: Uuid,
+    kind: EventType,
+    prefix: &str,
+    since: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    Ok(event::Entity::find()
+        .filter(event::Column::OrganizationId.eq(org))
+        .filter(event::Column::Kind.eq(kind.as_str()))
+        .filter(event::Column::OccurredAt.gte(since))
+        .filter(event::Column::DedupeKey.is_not_null())
+        .all(db)
+        .await?
+        .iter()
+        .any(|e| {
+            e.dedupe_key
+                .as_deref()
+                .is_some_and(|k| k.starts_with(prefix))
+        }))
+}

@@ -1,12 +1,57 @@
 //! What `/metrics` reports of the service as a whole, read from the database at scrape time so
 //! that every API process reports the same numbers, whichever worker did the work.
 
-use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set};
 use warmup_domain::state::{DeliveryState, SendState};
 
 use super::StoreError;
-use crate::{placement_org_rollup, send, send_attempt, webhook_attempt, webhook_delivery};
+use crate::{metric_count, placement_org_rollup, send, webhook_delivery};
+
+/// The counter of delivery attempts and reports, by outcome and category.
+pub const SENDS: &str = "sends";
+/// The counter of webhook tries, by result.
+pub const WEBHOOK_TRIES: &str = "webhook_tries";
+
+/// Adds one to a counter, in the caller's transaction.
+pub async fn count<C: ConnectionTrait>(
+    db: &C,
+    metric: &str,
+    a: &str,
+    b: &str,
+) -> Result<(), StoreError> {
+    metric_count::Entity::insert(metric_count::ActiveModel {
+        metric: Set(metric.to_string()),
+        a: Set(a.to_string()),
+        b: Set(b.to_string()),
+        n: Set(1),
+    })
+    .on_conflict(
+        OnConflict::columns([
+            metric_count::Column::Metric,
+            metric_count::Column::A,
+            metric_count::Column::B,
+        ])
+        .value(
+            metric_count::Column::N,
+            Expr::cust("\"metric_counts\".\"n\" + excluded.\"n\""),
+        )
+        .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
+
+async fn counts<C: ConnectionTrait>(
+    db: &C,
+    metric: &str,
+) -> Result<Vec<metric_count::Model>, StoreError> {
+    Ok(metric_count::Entity::find()
+        .filter(metric_count::Column::Metric.eq(metric))
+        .all(db)
+        .await?)
+}
 
 /// The counts behind the service's metrics.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -27,16 +72,11 @@ const COUNT: &str = "CAST(COUNT(*) AS BIGINT)";
 
 /// Reads the counts.
 pub async fn snapshot<C: ConnectionTrait>(db: &C) -> Result<Snapshot, StoreError> {
-    let sends = send_attempt::Entity::find()
-        .select_only()
-        .column(send_attempt::Column::Outcome)
-        .column(send_attempt::Column::Category)
-        .column_as(Expr::cust(COUNT), "n")
-        .group_by(send_attempt::Column::Outcome)
-        .group_by(send_attempt::Column::Category)
-        .into_tuple()
-        .all(db)
-        .await?;
+    let sends = counts(db, SENDS)
+        .await?
+        .into_iter()
+        .map(|c| (c.a, c.b, c.n))
+        .collect();
     let placements = placement_org_rollup::Entity::find()
         .select_only()
         .column(placement_org_rollup::Column::Source)
@@ -51,14 +91,11 @@ pub async fn snapshot<C: ConnectionTrait>(db: &C) -> Result<Snapshot, StoreError
         .into_tuple()
         .all(db)
         .await?;
-    let webhook_attempts = webhook_attempt::Entity::find()
-        .select_only()
-        .column(webhook_attempt::Column::Outcome)
-        .column_as(Expr::cust(COUNT), "n")
-        .group_by(webhook_attempt::Column::Outcome)
-        .into_tuple()
-        .all(db)
-        .await?;
+    let webhook_attempts = counts(db, WEBHOOK_TRIES)
+        .await?
+        .into_iter()
+        .map(|c| (c.a, c.n))
+        .collect();
     let queue = send::Entity::find()
         .select_only()
         .column(send::Column::State)

@@ -125,10 +125,6 @@ pub struct NewPlan {
     pub changed_from: Option<(Mode, Option<u32>)>,
 }
 
-/// How many sending days back the self-adjusting ramp looks: its window, and the day a step
-/// back returns to.
-pub const ADJUST_LOOKBACK: u64 = 4;
-
 /// The mailbox's latest planned days (oldest first) with what each showed: the ramp's volume,
 /// where its warmup messages landed, and how their delivery attempts went.
 pub async fn recent_days<C: ConnectionTrait>(

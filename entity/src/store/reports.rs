@@ -104,6 +104,13 @@ pub async fn record_report(
     }
     .insert(&txn)
     .await?;
+    super::metrics::count(
+        &txn,
+        super::metrics::SENDS,
+        outcome.as_str(),
+        EventSource::Dsn.as_str(),
+    )
+    .await?;
     txn.commit().await?;
     Ok(true)
 }

@@ -233,6 +233,7 @@ pub async fn record_attempt(
         // Looking for the message at its seed starts with the send it is about, atomically.
         super::engagement::start_locating(&txn, claimed, now, now + FIRST_LOOKUP_AFTER).await?;
     }
+    let category = a.category.clone();
     send_attempt::ActiveModel {
         id: Set(Uuid::now_v7()),
         send_id: Set(claimed.id),
@@ -243,12 +244,13 @@ pub async fn record_attempt(
         code: Set(a.code.map(i32::from)),
         enhanced: Set(a.enhanced),
         text: Set(a.text),
-        category: Set(a.category),
+        category: Set(category.clone()),
         outcome: Set(a.state.as_str().to_string()),
         duration_ms: Set(a.duration_ms),
     }
     .insert(&txn)
     .await?;
+    super::metrics::count(&txn, super::metrics::SENDS, a.state.as_str(), &category).await?;
     txn.commit().await?;
     Ok(true)
 }

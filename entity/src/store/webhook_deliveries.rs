@@ -212,6 +212,7 @@ pub async fn record(
     }
     .insert(&txn)
     .await?;
+    super::metrics::count(&txn, super::metrics::WEBHOOK_TRIES, outcome.as_str(), "").await?;
     streak(&txn, &claimed.webhook, outcome, t.attempted_at).await?;
     txn.commit().await?;
     Ok(Recorded::Done(outcome))

@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect,
@@ -66,18 +67,87 @@ pub async fn list<C: ConnectionTrait>(
     Ok(Page::from_overfetch(rows, page.limit, |w| w.id))
 }
 
-/// Stores a changed webhook of `org`; `None` when it is gone.
-pub async fn update<C: ConnectionTrait>(
+/// What a PATCH changes; `None` keeps the column.
+#[derive(Debug, Clone, Default)]
+pub struct Changes {
+    pub url: Option<String>,
+    /// The event types as stored (a JSON array).
+    pub events: Option<String>,
+    pub active: Option<bool>,
+}
+
+/// Changes only the named columns of a webhook of `org` (the worker's `failing_since` and a
+/// rotation written meanwhile stay); turning it on clears its failing streak. `None` when it
+/// is gone.
+pub async fn patch<C: ConnectionTrait>(
     db: &C,
     org: OrgId,
-    changed: webhook::Model,
+    id: Uuid,
+    c: Changes,
+    now: DateTime<Utc>,
 ) -> Result<Option<webhook::Model>, StoreError> {
-    if get(db, org, changed.id).await?.is_none() {
-        return Ok(None);
+    use webhook::Column as W;
+    let mut update = webhook::Entity::update_many().col_expr(W::UpdatedAt, Expr::value(now));
+    if let Some(url) = c.url {
+        update = update.col_expr(W::Url, Expr::value(url));
     }
-    let mut active = changed.into_active_model().reset_all();
-    active.organization_id = sea_orm::Set(org.0);
-    Ok(Some(active.update(db).await?))
+    if let Some(events) = c.events {
+        update = update.col_expr(W::Events, Expr::value(events));
+    }
+    if let Some(active) = c.active {
+        update = update.col_expr(W::Active, Expr::value(active));
+    }
+    update
+        .filter(W::Id.eq(id))
+        .filter(W::OrganizationId.eq(org.0))
+        .exec(db)
+        .await?;
+    if c.active == Some(true) {
+        // Only a webhook that was off starts over; one already on keeps its streak.
+        webhook::Entity::update_many()
+            .col_expr(W::FailingSince, Expr::value(Option::<DateTime<Utc>>::None))
+            .col_expr(W::DisabledReason, Expr::value(Option::<String>::None))
+            .filter(W::Id.eq(id))
+            .filter(W::OrganizationId.eq(org.0))
+            .filter(W::DisabledReason.is_not_null())
+            .exec(db)
+            .await?;
+    }
+    get(db, org, id).await
+}
+
+/// A new signing secret for a webhook, all sealed.
+#[derive(Debug, Clone)]
+pub struct Rotation {
+    /// The secret the caller read; the rotation happens only if it is still the one stored.
+    pub expected: String,
+    pub secret: String,
+    /// The secret it replaces, sealed for its new field, signing too until `until`.
+    pub previous: String,
+    pub until: DateTime<Utc>,
+}
+
+/// Replaces the signing secret if it is still `expected` (of two rotations at the same moment,
+/// one wins). False when it changed meanwhile.
+pub async fn rotate<C: ConnectionTrait>(
+    db: &C,
+    org: OrgId,
+    id: Uuid,
+    r: Rotation,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    use webhook::Column as W;
+    let done = webhook::Entity::update_many()
+        .col_expr(W::Secret, Expr::value(r.secret))
+        .col_expr(W::PreviousSecret, Expr::value(Some(r.previous)))
+        .col_expr(W::PreviousSecretUntil, Expr::value(Some(r.until)))
+        .col_expr(W::UpdatedAt, Expr::value(now))
+        .filter(W::Id.eq(id))
+        .filter(W::OrganizationId.eq(org.0))
+        .filter(W::Secret.eq(r.expected))
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected == 1)
 }
 
 /// Deletes a webhook of `org` with its deliveries; false when there was none.
