@@ -270,6 +270,27 @@ impl TestApp {
         .await
     }
 
+    /// The `data` of every event of `kind` raised so far (any organization).
+    pub async fn events_of(&self, kind: &str) -> Vec<Value> {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        warmup_entity::event::Entity::find()
+            .filter(warmup_entity::event::Column::Kind.eq(kind))
+            .all(&self.db)
+            .await
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|e| serde_json::from_str(&e.data).ok())
+            .collect()
+    }
+
+    /// The `/metrics` text, with the metrics token.
+    pub async fn metrics_text(&self) -> String {
+        self.request(Method::GET, "/metrics", Some(METRICS_TOKEN), None)
+            .await
+            .expect(200)
+            .text
+    }
+
     pub async fn get(&self, path: &str, key: &str) -> Reply {
         self.request(Method::GET, path, Some(key), None).await
     }

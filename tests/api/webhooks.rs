@@ -324,16 +324,7 @@ async fn an_event_is_signed_retried_and_delivered_once_and_a_410_ends_it(app: &T
     assert!(failing["failing_since"].is_string(), "{failing}");
 
     // The tries are counted in /metrics by result, read from the database.
-    let metrics = app
-        .request(
-            reqwest::Method::GET,
-            "/metrics",
-            Some(crate::helpers::METRICS_TOKEN),
-            None,
-        )
-        .await
-        .expect(200)
-        .text;
+    let metrics = app.metrics_text().await;
     for line in [
         "warmup_webhook_deliveries_total{result=\"delivered\"} 2",
         "warmup_webhook_deliveries_total{result=\"retry\"} 2",
@@ -507,6 +498,8 @@ async fn five_days_of_failures_turn_a_webhook_off_and_tell_the_others(app: &Test
     let body: Value = serde_json::from_str(&event.body).unwrap_or_default();
     assert_eq!(body["type"], "webhook.disabled");
     assert_eq!(body["data"]["webhook_id"], failing_id.as_str());
+    let raised = app.events_of("webhook.disabled").await;
+    assert_eq!(raised.len(), 1, "raised once: {raised:?}");
     // Turned on again, the streak starts over.
     let on = app
         .patch(

@@ -179,16 +179,7 @@ async fn a_due_send_goes_through_one_job_and_a_second_job_does_nothing(app: &Tes
     );
     assert_eq!(first[0].outcome, "deferred", "{first:?}");
     // /metrics counts it by outcome and category, and shows the send waiting.
-    let metrics = app
-        .request(
-            reqwest::Method::GET,
-            "/metrics",
-            Some(crate::helpers::METRICS_TOKEN),
-            None,
-        )
-        .await
-        .expect(200)
-        .text;
+    let metrics = app.metrics_text().await;
     let counted = format!(
         "warmup_sends_total{{outcome=\"deferred\",category=\"{}\"}} 1",
         first[0].category

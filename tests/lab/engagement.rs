@@ -455,6 +455,20 @@ async fn a_seed_with_a_wrong_password_records_the_error_and_gives_up(backend: Ba
     let copies = lab.where_is(&id);
     assert_eq!(copies.len(), 1);
     assert!(!copies[0].flags.contains("\\Seen"), "{copies:?}");
+    // The organization is told once that the seed could not be read.
+    let told: Vec<Value> = app
+        .events_of("seed.unreachable")
+        .await
+        .into_iter()
+        .filter(|d| d["seed"] == seed.as_str())
+        .collect();
+    assert_eq!(told.len(), 1, "{told:?}");
+    assert!(
+        told[0]["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("login")),
+        "{told:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

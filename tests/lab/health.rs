@@ -343,6 +343,20 @@ async fn a_listed_sending_address_fails_and_a_refusing_list_is_an_error_not_a_li
         );
     }
     assert_eq!(report["score"], 85, "blocklists give 0 of 15: {report:#}");
+    // Told: the new listing, and the domain's first grade.
+    let listings = app.events_of("domain.blocklisted").await;
+    assert_eq!(listings.len(), 1, "{listings:?}");
+    assert_eq!(listings[0]["domain"], "good.test");
+    let subjects: Vec<&str> = listings[0]["listings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|l| l["subject"].as_str())
+        .collect();
+    assert_eq!(subjects, [format!("127.0.0.1 on {zone}").as_str()]);
+    let grades = app.events_of("domain.health_changed").await;
+    assert_eq!(grades.len(), 1, "{grades:?}");
+    assert_eq!(grades[0]["grade"], report["grade"]);
 
     // A list that only refuses decides nothing: the check is left out of the score.
     let app = health_app(Backend::Sqlite, &[&refusing], &[]).await;

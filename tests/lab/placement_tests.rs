@@ -117,8 +117,17 @@ async fn internal_tests_land_as_the_lab_filed_them_and_stay_unread(backend: Back
     let _ = stop.send(());
     let _ = worker.await;
 
+    let finished = app.events_of("placement_test.finished").await;
     for (t, signed) in results.iter().zip([true, false]) {
         assert_eq!(t["status"], "finished", "{t}");
+        // Told once, with where the message landed.
+        let told: Vec<&Value> = finished
+            .iter()
+            .filter(|d| d["test_id"] == t["id"])
+            .collect();
+        assert_eq!(told.len(), 1, "{finished:?}");
+        assert_eq!(told[0]["status"], "finished");
+        assert_eq!(told[0]["seeds"], 3, "{told:?}");
         let message_id = t["message_id"].as_str().unwrap_or_default();
         let filed = lab.delivered_to(message_id);
         assert_eq!(filed.len(), 3, "one copy per seed: {filed:?}");

@@ -279,6 +279,20 @@ async fn a_refused_login_stops_the_mailbox_with_the_reason(backend: Backend) {
         .expect(200)
         .json;
     assert_eq!(w["status"], "paused");
+    // Told once, with the reason.
+    let told: Vec<Value> = app
+        .events_of("mailbox.stopped")
+        .await
+        .into_iter()
+        .filter(|d| d["mailbox_id"] == mailbox.as_str())
+        .collect();
+    assert_eq!(told.len(), 1, "{told:?}");
+    assert!(
+        told[0]["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("535")),
+        "{told:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
