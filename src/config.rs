@@ -600,3 +600,97 @@ mod tests {
         );
     }
 }
+
+/// Settings come from operators' files and environments: any value of any setting, and any
+/// text as the file, ends in settings or an error, never a panic.
+#[cfg(test)]
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    const KEYS: [&str; 29] = [
+        "listen",
+        "database_url",
+        "secret_key",
+        "extra_ca_file",
+        "bootstrap_api_key",
+        "rate_limit_per_minute",
+        "rate_limit_org_multiple",
+        "rate_limit_unauthenticated_per_minute",
+        "max_api_keys_per_org",
+        "metrics_token",
+        "body_limit_bytes",
+        "probe_timeout_secs",
+        "smtp_timeout_secs",
+        "helo_name",
+        "allow_private_mail_hosts",
+        "require_mailbox_verification",
+        "clock_speedup",
+        "http_workers",
+        "log",
+        "dns_server",
+        "dns_servers",
+        "diagnose_ports",
+        "dnsbl_ip",
+        "dnsbl_domain",
+        "mta_sts_port",
+        "missing_after_secs",
+        "seed_max_splits",
+        "config",
+        "unknown_setting",
+    ];
+
+    fn value() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "\\PC{0,40}",
+            "-?[0-9]{1,25}(\\.[0-9]{0,5})?",
+            "(true|false|yes|no|on|off|1|0|TRUE)",
+            "[0-9.:\\[\\], a-f]{0,60}",
+            Just("NaN".to_string()),
+            Just("inf".to_string()),
+            Just("1e308".to_string()),
+        ]
+    }
+
+    proptest! {
+
+        #[test]
+        fn any_environment_loads_or_is_refused(
+            values in proptest::collection::vec((0..KEYS.len(), value()), 0..8),
+        ) {
+            let env = move |k: &str| {
+                values
+                    .iter()
+                    .find(|(i, _)| format!("WARMUP_{}", KEYS[*i].to_ascii_uppercase()) == k)
+                    .map(|(_, v)| v.clone())
+                    // `config` names a file that does not exist: a readable error.
+                    .filter(|_| k != "WARMUP_CONFIG")
+            };
+            let _ = Settings::load_from(None, &env);
+        }
+
+        #[test]
+        fn any_file_loads_or_is_refused(
+            text in prop_oneof![
+                "\\PC{0,300}",
+                proptest::collection::vec((0..KEYS.len(), value()), 0..6).prop_map(|kv| {
+                    kv.iter()
+                        .map(|(i, v)| format!("{} = {v}\n", KEYS[*i]))
+                        .collect::<String>()
+                }),
+                proptest::collection::vec((0..KEYS.len(), value()), 0..6).prop_map(|kv| {
+                    kv.iter()
+                        .map(|(i, v)| format!("{} = {:?}\n", KEYS[*i], v))
+                        .collect::<String>()
+                }),
+            ],
+        ) {
+            let dir = tempfile::tempdir();
+            prop_assume!(dir.is_ok());
+            let dir = dir.unwrap_or_else(|_| unreachable!());
+            let path = dir.path().join("warmup.toml");
+            prop_assume!(std::fs::write(&path, &text).is_ok());
+            let _ = Settings::load_from(Some(&path), &|_| None);
+        }
+    }
+}

@@ -470,3 +470,47 @@ mod tests {
         assert!(!classify(550, EnhancedStatus::parse("5.1.1"), "User unknown").transient());
     }
 }
+
+/// Whatever a server or a middlebox sends: never a panic, and what parses keeps its rules.
+#[cfg(test)]
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+
+        #[test]
+        fn any_bytes_parse_or_are_refused(raw in proptest::collection::vec(any::<u8>(), 0..400)) {
+            let text = String::from_utf8_lossy(&raw);
+            if let Some((code, _, _)) = parse_reply(&text) {
+                prop_assert!((200..600).contains(&code));
+                let r = classify_raw(&text);
+                prop_assert!(r.is_some());
+            }
+        }
+
+        #[test]
+        fn reply_shaped_lines_keep_code_status_and_text(
+            code in 200u16..600,
+            class in 2u8..6,
+            subject in 0u16..1000,
+            detail in 0u16..1000,
+            text in "[ -~]{0,80}",
+            lines in 1usize..4,
+        ) {
+            let status = format!("{class}.{subject}.{detail}");
+            let raw = (0..lines)
+                .map(|i| {
+                    let sep = if i + 1 == lines { ' ' } else { '-' };
+                    format!("{code}{sep}{status} {text}\r\n")
+                })
+                .collect::<String>();
+            let parsed = parse_reply(&raw);
+            prop_assert!(parsed.is_some(), "{raw:?}");
+            let (c, _, _) = parsed.unwrap_or((0, None, String::new()));
+            prop_assert_eq!(c, code);
+            let r = classify(code, EnhancedStatus::parse(&status), &text);
+            prop_assert_eq!(r.code, code);
+        }
+    }
+}

@@ -259,3 +259,75 @@ Hello\r\n\
         assert_eq!(parse(raw), None);
     }
 }
+
+/// Delivery reports come from any server on the internet: arbitrary bytes and reports with
+/// arbitrary fields never make the parser panic, and a well-formed report keeps its fields.
+#[cfg(test)]
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn report(
+        action: &str,
+        status: &str,
+        diagnostic: &str,
+        id: &str,
+        headers_only: bool,
+    ) -> Vec<u8> {
+        let original = if headers_only {
+            format!("Content-Type: text/rfc822-headers\r\n\r\nMessage-ID: <{id}>\r\nSubject: x\r\n")
+        } else {
+            format!(
+                "Content-Type: message/rfc822\r\n\r\nMessage-ID: <{id}>\r\nSubject: x\r\n\r\nbody\r\n"
+            )
+        };
+        format!(
+            "From: MAILER-DAEMON@mx.example\r\nTo: a@b.example\r\nSubject: failure\r\n\
+             MIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; \
+             boundary=\"b1\"\r\n\r\n--b1\r\nContent-Type: text/plain\r\n\r\nsorry\r\n--b1\r\n\
+             Content-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example\r\n\r\n\
+             Final-Recipient: rfc822; t@c.example\r\nAction: {action}\r\nStatus: {status}\r\n\
+             Diagnostic-Code: smtp; {diagnostic}\r\n\r\n--b1\r\n{original}--b1--\r\n"
+        )
+        .into_bytes()
+    }
+
+    proptest! {
+
+        #[test]
+        fn any_bytes_parse_or_are_refused(raw in proptest::collection::vec(any::<u8>(), 0..2000)) {
+            let _ = parse(&raw);
+        }
+
+        #[test]
+        fn reports_with_arbitrary_fields_never_panic(
+            action in "\\PC{0,30}",
+            status in "\\PC{0,30}",
+            diagnostic in "\\PC{0,200}",
+            id in "\\PC{0,60}",
+            headers_only in any::<bool>(),
+        ) {
+            let _ = parse(&report(&action, &status, &diagnostic, &id, headers_only));
+        }
+
+        #[test]
+        fn a_well_formed_report_keeps_its_fields(
+            action in prop::sample::select(vec!["failed", "delayed", "delivered", "relayed", "expanded"]),
+            class in 2u8..6,
+            subject in 0u16..8,
+            detail in 0u16..30,
+            local in "[a-z0-9]{1,20}",
+            headers_only in any::<bool>(),
+        ) {
+            let status = format!("{class}.{subject}.{detail}");
+            let id = format!("{local}@sender.example");
+            let dsn = parse(&report(action, &status, "550 5.1.1 no such user", &id, headers_only));
+            prop_assert!(dsn.is_some());
+            let dsn = dsn.unwrap_or(Dsn { original_message_id: None, recipients: Vec::new() });
+            prop_assert_eq!(dsn.original_message_id.as_deref(), Some(id.as_str()));
+            prop_assert_eq!(dsn.recipients.len(), 1);
+            prop_assert_eq!(dsn.recipients[0].action.as_str(), action);
+            prop_assert_eq!(dsn.recipients[0].status.as_deref(), Some(status.as_str()));
+        }
+    }
+}

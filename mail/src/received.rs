@@ -156,3 +156,63 @@ mod test_code_tests {
         assert_eq!(header_block(raw.as_bytes(), 4), "From");
     }
 }
+
+/// Headers and bodies found at seeds are anyone's: arbitrary bytes never make the readers
+/// panic, and a message built with a code and an id is read back with them.
+#[cfg(test)]
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+
+        #[test]
+        fn any_bytes_are_read_or_refused(
+            raw in proptest::collection::vec(any::<u8>(), 0..2000),
+            code in "\\PC{0,20}",
+            max in 0usize..3000,
+        ) {
+            if let Some(h) = read_header(&raw) {
+                prop_assert!(!h.message_id.is_empty() && h.message_id.len() <= MAX_MESSAGE_ID);
+                prop_assert!(!h.from.is_empty());
+            }
+            let _ = carries_test_code(&raw, &code);
+            let block = header_block(&raw, max);
+            prop_assert!(block.len() <= max.max(1) * 3, "lossy UTF-8 at most triples");
+        }
+
+        #[test]
+        fn arbitrary_header_values_never_panic(
+            subject in "\\PC{0,200}",
+            list_id in "\\PC{0,100}",
+            from in "\\PC{0,100}",
+            body in "\\PC{0,300}",
+        ) {
+            let raw = format!(
+                "Message-ID: <x@y.example>\r\nFrom: {from}\r\nSubject: {subject}\r\n\
+                 List-ID: {list_id}\r\nX-Warmup-Test: {list_id}\r\n\r\n{body}\r\n"
+            );
+            let _ = read_header(raw.as_bytes());
+            let _ = carries_test_code(raw.as_bytes(), "wt-abc123");
+        }
+
+        #[test]
+        fn a_message_with_a_code_and_an_id_is_read_back(
+            local in "[a-z0-9]{1,30}",
+            sender in "[a-z]{1,12}",
+            code in "wt-[a-z0-9]{6}",
+            words in "[a-zA-Z ]{0,60}",
+        ) {
+            let raw = format!(
+                "Message-ID: <{local}@sender.example>\r\nFrom: Someone <{sender}@sender.example>\r\n\
+                 Subject: {words} {code}\r\nContent-Type: text/plain\r\n\r\n{words}\r\n"
+            );
+            let h = read_header(raw.as_bytes());
+            prop_assert!(h.is_some());
+            let h = h.unwrap_or_else(|| unreachable!());
+            prop_assert_eq!(h.message_id, format!("{local}@sender.example"));
+            prop_assert_eq!(h.from, format!("{sender}@sender.example"));
+            prop_assert!(carries_test_code(raw.as_bytes(), &code));
+        }
+    }
+}

@@ -480,3 +480,52 @@ mod tests {
         );
     }
 }
+
+/// Trace headers are written by every hop a message passed, and forged by some: arbitrary
+/// values never make the reader panic, and a Received header with a bracketed address always
+/// yields that address.
+#[cfg(test)]
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+
+        #[test]
+        fn any_trace_values_are_read_or_refused(
+            received in proptest::collection::vec(any::<u8>(), 0..400),
+            return_path in proptest::collection::vec(any::<u8>(), 0..200),
+            nested in "[()\\\\a-z \\[\\]0-9.;:]{0,200}",
+        ) {
+            let headers: Vec<(&[u8], &[u8])> = vec![
+                (b"Received", received.as_slice()),
+                (b"Received", nested.as_bytes()),
+                (b"Return-Path", return_path.as_slice()),
+            ];
+            let _ = session_facts(&headers);
+        }
+
+        #[test]
+        fn a_bracketed_client_address_is_found(
+            a in 1u8..255, b in 0u8..255, c in 0u8..255, d in 1u8..255,
+            helo in "[a-z]{1,10}\\.[a-z]{2,6}",
+            noise in "[a-z ]{0,30}",
+            sender in "[a-z0-9]{1,12}",
+        ) {
+            let value = format!(
+                "from {helo} ({noise} [{a}.{b}.{c}.{d}]) by mx.example (Postfix) with ESMTPS id X; Fri, 28 Nov 2025 09:14:02 +0000"
+            );
+            let path = format!("<{sender}@sender.example>");
+            let headers: Vec<(&[u8], &[u8])> = vec![
+                (b"Received", value.as_bytes()),
+                (b"Return-Path", path.as_bytes()),
+            ];
+            let facts = session_facts(&headers);
+            prop_assert!(facts.is_ok(), "{value}: {facts:?}");
+            if let Ok(f) = facts {
+                prop_assert_eq!(f.client_ip, IpAddr::from([a, b, c, d]));
+                prop_assert_eq!(f.mail_from, format!("{sender}@sender.example"));
+            }
+        }
+    }
+}
