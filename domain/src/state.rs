@@ -160,6 +160,20 @@ states!(
     }
 );
 
+impl DeliveryState {
+    /// The states of a delivery still being tried.
+    pub const OPEN: [DeliveryState; 3] = [
+        DeliveryState::Pending,
+        DeliveryState::Queued,
+        DeliveryState::Delivering,
+    ];
+
+    /// The stored words of [`Self::OPEN`].
+    pub fn open_words() -> [&'static str; 3] {
+        Self::OPEN.map(DeliveryState::as_str)
+    }
+}
+
 states!(
     /// What one try of a delivery ended in.
     DeliveryOutcome {

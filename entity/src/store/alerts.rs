@@ -88,10 +88,7 @@ pub async fn attempts_since<C: ConnectionTrait>(
             A::Enhanced,
             A::Category,
         ])
-        .column_as(
-            sea_orm::sea_query::Expr::cust("CAST(COUNT(*) AS BIGINT)"),
-            "n",
-        )
+        .column_as(sea_orm::sea_query::Expr::cust(super::COUNT_ALL), "n")
         .filter(A::AttemptedAt.gte(since))
         .filter(A::Outcome.is_in([
             EventOutcome::Sent.as_str(),
@@ -133,10 +130,7 @@ pub async fn warmup_counts_since<C: ConnectionTrait>(
     Ok(placement_rollup::Entity::find()
         .select_only()
         .columns([R::OrganizationId, R::MailboxId, R::Day, R::Class])
-        .column_as(
-            sea_orm::sea_query::Expr::cust("CAST(SUM(n) AS BIGINT)"),
-            "n",
-        )
+        .column_as(sea_orm::sea_query::Expr::cust(super::SUM_N), "n")
         .filter(R::Source.eq(PlacementSource::Warmup.as_str()))
         .filter(R::Day.gte(since))
         .group_by(R::OrganizationId)

@@ -171,11 +171,7 @@ pub async fn purge_before<C: ConnectionTrait>(
     let open = Query::select()
         .column(webhook_delivery::Column::EventId)
         .from(webhook_delivery::Entity)
-        .and_where(webhook_delivery::Column::State.is_in([
-            DeliveryState::Pending.as_str(),
-            DeliveryState::Queued.as_str(),
-            DeliveryState::Delivering.as_str(),
-        ]))
+        .and_where(webhook_delivery::Column::State.is_in(DeliveryState::open_words()))
         .to_owned();
     let gone = event::Entity::delete_many()
         .filter(event::Column::OccurredAt.lt(before))

@@ -68,7 +68,7 @@ pub struct Snapshot {
     pub webhook_queue: Vec<(String, i64)>,
 }
 
-const COUNT: &str = "CAST(COUNT(*) AS BIGINT)";
+use super::COUNT_ALL as COUNT;
 
 /// Reads the counts.
 pub async fn snapshot<C: ConnectionTrait>(db: &C) -> Result<Snapshot, StoreError> {
@@ -82,7 +82,7 @@ pub async fn snapshot<C: ConnectionTrait>(db: &C) -> Result<Snapshot, StoreError
         .column(placement_org_rollup::Column::Source)
         .column(placement_org_rollup::Column::Class)
         .column(placement_org_rollup::Column::Provider)
-        .column_as(Expr::cust("CAST(SUM(n) AS BIGINT)"), "n")
+        .column_as(Expr::cust(super::SUM_N), "n")
         // Pending placements are not counted yet: a counter never goes down.
         .filter(placement_org_rollup::Column::Class.ne(warmup_domain::placement::slot_name(None)))
         .group_by(placement_org_rollup::Column::Source)
@@ -114,11 +114,7 @@ pub async fn snapshot<C: ConnectionTrait>(db: &C) -> Result<Snapshot, StoreError
         .select_only()
         .column(webhook_delivery::Column::State)
         .column_as(Expr::cust(COUNT), "n")
-        .filter(webhook_delivery::Column::State.is_in([
-            DeliveryState::Pending.as_str(),
-            DeliveryState::Queued.as_str(),
-            DeliveryState::Delivering.as_str(),
-        ]))
+        .filter(webhook_delivery::Column::State.is_in(DeliveryState::open_words()))
         .group_by(webhook_delivery::Column::State)
         .into_tuple()
         .all(db)

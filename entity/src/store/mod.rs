@@ -55,6 +55,11 @@ pub enum StoreError {
     Db(#[from] DbErr),
 }
 
+/// `SUM(n)` as a 64-bit integer on both databases (Postgres sums a `BIGINT` to `NUMERIC`).
+pub(crate) const SUM_N: &str = "CAST(SUM(n) AS BIGINT)";
+/// `COUNT(*)` as a 64-bit integer on both databases.
+pub(crate) const COUNT_ALL: &str = "CAST(COUNT(*) AS BIGINT)";
+
 /// Maps a unique-constraint violation to a conflict with a readable reason.
 pub(crate) fn conflict_on_unique(err: DbErr, what: &str) -> StoreError {
     match err.sql_err() {

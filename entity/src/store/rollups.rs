@@ -414,7 +414,7 @@ macro_rules! fine_query {
     }};
 }
 
-const SUM: &str = "CAST(SUM(n) AS BIGINT)";
+use super::SUM_N as SUM;
 
 /// The organization's placement counts per group and class, read from the rollups.
 pub async fn report<C: ConnectionTrait>(
