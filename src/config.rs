@@ -2,6 +2,7 @@
 //! the file stop the start-up: a typo must not silently fall back to a default.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use serde::Deserialize;
 
@@ -143,6 +144,9 @@ pub enum ConfigError {
     Parse { path: String, message: String },
     #[error("environment variable {name}: {message}")]
     Env { name: String, message: String },
+    /// Settings each valid alone that do not hold together.
+    #[error("{0}")]
+    Inconsistent(String),
 }
 
 /// The machine's host name, the usual EHLO name of a mail client.
@@ -341,7 +345,7 @@ impl Settings {
                 message,
             })?,
         };
-        Ok(Settings {
+        let settings = Settings {
             listen: text("listen", f.listen).unwrap_or_else(|| DEFAULT_LISTEN.to_string()),
             database_url,
             secret_key: text("secret_key", f.secret_key),
@@ -405,7 +409,33 @@ impl Settings {
                 .or(f.seed_max_splits)
                 .unwrap_or(warmup_domain::seed_split::DEFAULT_MAX_SPLITS_PER_SEED)
                 .max(1),
-        })
+        };
+        settings.check()?;
+        Ok(settings)
+    }
+
+    /// Whether the settings hold together; every start checks it.
+    ///
+    /// A send interrupted mid-conversation is sent again only once its message counts as
+    /// missing, counted from its claim; the claim lasts as long as the longest submission. A
+    /// missing window shorter than that claim would send again a message its first worker may
+    /// still have been handing over: a duplicate.
+    pub fn check(&self) -> Result<(), ConfigError> {
+        let lease = warmup_mail::ConnectOptions::with_step_timeout(Duration::from_secs(
+            self.smtp_timeout_secs,
+        ))
+        .send_lease()
+        .as_secs();
+        if self.missing_after_secs < lease {
+            return Err(ConfigError::Inconsistent(format!(
+                "missing_after_secs ({}) must be at least {lease}: with smtp_timeout_secs = {} \
+                 a send is claimed for {lease} s, and a message must not count as missing \
+                 before its send's claim could have ended (raise missing_after_secs or lower \
+                 smtp_timeout_secs)",
+                self.missing_after_secs, self.smtp_timeout_secs
+            )));
+        }
+        Ok(())
     }
 
     /// True when the database is SQLite (the embedded default).
@@ -433,6 +463,29 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         move |k| m.get(k).cloned()
+    }
+
+    #[test]
+    fn a_missing_window_shorter_than_a_send_s_claim_is_refused() {
+        let with = |missing: &str, smtp: &str| {
+            Settings::load_from(
+                None,
+                &env(&[
+                    ("WARMUP_MISSING_AFTER_SECS", missing),
+                    ("WARMUP_SMTP_TIMEOUT_SECS", smtp),
+                ]),
+            )
+        };
+        // Five steps of 5 s: the claim lasts 25 s.
+        assert!(with("25", "5").is_ok());
+        let short = with("24", "5");
+        assert!(
+            matches!(&short, Err(ConfigError::Inconsistent(m)) if m.contains("must be at least 25")),
+            "{short:?}"
+        );
+        // The defaults (60 s steps, 4 hours) hold together.
+        assert!(with("", "").is_ok());
+        assert!(with("299", "").is_err());
     }
 
     #[test]

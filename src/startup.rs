@@ -35,6 +35,8 @@ pub fn worker_options(
     tls: TlsTrust,
     clock: Clock,
 ) -> anyhow::Result<WorkerOptions> {
+    // Settings built in code (tests, embedders) are held to the same rules as loaded ones.
+    settings.check()?;
     let auth = AuthVerifier::new(&settings.dns_servers)
         .map_err(|e| anyhow::anyhow!("cannot set up the DNS resolver for SPF/DKIM/DMARC: {e}"))?;
     Ok(WorkerOptions {

@@ -1,7 +1,7 @@
 //! Cross-cutting request handling: authentication with rate limits, and metrics.
 
 use std::net::{IpAddr, Ipv4Addr};
-use std::time::Instant;
+use std::time::{Instant, SystemTime};
 
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -12,8 +12,9 @@ use actix_web::{Error, HttpMessage, ResponseError, web};
 use crate::auth::{self, bearer};
 use crate::error::ApiError;
 use crate::metrics::{RequestLabels, RouteLabels};
-use crate::rate_limit::{Decision, client_network};
+use crate::rate_limit::{Decision, client_network, decide, now_ms};
 use crate::state::AppState;
+use warmup_entity::store::rate_windows;
 
 fn set_rate_headers(headers: &mut HeaderMap, d: Decision) {
     for (name, value) in [
@@ -55,8 +56,9 @@ const KEY_SCOPE: &str = "for this API key";
 /// Authenticates a `/v1` request and holds it to its limits, announced on every answer. A
 /// request without a valid key counts against its client network's limit *before* its key is
 /// looked up, so that a flood of made-up keys is refused without a database query; an
-/// authenticated one counts against its key's limit and its organization's. The caller is
-/// left in the request for the [`auth::Caller`] extractor.
+/// authenticated one counts against its key's limit and its organization's, in the database
+/// that every API process shares. The caller is left in the request for the [`auth::Caller`]
+/// extractor.
 pub async fn limit_and_authenticate(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -68,7 +70,7 @@ pub async fn limit_and_authenticate(
             .map(ServiceResponse::map_into_left_body);
     };
     let limits = &state.limits;
-    let now = Instant::now();
+    let now = now_ms(SystemTime::now());
     // No reverse-proxy header is trusted: a client could name any address in it.
     let client = client_network(
         req.peer_addr()
@@ -79,16 +81,14 @@ pub async fn limit_and_authenticate(
         .as_ref()
         .is_some_and(|(_, digest)| limits.keys.contains(digest));
     let mut counted = None;
-    let mut by_key = None;
     match &presented {
-        // A key this process has seen work is held to its own limit before it is looked up:
-        // past it, a flood costs no database query either.
+        // A key this process has seen work is refused before it is looked up while the window
+        // it last learnt of is spent: a flood past the limit costs no database query.
         Some((_, digest)) if known => {
-            let d = limits.keys.check(digest, now);
-            if let Some(refused) = over(d, KEY_SCOPE) {
+            if let Some(d) = limits.keys.spent(digest, now) {
+                let refused = over(d, KEY_SCOPE).unwrap_or(ApiError::Unauthorized);
                 return Ok(answer(req, refused, Some(d)));
             }
-            by_key = Some(d);
         }
         _ => {
             let d = limits.clients.check(&client, now);
@@ -115,12 +115,14 @@ pub async fn limit_and_authenticate(
         let refused = over(d, CLIENT_SCOPE).unwrap_or(ApiError::Unauthorized);
         return Ok(answer(req, refused, Some(d)));
     };
-    let by_key = by_key.unwrap_or_else(|| limits.keys.check(&digest, now));
+    let (by_key, by_org) = match shared_counts(&state, &digest, caller.org, now).await {
+        Ok(d) => d,
+        Err(e) => return Ok(answer(req, e, None)),
+    };
     if let Some(refused) = over(by_key, KEY_SCOPE) {
         return Ok(answer(req, refused, Some(by_key)));
     }
     // The key's request is spent even when its organization refuses it: rarely more than one.
-    let by_org = limits.organizations.check(&caller.org, now);
     if let Some(refused) = over(by_org, "for this organization (all its API keys together)") {
         return Ok(answer(req, refused, Some(by_org)));
     }
@@ -134,6 +136,43 @@ pub async fn limit_and_authenticate(
     let mut res = next.call(req).await?;
     set_rate_headers(res.headers_mut(), shown);
     Ok(res.map_into_left_body())
+}
+
+/// Counts the request against its key and its organization in the database, where every API
+/// process counts: the decisions for both. The key's window is remembered here, which also lets
+/// the key past the client limit from now on.
+async fn shared_counts(
+    state: &AppState,
+    digest: &[u8; 32],
+    org: warmup_entity::OrgId,
+    now: i64,
+) -> Result<(Decision, Decision), ApiError> {
+    use base64::Engine;
+    // The digest, never the key: the table holds nothing a caller could use.
+    let key = format!(
+        "key:{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest)
+    );
+    let organization = format!("org:{}", org.0);
+    let counted = rate_windows::count(&state.db, &[&key, &organization], now).await?;
+    let window = |i: usize| {
+        let (started, used) = counted.get(i).copied().unwrap_or((now, 1));
+        (started, u64::try_from(used).unwrap_or(1))
+    };
+    let (key_started, key_used) = window(0);
+    let (org_started, org_used) = window(1);
+    let limits = &state.limits;
+    limits.keys.learn(digest, key_started, key_used);
+    let by_key = decide(key_started, key_used, limits.keys.limit(), now);
+    if !by_key.allowed {
+        // Refused for its key, the request is no request of its organization's: taken back
+        // (rare: a process that learnt the key is spent refuses it without counting).
+        rate_windows::uncount(&state.db, &organization, org_started).await?;
+    }
+    Ok((
+        by_key,
+        decide(org_started, org_used, limits.organization_limit, now),
+    ))
 }
 
 /// Counts each answered request by method, route pattern and status.

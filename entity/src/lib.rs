@@ -22,6 +22,7 @@ pub mod placement_test;
 pub mod placement_test_schedule;
 pub mod placement_test_seed;
 pub mod plan_day;
+pub mod rate_window;
 pub mod secret_box;
 pub mod seed;
 pub mod seed_list_campaign;
@@ -37,6 +38,7 @@ pub mod warmup_settings;
 pub mod webhook;
 pub mod webhook_attempt;
 pub mod webhook_delivery;
+pub mod worker_process;
 
 pub use clock::Clock;
 pub use store::{OrgId, StoreError};

@@ -52,6 +52,13 @@ impl ConnectOptions {
             ..Self::default()
         }
     }
+
+    /// Real time a send is claimed for: longer than any submission can last (up to the
+    /// go-ahead, the message and its verdict, and a step for the goodbye), so a live worker
+    /// never loses a send mid-conversation.
+    pub fn send_lease(&self) -> Duration {
+        self.conversation_limit * 2 + self.timeout
+    }
 }
 
 impl Default for ConnectOptions {

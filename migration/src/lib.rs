@@ -20,6 +20,7 @@ mod m0015_placement_tests;
 mod m0016_send_queue;
 mod m0017_domains;
 mod m0018_adjustments_webhooks;
+mod m0019_processes_rate_windows;
 
 pub struct Migrator;
 
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0016_send_queue::Migration),
             Box::new(m0017_domains::Migration),
             Box::new(m0018_adjustments_webhooks::Migration),
+            Box::new(m0019_processes_rate_windows::Migration),
         ]
     }
 }

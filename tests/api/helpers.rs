@@ -92,7 +92,8 @@ pub struct TestApp {
     pub db: DatabaseConnection,
     pub client: reqwest::Client,
     pub backend: Backend,
-    handle: std::sync::Mutex<actix_web::dev::ServerHandle>,
+    /// The in-process server; `None` when the API is a process of its own.
+    handle: std::sync::Mutex<Option<actix_web::dev::ServerHandle>>,
     _dir: tempfile::TempDir,
     _pg: Option<PostgresDrop>,
 }
@@ -174,7 +175,7 @@ pub async fn spawn_app_with(backend: Backend, change: impl FnOnce(&mut Settings)
         db,
         client: reqwest::Client::new(),
         backend,
-        handle: std::sync::Mutex::new(handle),
+        handle: std::sync::Mutex::new(Some(handle)),
         _dir: dir,
         _pg: pg,
     }
@@ -339,15 +340,200 @@ impl TestApp {
 
     /// Stops the server and starts the same application again on the same database.
     pub async fn restart(&mut self) {
-        let old = self.handle.lock().map(|h| h.clone());
-        if let Ok(h) = old {
+        let old = self.handle.lock().ok().and_then(|h| h.clone());
+        if let Some(h) = old {
             h.stop(true).await;
         }
         let (address, handle, db) = start(&self.settings).await;
         self.address = address;
         self.db = db;
         if let Ok(mut h) = self.handle.lock() {
-            *h = handle;
+            *h = Some(handle);
+        }
+    }
+}
+
+/// The environment that gives a process of the built binary `settings` (those the tests
+/// change), on a clean slate otherwise.
+pub fn settings_env(s: &Settings) -> Vec<(&'static str, String)> {
+    let dns: Vec<String> = s.dns_servers.iter().map(ToString::to_string).collect();
+    let mut env = vec![
+        ("PATH", std::env::var("PATH").unwrap_or_default()),
+        ("DATABASE_URL", s.database_url.clone()),
+        (
+            "WARMUP_SECRET_KEY",
+            s.secret_key.clone().unwrap_or_default(),
+        ),
+        ("WARMUP_CLOCK_SPEEDUP", s.clock_speedup.to_string()),
+        ("WARMUP_SMTP_TIMEOUT_SECS", s.smtp_timeout_secs.to_string()),
+        (
+            "WARMUP_PROBE_TIMEOUT_SECS",
+            s.probe_timeout_secs.to_string(),
+        ),
+        (
+            "WARMUP_MISSING_AFTER_SECS",
+            s.missing_after_secs.to_string(),
+        ),
+        (
+            "WARMUP_ALLOW_PRIVATE_MAIL_HOSTS",
+            s.allow_private_mail_hosts.to_string(),
+        ),
+        (
+            "WARMUP_REQUIRE_MAILBOX_VERIFICATION",
+            s.require_mailbox_verification.to_string(),
+        ),
+        (
+            "WARMUP_RATE_LIMIT_PER_MINUTE",
+            s.rate_limit_per_minute.to_string(),
+        ),
+        (
+            "WARMUP_RATE_LIMIT_ORG_MULTIPLE",
+            s.rate_limit_org_multiple.to_string(),
+        ),
+        ("WARMUP_HTTP_WORKERS", "1".to_string()),
+        ("WARMUP_LOG", "warn".to_string()),
+    ];
+    if !dns.is_empty() {
+        env.push(("WARMUP_DNS_SERVERS", dns.join(",")));
+    }
+    for (name, value) in [
+        ("WARMUP_BOOTSTRAP_API_KEY", &s.bootstrap_api_key),
+        ("WARMUP_EXTRA_CA_FILE", &s.extra_ca_file),
+        ("WARMUP_METRICS_TOKEN", &s.metrics_token),
+    ] {
+        if let Some(v) = value {
+            env.push((name, v.clone()));
+        }
+    }
+    env
+}
+
+/// `warmup <args>` of the built binary with `settings` and nothing else from the environment,
+/// killed when dropped.
+pub fn warmup_command(settings: &Settings, args: &[&str]) -> tokio::process::Command {
+    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_warmup"));
+    cmd.args(args)
+        .env_clear()
+        .envs(settings_env(settings))
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::inherit())
+        .kill_on_drop(true);
+    cmd
+}
+
+/// Starts `cmd` and waits (60 s at most) for the line of its output that starts with `prefix`;
+/// returns the process and the rest of that line. Later output is read and dropped, so a full
+/// pipe never stalls the process.
+pub async fn start_until_line(
+    mut cmd: tokio::process::Command,
+    prefix: &str,
+) -> (tokio::process::Child, String) {
+    use tokio::io::AsyncBufReadExt;
+    let mut child = cmd
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start warmup: {e}"));
+    let stdout = child
+        .stdout
+        .take()
+        .unwrap_or_else(|| panic!("no stdout of warmup"));
+    let mut lines = tokio::io::BufReader::new(stdout).lines();
+    let find = async {
+        while let Ok(Some(line)) = lines.next_line().await {
+            if let Some(rest) = line.strip_prefix(prefix) {
+                return Some(rest.to_string());
+            }
+        }
+        None
+    };
+    let rest = tokio::time::timeout(std::time::Duration::from_secs(60), find)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("warmup never said {prefix:?}"));
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    (child, rest)
+}
+
+/// A `warmup api` process of the built binary on a test app's database, stopped when dropped.
+pub struct ApiProcess {
+    pub address: String,
+    _child: tokio::process::Child,
+}
+
+/// Starts `warmup api` with `settings`; returns it with the address it listens on.
+pub async fn start_api_process(settings: &Settings) -> ApiProcess {
+    let mut cmd = warmup_command(settings, &["api"]);
+    cmd.env("WARMUP_LISTEN", "127.0.0.1:0");
+    let (child, rest) = start_until_line(cmd, "warmup listening on ").await;
+    ApiProcess {
+        address: rest
+            .split_whitespace()
+            .next()
+            .unwrap_or_default()
+            .to_string(),
+        _child: child,
+    }
+}
+
+impl TestApp {
+    /// Starts another API process, the way a scale-out deployment runs several, on this app's
+    /// database with its settings and `extra` environment variables.
+    pub async fn api_process(&self, extra: &[(&str, String)]) -> ApiProcess {
+        let mut settings = self.settings.clone();
+        for (k, v) in extra {
+            match *k {
+                "WARMUP_RATE_LIMIT_PER_MINUTE" => {
+                    settings.rate_limit_per_minute = v.parse().unwrap_or(600)
+                }
+                "WARMUP_RATE_LIMIT_ORG_MULTIPLE" => {
+                    settings.rate_limit_org_multiple = v.parse().unwrap_or(4)
+                }
+                other => panic!("no such setting in api_process: {other}"),
+            }
+        }
+        start_api_process(&settings).await
+    }
+}
+
+/// A fresh database and settings for it, nothing started: for tests that run the built
+/// binary's own processes (`migrate`, `api`, `worker`, `serve`). Only the lab's tests use it.
+#[allow(dead_code)]
+pub struct Fresh {
+    pub settings: Settings,
+    pub backend: Backend,
+    dir: tempfile::TempDir,
+    pg: Option<PostgresDrop>,
+}
+
+#[allow(dead_code)]
+impl Fresh {
+    pub async fn new(backend: Backend, change: impl FnOnce(&mut Settings)) -> Self {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+        let (mut settings, pg) = test_settings(backend, &dir).await;
+        change(&mut settings);
+        Fresh {
+            settings,
+            backend,
+            dir,
+            pg,
+        }
+    }
+
+    /// A test app that talks to the API process at `address` and reads the database itself.
+    pub async fn app_at(self, address: String) -> TestApp {
+        let db = sea_orm::Database::connect(&self.settings.database_url)
+            .await
+            .unwrap_or_else(|e| panic!("cannot open the test database: {e}"));
+        TestApp {
+            address,
+            settings: self.settings,
+            db,
+            client: reqwest::Client::new(),
+            backend: self.backend,
+            handle: std::sync::Mutex::new(None),
+            _dir: self.dir,
+            _pg: self.pg,
         }
     }
 }

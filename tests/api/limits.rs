@@ -173,3 +173,68 @@ async fn metrics_need_their_own_token_and_are_off_without_one() {
     let r = metrics(&app, Some(METRICS_TOKEN)).await.expect(200);
     assert!(r.text.contains("warmup_http_requests_total"), "{}", r.text);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_api_processes_on_one_database_enforce_one_limit() {
+    on_both(
+        |s| {
+            s.rate_limit_per_minute = 3;
+            s.rate_limit_org_multiple = 2;
+        },
+        async |app| {
+            let limits = [
+                ("WARMUP_RATE_LIMIT_PER_MINUTE", "3".to_string()),
+                ("WARMUP_RATE_LIMIT_ORG_MULTIPLE", "2".to_string()),
+            ];
+            let p = [
+                app.api_process(&limits).await,
+                app.api_process(&limits).await,
+            ];
+            let a = app.new_org("Acme").await;
+            let mut keys = Vec::new();
+            for name in ["b", "c"] {
+                let r = app
+                    .post("/v1/api-keys", &a, &json!({ "name": name }))
+                    .await
+                    .expect(201);
+                keys.push(r.json["key"].as_str().unwrap_or_default().to_string());
+            }
+            let (b, c) = (&keys[0], &keys[1]);
+            let get = async |at: usize, key: &str| {
+                Reply::from(
+                    app.client
+                        .get(format!("{}/v1/mailboxes", p[at].address))
+                        .bearer_auth(key)
+                        .send()
+                        .await
+                        .unwrap_or_else(|e| panic!("{e}")),
+                )
+                .await
+            };
+            let refused = async |at: usize, key: &str, limit: &str, scope: &str| {
+                let r = get(at, key).await.expect_problem(429, "rate_limited");
+                assert_eq!(r.header("ratelimit-limit"), Some(limit), "{}", r.text);
+                assert!(
+                    r.json["detail"].as_str().is_some_and(|d| d.contains(scope)),
+                    "{}",
+                    r.text
+                );
+            };
+            // Each key has 3 a minute, the organization 6; key a spent 2 creating the others.
+            // Key b: 3 in all, whichever process counts them; the fourth is refused.
+            for (at, remaining) in [(0, "2"), (1, "1"), (0, "0")] {
+                let r = get(at, b).await.expect(200);
+                assert_eq!(r.header("ratelimit-remaining"), Some(remaining), "{at}");
+            }
+            refused(1, b, "3", "API key").await;
+            // Key a's third, through the process that never saw it, is its last.
+            let r = get(1, &a).await.expect(200);
+            assert_eq!(r.header("ratelimit-remaining"), Some("0"));
+            refused(0, &a, "3", "API key").await;
+            // Key c was never used, yet its organization has spent its 6.
+            refused(1, c, "6", "organization").await;
+            refused(0, c, "6", "organization").await;
+        },
+    )
+    .await;
+}

@@ -209,7 +209,7 @@ async fn a_due_send_goes_through_one_job_and_a_second_job_does_nothing(app: &Tes
         ended.len() == 1 && ended[0].1 == "Done",
         "one job, done: {ended:?}"
     );
-    let live = SendQueue::new(&app.db)
+    let live = SendQueue::new(&app.db, 4)
         .push(&app.db, &[s.id])
         .await
         .unwrap_or_else(|e| panic!("{e}"));
@@ -244,7 +244,7 @@ async fn a_send_gets_no_second_job_while_its_first_is_waiting(app: &TestApp) {
     use warmup_worker::send_queue::SendQueue;
 
     let id = uuid::Uuid::now_v7();
-    let mut queue = SendQueue::new(&app.db);
+    let mut queue = SendQueue::new(&app.db, 4);
     let mut waiting = Vec::new();
     for _ in 0..3 {
         waiting.push(
@@ -677,4 +677,117 @@ async fn a_server_s_line_break_reaches_the_log_escaped(app: &TestApp) {
         "the server wrote a log line:\n{text}"
     );
     assert!(!text.contains('\u{1b}'), "{text:?}");
+}
+
+on_both_databases!(a_dead_worker_s_leases_end_at_its_last_beat);
+
+/// A worker killed mid-work leaves a seed session and a send claimed for minutes. At the next
+/// beat of a live process, both end at the dead one's last sign of life: the seed can be taken
+/// and the send is recovered, while what the live process holds stays its own.
+async fn a_dead_worker_s_leases_end_at_its_last_beat(app: &TestApp) {
+    use warmup_entity::store::{leases, processes, sends};
+    let mailbox = app
+        .create_mailbox(
+            ADMIN_KEY,
+            &crate::helpers::mailbox_body("killed@example.net", "pw-123456"),
+        )
+        .await;
+    let mailbox_id: uuid::Uuid = mailbox["id"]
+        .as_str()
+        .and_then(|m| m.parse().ok())
+        .unwrap_or_default();
+    let org = warmup_entity::mailbox::Entity::find_by_id(mailbox_id)
+        .one(&app.db)
+        .await
+        .ok()
+        .flatten()
+        .map(|m| m.organization_id)
+        .unwrap_or_else(|| panic!("mailbox {mailbox_id}"));
+    let clock = warmup_entity::Clock::system();
+    let now = clock.now();
+    let dead = format!("worker-{}", uuid::Uuid::new_v4().simple());
+    let live = format!("worker-{}", uuid::Uuid::new_v4().simple());
+    let last_beat = now - chrono::Duration::minutes(20);
+    let hour = now + chrono::Duration::hours(1);
+    processes::beat(
+        &app.db,
+        &dead,
+        last_beat - chrono::Duration::minutes(1),
+        last_beat,
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    // Held by each: a seed session (the dead one's from its recovery) and a send mid-conversation.
+    let (dead_seed, live_seed) = (uuid::Uuid::new_v4(), uuid::Uuid::new_v4());
+    for (seed, owner) in [
+        (dead_seed, format!("{dead}/recovery")),
+        (live_seed, live.clone()),
+    ] {
+        assert!(
+            leases::take(&app.db, &leases::seed(seed), &owner, now, hour)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"))
+        );
+    }
+    let mut claimed = Vec::new();
+    for (owner, seed) in [
+        (format!("sender-{dead}"), "a"),
+        (format!("sender-{live}"), "b"),
+    ] {
+        let mut s = planned_send(org, mailbox_id);
+        s.seed_email = format!("{seed}@example.org");
+        s.state = "sending".into();
+        s.lease_owner = Some(owner);
+        s.lease_until = Some(hour);
+        sea_orm::IntoActiveModel::into_active_model(s.clone())
+            .reset_all()
+            .insert(&app.db)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        claimed.push(s.id);
+    }
+
+    let known = warmup_worker::heartbeat::beat_once(&app.db, &clock, &live)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!known, "a first beat registers the process");
+
+    let until = |name: String| async move {
+        warmup_entity::lease::Entity::find_by_id(name)
+            .one(&app.db)
+            .await
+            .ok()
+            .flatten()
+            .map(|l| l.lease_until)
+    };
+    assert_eq!(until(leases::seed(dead_seed)).await, Some(last_beat));
+    assert_eq!(until(leases::seed(live_seed)).await, Some(hour));
+    // Another process may take the dead one's seed now, never the live one's.
+    for (seed, free) in [(dead_seed, true), (live_seed, false)] {
+        let taken = leases::take(&app.db, &leases::seed(seed), "worker-other", now, hour)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(taken, free, "seed {seed}");
+    }
+    // The dead one's send is recovered once the grace after its (cut) lease has passed.
+    let grace = chrono::Duration::minutes(warmup_worker::recovery::RECOVERY_GRACE_MINUTES);
+    let expired: Vec<_> = sends::expired_leases(&app.db, now - grace, 20)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .into_iter()
+        .map(|s| s.id)
+        .collect();
+    assert_eq!(expired, vec![claimed[0]]);
+    let rows: Vec<String> = warmup_entity::worker_process::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .into_iter()
+        .map(|p| p.name)
+        .collect();
+    assert_eq!(rows, vec![live.clone()], "the dead process is forgotten");
+    let again = warmup_worker::heartbeat::beat_once(&app.db, &clock, &live)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(again, "a live process's next beat finds it known");
 }

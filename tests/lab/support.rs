@@ -11,8 +11,11 @@ use lettre::address::Envelope;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::Tls;
 use lettre::{Address, AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+use serde_json::{Value, json};
 use uuid::Uuid;
 use warmup_mail::TlsTrust;
+
+use crate::helpers::{TestApp, evening_zone};
 
 /// The running lab, as `scripts/maillab env` describes it.
 pub struct Lab {
@@ -305,4 +308,41 @@ pub fn reply_of(e: &lettre::transport::smtp::Error) -> Reply {
         code: e.status().map(u16::from).unwrap_or(0),
         text,
     }
+}
+
+/// An account on the lab's submission (STARTTLS) and IMAPS servers, as the API takes it.
+pub fn lab_account(lab: &Lab, email: &str, provider: &str, password: &str) -> Value {
+    let submission: u16 = var("MAILLAB_SUBMISSION_PORT").parse().unwrap_or(0);
+    let imaps: u16 = var("MAILLAB_IMAPS_PORT").parse().unwrap_or(0);
+    json!({
+        "email": email, "provider": provider,
+        "smtp": {"host": lab.tls_name(), "port": submission, "security": "starttls", "password": password},
+        "imap": {"host": lab.tls_name(), "port": imaps, "security": "tls", "password": password},
+    })
+}
+
+/// A sender mailbox in a time zone where it is evening now; returns its id.
+pub async fn add_mailbox(
+    app: &TestApp,
+    lab: &Lab,
+    key: &str,
+    email: &str,
+    password: &str,
+) -> String {
+    let mut body = lab_account(lab, email, "smtp", password);
+    body["display_name"] = json!("Wendy Warm");
+    body["timezone"] = json!(evening_zone());
+    let m = app.create_mailbox(key, &body).await;
+    m["id"].as_str().unwrap_or_default().to_string()
+}
+
+/// Starts the warmup of `mailbox`.
+pub async fn start_warmup(app: &TestApp, key: &str, mailbox: &str) {
+    app.post(
+        &format!("/v1/mailboxes/{mailbox}/warmup/start"),
+        key,
+        &json!({}),
+    )
+    .await
+    .expect(200);
 }

@@ -12,32 +12,7 @@ use crate::helpers::{Backend, TestApp, spawn_app_with};
 use crate::support::{Lab, var};
 
 pub(crate) use crate::helpers::evening_zone;
-
-/// An account on the lab's submission (STARTTLS) and IMAPS servers, as the API takes it.
-pub(crate) fn lab_account(lab: &Lab, email: &str, provider: &str, password: &str) -> Value {
-    let submission: u16 = var("MAILLAB_SUBMISSION_PORT").parse().unwrap_or(0);
-    let imaps: u16 = var("MAILLAB_IMAPS_PORT").parse().unwrap_or(0);
-    json!({
-        "email": email, "provider": provider,
-        "smtp": {"host": lab.tls_name(), "port": submission, "security": "starttls", "password": password},
-        "imap": {"host": lab.tls_name(), "port": imaps, "security": "tls", "password": password},
-    })
-}
-
-/// A sender mailbox in a time zone where it is evening now; returns its id.
-pub(crate) async fn add_mailbox(
-    app: &TestApp,
-    lab: &Lab,
-    key: &str,
-    email: &str,
-    password: &str,
-) -> String {
-    let mut body = lab_account(lab, email, "smtp", password);
-    body["display_name"] = json!("Wendy Warm");
-    body["timezone"] = json!(evening_zone());
-    let m = app.create_mailbox(key, &body).await;
-    m["id"].as_str().unwrap_or_default().to_string()
-}
+pub(crate) use crate::support::{add_mailbox, lab_account, start_warmup};
 
 /// A private seed of the organization.
 pub(crate) async fn add_seed(app: &TestApp, lab: &Lab, key: &str, email: &str, provider: &str) {
@@ -71,16 +46,6 @@ async fn one_seed_warmup(
     .await
     .expect(200);
     (mailbox, email, seed)
-}
-
-pub(crate) async fn start_warmup(app: &TestApp, key: &str, mailbox: &str) {
-    app.post(
-        &format!("/v1/mailboxes/{mailbox}/warmup/start"),
-        key,
-        &json!({}),
-    )
-    .await
-    .expect(200);
 }
 
 pub(crate) async fn lab_app(backend: Backend) -> TestApp {

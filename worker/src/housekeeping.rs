@@ -4,7 +4,7 @@
 use apalis::prelude::{BoxDynError, Data};
 use apalis_cron::Tick;
 use chrono::Duration;
-use warmup_entity::store::{idempotency, leases};
+use warmup_entity::store::{idempotency, leases, rate_windows};
 
 /// What the housekeeping job needs.
 #[derive(Clone)]
@@ -41,6 +41,12 @@ pub async fn run(_tick: Tick, state: Data<JobState>) -> Result<(), BoxDynError> 
     let purged = leases::purge_expired(&state.db, state.clock.now() - Duration::days(1)).await?;
     if purged > 0 {
         tracing::info!(purged, "forgot expired leases");
+    }
+    // The API's request windows are a minute of wall-clock time: older ones have ended.
+    let ended = state.clock.wall_now().timestamp_millis() - 2 * rate_windows::WINDOW_MS;
+    let purged = rate_windows::purge_before(&state.db, ended).await?;
+    if purged > 0 {
+        tracing::debug!(purged, "forgot ended request windows");
     }
     let before = state.clock.now() - Duration::days(EVENT_RETENTION_DAYS);
     let purged = warmup_entity::store::events::purge_before(&state.db, before).await?;

@@ -8,6 +8,7 @@ pub mod domain_health;
 pub mod engagement;
 mod error;
 mod fair;
+pub mod heartbeat;
 pub mod housekeeping;
 pub mod placement_tests;
 pub mod planner;

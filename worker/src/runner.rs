@@ -84,8 +84,8 @@ async fn warmup_loop(
     mut stop: tokio::sync::watch::Receiver<bool>,
 ) {
     use rand::SeedableRng;
-    let mut queue = SendQueue::new(&db);
-    let mut hooks = WebhookQueue::new(&db);
+    let mut queue = SendQueue::new(&db, SEND_CONCURRENCY);
+    let mut hooks = WebhookQueue::new(&db, WEBHOOK_CONCURRENCY);
     let mut rng = rand::rngs::StdRng::from_os_rng();
     // At least 50 ms of real time between rounds, however fast the clock runs, and at most
     // two seconds: an organization's next sends are queued as soon as its last ones are done
@@ -239,6 +239,13 @@ pub async fn run_until(
     // Each process has its own name: job rows locked by a worker that died are handed to a
     // live one by name, and a restarted process must not take a dead one's name.
     let name = format!("worker-{}", uuid::Uuid::new_v4().simple());
+    let heartbeat_db = db.clone();
+    let clock = options
+        .warmup
+        .as_ref()
+        .map_or_else(Clock::system, |d| d.clock);
+    let name_for_heartbeat = name.clone();
+    let heartbeat_stop = stop_rx.clone();
     // Polled in this task, not spawned: whoever stops or aborts the worker stops it all.
     let warmup = {
         let db = db.clone();
@@ -267,10 +274,7 @@ pub async fn run_until(
     };
     let state = JobState {
         db: db.clone(),
-        clock: options
-            .warmup
-            .as_ref()
-            .map_or_else(Clock::system, |d| d.clock),
+        clock,
     };
     let mut monitor = Monitor::new()
         .shutdown_timeout(Duration::from_secs(30))
@@ -289,8 +293,8 @@ pub async fn run_until(
             .real(options.tick)
             .clamp(Duration::from_millis(200), Duration::from_secs(1));
         let ctx = SendContext { db, deps };
-        let queue = SendQueue::new(&ctx.db);
-        let hooks = WebhookQueue::new(&ctx.db);
+        let queue = SendQueue::new(&ctx.db, SEND_CONCURRENCY);
+        let hooks = WebhookQueue::new(&ctx.db, WEBHOOK_CONCURRENCY);
         let hook_ctx = ctx.clone();
         let hook_name = format!("webhooks-{name}");
         let name = format!("sender-{name}");
@@ -336,8 +340,15 @@ pub async fn run_until(
     // whoever runs the worker drops or aborts it.
     let monitor = AbortOnDrop(tokio::spawn(monitor));
     let warmup = AbortOnDrop(tokio::spawn(warmup));
+    // A task of its own: however busy the loops are, the beat is not late.
+    let heartbeat = AbortOnDrop(tokio::spawn(crate::heartbeat::run(
+        heartbeat_db,
+        clock,
+        name_for_heartbeat,
+        heartbeat_stop,
+    )));
     // The round in progress finishes its sends before the worker returns.
-    let (result, _) = tokio::join!(monitor.join(), warmup.join());
+    let (result, _, _) = tokio::join!(monitor.join(), warmup.join(), heartbeat.join());
     match result {
         Some(r) => r.map_err(|e| Error::Run(format!("worker failed: {e}"))),
         None => Err(Error::Run(

@@ -58,6 +58,11 @@ impl RowJob for WebhookJob {
     }
 }
 
+/// How often a job worker tells apalis it is alive.
+const JOB_HEARTBEAT: std::time::Duration = std::time::Duration::from_secs(5);
+/// Beats a job worker may miss before its jobs go to others.
+const JOB_MISSED_HEARTBEATS: usize = 3;
+
 /// A job storage on the service's database connection pool.
 #[derive(Clone)]
 pub enum JobQueue<J> {
@@ -71,16 +76,30 @@ pub type SendQueue = JobQueue<SendJob>;
 pub type WebhookQueue = JobQueue<WebhookJob>;
 
 impl<J: RowJob> JobQueue<J> {
-    /// The queue on `db`'s own pool.
-    pub fn new(db: &DatabaseConnection) -> Self {
+    /// The queue on `db`'s own pool. A worker fetches only as many jobs as it runs at once
+    /// (`concurrency`), and a worker silent for 15 s has its jobs handed to others (apalis'
+    /// default is 5 minutes): a killed worker holds back no send, and no organization's few
+    /// sends in flight, for long. A live worker whose job is handed over loses nothing either:
+    /// the row's claim lets only one of the two jobs act.
+    pub fn new(db: &DatabaseConnection, concurrency: usize) -> Self {
         match db.get_database_backend() {
             DbBackend::Postgres => Self::Postgres(
-                PostgresStorage::new(db.get_postgres_connection_pool())
-                    .with_config(apalis_postgres::Config::default().queue(J::QUEUE)),
+                PostgresStorage::new(db.get_postgres_connection_pool()).with_config(
+                    apalis_postgres::Config::default()
+                        .queue(J::QUEUE)
+                        .batch_size(concurrency.max(1))
+                        .heartbeat_interval(JOB_HEARTBEAT)
+                        .missed_heartbeats(JOB_MISSED_HEARTBEATS),
+                ),
             ),
             _ => Self::Sqlite(
-                SqliteStorage::new(db.get_sqlite_connection_pool())
-                    .with_config(apalis_sqlite::Config::default().queue(J::QUEUE)),
+                SqliteStorage::new(db.get_sqlite_connection_pool()).with_config(
+                    apalis_sqlite::Config::default()
+                        .queue(J::QUEUE)
+                        .batch_size(concurrency.max(1))
+                        .heartbeat_interval(JOB_HEARTBEAT)
+                        .missed_heartbeats(JOB_MISSED_HEARTBEATS),
+                ),
             ),
         }
     }

@@ -22,9 +22,11 @@ use crate::Error;
 use crate::deps::{SendDeps, mailbox_smtp};
 use crate::send_queue::SendQueue;
 
-/// Real time a queued send waits for its job before it is queued again: long enough for a
-/// busy queue, short enough that a job lost with its worker is replaced soon.
-const QUEUE_DEADLINE: std::time::Duration = std::time::Duration::from_secs(120);
+/// Real time a queued send waits for its job before it is looked at again: a send whose job
+/// still waits (a busy queue) keeps it, one whose job never got stored (its worker was killed
+/// between queueing and pushing) gets a new one. Short, so such a send holds its
+/// organization's place in the queue for seconds, not minutes.
+const QUEUE_DEADLINE: std::time::Duration = std::time::Duration::from_secs(15);
 
 /// Sends of one organization queued or sending at once, over all workers: below one worker's
 /// send slots, so a tenant whose servers never answer leaves slots to everyone else.
@@ -65,7 +67,8 @@ pub async fn queue_due(
 }
 
 /// Sends one queued send, the work of one job: claimed under a lease that outlives any SMTP
-/// conversation (its two limits plus a step for the goodbye), delivered, and its outcome recorded. Returns false when the
+/// conversation ([`warmup_mail::ConnectOptions::send_lease`]), delivered, and its outcome
+/// recorded. Returns false when the
 /// send was not queued any more (a job delivered twice, a send cancelled meanwhile).
 pub async fn send_queued(
     db: &DatabaseConnection,
@@ -74,8 +77,7 @@ pub async fn send_queued(
     send_id: uuid::Uuid,
 ) -> Result<bool, StoreError> {
     let now = deps.clock.now();
-    // Up to the go-ahead, the message and its verdict, and the goodbye.
-    let lease = deps.simulated(deps.connect.conversation_limit * 2 + deps.connect.timeout);
+    let lease = deps.simulated(deps.connect.send_lease());
     let Some(s) = sends::claim_queued(db, send_id, owner, now, now + lease).await? else {
         return Ok(false);
     };

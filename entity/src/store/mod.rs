@@ -17,6 +17,8 @@ pub mod page;
 pub mod placement_tests;
 pub mod placements;
 pub mod plans;
+pub mod processes;
+pub mod rate_windows;
 pub mod reports;
 pub mod rollups;
 pub mod seed_list;

@@ -70,6 +70,26 @@ pub async fn queue_due<C: ConnectionTrait>(
         .from(warmup_settings::Entity)
         .and_where(warmup_settings::Column::Status.eq(WarmupStatus::Paused.as_str()))
         .to_owned();
+    // A send queued for a warmup paused since, whose job was lost before it ran (a killed
+    // worker), waits with the warmup's other sends instead of holding its place in the queue.
+    send::Entity::update_many()
+        .col_expr(
+            send::Column::State,
+            Expr::cust(format!(
+                "CASE WHEN \"attempts\" > 0 THEN '{}' ELSE '{}' END",
+                SendState::Deferred.as_str(),
+                SendState::Planned.as_str()
+            )),
+        )
+        .col_expr(
+            send::Column::LeaseUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .col_expr(send::Column::UpdatedAt, Expr::value(now))
+        .filter(lost.clone())
+        .filter(send::Column::MailboxId.in_subquery(paused.clone()))
+        .exec(db)
+        .await?;
     let mut queued = Vec::new();
     // Organizations that reach their share drop out of the next look, so one organization's
     // backlog never fills the window and keeps the others waiting.

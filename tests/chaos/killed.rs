@@ -1,0 +1,437 @@
+//! Chaos: the service's own processes, killed with SIGKILL again and again while they plan,
+//! send and engage, lose no message and send none twice.
+//!
+//! Postgres: `warmup migrate`, one `warmup api` and three `warmup worker`s of the built binary;
+//! every few seconds a random worker is killed and started again. SQLite: one `warmup serve`,
+//! killed and started again the same way. Afterwards the lab's delivery log is the judge, by
+//! Message-ID: each planned send was delivered exactly once or is recorded as failed with its
+//! reason, nothing delivered is reported failed, no reply went out twice, no placement was
+//! recorded twice, and the API's numbers are the lab's. `scripts/chaos` runs it longer.
+//!
+//! One run at a time: each starts several processes of its own and loads the machine.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use rand::Rng;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use serde_json::json;
+use tokio::process::Child;
+use warmup::config::Settings;
+use warmup_entity::{placement, send};
+
+use crate::helpers::{
+    ADMIN_KEY, Backend, Fresh, TestApp, start_api_process, start_until_line, warmup_command,
+};
+use crate::support::{Lab, add_mailbox, lab_account, start_warmup, var};
+
+/// Warmup messages that must have gone out (or failed) before the kills stop; `CHAOS_SENDS`
+/// asks for more.
+fn wanted_sends() -> usize {
+    std::env::var("CHAOS_SENDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1000)
+}
+
+/// How long they may take, far beyond what a loaded machine needs; `CHAOS_DEADLINE_SECS`
+/// allows more for longer runs.
+fn deadline() -> Duration {
+    Duration::from_secs(
+        std::env::var("CHAOS_DEADLINE_SECS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(600),
+    )
+}
+
+/// Processes the test kills: three workers on Postgres, the one `serve` on SQLite.
+struct Fleet {
+    settings: Settings,
+    backend: Backend,
+    /// The `serve` process's fixed address (it must not move when it is started again).
+    listen: String,
+    victims: Vec<Child>,
+    kills: usize,
+}
+
+impl Fleet {
+    async fn start_victim(&self) -> Child {
+        match self.backend {
+            Backend::Postgres => {
+                let cmd = warmup_command(&self.settings, &["worker"]);
+                start_until_line(cmd, "warmup worker running").await.0
+            }
+            Backend::Sqlite => {
+                let mut cmd = warmup_command(&self.settings, &["serve"]);
+                cmd.env("WARMUP_LISTEN", &self.listen);
+                start_until_line(cmd, "warmup listening on ").await.0
+            }
+        }
+    }
+
+    /// Kills one victim at random with SIGKILL, and starts it again.
+    async fn kill_one(&mut self) {
+        let i = rand::rng().random_range(0..self.victims.len());
+        let victim = &mut self.victims[i];
+        let _ = victim.start_kill();
+        let _ = victim.wait().await;
+        self.kills += 1;
+        self.victims[i] = self.start_victim().await;
+    }
+
+    async fn stop_all(&mut self) {
+        for v in &mut self.victims {
+            let _ = v.start_kill();
+            let _ = v.wait().await;
+        }
+    }
+}
+
+/// A free port on loopback for a server that is started more than once.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap_or_else(|e| panic!("no free port: {e}"))
+}
+
+/// How many times the lab's delivery agent stored each Message-ID, by its own log.
+fn deliveries() -> HashMap<String, usize> {
+    let log = std::fs::read_to_string(var("MAILLAB_DOVECOT_LOG")).unwrap_or_default();
+    let mut n = HashMap::new();
+    for line in log.lines() {
+        if !line.contains("stored mail into mailbox") {
+            continue;
+        }
+        let Some((_, rest)) = line.split_once("msgid=<") else {
+            continue;
+        };
+        let Some((id, _)) = rest.split_once(">: ") else {
+            continue;
+        };
+        *n.entry(id.to_string()).or_insert(0) += 1;
+    }
+    n
+}
+
+/// States a send ends in once it went out or was given up.
+const FINAL: [&str; 3] = ["sent", "failed", "bounced"];
+
+/// Time to the next kill: every 3 to 6 s; a `serve` that must start again whole (and whose
+/// sends wait for its heartbeat to lapse, there being no other process to notice sooner) every
+/// 6 to 12 s.
+fn backend_kill_interval(backend: Backend) -> Duration {
+    let (lo, hi) = match backend {
+        Backend::Postgres => (3000, 6000),
+        Backend::Sqlite => (6000, 12000),
+    };
+    Duration::from_millis(rand::rng().random_range(lo..hi))
+}
+
+async fn all_sends(app: &TestApp) -> Vec<send::Model> {
+    send::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The runs take turns (each test has its own runtime; this lock is runtime-agnostic).
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+async fn chaos(backend: Backend) {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let lab = Lab::get();
+    let dns = format!("{}:{}", var("MAILLAB_DNS_HOST"), var("MAILLAB_DNS_PORT"))
+        .parse()
+        .ok();
+    // A simulated hour per real second: a day in 24 s. A message not at its seed 25 s after
+    // its send was claimed counts as missing (a send is claimed for 25 s: 5 s SMTP steps).
+    let fresh = Fresh::new(backend, move |s| {
+        s.clock_speedup = 3600.0;
+        s.dns_servers = dns.into_iter().collect();
+        s.missing_after_secs = 25;
+        s.smtp_timeout_secs = 5;
+    })
+    .await;
+    let settings = fresh.settings.clone();
+    let listen = format!("127.0.0.1:{}", free_port());
+    let mut fleet = Fleet {
+        settings: settings.clone(),
+        backend,
+        listen: listen.clone(),
+        victims: Vec::new(),
+        kills: 0,
+    };
+    // The API of the Postgres deployment is a process of its own that lives throughout.
+    let mut _api = None;
+    let address = match backend {
+        Backend::Postgres => {
+            let out = warmup_command(&settings, &["migrate"])
+                .output()
+                .await
+                .unwrap_or_else(|e| panic!("warmup migrate: {e}"));
+            assert!(
+                out.status.success(),
+                "warmup migrate: {}",
+                String::from_utf8_lossy(&out.stdout)
+            );
+            let api = start_api_process(&settings).await;
+            let address = api.address.clone();
+            _api = Some(api);
+            address
+        }
+        Backend::Sqlite => {
+            let serve = fleet.start_victim().await;
+            fleet.victims.push(serve);
+            format!("http://{listen}")
+        }
+    };
+    let app = fresh.app_at(address).await;
+    // Seeds of the shared pool, and ten organizations of one sender each: an organization has
+    // two sends in flight at most (a send its killed worker left counts until it is settled),
+    // so ten keep the workers' slots busy.
+    let providers = ["gmail", "outlook", "yahoo"];
+    let mut seeds = 0;
+    for provider in providers {
+        for _ in 0..10 {
+            let seed = lab.unique("chaos", &format!("{provider}.test"));
+            let mut body = lab_account(&lab, &seed, provider, &lab.password());
+            body["shared"] = json!(true);
+            app.post("/v1/seeds", ADMIN_KEY, &body).await.expect(201);
+            seeds += 1;
+        }
+    }
+    let mut mailboxes = Vec::new();
+    for o in 0..10 {
+        let key = app.new_org(&format!("Chaos {o}")).await;
+        let email = lab.unique("chaos", "sender.test");
+        let id = add_mailbox(&app, &lab, &key, &email, &lab.password()).await;
+        app.patch(
+            &format!("/v1/mailboxes/{id}/warmup"),
+            &key,
+            &json!({"pattern": "b2c", "start_per_day": 25, "daily_increase": 5,
+                    "max_per_day": seeds, "daily_variance_percent": 0,
+                    "reply_rate_percent": 30,
+                    "provider_split": {"gmail": 40, "outlook": 30, "yahoo": 30},
+                    "auto_adjust": false}),
+        )
+        .await
+        .expect(200);
+        start_warmup(&app, &key, &id).await;
+        mailboxes.push((key, id));
+    }
+    if backend == Backend::Postgres {
+        for _ in 0..3 {
+            let worker = fleet.start_victim().await;
+            fleet.victims.push(worker);
+        }
+    }
+
+    // Kill a random victim every few seconds until the wanted warmup messages have gone out
+    // (or failed).
+    let wanted = wanted_sends();
+    let started = Instant::now();
+    let deadline = deadline();
+    let mut next_kill = Instant::now() + Duration::from_secs(3);
+    loop {
+        let sends = all_sends(&app).await;
+        let done = sends
+            .iter()
+            .filter(|s| s.thread_depth == 0 && FINAL.contains(&s.state.as_str()))
+            .count();
+        if done >= wanted {
+            break;
+        }
+        assert!(
+            started.elapsed() < deadline,
+            "{done} of {wanted} sends done in {deadline:?} ({} kills)",
+            fleet.kills
+        );
+        if Instant::now() >= next_kill {
+            fleet.kill_one().await;
+            next_kill = Instant::now() + backend_kill_interval(backend);
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    // No more kills. Every warmup is paused, so nothing new goes out, and what was in flight
+    // (claimed by a live worker, or left by a killed one) settles.
+    for (key, id) in &mailboxes {
+        app.post(&format!("/v1/mailboxes/{id}/warmup/pause"), key, &json!({}))
+            .await
+            .expect(200);
+    }
+    let quiet = Instant::now();
+    loop {
+        let busy: Vec<String> = all_sends(&app)
+            .await
+            .into_iter()
+            .filter(|s| s.state == "queued" || s.state == "sending")
+            .map(|s| format!("{} {} {:?}", s.message_id, s.state, s.lease_until))
+            .collect();
+        if busy.is_empty() {
+            break;
+        }
+        assert!(
+            quiet.elapsed() < Duration::from_secs(180),
+            "still in flight 180 s after the last kill:\n{}",
+            busy.join("\n")
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    let kills = fleet.kills;
+    // Paused with nothing in flight, the sends hold still from here on (seeds may still read
+    // and reply: their replies are judged too).
+    let sends = all_sends(&app).await;
+
+    // Sent mail may still be in the lab's queue (yahoo.test greylists): wait for it.
+    let sent: Vec<&send::Model> = sends.iter().filter(|s| s.state == "sent").collect();
+    let arrived = Instant::now();
+    let mut delivered = deliveries();
+    while sent.iter().any(|s| !delivered.contains_key(&s.message_id))
+        && arrived.elapsed() < Duration::from_secs(90)
+    {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        delivered = deliveries();
+    }
+    let at_lab = |id: &str| delivered.get(id).copied().unwrap_or(0);
+
+    let mut problems = Vec::new();
+    for s in &sends {
+        let n = at_lab(&s.message_id);
+        let text = s.last_text.clone().unwrap_or_default();
+        match s.state.as_str() {
+            _ if n > 1 => problems.push(format!(
+                "delivered {n} times: {} ({})",
+                s.message_id, s.state
+            )),
+            "sent" if n == 0 => {
+                problems.push(format!("sent but never delivered: {}", s.message_id))
+            }
+            "failed" if n > 0 => problems.push(format!(
+                "delivered but reported failed: {} ({text})",
+                s.message_id
+            )),
+            "failed" if text.trim().is_empty() => {
+                problems.push(format!("failed without a reason: {}", s.message_id))
+            }
+            "queued" | "sending" => {
+                problems.push(format!("still in flight: {} {}", s.message_id, s.state))
+            }
+            // Planned or deferred while paused, or cancelled: never handed to a server.
+            state if !FINAL.contains(&state) && n > 0 => {
+                problems.push(format!("delivered but {state}: {}", s.message_id))
+            }
+            _ => {}
+        }
+    }
+    let placements = placement::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut per_message: HashMap<&str, usize> = HashMap::new();
+    for p in &placements {
+        *per_message.entry(p.message_id.as_str()).or_insert(0) += 1;
+    }
+    problems.extend(
+        per_message
+            .iter()
+            .filter(|(_, n)| **n > 1)
+            .map(|(id, n)| format!("placement recorded {n} times: {id}")),
+    );
+    let replies: Vec<&str> = placements
+        .iter()
+        .filter_map(|p| p.reply_message_id.as_deref())
+        .collect();
+    problems.extend(
+        replies
+            .iter()
+            .filter(|id| at_lab(id) > 1)
+            .map(|id| format!("reply delivered {} times: {id}", at_lab(id))),
+    );
+
+    // The API's numbers are the lab's: per mailbox, warmup messages and the sender's answers.
+    for (key, id) in &mailboxes {
+        // The last 30 days (the default range) hold every day of the test.
+        let stats = app
+            .get(&format!("/v1/mailboxes/{id}/warmup/stats"), key)
+            .await
+            .expect(200);
+        let (mut api_sent, mut api_answers) = (0, 0);
+        for d in stats.json["days"].as_array().cloned().unwrap_or_default() {
+            api_sent += d["sent"].as_u64().unwrap_or(0) as usize;
+            api_answers += d["continuations"]["sent"].as_u64().unwrap_or(0) as usize;
+        }
+        let mine = sends.iter().filter(|s| s.mailbox_id.to_string() == *id);
+        let (first, answers): (Vec<&send::Model>, Vec<&send::Model>) =
+            mine.partition(|s| s.thread_depth == 0);
+        let lab_sent = first.iter().filter(|s| at_lab(&s.message_id) == 1).count();
+        let lab_answers = answers
+            .iter()
+            .filter(|s| at_lab(&s.message_id) == 1)
+            .count();
+        if (api_sent, api_answers) != (lab_sent, lab_answers) {
+            problems.push(format!(
+                "mailbox {id}: the API says {api_sent} sent and {api_answers} answers, the lab has {lab_sent} and {lab_answers}"
+            ));
+        }
+    }
+
+    fleet.stop_all().await;
+    if backend == Backend::Sqlite {
+        let row = app
+            .db
+            .query_one_raw(sea_orm::Statement::from_string(
+                app.db.get_database_backend(),
+                "PRAGMA integrity_check",
+            ))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .and_then(|r| r.try_get_by_index::<String>(0).ok());
+        assert_eq!(row.as_deref(), Some("ok"), "PRAGMA integrity_check");
+    }
+
+    let counted_sends: Vec<&send::Model> = sends
+        .iter()
+        .filter(|s| s.thread_depth == 0 && FINAL.contains(&s.state.as_str()))
+        .collect();
+    let failed = counted_sends.iter().filter(|s| s.state == "failed").count();
+    let recovered = sea_orm::PaginatorTrait::count(
+        warmup_entity::send_attempt::Entity::find()
+            .filter(warmup_entity::send_attempt::Column::Category.eq("recovered")),
+        &app.db,
+    )
+    .await
+    .unwrap_or(0);
+    println!(
+        "chaos ({backend:?}): {} sends done ({} sent, {failed} failed), {} answers, {} replies, {kills} kills, {recovered} interrupted sends settled, {:?}",
+        counted_sends.len(),
+        counted_sends.iter().filter(|s| s.state == "sent").count(),
+        sends.iter().filter(|s| s.thread_depth > 0).count(),
+        replies.len(),
+        started.elapsed()
+    );
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert!(
+        counted_sends.len() >= wanted,
+        "{} sends",
+        counted_sends.len()
+    );
+    assert!(
+        kills >= 5,
+        "only {kills} kills: the chaos was too short to judge"
+    );
+    // Not vacuous: seeds replied, and most sends went through despite the kills.
+    assert!(!replies.is_empty(), "no seed replied");
+    assert!(failed * 10 <= counted_sends.len(), "{failed} failed");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn killed_workers_on_postgres_lose_and_duplicate_nothing() {
+    chaos(Backend::Postgres).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_sqlite_serve_loses_and_duplicates_nothing() {
+    chaos(Backend::Sqlite).await;
+}
