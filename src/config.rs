@@ -377,10 +377,11 @@ impl Settings {
             probe_timeout_secs: env_number(env, "probe_timeout_secs")?
                 .or(f.probe_timeout_secs)
                 .unwrap_or(15),
+            // An hour per step is beyond any server's patience; more would only overflow.
             smtp_timeout_secs: env_number(env, "smtp_timeout_secs")?
                 .or(f.smtp_timeout_secs)
                 .unwrap_or(60)
-                .max(1),
+                .clamp(1, 3600),
             helo_name: text("helo_name", f.helo_name).unwrap_or_else(default_helo_name),
             allow_private_mail_hosts: env_bool(env, "allow_private_mail_hosts")?
                 .or(f.allow_private_mail_hosts)

@@ -117,7 +117,13 @@ pub async fn limit_and_authenticate(
     };
     let (by_key, by_org) = match shared_counts(&state, &digest, caller.org, now).await {
         Ok(d) => d,
-        Err(e) => return Ok(answer(req, e, None)),
+        Err(e) => {
+            // A busy or failing database must not refuse every request: meanwhile the key is
+            // held to what this process counts of it.
+            tracing::warn!(error = %e, "could not count a request in the database; this process's count applies");
+            let d = limits.keys.check(&digest, now);
+            (d, d)
+        }
     };
     if let Some(refused) = over(by_key, KEY_SCOPE) {
         return Ok(answer(req, refused, Some(by_key)));
@@ -167,7 +173,9 @@ async fn shared_counts(
     if !by_key.allowed {
         // Refused for its key, the request is no request of its organization's: taken back
         // (rare: a process that learnt the key is spent refuses it without counting).
-        rate_windows::uncount(&state.db, &organization, org_started).await?;
+        if let Err(e) = rate_windows::uncount(&state.db, &organization, org_started).await {
+            tracing::warn!(error = %e, "could not take back a refused request's count");
+        }
     }
     Ok((
         by_key,

@@ -48,7 +48,7 @@ impl ConnectOptions {
     pub fn with_step_timeout(timeout: Duration) -> Self {
         Self {
             timeout,
-            conversation_limit: timeout * 2,
+            conversation_limit: timeout.saturating_mul(2),
             ..Self::default()
         }
     }
@@ -57,7 +57,9 @@ impl ConnectOptions {
     /// go-ahead, the message and its verdict, and a step for the goodbye), so a live worker
     /// never loses a send mid-conversation.
     pub fn send_lease(&self) -> Duration {
-        self.conversation_limit * 2 + self.timeout
+        self.conversation_limit
+            .saturating_mul(2)
+            .saturating_add(self.timeout)
     }
 }
 

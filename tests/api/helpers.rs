@@ -353,8 +353,8 @@ impl TestApp {
     }
 }
 
-/// The environment that gives a process of the built binary `settings` (those the tests
-/// change), on a clean slate otherwise.
+/// The environment that gives a process of the built binary `settings`: those the tests
+/// change (the others are the defaults, as in [`test_settings`]), on a clean slate otherwise.
 pub fn settings_env(s: &Settings) -> Vec<(&'static str, String)> {
     let dns: Vec<String> = s.dns_servers.iter().map(ToString::to_string).collect();
     let mut env = vec![
@@ -484,10 +484,12 @@ impl TestApp {
         for (k, v) in extra {
             match *k {
                 "WARMUP_RATE_LIMIT_PER_MINUTE" => {
-                    settings.rate_limit_per_minute = v.parse().unwrap_or(600)
+                    settings.rate_limit_per_minute =
+                        v.parse().unwrap_or_else(|_| panic!("{k}={v:?}"))
                 }
                 "WARMUP_RATE_LIMIT_ORG_MULTIPLE" => {
-                    settings.rate_limit_org_multiple = v.parse().unwrap_or(4)
+                    settings.rate_limit_org_multiple =
+                        v.parse().unwrap_or_else(|_| panic!("{k}={v:?}"))
                 }
                 other => panic!("no such setting in api_process: {other}"),
             }

@@ -238,3 +238,43 @@ async fn two_api_processes_on_one_database_enforce_one_limit() {
     )
     .await;
 }
+
+crate::on_both_databases!(a_shared_window_restarts_a_minute_after_it_started);
+
+/// The database's windows: counted per subject in one statement, a new window from the first
+/// request a minute or more after the last one started, and a refused request taken back only
+/// from the window it was counted in.
+async fn a_shared_window_restarts_a_minute_after_it_started(app: &TestApp) {
+    use warmup_entity::store::rate_windows::{WINDOW_MS, count, uncount};
+    let t0 = 1_800_000_000_000_i64;
+    let counted = |subjects: &'static [&'static str], at: i64| async move {
+        count(&app.db, subjects, at)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    assert_eq!(counted(&["key:a", "org:x"], t0).await, [(t0, 1), (t0, 1)]);
+    assert_eq!(
+        counted(&["key:b", "org:x"], t0 + 10).await,
+        [(t0 + 10, 1), (t0, 2)]
+    );
+    assert_eq!(
+        counted(&["key:a", "org:x"], t0 + WINDOW_MS - 1).await,
+        [(t0, 2), (t0, 3)]
+    );
+    // Taken back from the window it was counted in, not from a later one.
+    uncount(&app.db, "org:x", t0)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    uncount(&app.db, "org:x", t0 + 1)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let later = t0 + WINDOW_MS;
+    assert_eq!(
+        counted(&["key:a", "org:x"], later).await,
+        [(later, 1), (later, 1)],
+        "a minute after it started, a window starts anew"
+    );
+    // key:b's window started 10 ms after the others: it runs 10 ms longer.
+    assert_eq!(counted(&["key:b"], later + 9).await, [(t0 + 10, 2)]);
+    assert_eq!(counted(&["key:b"], later + 10).await, [(later + 10, 1)]);
+}

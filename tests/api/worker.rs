@@ -729,6 +729,13 @@ async fn a_dead_worker_s_leases_end_at_its_last_beat(app: &TestApp) {
                 .unwrap_or_else(|e| panic!("{e}"))
         );
     }
+    // A schedule kept as a lease (the next reading of a mailbox) is no session: it stays.
+    let scan = leases::mailbox_scan(mailbox_id);
+    assert!(
+        leases::take(&app.db, &scan, &dead, now, hour)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+    );
     let mut claimed = Vec::new();
     for (owner, seed) in [
         (format!("sender-{dead}"), "a"),
@@ -762,6 +769,7 @@ async fn a_dead_worker_s_leases_end_at_its_last_beat(app: &TestApp) {
     };
     assert_eq!(until(leases::seed(dead_seed)).await, Some(last_beat));
     assert_eq!(until(leases::seed(live_seed)).await, Some(hour));
+    assert_eq!(until(scan.clone()).await, Some(hour));
     // Another process may take the dead one's seed now, never the live one's.
     for (seed, free) in [(dead_seed, true), (live_seed, false)] {
         let taken = leases::take(&app.db, &leases::seed(seed), "worker-other", now, hour)
@@ -790,4 +798,9 @@ async fn a_dead_worker_s_leases_end_at_its_last_beat(app: &TestApp) {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(again, "a live process's next beat finds it known");
+    // The dead one, beating after all, learns that it was taken for dead.
+    let late = processes::beat(&app.db, &dead, now, hour)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!late, "a late beat registers anew");
 }

@@ -208,17 +208,23 @@ impl Lab {
     /// each recipient, before anyone moved it.
     pub fn delivered_to(&self, message_id: &str) -> Vec<(String, String)> {
         let log = std::fs::read_to_string(var("MAILLAB_DOVECOT_LOG")).unwrap_or_default();
-        let needle = format!("msgid=<{message_id}>: ");
         log.lines()
-            .filter_map(|l| {
-                let (head, rest) = l.split_once(&needle)?;
-                // "stored mail into mailbox 'X'", after "fileinto action: " when a rule filed it.
-                let (_, quoted) = rest.split_once("stored mail into mailbox '")?;
-                let folder = quoted.strip_suffix('\'')?;
-                let user = head.split_once("lmtp(")?.1.split_once(')')?.0;
-                Some((user.to_string(), folder.to_string()))
-            })
+            .filter_map(stored)
+            .filter(|s| s.message_id == message_id)
+            .map(|s| (s.user.to_string(), s.folder.to_string()))
             .collect()
+    }
+
+    /// How many times the delivery agent stored each Message-ID, by its own log (the chaos
+    /// tests judge by it).
+    #[allow(dead_code)]
+    pub fn stored_counts(&self) -> std::collections::HashMap<String, usize> {
+        let log = std::fs::read_to_string(var("MAILLAB_DOVECOT_LOG")).unwrap_or_default();
+        let mut n = std::collections::HashMap::new();
+        for s in log.lines().filter_map(stored) {
+            *n.entry(s.message_id.to_string()).or_insert(0) += 1;
+        }
+        n
     }
 
     /// The last lines of Postfix's and Dovecot's logs.
@@ -345,4 +351,26 @@ pub async fn start_warmup(app: &TestApp, key: &str, mailbox: &str) {
     )
     .await
     .expect(200);
+}
+
+/// One message stored by the lab's delivery agent, as its log line tells.
+struct Stored<'a> {
+    message_id: &'a str,
+    user: &'a str,
+    folder: &'a str,
+}
+
+/// Reads "lmtp(USER)...: msgid=<ID>: ... stored mail into mailbox 'FOLDER'" (after "fileinto
+/// action: " when a rule filed it).
+fn stored(line: &str) -> Option<Stored<'_>> {
+    let (head, rest) = line.split_once("msgid=<")?;
+    let (message_id, rest) = rest.split_once(">: ")?;
+    let (_, quoted) = rest.split_once("stored mail into mailbox '")?;
+    let folder = quoted.strip_suffix('\'')?;
+    let user = head.split_once("lmtp(")?.1.split_once(')')?.0;
+    Some(Stored {
+        message_id,
+        user,
+        folder,
+    })
 }

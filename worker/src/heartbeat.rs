@@ -14,19 +14,23 @@ pub const BEAT_EVERY: Duration = Duration::from_secs(3);
 
 /// Real time a process counts as alive after its last beat: five beats, so that a loaded
 /// machine or a database busy for a while does not pass a live process for dead. Were it
-/// wrong, nothing is sent twice (a send's claim and the missing window guard that); a seed
-/// might see two of our sessions at once.
+/// wrong, no warmup message is sent twice (a send's claim and the missing window guard that),
+/// but a seed might see two of our sessions at once and a webhook delivery in flight might be
+/// tried again (webhooks are at least once; receivers deduplicate by `webhook-id`).
 pub const ALIVE_FOR: Duration = Duration::from_secs(15);
 
-/// Beats for `name` until told to stop, then says it has gone.
+/// Beats for `name` until `stop` resolves, then says it has gone. The caller resolves it only
+/// once every job and loop of the process has ended: a process still finishing its work must
+/// not look dead to the others.
 pub async fn run(
     db: DatabaseConnection,
     clock: Clock,
     name: String,
-    mut stop: tokio::sync::watch::Receiver<bool>,
+    stop: impl std::future::Future<Output = ()>,
 ) {
     let mut registered = false;
-    while !*stop.borrow() {
+    tokio::pin!(stop);
+    loop {
         match beat_once(&db, &clock, &name).await {
             Ok(known) => {
                 if registered && !known {
@@ -39,8 +43,8 @@ pub async fn run(
             Err(e) => tracing::error!(error = %escape_control(&e.to_string()), "heartbeat failed"),
         }
         tokio::select! {
-            _ = stop.changed() => {}
-            _ = tokio::time::sleep(BEAT_EVERY) => {}
+            () = &mut stop => break,
+            () = tokio::time::sleep(BEAT_EVERY) => {}
         }
     }
     if let Err(e) = processes::leave(&db, &name, clock.now()).await {

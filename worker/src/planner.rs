@@ -2,7 +2,7 @@
 //! time zone. A day is planned once: the day row and its sends are written in one transaction
 //! that a second planner loses.
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 
 use chrono::Duration;
 use rand::Rng;
@@ -22,47 +22,102 @@ use warmup_entity::store::plans::{self, NewPlan, PlanTarget};
 
 use warmup_entity::Clock;
 
+/// A send window in UTC.
+type Window = (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>);
+
+/// Days stored per transaction: few enough that a round's first days are visible (and sent)
+/// while the rest are planned, many enough that a commit is not paid per mailbox.
+const DAYS_PER_TRANSACTION: usize = 100;
+
 /// Plans today for every running warmup that has no plan for today yet; returns how many days
-/// were planned.
+/// were planned. What every mailbox needs is read once for all (which days are planned, the
+/// seeds, which mailboxes have history); days are stored a hundred to a transaction, in
+/// mailbox order, and never held all at once.
 pub async fn plan_due(
     db: &DatabaseConnection,
     clock: &Clock,
     rng: &mut impl Rng,
 ) -> Result<u32, StoreError> {
-    let mut planned = 0;
-    for target in plans::plan_targets(db).await? {
-        if plan_target(db, clock, &target, rng).await? {
-            planned += 1;
+    let now = clock.now();
+    let mut targets = plans::plan_targets(db).await?;
+    targets.sort_by_key(|t| t.mailbox.id);
+    // Those that send today and still have today's windows ahead.
+    let due: Vec<(&PlanTarget, PlanDate, Vec<Window>)> = targets
+        .iter()
+        .filter_map(|t| {
+            let prefs = &t.warmup.preferences;
+            let date = PlanDate::at(&t.mailbox.timezone, now);
+            let today = date.date();
+            if !prefs.ramp.sends_on(today) {
+                return None;
+            }
+            let tz = zone_or_utc(&t.mailbox.timezone);
+            let windows = remaining_windows(&windows_on(&prefs.pattern.params(), today, &tz), now);
+            // Today's windows over: the ramp waits for the next sending day.
+            (!windows.is_empty()).then_some((t, date, windows))
+        })
+        .collect();
+    if due.is_empty() {
+        return Ok(0);
+    }
+    let days: Vec<(uuid::Uuid, PlanDate)> =
+        due.iter().map(|(t, d, _)| (t.mailbox.id, *d)).collect();
+    let planned = plans::planned_among(db, &days).await?;
+    let due: Vec<_> = due
+        .into_iter()
+        .filter(|(t, d, _)| !planned.contains(&(t.mailbox.id, d.to_string())))
+        .collect();
+    let orgs: BTreeSet<uuid::Uuid> = due
+        .iter()
+        .map(|(t, _, _)| t.mailbox.organization_id)
+        .collect();
+    let seeds = plans::seed_pool(db, &orgs).await?;
+    let ids: Vec<uuid::Uuid> = due.iter().map(|(t, _, _)| t.mailbox.id).collect();
+    let with_history = plans::with_days(db, &ids).await?;
+    let mut stored = 0;
+    let mut batch = Vec::new();
+    for (target, date, windows) in due {
+        let history = with_history.contains(&target.mailbox.id);
+        let usable = seeds.usable(&target.mailbox);
+        if let Some(plan) =
+            plan_target(db, clock, target, date, &windows, &usable, history, rng).await?
+        {
+            batch.push(plan);
+        }
+        if batch.len() >= DAYS_PER_TRANSACTION {
+            stored += plans::record_plans(db, std::mem::take(&mut batch), now).await?;
         }
     }
-    Ok(planned)
+    if !batch.is_empty() {
+        stored += plans::record_plans(db, batch, now).await?;
+    }
+    Ok(stored)
 }
 
+/// One mailbox's day, planned but not stored; `None` when no seed can take today's mail.
+#[allow(clippy::too_many_arguments)]
 async fn plan_target(
     db: &DatabaseConnection,
     clock: &Clock,
     target: &PlanTarget,
+    date: PlanDate,
+    windows: &[Window],
+    seeds: &std::collections::BTreeMap<warmup_domain::Provider, Vec<plans::SeedRef>>,
+    history: bool,
     rng: &mut impl Rng,
-) -> Result<bool, StoreError> {
+) -> Result<Option<NewPlan>, StoreError> {
     let mailbox = &target.mailbox;
     let prefs = &target.warmup.preferences;
-    let tz = zone_or_utc(&mailbox.timezone);
     let now = clock.now();
-    let date = PlanDate::at(&mailbox.timezone, now);
     let today = date.date();
-    if !prefs.ramp.sends_on(today) || plans::day_planned(db, mailbox.id, date).await? {
-        return Ok(false);
-    }
     let params = prefs.pattern.params();
-    let windows = remaining_windows(&windows_on(&params, today, &tz), now);
-    if windows.is_empty() {
-        // Today's windows are over: the ramp waits for the next sending day.
-        return Ok(false);
-    }
-    let seeds = plans::usable_seeds(db, mailbox).await?;
     let thresholds = prefs.auto_adjust.thresholds();
     let lookback = u64::try_from(thresholds.lookback()).unwrap_or(4);
-    let recent = plans::recent_days(db, mailbox.id, lookback).await?;
+    let recent = if history {
+        plans::recent_days(db, mailbox.id, lookback).await?
+    } else {
+        Vec::new()
+    };
     let (previous, previous_cap) = recent
         .last()
         .map_or((Mode::Ramping, None), |(day, _)| plans::day_mode(day));
@@ -76,8 +131,8 @@ async fn plan_target(
         preferences: prefs,
         sending_day: target.warmup.sending_days,
         carry: &target.warmup.carry,
-        seeds: &seeds,
-        windows: &windows,
+        seeds,
+        windows,
         min_gap: Duration::minutes(i64::from(params.min_gap_minutes)),
         variance_seed: target.variance_seed,
         date: today,
@@ -86,7 +141,7 @@ async fn plan_target(
     let outcome = plan_day(&input, rng);
     if outcome.sends.is_empty() {
         // No seed can take today's mail: nothing is planned and the ramp does not advance.
-        return Ok(false);
+        return Ok(None);
     }
     let mut used = HashSet::new();
     let rows = outcome
@@ -133,9 +188,8 @@ async fn plan_target(
             .then_some((previous, previous_cap)),
         adjustment,
     };
-    let stored = plans::record_plan(db, plan, now).await?;
-    if stored && !outcome.shortfall.is_empty() {
+    if !outcome.shortfall.is_empty() {
         tracing::warn!(mailbox = %mailbox.id, shortfall = ?outcome.shortfall, "providers without enough seeds");
     }
-    Ok(stored)
+    Ok(Some(plan))
 }

@@ -239,13 +239,23 @@ pub async fn run_until(
     // Each process has its own name: job rows locked by a worker that died are handed to a
     // live one by name, and a restarted process must not take a dead one's name.
     let name = format!("worker-{}", uuid::Uuid::new_v4().simple());
-    let heartbeat_db = db.clone();
     let clock = options
         .warmup
         .as_ref()
         .map_or_else(Clock::system, |d| d.clock);
-    let name_for_heartbeat = name.clone();
-    let heartbeat_stop = stop_rx.clone();
+    // Only a process that plans, sends and engages holds leases and claims: it beats, on the
+    // database's clock, until all its work has ended.
+    let (beat_stop, beat_stopped) = tokio::sync::oneshot::channel::<()>();
+    let heartbeat = options.warmup.as_ref().map(|_| {
+        AbortOnDrop(tokio::spawn(crate::heartbeat::run(
+            db.clone(),
+            clock,
+            name.clone(),
+            async move {
+                let _ = beat_stopped.await;
+            },
+        )))
+    });
     // Polled in this task, not spawned: whoever stops or aborts the worker stops it all.
     let warmup = {
         let db = db.clone();
@@ -340,15 +350,13 @@ pub async fn run_until(
     // whoever runs the worker drops or aborts it.
     let monitor = AbortOnDrop(tokio::spawn(monitor));
     let warmup = AbortOnDrop(tokio::spawn(warmup));
-    // A task of its own: however busy the loops are, the beat is not late.
-    let heartbeat = AbortOnDrop(tokio::spawn(crate::heartbeat::run(
-        heartbeat_db,
-        clock,
-        name_for_heartbeat,
-        heartbeat_stop,
-    )));
     // The round in progress finishes its sends before the worker returns.
-    let (result, _, _) = tokio::join!(monitor.join(), warmup.join(), heartbeat.join());
+    let (result, _) = tokio::join!(monitor.join(), warmup.join());
+    // Then, and only then, the process says it has gone.
+    let _ = beat_stop.send(());
+    if let Some(h) = heartbeat {
+        h.join().await;
+    }
     match result {
         Some(r) => r.map_err(|e| Error::Run(format!("worker failed: {e}"))),
         None => Err(Error::Run(

@@ -76,8 +76,8 @@ pub type SendQueue = JobQueue<SendJob>;
 pub type WebhookQueue = JobQueue<WebhookJob>;
 
 impl<J: RowJob> JobQueue<J> {
-    /// The queue on `db`'s own pool. A worker fetches only as many jobs as it runs at once
-    /// (`concurrency`), and a worker silent for 15 s has its jobs handed to others (apalis'
+    /// The queue on `db`'s own pool. A worker fetches at most as many jobs at a time as it runs
+    /// at once (`concurrency`), and a worker silent for 15 s has its jobs handed to others (apalis'
     /// default is 5 minutes): a killed worker holds back no send, and no organization's few
     /// sends in flight, for long. A live worker whose job is handed over loses nothing either:
     /// the row's claim lets only one of the two jobs act.

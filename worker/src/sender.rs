@@ -24,9 +24,10 @@ use crate::send_queue::SendQueue;
 
 /// Real time a queued send waits for its job before it is looked at again: a send whose job
 /// still waits (a busy queue) keeps it, one whose job never got stored (its worker was killed
-/// between queueing and pushing) gets a new one. Short, so such a send holds its
-/// organization's place in the queue for seconds, not minutes.
-const QUEUE_DEADLINE: std::time::Duration = std::time::Duration::from_secs(15);
+/// between queueing and pushing) gets a new one. Such a send holds one of its organization's
+/// places in the queue until then: half a minute, not the two it once was; shorter would
+/// look at every send of a backed-up queue ever more often.
+const QUEUE_DEADLINE: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Sends of one organization queued or sending at once, over all workers: below one worker's
 /// send slots, so a tenant whose servers never answer leaves slots to everyone else.

@@ -9,10 +9,13 @@ use uuid::Uuid;
 use super::StoreError;
 use crate::lease;
 
+/// What every seed session lease's name starts with.
+pub const SEED_PREFIX: &str = "seed:";
+
 /// The lease on a seed's mailbox: engagement and the lookup of interrupted sends share it, so
 /// a seed never sees two sessions from us.
 pub fn seed(id: Uuid) -> String {
-    format!("seed:{id}")
+    format!("{SEED_PREFIX}{id}")
 }
 
 /// The lease on reading a sender mailbox: held while it is read and until its next reading

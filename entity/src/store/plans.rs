@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect, Set, TransactionTrait,
@@ -65,45 +65,116 @@ pub struct SeedRef {
     pub email: String,
 }
 
-/// Active seeds visible to the mailbox's organization, per provider, without the mailbox itself.
-pub async fn usable_seeds<C: ConnectionTrait>(
+/// The active seeds a planning round may send to, read once for every mailbox it plans: the
+/// shared pool and each organization's own.
+#[derive(Debug, Default)]
+pub struct SeedPool {
+    /// `(seed, its address's key)` in id order, shared ones (`None`) and each organization's.
+    by_owner: BTreeMap<Option<Uuid>, Vec<(Provider, SeedRef, String)>>,
+}
+
+impl SeedPool {
+    /// The seeds `mailbox` may send to, per provider in id order: its organization's and the
+    /// shared pool's, never the mailbox itself (whatever the case of either address).
+    pub fn usable(&self, mailbox: &mailbox::Model) -> BTreeMap<Provider, Vec<SeedRef>> {
+        let own_key = super::email_key::of(&mailbox.email);
+        let mut seeds: Vec<&(Provider, SeedRef, String)> = [None, Some(mailbox.organization_id)]
+            .iter()
+            .filter_map(|owner| self.by_owner.get(owner))
+            .flatten()
+            .filter(|(_, _, key)| *key != own_key)
+            .collect();
+        seeds.sort_by_key(|(_, s, _)| s.id);
+        let mut out: BTreeMap<Provider, Vec<SeedRef>> = BTreeMap::new();
+        for (provider, seed, _) in seeds {
+            out.entry(*provider).or_default().push(seed.clone());
+        }
+        out
+    }
+}
+
+/// Active seeds of the shared pool and of the organizations `orgs`: one query.
+pub async fn seed_pool<C: ConnectionTrait>(
     db: &C,
-    mailbox: &mailbox::Model,
-) -> Result<BTreeMap<Provider, Vec<SeedRef>>, StoreError> {
+    orgs: &std::collections::BTreeSet<Uuid>,
+) -> Result<SeedPool, StoreError> {
+    let mut pool = SeedPool::default();
+    let mut owners =
+        sea_orm::sea_query::Condition::any().add(seed::Column::OrganizationId.is_null());
+    // Few organizations plan at once in practice; many are read in one query all the same.
+    if !orgs.is_empty() {
+        owners = owners.add(seed::Column::OrganizationId.is_in(orgs.iter().copied()));
+    }
     let rows = seed::Entity::find()
-        .filter(
-            sea_orm::sea_query::Condition::any()
-                .add(seed::Column::OrganizationId.is_null())
-                .add(seed::Column::OrganizationId.eq(mailbox.organization_id)),
-        )
+        .filter(owners)
         .filter(seed::Column::Active.eq(true))
-        // The same account whatever the case of either address.
-        .filter(super::email_key::column().ne(super::email_key::of(&mailbox.email)))
         .order_by_asc(seed::Column::Id)
         .all(db)
         .await?;
-    let mut out: BTreeMap<Provider, Vec<SeedRef>> = BTreeMap::new();
     for s in rows {
         if let Ok(p) = s.provider.parse() {
-            out.entry(p).or_default().push(SeedRef {
-                id: s.id,
-                email: s.email,
-            });
+            let key = super::email_key::of(&s.email);
+            pool.by_owner.entry(s.organization_id).or_default().push((
+                p,
+                SeedRef {
+                    id: s.id,
+                    email: s.email,
+                },
+                key,
+            ));
         }
     }
-    Ok(out)
+    Ok(pool)
 }
 
-/// True when the day is already planned for the mailbox.
-pub async fn day_planned<C: ConnectionTrait>(
+/// Mailbox ids per query, well under either database's limit of bound values.
+const IDS_PER_QUERY: usize = 1000;
+
+/// Which of `days` (mailbox, its local date) are planned already: one query per date and
+/// thousand mailboxes.
+pub async fn planned_among<C: ConnectionTrait>(
     db: &C,
-    mailbox_id: Uuid,
-    date: PlanDate,
-) -> Result<bool, StoreError> {
-    Ok(plan_day::Entity::find_by_id((mailbox_id, date.to_string()))
-        .one(db)
-        .await?
-        .is_some())
+    days: &[(Uuid, PlanDate)],
+) -> Result<std::collections::HashSet<(Uuid, String)>, StoreError> {
+    let mut by_date: BTreeMap<String, Vec<Uuid>> = BTreeMap::new();
+    for (id, date) in days {
+        by_date.entry(date.to_string()).or_default().push(*id);
+    }
+    let mut planned = std::collections::HashSet::new();
+    for (date, ids) in by_date {
+        for chunk in ids.chunks(IDS_PER_QUERY) {
+            let found: Vec<Uuid> = plan_day::Entity::find()
+                .select_only()
+                .column(plan_day::Column::MailboxId)
+                .filter(plan_day::Column::PlanDate.eq(date.clone()))
+                .filter(plan_day::Column::MailboxId.is_in(chunk.iter().copied()))
+                .into_tuple()
+                .all(db)
+                .await?;
+            planned.extend(found.into_iter().map(|id| (id, date.clone())));
+        }
+    }
+    Ok(planned)
+}
+
+/// Which of `ids` have any planned day (a mailbox without one has no history to adjust by).
+pub async fn with_days<C: ConnectionTrait>(
+    db: &C,
+    ids: &[Uuid],
+) -> Result<std::collections::HashSet<Uuid>, StoreError> {
+    let mut out = std::collections::HashSet::new();
+    for chunk in ids.chunks(IDS_PER_QUERY) {
+        let found: Vec<Uuid> = plan_day::Entity::find()
+            .select_only()
+            .column(plan_day::Column::MailboxId)
+            .distinct()
+            .filter(plan_day::Column::MailboxId.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        out.extend(found);
+    }
+    Ok(out)
 }
 
 /// A day's plan to store.
@@ -245,7 +316,36 @@ pub async fn record_plan(
     plan: NewPlan,
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
+    Ok(record_plans(db, vec![plan], now).await? == 1)
+}
+
+/// Stores several days' plans in one transaction, each as [`record_plan`] would (a day another
+/// worker planned first is left out, with its sends); returns how many were stored. Callers
+/// give plans in mailbox order, so two planners never wait for each other in a circle.
+pub async fn record_plans(
+    db: &DatabaseConnection,
+    plans: Vec<NewPlan>,
+    now: DateTime<Utc>,
+) -> Result<u32, StoreError> {
     let txn = db.begin().await?;
+    let mut stored = 0;
+    for plan in plans {
+        if store_plan(&txn, plan, now).await? {
+            stored += 1;
+        }
+    }
+    txn.commit().await?;
+    Ok(stored)
+}
+
+/// Sends per `INSERT`: about 30 columns each, under SQLite's 32,766 bound values.
+const SENDS_PER_INSERT: usize = 500;
+
+async fn store_plan<C: ConnectionTrait>(
+    txn: &C,
+    plan: NewPlan,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
     let day = plan_day::ActiveModel {
         mailbox_id: Set(plan.mailbox_id),
         plan_date: Set(plan.date.to_string()),
@@ -262,15 +362,27 @@ pub async fn record_plan(
         inbox_percent: Set(plan.adjustment.inbox_percent),
         deferred_percent: Set(plan.adjustment.deferred_percent),
     };
-    if day.insert(&txn).await.is_err() {
-        // The primary key says the day is planned already.
-        txn.rollback().await?;
+    // The primary key says whether the day is planned already.
+    let inserted = plan_day::Entity::insert(day)
+        .on_conflict(
+            OnConflict::columns([plan_day::Column::MailboxId, plan_day::Column::PlanDate])
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(txn)
+        .await?;
+    if inserted != 1 {
         return Ok(false);
     }
-    for s in plan.sends {
-        sea_orm::IntoActiveModel::into_active_model(s)
-            .reset_all()
-            .insert(&txn)
+    let mut sends = plan.sends.into_iter().peekable();
+    while sends.peek().is_some() {
+        let chunk: Vec<send::ActiveModel> = sends
+            .by_ref()
+            .take(SENDS_PER_INSERT)
+            .map(|s| sea_orm::IntoActiveModel::into_active_model(s).reset_all())
+            .collect();
+        send::Entity::insert_many(chunk)
+            .exec_without_returning(txn)
             .await?;
     }
     warmup_settings::Entity::update_many()
@@ -284,12 +396,12 @@ pub async fn record_plan(
         )
         .col_expr(warmup_settings::Column::UpdatedAt, Expr::value(now))
         .filter(warmup_settings::Column::MailboxId.eq(plan.mailbox_id))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     if let Some((mode, cap)) = plan.changed_from {
         let a = &plan.adjustment;
         super::events::raise(
-            &txn,
+            txn,
             plan.organization_id,
             EventType::MailboxWarmupAdjusted,
             serde_json::json!({
@@ -309,7 +421,6 @@ pub async fn record_plan(
         )
         .await?;
     }
-    txn.commit().await?;
     Ok(true)
 }
 

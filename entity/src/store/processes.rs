@@ -1,6 +1,9 @@
 //! Worker processes' heartbeats. A process that stops beating is dead: whoever notices cuts the
-//! leases and claims it held down to its last sign of life, so that its seeds, sends and webhook
-//! deliveries are free again at once instead of when their (long, worst-case) leases run out.
+//! sessions and claims it held down to its last sign of life, so that its seeds, sends and
+//! webhook deliveries are taken care of within seconds (recovery still gives a send its grace)
+//! instead of when their long, worst-case leases run out. Leases kept as schedules ("not again
+//! before": a mailbox's next reading) are left alone: cutting them would make every mailbox the
+//! dead process read due at once.
 //!
 //! Every owner a process writes (`worker-…`, `worker-…/recovery`, `sender-worker-…`,
 //! `webhooks-worker-…:…`) contains its name, a random UUID, which is how its rows are found.
@@ -53,9 +56,11 @@ pub struct Reaped {
     pub deliveries: u64,
 }
 
-/// Ends what the processes silent since before `now` held: each lease and claim naming one of
-/// them that would run out later than its last beat now runs out at that beat. Rows of the
-/// processes are removed; a process that beats again registers anew.
+/// Ends what the processes silent since before `now` held: each seed session, send and
+/// webhook delivery claimed by one of them that would run out later than its last beat now
+/// runs out at that beat. A process's row goes first, and only what a process whose row went
+/// held is cut: one that beats again in between keeps its row and all it holds, and one that
+/// beats after registers anew (and learns so from [`beat`]).
 pub async fn reap<C: ConnectionTrait>(db: &C, now: DateTime<Utc>) -> Result<Reaped, StoreError> {
     let dead = worker_process::Entity::find()
         .filter(worker_process::Column::AliveUntil.lt(now))
@@ -63,11 +68,23 @@ pub async fn reap<C: ConnectionTrait>(db: &C, now: DateTime<Utc>) -> Result<Reap
         .await?;
     let mut reaped = Reaped::default();
     for p in dead {
+        let gone = worker_process::Entity::delete_many()
+            .filter(worker_process::Column::Name.eq(&p.name))
+            .filter(worker_process::Column::AliveUntil.eq(p.alive_until))
+            .exec(db)
+            .await?
+            .rows_affected;
+        if gone == 0 {
+            // It beat meanwhile, or another process reaped it first.
+            continue;
+        }
+        reaped.processes += 1;
         // The name is `worker-` and a UUID's hex digits: nothing LIKE would read as a wildcard.
         let pattern = format!("%{}%", p.name);
         let ended = p.alive_until;
         reaped.leases += lease::Entity::update_many()
             .col_expr(lease::Column::LeaseUntil, Expr::value(ended))
+            .filter(lease::Column::Name.starts_with(super::leases::SEED_PREFIX))
             .filter(lease::Column::Owner.like(&pattern))
             .filter(lease::Column::LeaseUntil.gt(ended))
             .exec(db)
@@ -86,14 +103,6 @@ pub async fn reap<C: ConnectionTrait>(db: &C, now: DateTime<Utc>) -> Result<Reap
             .filter(webhook_delivery::Column::State.eq(DeliveryState::Delivering.as_str()))
             .filter(webhook_delivery::Column::LeaseOwner.like(&pattern))
             .filter(webhook_delivery::Column::LeaseUntil.gt(ended))
-            .exec(db)
-            .await?
-            .rows_affected;
-        // Only if it did not beat meanwhile: a late beat keeps its row (its leases are cut
-        // all the same, and it learns so from `beat`'s answer).
-        reaped.processes += worker_process::Entity::delete_many()
-            .filter(worker_process::Column::Name.eq(&p.name))
-            .filter(worker_process::Column::AliveUntil.lt(now))
             .exec(db)
             .await?
             .rows_affected;

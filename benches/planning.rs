@@ -1,0 +1,378 @@
+//! Planning a day for many mailboxes at once: what a worker does at the start of every day.
+//! 10,000 running warmups (40 a day, no variance, B2C) of one organization with 200 seeds of the
+//! shared pool on three providers, in a time zone where the day's windows are all ahead, are
+//! planned by `planner::plan_due`, as the worker's loop calls it: about 400,000 sends.
+//!
+//! Baseline in the same run: the same rows (the planned days and sends, read back) inserted into
+//! a second, freshly migrated database with one plain multi-row `INSERT` per 1,000 rows, in one
+//! transaction: what the database itself needs to store them. Reported: the time of each, their
+//! ratio, and the peak RSS of the process while planning (`VmHWM`, reset just before).
+//! On SQLite (temporary files) and, when one answers at `WARMUP_TEST_POSTGRES`, on Postgres
+//! (temporary databases, dropped afterwards).
+//!
+//!   cargo bench --bench planning
+//!   WARMUP_BENCH_MAILBOXES=2000 cargo bench --bench planning
+
+use std::time::{Duration, Instant};
+
+use chrono::{Timelike, Utc};
+use rand::SeedableRng;
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, Database, DatabaseConnection, EntityTrait, IntoActiveModel,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+};
+use uuid::Uuid;
+use warmup::config::Settings;
+use warmup_domain::WarmupStatus;
+use warmup_domain::pattern::Pattern;
+use warmup_domain::preferences::WarmupPreferences;
+use warmup_domain::ramp::Ramp;
+use warmup_domain::split::Carry;
+use warmup_entity::{Clock, mailbox, organization, plan_day, seed, send, warmup_settings};
+
+const SEEDS: [(&str, usize); 3] = [("gmail", 80), ("outlook", 60), ("yahoo", 60)];
+const PER_DAY: u32 = 40;
+
+fn main() -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let mailboxes: usize = std::env::var("WARMUP_BENCH_MAILBOXES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000);
+    let dir = tempfile::tempdir()?;
+    let sqlite = |name: &str| format!("sqlite://{}?mode=rwc", dir.path().join(name).display());
+    let mut results = vec![runtime.block_on(bench(
+        "SQLite",
+        &sqlite("plan.sqlite"),
+        &sqlite("baseline.sqlite"),
+        mailboxes,
+    ))?];
+    let admin = std::env::var("WARMUP_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    match runtime.block_on(Database::connect(&admin)) {
+        Ok(pg) => {
+            let names = [
+                format!("warmup_bench_{}", Uuid::new_v4().simple()),
+                format!("warmup_bench_{}", Uuid::new_v4().simple()),
+            ];
+            let mut urls = Vec::new();
+            for name in &names {
+                runtime.block_on(pg.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")))?;
+                urls.push(match admin.rsplit_once('/') {
+                    Some((base, _)) => format!("{base}/{name}"),
+                    None => admin.clone(),
+                });
+            }
+            let run = runtime.block_on(bench("Postgres", &urls[0], &urls[1], mailboxes));
+            for name in &names {
+                runtime.block_on(pg.execute_unprepared(&format!(
+                    "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+                )))?;
+            }
+            results.push(run?);
+        }
+        Err(e) => eprintln!("no Postgres at {admin} ({e}): SQLite only"),
+    }
+    println!(
+        "\nplanning one day for {mailboxes} mailboxes ({PER_DAY} a day, {} seeds):",
+        SEEDS.iter().map(|(_, n)| n).sum::<usize>()
+    );
+    println!(
+        "| database | days planned | sends | planning | baseline: plain INSERTs of the same rows | planning ÷ baseline | peak RSS while planning |"
+    );
+    println!("|---|---|---|---|---|---|---|");
+    for r in &results {
+        println!(
+            "| {} | {} | {} | {:.2} s | {:.2} s | {:.1} | {} MB |",
+            r.database,
+            r.days,
+            r.sends,
+            r.planning.as_secs_f64(),
+            r.baseline.as_secs_f64(),
+            r.planning.as_secs_f64() / r.baseline.as_secs_f64().max(1e-9),
+            r.peak_rss_kb / 1024,
+        );
+    }
+    Ok(())
+}
+
+struct Outcome {
+    database: &'static str,
+    days: u64,
+    sends: u64,
+    planning: Duration,
+    baseline: Duration,
+    peak_rss_kb: u64,
+}
+
+async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
+    let url = url.to_string();
+    let key = warmup_entity::secret_box::SecretBox::generate_key();
+    let env = move |k: &str| -> Option<String> {
+        match k {
+            "DATABASE_URL" => Some(url.clone()),
+            "WARMUP_SECRET_KEY" => Some(key.clone()),
+            _ => None,
+        }
+    };
+    let settings = Settings::load_from(None, &env)?;
+    let db = warmup::database::connect(&settings).await?;
+    warmup::database::migrate(&db).await?;
+    Ok(db)
+}
+
+/// The peak resident set since the last reset, in kB (Linux; 0 elsewhere).
+fn peak_rss_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// A zone where it is about six in the morning now: every window of the day is still ahead.
+fn morning_zone() -> String {
+    let hour = i64::from(Utc::now().hour());
+    let mut offset = (6 - hour).rem_euclid(24);
+    if offset > 14 {
+        offset -= 24;
+    }
+    // POSIX names count the other way: Etc/GMT-3 is three hours ahead of UTC.
+    match offset {
+        0 => "Etc/GMT".to_string(),
+        o if o > 0 => format!("Etc/GMT-{o}"),
+        o => format!("Etc/GMT+{}", -o),
+    }
+}
+
+async fn fill(db: &DatabaseConnection, mailboxes: usize) -> anyhow::Result<()> {
+    let now = Utc::now();
+    let org = Uuid::now_v7();
+    organization::Entity::insert(
+        organization::Model {
+            id: org,
+            name: "Bench".into(),
+            created_at: now,
+        }
+        .into_active_model(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    let mut seeds = Vec::new();
+    for (provider, n) in SEEDS {
+        for i in 0..n {
+            seeds.push(seed::Model {
+                id: Uuid::now_v7(),
+                organization_id: None,
+                scope_key: String::new(),
+                email: format!("seed{i}@{provider}.example"),
+                provider: provider.into(),
+                seed_group: "standard".into(),
+                active: true,
+                imap_host: "imap.example".into(),
+                imap_port: 993,
+                imap_security: "tls".into(),
+                imap_username: "bench".into(),
+                imap_password: "never opened".into(),
+                smtp_host: "smtp.example".into(),
+                smtp_port: 465,
+                smtp_security: "tls".into(),
+                smtp_username: "bench".into(),
+                smtp_password: "never opened".into(),
+                created_at: now,
+                updated_at: now,
+            });
+        }
+    }
+    // Through the store, which keys each address as the unique indexes want it.
+    for s in seeds {
+        warmup_entity::store::seeds::insert(db, s).await?;
+    }
+    let prefs = WarmupPreferences {
+        ramp: Ramp {
+            start_per_day: PER_DAY,
+            daily_increase: 0,
+            max_per_day: PER_DAY,
+            daily_variance_percent: 0,
+            ..Ramp::default()
+        },
+        pattern: Pattern::B2c,
+        provider_split: warmup_domain::split::ProviderSplit::parse(
+            &[("gmail", 40), ("outlook", 30), ("yahoo", 30)]
+                .iter()
+                .filter_map(|(p, n)| Some((p.parse().ok()?, *n)))
+                .collect(),
+        )
+        .ok(),
+        ..WarmupPreferences::default()
+    };
+    let prefs = serde_json::to_string(&prefs)?;
+    let carry = serde_json::to_string(&Carry::new())?;
+    let zone = morning_zone();
+    let txn = db.begin().await?;
+    let rows: Vec<mailbox::Model> = (0..mailboxes)
+        .map(|n| mailbox::Model {
+            email: format!("sender{n}@bench.example"),
+            display_name: "Bench".into(),
+            provider: "smtp".into(),
+            timezone: zone.clone(),
+            smtp_host: "smtp.bench.example".into(),
+            smtp_port: 587,
+            smtp_security: "starttls".into(),
+            smtp_username: "bench".into(),
+            smtp_password: "never opened".into(),
+            imap_host: "imap.bench.example".into(),
+            imap_port: 993,
+            imap_security: "tls".into(),
+            imap_username: "bench".into(),
+            imap_password: "never opened".into(),
+            ..mailbox::Model::blank(org, now)
+        })
+        .collect();
+    for chunk in rows.chunks(500) {
+        for m in chunk {
+            warmup_entity::store::mailboxes::insert(
+                &txn,
+                warmup_entity::store::OrgId(org),
+                m.clone(),
+            )
+            .await?;
+        }
+        warmup_settings::Entity::insert_many(chunk.iter().map(|m| {
+            warmup_settings::Model {
+                mailbox_id: m.id,
+                organization_id: org,
+                status: WarmupStatus::Running.as_str().into(),
+                preferences: prefs.clone(),
+                sending_days: 0,
+                split_carry: carry.clone(),
+                status_reason: None,
+                started_at: Some(now),
+                updated_at: now,
+            }
+            .into_active_model()
+            .reset_all()
+        }))
+        .exec_without_returning(&txn)
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+async fn bench(
+    database: &'static str,
+    url: &str,
+    baseline_url: &str,
+    mailboxes: usize,
+) -> anyhow::Result<Outcome> {
+    let db = connect(url).await?;
+    fill(&db, mailboxes).await?;
+    let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+    let clock = Clock::system();
+    // Only the planning's own peak: forget the fill's.
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+    let started = Instant::now();
+    let days = warmup_worker::planner::plan_due(&db, &clock, &mut rng).await?;
+    let planning = started.elapsed();
+    let peak_rss_kb = peak_rss_kb();
+    let sends = send::Entity::find().count(&db).await?;
+    anyhow::ensure!(
+        days as usize == mailboxes,
+        "{database}: {days} of {mailboxes} days planned"
+    );
+    eprintln!("{database}: planned {days} days, {sends} sends in {planning:?}");
+
+    // The same rows into a fresh database, 1,000 per INSERT; reading them is not timed, nor
+    // is copying the rows they refer to (the organization, its mailboxes and seeds).
+    let other = connect(baseline_url).await?;
+    copy_all::<organization::Entity>(&db, &other, 500).await?;
+    for s in seed::Entity::find().all(&db).await? {
+        warmup_entity::store::seeds::insert(&other, s).await?;
+    }
+    for m in mailbox::Entity::find().all(&db).await? {
+        let org = warmup_entity::store::OrgId(m.organization_id);
+        warmup_entity::store::mailboxes::insert(&other, org, m).await?;
+    }
+    copy_all::<warmup_settings::Entity>(&db, &other, 500).await?;
+    let mut baseline = Duration::ZERO;
+    let txn_started = Instant::now();
+    let txn = other.begin().await?;
+    let mut spent_reading = Duration::ZERO;
+    let read = Instant::now();
+    let plan_rows = plan_day::Entity::find().all(&db).await?;
+    spent_reading += read.elapsed();
+    for chunk in plan_rows.chunks(1000) {
+        plan_day::Entity::insert_many(
+            chunk
+                .iter()
+                .cloned()
+                .map(|d| d.into_active_model().reset_all()),
+        )
+        .exec_without_returning(&txn)
+        .await?;
+    }
+    // Placeholders are already few enough per statement on both databases (SQLite's limit
+    // is 32,766).
+    let mut after: Option<Uuid> = None;
+    loop {
+        let read = Instant::now();
+        let mut q = send::Entity::find()
+            .order_by_asc(send::Column::Id)
+            .limit(1000);
+        if let Some(a) = after {
+            q = q.filter(sea_orm::ColumnTrait::gt(&send::Column::Id, a));
+        }
+        let chunk = q.all(&db).await?;
+        spent_reading += read.elapsed();
+        let Some(last) = chunk.last() else {
+            break;
+        };
+        after = Some(last.id);
+        send::Entity::insert_many(chunk.into_iter().map(|s| s.into_active_model().reset_all()))
+            .exec_without_returning(&txn)
+            .await?;
+    }
+    txn.commit().await?;
+    baseline += txn_started.elapsed().saturating_sub(spent_reading);
+    let copied = send::Entity::find().count(&other).await?;
+    anyhow::ensure!(copied == sends, "{database}: {copied} of {sends} copied");
+    Ok(Outcome {
+        database,
+        days: u64::from(days),
+        sends,
+        planning,
+        baseline,
+        peak_rss_kb,
+    })
+}
+
+/// Copies every row of `E` from `from` to `to`, `per` rows to an `INSERT`.
+async fn copy_all<E>(
+    from: &DatabaseConnection,
+    to: &DatabaseConnection,
+    per: usize,
+) -> anyhow::Result<()>
+where
+    E: EntityTrait,
+    E::Model: IntoActiveModel<E::ActiveModel> + Clone,
+    E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
+{
+    let rows = E::find().all(from).await?;
+    for chunk in rows.chunks(per) {
+        E::insert_many(
+            chunk
+                .iter()
+                .cloned()
+                .map(|r| r.into_active_model().reset_all()),
+        )
+        .exec_without_returning(to)
+        .await?;
+    }
+    Ok(())
+}
