@@ -16,6 +16,8 @@
 //! `WARMUP_BENCH_NO_PAGE_INDEXES=1` drops the indexes of migration `m0008` before measuring,
 //! to see what they are worth.
 
+mod support;
+
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeZone, Utc};
@@ -26,7 +28,6 @@ use sea_orm::{
     TransactionTrait,
 };
 use uuid::Uuid;
-use warmup::config::Settings;
 use warmup_entity::store::page::PageRequest;
 use warmup_entity::store::placements::PlacementFilter;
 use warmup_entity::store::{self, OrgId};
@@ -187,22 +188,8 @@ struct Outcome {
     rows: [usize; 2],
 }
 
-async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
-    let url = url.to_string();
-    let key = warmup_entity::secret_box::SecretBox::generate_key();
-    let env = move |k: &str| -> Option<String> {
-        match k {
-            "DATABASE_URL" => Some(url.clone()),
-            "WARMUP_SECRET_KEY" => Some(key.clone()),
-            _ => None,
-        }
-    };
-    let settings = Settings::load_from(None, &env)?;
-    warmup::database::connect(&settings).await
-}
-
 async fn bench(database: &'static str, url: &str, large: usize) -> anyhow::Result<Vec<Outcome>> {
-    let db = connect(url).await?;
+    let db = support::connect(url).await?;
     warmup::database::migrate(&db).await?;
     let started = Instant::now();
     let orgs = fill(&db, large).await?;

@@ -10,6 +10,8 @@
 //! real-world shares. The rows are written in bulk and counted once with `rollups::rebuild`
 //! (the workers' path counts each placement as it is decided; the API tests prove both agree).
 
+mod support;
+
 use std::time::{Duration, Instant};
 
 use chrono::{NaiveDate, TimeZone, Utc};
@@ -17,7 +19,6 @@ use sea_orm::{
     ActiveModelTrait, ConnectionTrait, Database, DatabaseConnection, EntityTrait, IntoActiveModel,
 };
 use uuid::Uuid;
-use warmup::config::Settings;
 use warmup_domain::placement::{ReportGroup, summarize_groups};
 use warmup_entity::store::OrgId;
 use warmup_entity::store::rollups::{self, ReportQuery};
@@ -112,20 +113,6 @@ struct Outcome {
     baseline: Duration,
 }
 
-async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
-    let url = url.to_string();
-    let key = warmup_entity::secret_box::SecretBox::generate_key();
-    let env = move |k: &str| -> Option<String> {
-        match k {
-            "DATABASE_URL" => Some(url.clone()),
-            "WARMUP_SECRET_KEY" => Some(key.clone()),
-            _ => None,
-        }
-    };
-    let settings = Settings::load_from(None, &env)?;
-    warmup::database::connect(&settings).await
-}
-
 /// The reports a caller would ask for over the year.
 fn queries(mailbox: Uuid) -> Vec<(String, ReportQuery)> {
     let q = |group_by| ReportQuery {
@@ -153,7 +140,7 @@ fn queries(mailbox: Uuid) -> Vec<(String, ReportQuery)> {
 }
 
 async fn bench(database: &'static str, url: &str, n: usize) -> anyhow::Result<Vec<Outcome>> {
-    let db = connect(url).await?;
+    let db = support::connect(url).await?;
     warmup::database::migrate(&db).await?;
     let started = Instant::now();
     let (org, mailbox) = fill(&db, n).await?;

@@ -13,6 +13,8 @@
 //!   cargo bench --bench planning
 //!   WARMUP_BENCH_MAILBOXES=2000 cargo bench --bench planning
 
+mod support;
+
 use std::time::{Duration, Instant};
 
 use chrono::{Timelike, Utc};
@@ -22,7 +24,6 @@ use sea_orm::{
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
 use uuid::Uuid;
-use warmup::config::Settings;
 use warmup_domain::WarmupStatus;
 use warmup_domain::pattern::Pattern;
 use warmup_domain::preferences::WarmupPreferences;
@@ -108,17 +109,7 @@ struct Outcome {
 }
 
 async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
-    let url = url.to_string();
-    let key = warmup_entity::secret_box::SecretBox::generate_key();
-    let env = move |k: &str| -> Option<String> {
-        match k {
-            "DATABASE_URL" => Some(url.clone()),
-            "WARMUP_SECRET_KEY" => Some(key.clone()),
-            _ => None,
-        }
-    };
-    let settings = Settings::load_from(None, &env)?;
-    let db = warmup::database::connect(&settings).await?;
+    let db = support::connect(url).await?;
     warmup::database::migrate(&db).await?;
     Ok(db)
 }

@@ -12,12 +12,13 @@
 //! per split, one transaction that reads the pool's ids and inserts as many rows as the split
 //! has seeds into a table shaped like the members table.
 
+mod support;
+
 use std::time::{Duration, Instant};
 
 use rand::{Rng, SeedableRng};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement, TransactionTrait};
 use uuid::Uuid;
-use warmup::config::Settings;
 use warmup_domain::seed_split::SplitEngagement;
 use warmup_entity::seed;
 use warmup_entity::store::seed_splits::{self, NewSplit};
@@ -100,20 +101,6 @@ fn median(mut v: Vec<Duration>) -> Duration {
     v.get(v.len() / 2).copied().unwrap_or_default()
 }
 
-async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
-    let url = url.to_string();
-    let key = warmup_entity::secret_box::SecretBox::generate_key();
-    let env = move |k: &str| -> Option<String> {
-        match k {
-            "DATABASE_URL" => Some(url.clone()),
-            "WARMUP_SECRET_KEY" => Some(key.clone()),
-            _ => None,
-        }
-    };
-    let settings = Settings::load_from(None, &env)?;
-    warmup::database::connect(&settings).await
-}
-
 fn seed_row(n: usize, now: chrono::DateTime<chrono::Utc>) -> seed::Model {
     seed::Model {
         id: Uuid::now_v7(),
@@ -144,7 +131,7 @@ async fn bench(
     seeds: usize,
     splits: usize,
 ) -> anyhow::Result<Outcome> {
-    let db = connect(url).await?;
+    let db = support::connect(url).await?;
     warmup::database::migrate(&db).await?;
     let now = chrono::Utc::now();
     let started = Instant::now();

@@ -14,6 +14,19 @@ async fn on_both(change: fn(&mut warmup::config::Settings), test: impl AsyncFn(&
     }
 }
 
+/// New API keys of the organization of `key`, one per name.
+async fn more_keys(app: &TestApp, key: &str, names: &[&str]) -> Vec<String> {
+    let mut keys = Vec::new();
+    for name in names {
+        let r = app
+            .post("/v1/api-keys", key, &json!({ "name": name }))
+            .await
+            .expect(201);
+        keys.push(r.json["key"].as_str().unwrap_or_default().to_string());
+    }
+    keys
+}
+
 fn random_token() -> String {
     format!("wu_{}", uuid::Uuid::new_v4().simple())
 }
@@ -68,14 +81,7 @@ async fn an_organization_s_keys_share_the_organization_s_limit() {
         async |app| {
             let a = app.new_org("Acme").await;
             let other_org = app.new_org("Other").await;
-            let mut keys = Vec::new();
-            for name in ["b", "c"] {
-                let r = app
-                    .post("/v1/api-keys", &a, &json!({ "name": name }))
-                    .await
-                    .expect(201);
-                keys.push(r.json["key"].as_str().unwrap_or_default().to_string());
-            }
+            let keys = more_keys(app, &a, &["b", "c"]).await;
             let (b, c) = (&keys[0], &keys[1]);
             // Key a: 3 of 3, the organization: 3 of 6.
             app.get("/v1/mailboxes", &a).await.expect(200);
@@ -191,14 +197,7 @@ async fn two_api_processes_on_one_database_enforce_one_limit() {
                 app.api_process(&limits).await,
             ];
             let a = app.new_org("Acme").await;
-            let mut keys = Vec::new();
-            for name in ["b", "c"] {
-                let r = app
-                    .post("/v1/api-keys", &a, &json!({ "name": name }))
-                    .await
-                    .expect(201);
-                keys.push(r.json["key"].as_str().unwrap_or_default().to_string());
-            }
+            let keys = more_keys(app, &a, &["b", "c"]).await;
             let (b, c) = (&keys[0], &keys[1]);
             let get = async |at: usize, key: &str| {
                 Reply::from(

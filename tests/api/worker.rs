@@ -692,17 +692,9 @@ async fn a_dead_worker_s_leases_end_at_its_last_beat(app: &TestApp) {
             &crate::helpers::mailbox_body("killed@example.net", "pw-123456"),
         )
         .await;
-    let mailbox_id: uuid::Uuid = mailbox["id"]
-        .as_str()
-        .and_then(|m| m.parse().ok())
-        .unwrap_or_default();
-    let org = warmup_entity::mailbox::Entity::find_by_id(mailbox_id)
-        .one(&app.db)
-        .await
-        .ok()
-        .flatten()
-        .map(|m| m.organization_id)
-        .unwrap_or_else(|| panic!("mailbox {mailbox_id}"));
+    let (mailbox_id, org) = app
+        .mailbox_and_org(mailbox["id"].as_str().unwrap_or_default())
+        .await;
     let clock = warmup_entity::Clock::system();
     let now = clock.now();
     let dead = format!("worker-{}", uuid::Uuid::new_v4().simple());

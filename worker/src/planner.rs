@@ -80,7 +80,7 @@ pub async fn plan_due(
         let history = with_history.contains(&target.mailbox.id);
         let usable = seeds.usable(&target.mailbox);
         if let Some(plan) =
-            plan_target(db, clock, target, date, &windows, &usable, history, rng).await?
+            plan_target(db, now, target, date, &windows, &usable, history, rng).await?
         {
             batch.push(plan);
         }
@@ -98,7 +98,7 @@ pub async fn plan_due(
 #[allow(clippy::too_many_arguments)]
 async fn plan_target(
     db: &DatabaseConnection,
-    clock: &Clock,
+    now: chrono::DateTime<chrono::Utc>,
     target: &PlanTarget,
     date: PlanDate,
     windows: &[Window],
@@ -108,7 +108,6 @@ async fn plan_target(
 ) -> Result<Option<NewPlan>, StoreError> {
     let mailbox = &target.mailbox;
     let prefs = &target.warmup.preferences;
-    let now = clock.now();
     let today = date.date();
     let params = prefs.pattern.params();
     let thresholds = prefs.auto_adjust.thresholds();
