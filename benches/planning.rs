@@ -13,25 +13,22 @@
 //!   cargo bench --bench planning
 //!   WARMUP_BENCH_MAILBOXES=2000 cargo bench --bench planning
 
+#[path = "support/process.rs"]
+mod process;
 mod support;
+#[path = "support/warmups.rs"]
+mod warmups;
 
 use std::time::{Duration, Instant};
 
-use chrono::{Timelike, Utc};
 use rand::SeedableRng;
 use sea_orm::{
     ActiveModelTrait, ConnectionTrait, Database, DatabaseConnection, EntityTrait, IntoActiveModel,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
 use uuid::Uuid;
-use warmup_domain::WarmupStatus;
-use warmup_domain::pattern::Pattern;
-use warmup_domain::preferences::WarmupPreferences;
-use warmup_domain::ramp::Ramp;
-use warmup_domain::split::Carry;
 use warmup_entity::{Clock, mailbox, organization, plan_day, seed, send, warmup_settings};
 
-const SEEDS: [(&str, usize); 3] = [("gmail", 80), ("outlook", 60), ("yahoo", 60)];
 const PER_DAY: u32 = 40;
 
 fn main() -> anyhow::Result<()> {
@@ -78,7 +75,7 @@ fn main() -> anyhow::Result<()> {
     }
     println!(
         "\nplanning one day for {mailboxes} mailboxes ({PER_DAY} a day, {} seeds):",
-        SEEDS.iter().map(|(_, n)| n).sum::<usize>()
+        warmups::SEEDS.iter().map(|(_, n)| n).sum::<usize>()
     );
     println!(
         "| database | days planned | sends | planning | baseline: plain INSERTs of the same rows | planning ÷ baseline | peak RSS while planning |"
@@ -114,148 +111,6 @@ async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
     Ok(db)
 }
 
-/// The peak resident set since the last reset, in kB (Linux; 0 elsewhere).
-fn peak_rss_kb() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("VmHWM:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        })
-        .unwrap_or(0)
-}
-
-/// A zone where it is about six in the morning now: every window of the day is still ahead.
-fn morning_zone() -> String {
-    let hour = i64::from(Utc::now().hour());
-    let mut offset = (6 - hour).rem_euclid(24);
-    if offset > 14 {
-        offset -= 24;
-    }
-    // POSIX names count the other way: Etc/GMT-3 is three hours ahead of UTC.
-    match offset {
-        0 => "Etc/GMT".to_string(),
-        o if o > 0 => format!("Etc/GMT-{o}"),
-        o => format!("Etc/GMT+{}", -o),
-    }
-}
-
-async fn fill(db: &DatabaseConnection, mailboxes: usize) -> anyhow::Result<()> {
-    let now = Utc::now();
-    let org = Uuid::now_v7();
-    organization::Entity::insert(
-        organization::Model {
-            id: org,
-            name: "Bench".into(),
-            created_at: now,
-        }
-        .into_active_model(),
-    )
-    .exec_without_returning(db)
-    .await?;
-    let mut seeds = Vec::new();
-    for (provider, n) in SEEDS {
-        for i in 0..n {
-            seeds.push(seed::Model {
-                id: Uuid::now_v7(),
-                organization_id: None,
-                scope_key: String::new(),
-                email: format!("seed{i}@{provider}.example"),
-                provider: provider.into(),
-                seed_group: "standard".into(),
-                active: true,
-                imap_host: "imap.example".into(),
-                imap_port: 993,
-                imap_security: "tls".into(),
-                imap_username: "bench".into(),
-                imap_password: "never opened".into(),
-                smtp_host: "smtp.example".into(),
-                smtp_port: 465,
-                smtp_security: "tls".into(),
-                smtp_username: "bench".into(),
-                smtp_password: "never opened".into(),
-                created_at: now,
-                updated_at: now,
-            });
-        }
-    }
-    // Through the store, which keys each address as the unique indexes want it.
-    for s in seeds {
-        warmup_entity::store::seeds::insert(db, s).await?;
-    }
-    let prefs = WarmupPreferences {
-        ramp: Ramp {
-            start_per_day: PER_DAY,
-            daily_increase: 0,
-            max_per_day: PER_DAY,
-            daily_variance_percent: 0,
-            ..Ramp::default()
-        },
-        pattern: Pattern::B2c,
-        provider_split: warmup_domain::split::ProviderSplit::parse(
-            &[("gmail", 40), ("outlook", 30), ("yahoo", 30)]
-                .iter()
-                .filter_map(|(p, n)| Some((p.parse().ok()?, *n)))
-                .collect(),
-        )
-        .ok(),
-        ..WarmupPreferences::default()
-    };
-    let prefs = serde_json::to_string(&prefs)?;
-    let carry = serde_json::to_string(&Carry::new())?;
-    let zone = morning_zone();
-    let txn = db.begin().await?;
-    let rows: Vec<mailbox::Model> = (0..mailboxes)
-        .map(|n| mailbox::Model {
-            email: format!("sender{n}@bench.example"),
-            display_name: "Bench".into(),
-            provider: "smtp".into(),
-            timezone: zone.clone(),
-            smtp_host: "smtp.bench.example".into(),
-            smtp_port: 587,
-            smtp_security: "starttls".into(),
-            smtp_username: "bench".into(),
-            smtp_password: "never opened".into(),
-            imap_host: "imap.bench.example".into(),
-            imap_port: 993,
-            imap_security: "tls".into(),
-            imap_username: "bench".into(),
-            imap_password: "never opened".into(),
-            ..mailbox::Model::blank(org, now)
-        })
-        .collect();
-    for chunk in rows.chunks(500) {
-        for m in chunk {
-            warmup_entity::store::mailboxes::insert(
-                &txn,
-                warmup_entity::store::OrgId(org),
-                m.clone(),
-            )
-            .await?;
-        }
-        warmup_settings::Entity::insert_many(chunk.iter().map(|m| {
-            warmup_settings::Model {
-                mailbox_id: m.id,
-                organization_id: org,
-                status: WarmupStatus::Running.as_str().into(),
-                preferences: prefs.clone(),
-                sending_days: 0,
-                split_carry: carry.clone(),
-                status_reason: None,
-                started_at: Some(now),
-                updated_at: now,
-            }
-            .into_active_model()
-            .reset_all()
-        }))
-        .exec_without_returning(&txn)
-        .await?;
-    }
-    txn.commit().await?;
-    Ok(())
-}
-
 async fn bench(
     database: &'static str,
     url: &str,
@@ -263,7 +118,7 @@ async fn bench(
     mailboxes: usize,
 ) -> anyhow::Result<Outcome> {
     let db = connect(url).await?;
-    fill(&db, mailboxes).await?;
+    warmups::fill(&db, mailboxes, PER_DAY, None).await?;
     let mut rng = rand::rngs::StdRng::seed_from_u64(7);
     let clock = Clock::system();
     // Only the planning's own peak: forget the fill's.
@@ -271,7 +126,7 @@ async fn bench(
     let started = Instant::now();
     let days = warmup_worker::planner::plan_due(&db, &clock, &mut rng).await?;
     let planning = started.elapsed();
-    let peak_rss_kb = peak_rss_kb();
+    let peak_rss_kb = process::status_kb(std::process::id(), "VmHWM");
     let sends = send::Entity::find().count(&db).await?;
     anyhow::ensure!(
         days as usize == mailboxes,

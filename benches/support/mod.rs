@@ -6,9 +6,18 @@ use warmup::config::Settings;
 
 /// Connects to `url` as the service would (its pool and SQLite settings), with a throw-away
 /// secret key.
+#[allow(
+    dead_code,
+    reason = "the sending benchmark seals passwords, so it chooses the key itself"
+)]
 pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
+    connect_with_key(url, &warmup_entity::secret_box::SecretBox::generate_key()).await
+}
+
+/// Connects to `url` as the service would, with `key` (base64) as its secret key.
+pub async fn connect_with_key(url: &str, key: &str) -> anyhow::Result<DatabaseConnection> {
     let url = url.to_string();
-    let key = warmup_entity::secret_box::SecretBox::generate_key();
+    let key = key.to_string();
     let env = move |k: &str| -> Option<String> {
         match k {
             "DATABASE_URL" => Some(url.clone()),

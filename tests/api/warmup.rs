@@ -18,6 +18,7 @@ on_both_databases!(
     a_preferences_write_racing_a_planning_round_never_lowers_sending_day,
     stats_and_events_keep_thread_continuations_apart_from_warmup_sends,
     dates_from_a_request_never_panic_and_stats_span_at_most_366_days,
+    a_planning_round_reads_every_warmup_only_when_something_changed,
 );
 
 async fn mailbox(app: &TestApp, key: &str, email: &str) -> String {
@@ -571,4 +572,105 @@ async fn dates_from_a_request_never_panic_and_stats_span_at_most_366_days(app: &
         let r = app.get(&path, &key).await;
         assert_eq!(r.status, 422, "{path}: {}", r.text);
     }
+}
+
+/// The worker's planning rounds skip reading every warmup while nothing planning reads has
+/// changed, within a quarter of an hour; a warmup changed through the API is planned by the
+/// next round.
+async fn a_planning_round_reads_every_warmup_only_when_something_changed(app: &TestApp) {
+    use rand::SeedableRng;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    use warmup_entity::{Clock, plan_day, send};
+
+    let key = app.new_org("Rounds").await;
+    let mut body = mailbox_body("rounds@acme.example", "pw");
+    body["timezone"] = crate::helpers::evening_zone().into();
+    let id = app.create_mailbox(&key, &body).await["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let mut seed = seed_body("seed@gmail.example", "pw-123456");
+    seed["provider"] = "gmail".into();
+    app.post("/v1/seeds", &key, &seed).await.expect(201);
+    app.patch(
+        &format!("/v1/mailboxes/{id}/warmup"),
+        &key,
+        &json!({"pattern": "b2c", "provider_split": {"gmail": 100}, "daily_variance_percent": 0}),
+    )
+    .await
+    .expect(200);
+    app.post(
+        &format!("/v1/mailboxes/{id}/warmup/start"),
+        &key,
+        &json!({}),
+    )
+    .await
+    .expect(200);
+    let (mailbox_id, _) = app.mailbox_and_org(&id).await;
+    let clock = Clock::system();
+    let mut rng = rand::rngs::StdRng::seed_from_u64(5);
+    let forget_today = || async {
+        // Behind planning's back: neither a count nor a change time it reads moves.
+        send::Entity::delete_many()
+            .filter(send::Column::MailboxId.eq(mailbox_id))
+            .exec(&app.db)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        plan_day::Entity::delete_many()
+            .filter(plan_day::Column::MailboxId.eq(mailbox_id))
+            .exec(&app.db)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+    };
+    let quarter = |t: chrono::DateTime<chrono::Utc>| t.timestamp().div_euclid(15 * 60);
+    // A quarter of an hour may begin while it runs, which makes a round a full one: then it
+    // is tried again.
+    let mut skipped = None;
+    for _ in 0..3 {
+        let mut rounds = warmup_worker::planner::Rounds::default();
+        let began = clock.now();
+        let first = rounds.plan_due(&app.db, &clock, &mut rng).await;
+        // Its own writes make the next round a full one, which finds everything planned.
+        let second = rounds.plan_due(&app.db, &clock, &mut rng).await;
+        forget_today().await;
+        let third = rounds.plan_due(&app.db, &clock, &mut rng).await;
+        if quarter(began) == quarter(clock.now()) {
+            skipped = Some((first.ok(), second.ok(), third.ok(), rounds));
+            break;
+        }
+        forget_today().await;
+    }
+    let Some((first, second, third, mut rounds)) = skipped else {
+        panic!("three tries straddled a quarter of an hour")
+    };
+    assert_eq!(
+        (first, second, third),
+        (Some(1), Some(0), Some(0)),
+        "planned, then nothing left, then nothing read"
+    );
+    assert_eq!(
+        warmup_worker::planner::plan_due(
+            &app.db,
+            &clock,
+            &mut rand::rngs::StdRng::seed_from_u64(6)
+        )
+        .await
+        .ok(),
+        Some(1),
+        "a full round would have planned the forgotten day"
+    );
+    forget_today().await;
+    // A change through the API is seen by the next round.
+    app.patch(
+        &format!("/v1/mailboxes/{id}/warmup"),
+        &key,
+        &json!({"start_per_day": 4}),
+    )
+    .await
+    .expect(200);
+    assert_eq!(
+        rounds.plan_due(&app.db, &clock, &mut rng).await.ok(),
+        Some(1),
+        "the changed warmup is planned at once"
+    );
 }

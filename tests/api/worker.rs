@@ -796,3 +796,77 @@ async fn a_dead_worker_s_leases_end_at_its_last_beat(app: &TestApp) {
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(!late, "a late beat registers anew");
 }
+
+on_both_databases!(ended_jobs_let_go_of_their_worker_on_sqlite);
+
+/// Ended jobs lose their worker's lock on SQLite (apalis-sqlite's acknowledgement reads every
+/// job its worker locked); jobs still to run or running keep theirs. Postgres is left as is.
+async fn ended_jobs_let_go_of_their_worker_on_sqlite(app: &TestApp) {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+    use warmup_worker::send_queue::{SendQueue, job_keys, jobs_table, unlock_ended};
+
+    let backend = app.db.get_database_backend();
+    let table = jobs_table(backend);
+    let ids: Vec<uuid::Uuid> = (0..4).map(|_| uuid::Uuid::now_v7()).collect();
+    let mut queue = SendQueue::new(&app.db, 4);
+    queue.push_new(&ids).await.unwrap_or_else(|e| panic!("{e}"));
+    // (status, attempts of 3, the lock is kept)
+    let cases = [
+        ("Done", 1, false),
+        ("Failed", 3, false),
+        ("Failed", 1, true),
+        ("Running", 1, true),
+    ];
+    let run = |sql: String| {
+        let db = app.db.clone();
+        async move {
+            db.execute_raw(Statement::from_string(backend, sql))
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+    };
+    // The lock names a registered job worker.
+    let workers = if backend == DbBackend::Sqlite {
+        "Workers"
+    } else {
+        "apalis.workers"
+    };
+    run(format!(
+        "INSERT INTO {workers} (id, worker_type, storage_name) \
+         VALUES ('sender-worker-x', 'warmup-sends', 'test')"
+    ))
+    .await;
+    for (id, (status, attempts, _)) in ids.iter().zip(cases) {
+        run(format!(
+            "UPDATE {table} SET status = '{status}', attempts = {attempts}, max_attempts = 3, \
+             lock_by = 'sender-worker-x' WHERE idempotency_key LIKE '{}'",
+            job_keys(*id)
+        ))
+        .await;
+    }
+    let unlocked = unlock_ended(&app.db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let sqlite = backend == DbBackend::Sqlite;
+    assert_eq!(unlocked, if sqlite { 2 } else { 0 });
+    for (id, (status, attempts, kept)) in ids.iter().zip(cases) {
+        let row = app
+            .db
+            .query_one_raw(Statement::from_string(
+                backend,
+                format!(
+                    "SELECT lock_by FROM {table} WHERE idempotency_key LIKE '{}'",
+                    job_keys(*id)
+                ),
+            ))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap_or_else(|| panic!("the job of {id} is gone"));
+        let lock: Option<String> = row.try_get_by_index(0).unwrap_or_default();
+        assert_eq!(
+            lock.is_some(),
+            kept || !sqlite,
+            "{status} with {attempts} of 3 attempts: {lock:?}"
+        );
+    }
+}

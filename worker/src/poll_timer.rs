@@ -4,18 +4,35 @@
 //! without polling it, so no waker is registered, and after one empty fetch a worker sleeps
 //! until its next heartbeat (30 s). That is what made sends wait up to half a minute on
 //! Postgres. This timer always leaves itself registered when it reports "not yet".
+//!
+//! It also wakes when this process has just pushed jobs (a [`Notify`]), so a job pushed here
+//! does not wait for the next tick; jobs pushed by other processes are found by the tick.
 
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
 use apalis::prelude::{PollSnapshot, PollStrategy};
+use tokio::sync::Notify;
+use tokio::sync::futures::OwnedNotified;
 use tokio::time::{Interval, MissedTickBehavior};
 
-/// Wakes the worker every `period`.
-#[derive(Debug)]
+/// Wakes the worker every `period`, and whenever `pushed` is notified.
 pub struct Every {
     period: Duration,
     interval: Option<Interval>,
+    pushed: Option<Arc<Notify>>,
+    waiting: Option<Pin<Box<OwnedNotified>>>,
+}
+
+impl std::fmt::Debug for Every {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Every")
+            .field("period", &self.period)
+            .finish()
+    }
 }
 
 impl Every {
@@ -23,6 +40,34 @@ impl Every {
         Self {
             period,
             interval: None,
+            pushed: None,
+            waiting: None,
+        }
+    }
+
+    /// Also wakes when `pushed` is notified.
+    pub fn or_when(mut self, pushed: Arc<Notify>) -> Self {
+        self.pushed = Some(pushed);
+        self
+    }
+
+    /// Whether jobs were pushed since the last look; registers the waker for the next push.
+    fn was_pushed(&mut self, cx: &mut Context<'_>) -> bool {
+        let Some(pushed) = &self.pushed else {
+            return false;
+        };
+        let mut fired = false;
+        loop {
+            let waiting = self
+                .waiting
+                .get_or_insert_with(|| Box::pin(pushed.clone().notified_owned()));
+            if waiting.as_mut().poll(cx).is_ready() {
+                // Spent: the next look waits for the next push.
+                self.waiting = None;
+                fired = true;
+            } else {
+                return fired;
+            }
         }
     }
 }
@@ -30,12 +75,18 @@ impl Every {
 impl Clone for Every {
     fn clone(&self) -> Self {
         // A timer belongs to one worker; a copy starts its own on first use.
-        Self::new(self.period)
+        Self {
+            period: self.period,
+            interval: None,
+            pushed: self.pushed.clone(),
+            waiting: None,
+        }
     }
 }
 
 impl PollStrategy for Every {
     fn poll_drive(&mut self, cx: &mut Context<'_>, _: &PollSnapshot) -> Poll<Option<()>> {
+        let pushed = self.was_pushed(cx);
         // Created on first use, inside the worker's runtime.
         let interval = self.interval.get_or_insert_with(|| {
             let mut i = tokio::time::interval(self.period);
@@ -48,7 +99,7 @@ impl PollStrategy for Every {
         while interval.poll_tick(cx).is_ready() {
             fired = true;
         }
-        if fired {
+        if fired || pushed {
             Poll::Ready(Some(()))
         } else {
             Poll::Pending
@@ -93,5 +144,45 @@ mod tests {
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
         assert!(ready >= 5, "woken {seen} times, ready {ready} times");
+    }
+
+    #[tokio::test]
+    async fn a_push_wakes_it_before_the_tick_and_once() {
+        let woken = Arc::new(Count(AtomicUsize::new(0)));
+        let waker = std::task::Waker::from(woken.clone());
+        let mut cx = Context::from_waker(&waker);
+        let pushed = Arc::new(Notify::new());
+        let mut every = Every::new(Duration::from_secs(3600)).or_when(pushed.clone());
+        let snapshot = PollSnapshot::default();
+        // The interval's first tick comes at once (within the timer's millisecond).
+        let first = tokio::time::Instant::now() + Duration::from_secs(5);
+        while every.poll_drive(&mut cx, &snapshot).is_pending() {
+            assert!(
+                tokio::time::Instant::now() < first,
+                "the first tick never came"
+            );
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+        assert!(
+            every.poll_drive(&mut cx, &snapshot).is_pending(),
+            "nothing pushed yet"
+        );
+        let before = woken.0.load(Ordering::SeqCst);
+        pushed.notify_one();
+        assert!(
+            woken.0.load(Ordering::SeqCst) > before,
+            "a push wakes the parked worker"
+        );
+        assert!(
+            every.poll_drive(&mut cx, &snapshot).is_ready(),
+            "and it looks"
+        );
+        assert!(
+            every.poll_drive(&mut cx, &snapshot).is_pending(),
+            "one push, one look"
+        );
+        // A push while it was not looking is not lost.
+        pushed.notify_one();
+        assert!(every.poll_drive(&mut cx, &snapshot).is_ready());
     }
 }

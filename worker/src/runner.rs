@@ -46,10 +46,22 @@ impl Default for WorkerOptions {
 struct SendContext {
     db: DatabaseConnection,
     deps: SendDeps,
+    wakeups: Wakeups,
 }
 
-/// How many sends one worker process has in flight at once.
-const SEND_CONCURRENCY: usize = 4;
+/// What the process's parts tell each other, so that a backlog of due sends moves as fast as
+/// the send slots free up rather than once a round.
+#[derive(Clone, Default)]
+struct Wakeups {
+    /// Send jobs were pushed: the job workers look now.
+    pushed: std::sync::Arc<tokio::sync::Notify>,
+    /// A send job ended: its slot is free for the next due send.
+    freed: std::sync::Arc<tokio::sync::Notify>,
+}
+
+/// How many sends one worker process has in flight at once. A send waits on a remote server
+/// (seconds with real providers) far more than it works, so a process runs many.
+pub const SEND_CONCURRENCY: usize = 16;
 
 /// The send job: one queued send, delivered and recorded.
 async fn send_job(
@@ -57,7 +69,9 @@ async fn send_job(
     ctx: Data<SendContext>,
     worker: WorkerContext,
 ) -> Result<(), BoxDynError> {
-    sender::send_queued(&ctx.db, &ctx.deps, worker.name(), job.send_id).await?;
+    let sent = sender::send_queued(&ctx.db, &ctx.deps, worker.name(), job.send_id).await;
+    ctx.wakeups.freed.notify_one();
+    sent?;
     Ok(())
 }
 
@@ -81,12 +95,14 @@ async fn warmup_loop(
     deps: SendDeps,
     tick: chrono::Duration,
     owner: String,
+    wakeups: Wakeups,
     mut stop: tokio::sync::watch::Receiver<bool>,
 ) {
     use rand::SeedableRng;
     let mut queue = SendQueue::new(&db, SEND_CONCURRENCY);
     let mut hooks = WebhookQueue::new(&db, WEBHOOK_CONCURRENCY);
     let mut rng = rand::rngs::StdRng::from_os_rng();
+    let mut rounds = planner::Rounds::default();
     // At least 50 ms of real time between rounds, however fast the clock runs, and at most
     // two seconds: an organization's next sends are queued as soon as its last ones are done
     // (it has only a few in flight at once).
@@ -95,21 +111,52 @@ async fn warmup_loop(
         .real(tick)
         .clamp(Duration::from_millis(50), Duration::from_secs(2));
     while !*stop.borrow() {
-        if let Err(e) = planner::plan_due(&db, &deps.clock, &mut rng).await {
+        if let Err(e) = rounds.plan_due(&db, &deps.clock, &mut rng).await {
             tracing::error!(error = %escape_control(&e.to_string()), "planning failed");
         }
         if let Err(e) = recovery::recover_expired(&db, &deps, &owner).await {
             tracing::error!(error = %escape_control(&e.to_string()), "recovering interrupted sends failed");
         }
-        if let Err(e) = sender::queue_due(&db, &deps, &mut queue).await {
-            tracing::error!(error = %escape_control(&e.to_string()), "queueing due sends failed");
+        if let Err(e) = crate::send_queue::unlock_ended(&db).await {
+            tracing::error!(error = %escape_control(&e.to_string()), "unlocking ended jobs failed");
         }
+        let mut backlog = queue_due(&db, &deps, &mut queue, &wakeups).await;
         if let Err(e) = crate::webhooks::dispatch_due(&db, &deps, &mut hooks).await {
             tracing::error!(error = %escape_control(&e.to_string()), "queueing webhook deliveries failed");
         }
-        tokio::select! {
-            _ = stop.changed() => {}
-            _ = tokio::time::sleep(pause) => {}
+        let next_round = tokio::time::Instant::now() + pause;
+        // Until the next round, each freed send slot queues the next due send while there are
+        // any; without a backlog a freed slot changes nothing and is not looked at.
+        loop {
+            tokio::select! {
+                _ = stop.changed() => break,
+                () = tokio::time::sleep_until(next_round) => break,
+                () = wakeups.freed.notified(), if backlog => {
+                    backlog = queue_due(&db, &deps, &mut queue, &wakeups).await;
+                }
+            }
+        }
+    }
+}
+
+/// Queues due sends and wakes the job workers when it did; true when sends are still due
+/// (an organization at its share, or more than one look takes).
+async fn queue_due(
+    db: &DatabaseConnection,
+    deps: &SendDeps,
+    queue: &mut SendQueue,
+    wakeups: &Wakeups,
+) -> bool {
+    match sender::queue_due(db, deps, queue, SEND_CONCURRENCY).await {
+        Ok(queued) => {
+            if queued.pushed > 0 {
+                wakeups.pushed.notify_one();
+            }
+            queued.more_due
+        }
+        Err(e) => {
+            tracing::error!(error = %escape_control(&e.to_string()), "queueing due sends failed");
+            false
         }
     }
 }
@@ -256,8 +303,10 @@ pub async fn run_until(
             },
         )))
     });
+    let wakeups = Wakeups::default();
     // Polled in this task, not spawned: whoever stops or aborts the worker stops it all.
     let warmup = {
+        let wakeups = wakeups.clone();
         let db = db.clone();
         let deps = options.warmup.clone();
         let tick = options.tick;
@@ -274,7 +323,7 @@ pub async fn run_until(
                 let scan = scan_loop(db.clone(), deps.clone(), owner.clone(), stop_rx.clone());
                 let health = health_loop(db.clone(), deps.clone(), stop_rx.clone());
                 tokio::join!(
-                    warmup_loop(db, deps, tick, owner, stop_rx),
+                    warmup_loop(db, deps, tick, owner, wakeups, stop_rx),
                     engage,
                     scan,
                     health
@@ -302,10 +351,11 @@ pub async fn run_until(
             .clock
             .real(options.tick)
             .clamp(Duration::from_millis(200), Duration::from_secs(1));
-        let ctx = SendContext { db, deps };
+        let ctx = SendContext { db, deps, wakeups };
         let queue = SendQueue::new(&ctx.db, SEND_CONCURRENCY);
         let hooks = WebhookQueue::new(&ctx.db, WEBHOOK_CONCURRENCY);
         let hook_ctx = ctx.clone();
+        let pushed = ctx.wakeups.pushed.clone();
         let hook_name = format!("webhooks-{name}");
         let name = format!("sender-{name}");
         monitor = match hooks {
@@ -327,14 +377,22 @@ pub async fn run_until(
         monitor = match queue {
             SendQueue::Sqlite(storage) => monitor.register(move |_restarts| {
                 WorkerBuilder::new(name.as_str())
-                    .backend(storage.clone().poll_with_strategy(Every::new(poll)))
+                    .backend(
+                        storage
+                            .clone()
+                            .poll_with_strategy(Every::new(poll).or_when(pushed.clone())),
+                    )
                     .data(ctx.clone())
                     .concurrency(SEND_CONCURRENCY)
                     .build(send_job)
             }),
             SendQueue::Postgres(storage) => monitor.register(move |_restarts| {
                 WorkerBuilder::new(name.as_str())
-                    .backend(storage.clone().poll_with_strategy(Every::new(poll)))
+                    .backend(
+                        storage
+                            .clone()
+                            .poll_with_strategy(Every::new(poll).or_when(pushed.clone())),
+                    )
                     .data(ctx.clone())
                     .concurrency(SEND_CONCURRENCY)
                     .build(send_job)

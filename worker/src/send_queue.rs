@@ -104,6 +104,28 @@ impl<J: RowJob> JobQueue<J> {
         }
     }
 
+    /// Pushes a job for each row, which has none yet (a row moved to its queued state for the
+    /// first time since its last job ended).
+    pub async fn push_new(&mut self, ids: &[Uuid]) -> Result<(), Error> {
+        for &id in ids {
+            self.push_one(id).await?;
+        }
+        Ok(())
+    }
+
+    async fn push_one(&mut self, id: Uuid) -> Result<(), Error> {
+        let key = format!("{id}:{}", Uuid::new_v4().simple());
+        let task = TaskBuilder::new(J::for_row(id))
+            .max_attempts(MAX_JOB_ATTEMPTS)
+            .idempotency_key(&key)
+            .build();
+        match self {
+            Self::Sqlite(s) => s.push_task(task).await.map_err(|e| e.to_string()),
+            Self::Postgres(p) => p.push_task(task).await.map_err(|e| e.to_string()),
+        }
+        .map_err(|e| Error::queue("pushing a job", e))
+    }
+
     /// Pushes a job for each row that has no waiting one; returns the rows that have one
     /// already. A row's jobs are tagged `<row id>:<nonce>` (the idempotency key): a row
     /// queued again after its deadline gets no second job while its first still waits or is
@@ -121,16 +143,7 @@ impl<J: RowJob> JobQueue<J> {
                 waiting.push(id);
                 continue;
             }
-            let key = format!("{id}:{}", Uuid::new_v4().simple());
-            let task = TaskBuilder::new(J::for_row(id))
-                .max_attempts(MAX_JOB_ATTEMPTS)
-                .idempotency_key(&key)
-                .build();
-            match self {
-                Self::Sqlite(s) => s.push_task(task).await.map_err(|e| e.to_string()),
-                Self::Postgres(p) => p.push_task(task).await.map_err(|e| e.to_string()),
-            }
-            .map_err(|e| Error::queue("pushing a job", e))?;
+            self.push_one(id).await?;
         }
         Ok(waiting)
     }
@@ -258,4 +271,27 @@ pub async fn purge_finished(db: &DatabaseConnection, before: DateTime<Utc>) -> R
         .await
         .map(|r| r.rows_affected())
         .map_err(|e| Error::queue("purging finished send jobs", e))
+}
+
+/// Lets go of ended jobs on SQLite: apalis-sqlite (1.0) marks a batch of jobs done with a join
+/// that reads every job its worker ever locked (`lock_by` stays on ended jobs, and its index
+/// is the one the join takes), parsing the batch's JSON once per such job: the cost of each
+/// acknowledgement grew with every job the worker had run since the last purge. An ended job
+/// needs no lock; without it, a worker's locked jobs are the few it is running. Postgres'
+/// acknowledgement finds its jobs by id and needs nothing.
+pub async fn unlock_ended(db: &DatabaseConnection) -> Result<u64, Error> {
+    if db.get_database_backend() == DbBackend::Postgres {
+        return Ok(0);
+    }
+    db.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Sqlite,
+        // The unary `+` keeps SQLite from walking the job type's or the status' index (all the
+        // jobs kept) instead of the lock's (those still locked): `ENDED`, spelled so.
+        "UPDATE Jobs SET lock_by = NULL WHERE lock_by > '' AND +job_type IN (?, ?) \
+         AND (+status IN ('Done', 'Killed') OR (+status = 'Failed' AND attempts >= max_attempts))",
+        [QUEUE.into(), WEBHOOK_QUEUE.into()],
+    ))
+    .await
+    .map(|r| r.rows_affected())
+    .map_err(|e| Error::queue("unlocking ended jobs", e))
 }

@@ -13,6 +13,7 @@ use warmup_domain::smtp_reply::SmtpReply;
 use warmup_domain::state::SendState;
 use warmup_entity::secret_box::context;
 use warmup_entity::store::StoreError;
+use warmup_entity::store::processes;
 use warmup_entity::store::sends::{self, AttemptRecord};
 use warmup_entity::{mailbox, send};
 use warmup_mail::MailError;
@@ -29,42 +30,61 @@ use crate::send_queue::SendQueue;
 /// look at every send of a backed-up queue ever more often.
 const QUEUE_DEADLINE: std::time::Duration = std::time::Duration::from_secs(30);
 
-/// Sends of one organization queued or sending at once, over all workers: below one worker's
-/// send slots, so a tenant whose servers never answer leaves slots to everyone else.
-const SENDS_IN_FLIGHT_PER_ORG: u64 = 2;
+/// Sends one organization may always have queued or sending at once, over all workers, however
+/// many others wait: its share is otherwise an even part of all live workers' send slots.
+pub const SENDS_IN_FLIGHT_PER_ORG: u64 = 2;
 
 /// Real time after which a send that still had a job waiting when it was queued is looked at
 /// again.
 const LIVE_JOB_RECHECK: std::time::Duration = std::time::Duration::from_secs(2);
 
+/// What one call of [`queue_due`] did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct QueuedNow {
+    /// Jobs pushed.
+    pub pushed: usize,
+    /// Whether sends may still be due (see [`sends::Queued::more_due`]).
+    pub more_due: bool,
+}
+
 /// Queues what is due: each send moves to `queued` (only one worker wins it) and gets a job.
-/// Returns how many sends were queued.
+/// `slots` is how many sends a worker process runs at once; the live processes' slots are
+/// shared among the organizations with sends due.
 pub async fn queue_due(
     db: &DatabaseConnection,
     deps: &SendDeps,
     queue: &mut SendQueue,
-) -> Result<usize, Error> {
-    let mut queued = 0;
+    slots: usize,
+) -> Result<QueuedNow, Error> {
+    let mut done = QueuedNow::default();
+    let workers = processes::alive(db, deps.clock.now()).await?.max(1);
+    let share = sends::Share {
+        slots: workers.saturating_mul(u64::try_from(slots).unwrap_or(u64::MAX)),
+        floor: SENDS_IN_FLIGHT_PER_ORG,
+    };
     // A bounded batch per round keeps planning and report reading going on busy days.
     for _ in 0..5 {
         let now = deps.clock.now();
         let until = now + deps.simulated(QUEUE_DEADLINE);
-        let ids = sends::queue_due(db, now, until, 50, SENDS_IN_FLIGHT_PER_ORG).await?;
+        let queued = sends::queue_due(db, now, until, 50, share).await?;
+        // A send that had no job gets one; one queued before may still have its job waiting.
         // A failed push leaves the send queued without a job; it is queued again after the
         // deadline.
-        let waiting = queue.push(db, &ids).await?;
+        queue.push_new(&queued.fresh).await?;
+        let waiting = queue.push(db, &queued.again).await?;
         if !waiting.is_empty() {
             // Its job from a moment ago may still be finishing (apalis records the end
             // lazily): look again soon rather than after the whole deadline.
             let soon = now + deps.simulated(LIVE_JOB_RECHECK);
             sends::requeue_after(db, &waiting, soon).await?;
         }
-        queued += ids.len();
-        if ids.len() < 50 {
+        done.pushed += queued.len() - waiting.len();
+        done.more_due = queued.more_due;
+        if queued.len() < 50 {
             break;
         }
     }
-    Ok(queued)
+    Ok(done)
 }
 
 /// Sends one queued send, the work of one job: claimed under a lease that outlives any SMTP

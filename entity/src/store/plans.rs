@@ -451,3 +451,37 @@ pub async fn latest_day<C: ConnectionTrait>(
         .one(db)
         .await?)
 }
+
+/// What planning reads, in a few numbers: how many rows there are and when the latest changed,
+/// of the warmups, the mailboxes and the seeds. Between equal fingerprints a round plans what
+/// the last one planned, until the date changes somewhere: every write that matters to planning
+/// sets `updated_at` (planning itself too: a planned day moves its warmup on), and a row
+/// deleted changes a count. The planned days are not counted: they only grow, by planning.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fingerprint(Vec<(i64, Option<DateTime<Utc>>)>);
+
+/// The [`Fingerprint`] of the planning rows now: three aggregate reads.
+pub async fn fingerprint<C: ConnectionTrait>(db: &C) -> Result<Fingerprint, StoreError> {
+    async fn of<E, C>(
+        db: &C,
+        changed: E::Column,
+    ) -> Result<(i64, Option<DateTime<Utc>>), StoreError>
+    where
+        E: EntityTrait,
+        C: ConnectionTrait,
+    {
+        let row: Option<(i64, Option<DateTime<Utc>>)> = E::find()
+            .select_only()
+            .column_as(Expr::cust(super::COUNT_ALL), "n")
+            .column_as(changed.max(), "latest")
+            .into_tuple()
+            .one(db)
+            .await?;
+        Ok(row.unwrap_or((0, None)))
+    }
+    Ok(Fingerprint(vec![
+        of::<warmup_settings::Entity, _>(db, warmup_settings::Column::UpdatedAt).await?,
+        of::<mailbox::Entity, _>(db, mailbox::Column::UpdatedAt).await?,
+        of::<seed::Entity, _>(db, seed::Column::UpdatedAt).await?,
+    ]))
+}

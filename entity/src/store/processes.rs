@@ -124,3 +124,12 @@ pub async fn leave<C: ConnectionTrait>(
         .await?;
     Ok(())
 }
+
+/// How many processes are alive at `now` (they beat and have not left).
+pub async fn alive<C: ConnectionTrait>(db: &C, now: DateTime<Utc>) -> Result<u64, StoreError> {
+    use sea_orm::PaginatorTrait;
+    Ok(worker_process::Entity::find()
+        .filter(worker_process::Column::AliveUntil.gte(now))
+        .count(db)
+        .await?)
+}

@@ -39,23 +39,67 @@ async fn in_flight_per_org<C: ConnectionTrait>(
         .collect())
 }
 
-/// Moves up to `limit` due sends to `queued` until `queued_until` and returns their ids, for
-/// the caller to push a send job for each. Planned or deferred sends whose time has come are
-/// taken, and so are sends left `queued` past their deadline (their job was lost before it ran,
-/// e.g. the worker died between this update and the push): each by a conditional update that
-/// only one worker can win. An organization has at most `per_org` sends queued or sending at
-/// once across all workers, so one tenant's slow servers cannot take every send slot.
+/// How many sends one organization may have queued or sending at once, over all workers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Share {
+    /// Send slots of all live workers.
+    pub slots: u64,
+    /// What an organization may always have, however many others wait; as many slots are
+    /// kept free for an organization whose sends come due while others fill the rest.
+    pub floor: u64,
+}
+
+impl Share {
+    /// An even part of the slots, less the floor kept free, among the organizations with sends
+    /// due or in flight, and never below the floor. One organization alone fills all but the
+    /// floor's slots; one that comes due meanwhile finds those free at once instead of waiting
+    /// for sends to a server that may never answer. An organization over its share when others
+    /// arrive keeps what it has and gets no more until it is under.
+    pub fn per_org(self, organizations: usize) -> u64 {
+        let n = u64::try_from(organizations.max(1)).unwrap_or(u64::MAX);
+        let open = self.slots.saturating_sub(self.floor);
+        Ord::max(open.div_ceil(n), self.floor)
+    }
+}
+
+/// Sends moved to `queued`: those that had no job yet, and those queued before whose job may
+/// still wait or may be lost.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Queued {
+    pub fresh: Vec<Uuid>,
+    pub again: Vec<Uuid>,
+    /// Whether sends may still be due: the window was full, or an organization at its share
+    /// was passed over (its next sends go when one of its sends in flight ends).
+    pub more_due: bool,
+}
+
+impl Queued {
+    pub fn len(&self) -> usize {
+        self.fresh.len() + self.again.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Moves up to `limit` due sends to `queued` until `queued_until`, for the caller to push a
+/// send job for each. Planned or deferred sends whose time has come are taken, and so are
+/// sends left `queued` past their deadline (their job was lost before it ran, e.g. the worker
+/// died between this update and the push): each by a conditional update that only one worker
+/// can win. An organization has at most its [`Share`] of sends queued or sending at once across
+/// all workers, so one tenant's slow servers cannot take every send slot from the others.
 pub async fn queue_due<C: ConnectionTrait>(
     db: &C,
     now: DateTime<Utc>,
     queued_until: DateTime<Utc>,
     limit: u64,
-    per_org: u64,
-) -> Result<Vec<Uuid>, StoreError> {
+    share: Share,
+) -> Result<Queued, StoreError> {
     let mut in_flight = in_flight_per_org(db, now).await?;
+    // Organizations that cannot get more whatever their share.
     let mut full: std::collections::HashSet<Uuid> = in_flight
         .iter()
-        .filter(|(_, n)| **n >= per_org)
+        .filter(|(_, n)| **n >= share.per_org(1))
         .map(|(org, _)| *org)
         .collect();
     let due = sea_orm::sea_query::Condition::all()
@@ -90,7 +134,8 @@ pub async fn queue_due<C: ConnectionTrait>(
         .filter(send::Column::MailboxId.in_subquery(paused.clone()))
         .exec(db)
         .await?;
-    let mut queued = Vec::new();
+    let mut queued = Queued::default();
+    let mut per_org = None;
     // Organizations that reach their share drop out of the next look, so one organization's
     // backlog never fills the window and keeps the others waiting.
     loop {
@@ -106,9 +151,17 @@ pub async fn queue_due<C: ConnectionTrait>(
             .limit(limit)
             .all(db)
             .await?;
+        // The share is fixed by the first look: the organizations waiting in it (a window of
+        // the oldest due sends) and those with sends in flight.
+        let per_org = *per_org.get_or_insert_with(|| {
+            let mut waiting: std::collections::HashSet<Uuid> = in_flight.keys().copied().collect();
+            waiting.extend(candidates.iter().map(|c| c.organization_id));
+            share.per_org(waiting.len())
+        });
         let mut progressed = false;
         for c in &candidates {
             if queued.len() as u64 >= limit {
+                queued.more_due = true;
                 return Ok(queued);
             }
             let taken = in_flight.entry(c.organization_id).or_insert(0);
@@ -116,6 +169,7 @@ pub async fn queue_due<C: ConnectionTrait>(
                 progressed |= full.insert(c.organization_id);
                 continue;
             }
+            let again = c.state == SendState::Queued.as_str();
             let mut update = send::Entity::update_many()
                 .col_expr(send::Column::State, Expr::value(SendState::Queued.as_str()))
                 .col_expr(
@@ -126,18 +180,23 @@ pub async fn queue_due<C: ConnectionTrait>(
                 .col_expr(send::Column::UpdatedAt, Expr::value(now))
                 .filter(send::Column::Id.eq(c.id))
                 .filter(send::Column::State.eq(c.state.as_str()));
-            if c.state == SendState::Queued.as_str() {
+            if again {
                 // Another worker may have re-queued it a moment ago.
                 update = update.filter(send::Column::LeaseUntil.eq(c.lease_until));
             }
             if update.exec(db).await?.rows_affected == 1 {
-                queued.push(c.id);
+                if again {
+                    queued.again.push(c.id);
+                } else {
+                    queued.fresh.push(c.id);
+                }
                 *taken += 1;
                 progressed = true;
             }
         }
         // Done when the window held everything due, or nothing moved (others won the rows).
         if (candidates.len() as u64) < limit || !progressed {
+            queued.more_due |= !full.is_empty() || candidates.len() as u64 >= limit;
             return Ok(queued);
         }
     }
@@ -395,4 +454,29 @@ pub async fn set_lease<C: ConnectionTrait>(
         .exec(db)
         .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Share;
+
+    #[test]
+    fn an_organization_alone_leaves_the_floor_free_and_many_split_the_rest() {
+        let share = Share {
+            slots: 16,
+            floor: 2,
+        };
+        assert_eq!(share.per_org(1), 14);
+        assert_eq!(share.per_org(2), 7);
+        assert_eq!(share.per_org(3), 5);
+        assert_eq!(share.per_org(10), 2);
+        assert_eq!(share.per_org(0), 14, "nobody waiting counts as one");
+        let three_workers = Share {
+            slots: 48,
+            floor: 2,
+        };
+        assert_eq!(three_workers.per_org(1), 46);
+        let tiny = Share { slots: 1, floor: 2 };
+        assert_eq!(tiny.per_org(1), 2, "never below the floor");
+    }
 }
