@@ -83,7 +83,7 @@ fn main() -> anyhow::Result<()> {
     println!("|---|---|---|---|---|---|---|");
     for r in &results {
         println!(
-            "| {} | {} | {} | {:.2} s | {:.2} s | {:.1} | {} MB |",
+            "| {} | {} | {} | {:.2} s | {:.2} s | {:.1} | {} MiB |",
             r.database,
             r.days,
             r.sends,

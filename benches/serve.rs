@@ -57,7 +57,7 @@ fn main() -> anyhow::Result<()> {
         let url = format!("sqlite://{}?mode=rwc", path.display());
         let outcome = runtime.block_on(run(&url, mailboxes, idle_secs))?;
         eprintln!(
-            "{mailboxes} mailboxes: planned in {:.1?}, {:.2} CPU-s in {idle_secs} s, RSS {} MB (peak {} MB)",
+            "{mailboxes} mailboxes: planned in {:.1?}, {:.2} CPU-s in {idle_secs} s, RSS {} MiB (peak {} MiB)",
             outcome.planning,
             outcome.idle_cpu,
             outcome.rss_kb / 1024,
@@ -73,7 +73,7 @@ fn main() -> anyhow::Result<()> {
     println!("|---|---|---|---|---|---|---|");
     for r in &results {
         println!(
-            "| {} | {:.1} s | {:.2} s | {:.2} % | {} | {} MB | {} MB |",
+            "| {} | {:.1} s | {:.2} s | {:.2} % | {} | {} MiB | {} MiB |",
             r.mailboxes,
             r.planning.as_secs_f64(),
             r.idle_cpu,

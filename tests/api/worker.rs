@@ -807,12 +807,13 @@ async fn ended_jobs_let_go_of_their_worker_on_sqlite(app: &TestApp) {
 
     let backend = app.db.get_database_backend();
     let table = jobs_table(backend);
-    let ids: Vec<uuid::Uuid> = (0..4).map(|_| uuid::Uuid::now_v7()).collect();
+    let ids: Vec<uuid::Uuid> = (0..5).map(|_| uuid::Uuid::now_v7()).collect();
     let mut queue = SendQueue::new(&app.db, 4);
     queue.push_new(&ids).await.unwrap_or_else(|e| panic!("{e}"));
     // (status, attempts of 3, the lock is kept)
     let cases = [
         ("Done", 1, false),
+        ("Killed", 1, false),
         ("Failed", 3, false),
         ("Failed", 1, true),
         ("Running", 1, true),
@@ -848,7 +849,7 @@ async fn ended_jobs_let_go_of_their_worker_on_sqlite(app: &TestApp) {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let sqlite = backend == DbBackend::Sqlite;
-    assert_eq!(unlocked, if sqlite { 2 } else { 0 });
+    assert_eq!(unlocked, if sqlite { 3 } else { 0 });
     for (id, (status, attempts, kept)) in ids.iter().zip(cases) {
         let row = app
             .db
@@ -869,4 +870,95 @@ async fn ended_jobs_let_go_of_their_worker_on_sqlite(app: &TestApp) {
             "{status} with {attempts} of 3 attempts: {lock:?}"
         );
     }
+}
+
+on_both_databases!(organizations_share_the_send_slots_however_late_they_are_found);
+
+/// One organization's backlog fills the first look; two more, found only in a later one, get
+/// their floor at once and no more than the slots allow, and the first gets no more than all
+/// but the floor. Once its sends are done, the others move up to their share.
+async fn organizations_share_the_send_slots_however_late_they_are_found(app: &TestApp) {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    use warmup_entity::send;
+    use warmup_entity::store::sends::{Share, queue_due};
+
+    let mut orgs = Vec::new();
+    for (name, due, minutes_ago) in [("Big", 60, 30), ("Late", 5, 5), ("Later", 5, 4)] {
+        let key = app.new_org(name).await;
+        let id = app
+            .create_mailbox(
+                &key,
+                &crate::helpers::mailbox_body(
+                    &format!("{}@acme.example", name.to_lowercase()),
+                    "pw",
+                ),
+            )
+            .await["id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        let (mailbox_id, org) = app.mailbox_and_org(&id).await;
+        for i in 0..due {
+            let mut s = planned_send(org, mailbox_id);
+            s.seed_email = format!("seed{i}@example.org");
+            s.next_attempt_at -= chrono::Duration::minutes(minutes_ago);
+            sea_orm::IntoActiveModel::into_active_model(s)
+                .reset_all()
+                .insert(&app.db)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+        orgs.push(org);
+    }
+    let share = Share {
+        slots: 16,
+        floor: 2,
+    };
+    let queued_of = |org: uuid::Uuid| {
+        let db = app.db.clone();
+        async move {
+            send::Entity::find()
+                .filter(send::Column::OrganizationId.eq(org))
+                .filter(send::Column::State.eq("queued"))
+                .all(&db)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"))
+        }
+    };
+    let now = warmup_entity::Clock::system().now();
+    let until = now + chrono::Duration::minutes(5);
+    let first = queue_due(&app.db, now, until, 50, share)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let counts = [
+        queued_of(orgs[0]).await.len(),
+        queued_of(orgs[1]).await.len(),
+        queued_of(orgs[2]).await.len(),
+    ];
+    assert_eq!(
+        counts,
+        [14, 2, 2],
+        "all but the floor for the first; the floor for each late one"
+    );
+    assert_eq!(first.len(), 18);
+    assert!(first.more_due, "sends were passed over");
+
+    // The first organization's sends are done: the three share the slots evenly (five each,
+    // sixteen among three, less the floor kept free).
+    for s in queued_of(orgs[0]).await {
+        let mut done: send::ActiveModel = s.into();
+        done.state = sea_orm::Set("sent".into());
+        sea_orm::ActiveModelTrait::update(done, &app.db)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    queue_due(&app.db, now, until, 50, share)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let counts = [
+        queued_of(orgs[0]).await.len(),
+        queued_of(orgs[1]).await.len(),
+        queued_of(orgs[2]).await.len(),
+    ];
+    assert_eq!(counts, [5, 5, 5], "an even share of sixteen among three");
 }

@@ -181,7 +181,7 @@ mod tests {
             every.poll_drive(&mut cx, &snapshot).is_pending(),
             "one push, one look"
         );
-        // A push while it was not looking is not lost.
+        // A push between two looks is seen at the next.
         pushed.notify_one();
         assert!(every.poll_drive(&mut cx, &snapshot).is_ready());
     }

@@ -104,8 +104,7 @@ async fn warmup_loop(
     let mut rng = rand::rngs::StdRng::from_os_rng();
     let mut rounds = planner::Rounds::default();
     // At least 50 ms of real time between rounds, however fast the clock runs, and at most
-    // two seconds: an organization's next sends are queued as soon as its last ones are done
-    // (it has only a few in flight at once).
+    // two seconds; sends that free a slot meanwhile queue the next ones themselves.
     let pause = deps
         .clock
         .real(tick)
@@ -129,7 +128,13 @@ async fn warmup_loop(
         // any; without a backlog a freed slot changes nothing and is not looked at.
         loop {
             tokio::select! {
-                _ = stop.changed() => break,
+                changed = stop.changed() => {
+                    // Whoever could say "stop" has gone: nothing will, so stop now.
+                    if changed.is_err() {
+                        return;
+                    }
+                    break;
+                }
                 () = tokio::time::sleep_until(next_round) => break,
                 () = wakeups.freed.notified(), if backlog => {
                     backlog = queue_due(&db, &deps, &mut queue, &wakeups).await;
@@ -140,7 +145,7 @@ async fn warmup_loop(
 }
 
 /// Queues due sends and wakes the job workers when it did; true when sends are still due
-/// (an organization at its share, or more than one look takes).
+/// (passed over for a share or a slot, or more than one look takes).
 async fn queue_due(
     db: &DatabaseConnection,
     deps: &SendDeps,

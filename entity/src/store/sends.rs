@@ -68,8 +68,8 @@ impl Share {
 pub struct Queued {
     pub fresh: Vec<Uuid>,
     pub again: Vec<Uuid>,
-    /// Whether sends may still be due: the window was full, or an organization at its share
-    /// was passed over (its next sends go when one of its sends in flight ends).
+    /// Whether sends may still be due: the window was full, or a due send was passed over for
+    /// its organization's share or for want of a slot (it goes when a send in flight ends).
     pub more_due: bool,
 }
 
@@ -96,12 +96,13 @@ pub async fn queue_due<C: ConnectionTrait>(
     share: Share,
 ) -> Result<Queued, StoreError> {
     let mut in_flight = in_flight_per_org(db, now).await?;
-    // Organizations that cannot get more whatever their share.
-    let mut full: std::collections::HashSet<Uuid> = in_flight
-        .iter()
-        .filter(|(_, n)| **n >= share.per_org(1))
-        .map(|(org, _)| *org)
-        .collect();
+    let mut total: u64 = in_flight.values().sum();
+    // Organizations passed over in this call: at their share, or past the floor when every
+    // slot is taken.
+    let mut full: std::collections::HashSet<Uuid> = std::collections::HashSet::new();
+    // Organizations that count for the share: those with sends in flight, and those seen
+    // waiting in any look so far.
+    let mut counted: std::collections::HashSet<Uuid> = in_flight.keys().copied().collect();
     let due = sea_orm::sea_query::Condition::all()
         .add(send::Column::State.is_in([SendState::Planned.as_str(), SendState::Deferred.as_str()]))
         .add(send::Column::NextAttemptAt.lte(now));
@@ -135,7 +136,7 @@ pub async fn queue_due<C: ConnectionTrait>(
         .exec(db)
         .await?;
     let mut queued = Queued::default();
-    let mut per_org = None;
+    let mut per_org = u64::MAX;
     // Organizations that reach their share drop out of the next look, so one organization's
     // backlog never fills the window and keeps the others waiting.
     loop {
@@ -151,13 +152,10 @@ pub async fn queue_due<C: ConnectionTrait>(
             .limit(limit)
             .all(db)
             .await?;
-        // The share is fixed by the first look: the organizations waiting in it (a window of
-        // the oldest due sends) and those with sends in flight.
-        let per_org = *per_org.get_or_insert_with(|| {
-            let mut waiting: std::collections::HashSet<Uuid> = in_flight.keys().copied().collect();
-            waiting.extend(candidates.iter().map(|c| c.organization_id));
-            share.per_org(waiting.len())
-        });
+        // Each look may find organizations the earlier ones did not (a window holds the oldest
+        // due sends only): the share only shrinks as they are found.
+        counted.extend(candidates.iter().map(|c| c.organization_id));
+        per_org = Ord::min(per_org, share.per_org(counted.len()));
         let mut progressed = false;
         for c in &candidates {
             if queued.len() as u64 >= limit {
@@ -165,8 +163,11 @@ pub async fn queue_due<C: ConnectionTrait>(
                 return Ok(queued);
             }
             let taken = in_flight.entry(c.organization_id).or_insert(0);
-            if *taken >= per_org {
+            // Beyond every slot only the floor is queued: the queue never holds much more than
+            // the workers can run, so an organization that comes due is not queued behind it.
+            if *taken >= per_org || (total >= share.slots && *taken >= share.floor) {
                 progressed |= full.insert(c.organization_id);
+                queued.more_due = true;
                 continue;
             }
             let again = c.state == SendState::Queued.as_str();
@@ -191,12 +192,13 @@ pub async fn queue_due<C: ConnectionTrait>(
                     queued.fresh.push(c.id);
                 }
                 *taken += 1;
+                total += 1;
                 progressed = true;
             }
         }
         // Done when the window held everything due, or nothing moved (others won the rows).
         if (candidates.len() as u64) < limit || !progressed {
-            queued.more_due |= !full.is_empty() || candidates.len() as u64 >= limit;
+            queued.more_due |= candidates.len() as u64 >= limit;
             return Ok(queued);
         }
     }
