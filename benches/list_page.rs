@@ -16,6 +16,10 @@
 //! `WARMUP_BENCH_NO_PAGE_INDEXES=1` drops the indexes of migration `m0008` before measuring,
 //! to see what they are worth.
 
+#[path = "support/postgres.rs"]
+mod postgres;
+#[path = "support/seeds.rs"]
+mod seeds;
 mod support;
 
 use std::time::{Duration, Instant};
@@ -24,14 +28,14 @@ use chrono::{DateTime, TimeZone, Utc};
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, Database, DatabaseConnection, EntityTrait, IntoActiveModel,
+    ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel,
     TransactionTrait,
 };
 use uuid::Uuid;
 use warmup_entity::store::page::PageRequest;
 use warmup_entity::store::placements::PlacementFilter;
 use warmup_entity::store::{self, OrgId};
-use warmup_entity::{mailbox, organization, placement, seed, send, send_attempt};
+use warmup_entity::{mailbox, organization, placement, send, send_attempt};
 
 /// The small organization's rows in every list.
 const SMALL: usize = 50;
@@ -112,10 +116,7 @@ fn main() -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    let large: usize = std::env::var("WARMUP_BENCH_ROWS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(10_000);
+    let large: usize = support::env_number("WARMUP_BENCH_ROWS", 10_000);
     let keep = std::env::var_os("WARMUP_BENCH_KEEP").is_some();
     let mut dir = tempfile::tempdir()?;
     if keep {
@@ -129,27 +130,11 @@ fn main() -> anyhow::Result<()> {
     if keep {
         eprintln!("kept: {sqlite}");
     }
-    let admin = std::env::var("WARMUP_TEST_POSTGRES")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    match runtime.block_on(Database::connect(&admin)) {
-        Ok(pg) => {
-            let name = format!("warmup_bench_{}", Uuid::new_v4().simple());
-            runtime.block_on(pg.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")))?;
-            let url = match admin.rsplit_once('/') {
-                Some((base, _)) => format!("{base}/{name}"),
-                None => admin.clone(),
-            };
-            let run = runtime.block_on(bench("Postgres", &url, large));
-            if keep {
-                eprintln!("kept: {url}");
-            } else {
-                runtime.block_on(pg.execute_unprepared(&format!(
-                    "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
-                )))?;
-            }
-            results.extend(run?);
-        }
-        Err(e) => eprintln!("no Postgres at {admin} ({e}): SQLite only"),
+    if let Some(mut pg) = runtime.block_on(postgres::Scratch::connect()) {
+        let url = runtime.block_on(pg.database())?;
+        let run = runtime.block_on(bench("Postgres", &url, large));
+        runtime.block_on(pg.finish(keep))?;
+        results.extend(run?);
     }
     println!(
         "\none page (limit {LIMIT}) of each list, organization with {SMALL} rows against one with {large} (plus {large} rows of {OTHERS} other organizations):"
@@ -373,7 +358,16 @@ async fn fill(db: &DatabaseConnection, large: usize) -> anyhow::Result<Vec<Org>>
     let txn = db.begin().await?;
     let mut shared = Vec::new();
     for (n, &o) in seed_turns.iter().enumerate() {
-        let s = store::seeds::insert(&txn, seed_row(n, o.map(|o| orgs[o].id), now)).await?;
+        let s = store::seeds::insert(
+            &txn,
+            seeds::row(
+                format!("seed{n}@gmail.com"),
+                "gmail",
+                o.map(|o| orgs[o].id),
+                now,
+            ),
+        )
+        .await?;
         match o {
             Some(o) => orgs[o].seeds.push(s.id),
             None => shared.push(s.id),
@@ -465,30 +459,6 @@ fn mailbox_row(n: usize, now: DateTime<Utc>) -> mailbox::Model {
         imap_username: "bench".into(),
         imap_password: "never opened".into(),
         ..mailbox::Model::blank(Uuid::nil(), now)
-    }
-}
-
-fn seed_row(n: usize, owner: Option<Uuid>, now: DateTime<Utc>) -> seed::Model {
-    seed::Model {
-        id: Uuid::now_v7(),
-        organization_id: owner,
-        scope_key: String::new(),
-        email: format!("seed{n}@gmail.com"),
-        provider: "gmail".into(),
-        seed_group: "standard".into(),
-        active: true,
-        imap_host: "imap.gmail.com".into(),
-        imap_port: 993,
-        imap_security: "tls".into(),
-        imap_username: "bench".into(),
-        imap_password: "never opened".into(),
-        smtp_host: "smtp.gmail.com".into(),
-        smtp_port: 465,
-        smtp_security: "tls".into(),
-        smtp_username: "bench".into(),
-        smtp_password: "never opened".into(),
-        created_at: now,
-        updated_at: now,
     }
 }
 

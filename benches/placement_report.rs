@@ -10,13 +10,15 @@
 //! real-world shares. The rows are written in bulk and counted once with `rollups::rebuild`
 //! (the workers' path counts each placement as it is decided; the API tests prove both agree).
 
+#[path = "support/postgres.rs"]
+mod postgres;
 mod support;
 
 use std::time::{Duration, Instant};
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, Database, DatabaseConnection, EntityTrait, IntoActiveModel,
+    ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel,
 };
 use uuid::Uuid;
 use warmup_domain::placement::{ReportGroup, summarize_groups};
@@ -52,33 +54,18 @@ fn main() -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    let n: usize = std::env::var("WARMUP_BENCH_PLACEMENTS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1_000_000);
+    let n: usize = support::env_number("WARMUP_BENCH_PLACEMENTS", 1_000_000);
     let dir = tempfile::tempdir()?;
     let sqlite = format!(
         "sqlite://{}?mode=rwc",
         dir.path().join("bench.sqlite").display()
     );
     let mut results = runtime.block_on(bench("SQLite", &sqlite, n))?;
-    let admin = std::env::var("WARMUP_TEST_POSTGRES")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    match runtime.block_on(Database::connect(&admin)) {
-        Ok(pg) => {
-            let name = format!("warmup_bench_{}", Uuid::new_v4().simple());
-            runtime.block_on(pg.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")))?;
-            let url = match admin.rsplit_once('/') {
-                Some((base, _)) => format!("{base}/{name}"),
-                None => admin.clone(),
-            };
-            let run = runtime.block_on(bench("Postgres", &url, n));
-            runtime.block_on(
-                pg.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")),
-            )?;
-            results.extend(run?);
-        }
-        Err(e) => eprintln!("no Postgres at {admin} ({e}): SQLite only"),
+    if let Some(mut pg) = runtime.block_on(postgres::Scratch::connect()) {
+        let url = runtime.block_on(pg.database())?;
+        let run = runtime.block_on(bench("Postgres", &url, n));
+        runtime.block_on(pg.finish(false))?;
+        results.extend(run?);
     }
     println!("\nplacement report over {DAYS} days, {n} placements, {MAILBOXES} mailboxes:");
     println!(

@@ -13,6 +13,8 @@
 //!   cargo bench --bench planning
 //!   WARMUP_BENCH_MAILBOXES=2000 cargo bench --bench planning
 
+#[path = "support/postgres.rs"]
+mod postgres;
 #[path = "support/process.rs"]
 mod process;
 mod support;
@@ -23,8 +25,8 @@ use std::time::{Duration, Instant};
 
 use rand::SeedableRng;
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, Database, DatabaseConnection, EntityTrait, IntoActiveModel,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    ActiveModelTrait, DatabaseConnection, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
 use uuid::Uuid;
 use warmup_entity::{Clock, mailbox, organization, plan_day, seed, send, warmup_settings};
@@ -35,10 +37,7 @@ fn main() -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    let mailboxes: usize = std::env::var("WARMUP_BENCH_MAILBOXES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(10_000);
+    let mailboxes: usize = support::env_number("WARMUP_BENCH_MAILBOXES", 10_000);
     let dir = tempfile::tempdir()?;
     let sqlite = |name: &str| format!("sqlite://{}?mode=rwc", dir.path().join(name).display());
     let mut results = vec![runtime.block_on(bench(
@@ -47,31 +46,12 @@ fn main() -> anyhow::Result<()> {
         &sqlite("baseline.sqlite"),
         mailboxes,
     ))?];
-    let admin = std::env::var("WARMUP_TEST_POSTGRES")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    match runtime.block_on(Database::connect(&admin)) {
-        Ok(pg) => {
-            let names = [
-                format!("warmup_bench_{}", Uuid::new_v4().simple()),
-                format!("warmup_bench_{}", Uuid::new_v4().simple()),
-            ];
-            let mut urls = Vec::new();
-            for name in &names {
-                runtime.block_on(pg.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")))?;
-                urls.push(match admin.rsplit_once('/') {
-                    Some((base, _)) => format!("{base}/{name}"),
-                    None => admin.clone(),
-                });
-            }
-            let run = runtime.block_on(bench("Postgres", &urls[0], &urls[1], mailboxes));
-            for name in &names {
-                runtime.block_on(pg.execute_unprepared(&format!(
-                    "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
-                )))?;
-            }
-            results.push(run?);
-        }
-        Err(e) => eprintln!("no Postgres at {admin} ({e}): SQLite only"),
+    if let Some(mut pg) = runtime.block_on(postgres::Scratch::connect()) {
+        let planned = runtime.block_on(pg.database())?;
+        let baseline = runtime.block_on(pg.database())?;
+        let run = runtime.block_on(bench("Postgres", &planned, &baseline, mailboxes));
+        runtime.block_on(pg.finish(false))?;
+        results.push(run?);
     }
     println!(
         "\nplanning one day for {mailboxes} mailboxes ({PER_DAY} a day, {} seeds):",

@@ -18,6 +18,8 @@
 //!   WARMUP_BENCH_SENDS=1000 cargo bench --bench sending
 //!   WARMUP_BENCH_BINARY=/path/to/an/older/warmup cargo bench --bench sending
 
+#[path = "support/postgres.rs"]
+mod postgres;
 #[path = "support/process.rs"]
 mod process;
 mod support;
@@ -32,8 +34,7 @@ use chrono::Utc;
 use rand::SeedableRng;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, Database, DatabaseConnection, EntityTrait, PaginatorTrait,
-    QueryFilter, QuerySelect,
+    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
 };
 use uuid::Uuid;
 use warmup_domain::state::SendState;
@@ -56,13 +57,6 @@ fn sessions() -> u64 {
 /// A run that has not finished by then is reported as stuck.
 const DEADLINE: Duration = Duration::from_secs(1800);
 
-/// The `warmup` binary the worker runs: this build's, or `WARMUP_BENCH_BINARY` (another
-/// build's, to compare two versions of the send path with the same benchmark).
-fn warmup_binary() -> PathBuf {
-    std::env::var_os("WARMUP_BENCH_BINARY")
-        .map_or_else(|| env!("CARGO_BIN_EXE_warmup").into(), PathBuf::from)
-}
-
 /// A sink: how it answers, and how many messages each run sends into it.
 struct Sink {
     name: &'static str,
@@ -78,10 +72,7 @@ fn main() -> anyhow::Result<()> {
         );
         return Ok(());
     };
-    let sends: usize = std::env::var("WARMUP_BENCH_SENDS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(4000);
+    let sends: usize = support::env_number("WARMUP_BENCH_SENDS", 4000);
     let sinks = [
         Sink {
             name: "at once",
@@ -117,29 +108,17 @@ fn main() -> anyhow::Result<()> {
         &source,
         &runtime,
     )?);
-    let admin = std::env::var("WARMUP_TEST_POSTGRES")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    match runtime.block_on(Database::connect(&admin)) {
-        Ok(pg) => {
-            let mut names = Vec::new();
-            let mut postgres = || {
-                let name = format!("warmup_bench_{}", Uuid::new_v4().simple());
-                runtime.block_on(pg.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")))?;
-                names.push(name.clone());
-                Ok(match admin.rsplit_once('/') {
-                    Some((base, _)) => format!("{base}/{name}"),
-                    None => admin.clone(),
-                })
-            };
-            let run = bench("Postgres", &mut postgres, &sinks, &sink, &source, &runtime);
-            for name in &names {
-                runtime.block_on(pg.execute_unprepared(&format!(
-                    "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
-                )))?;
-            }
-            rows.extend(run?);
-        }
-        Err(e) => eprintln!("no Postgres at {admin} ({e}): SQLite only"),
+    if let Some(mut pg) = runtime.block_on(postgres::Scratch::connect()) {
+        let run = bench(
+            "Postgres",
+            &mut || runtime.block_on(pg.database()),
+            &sinks,
+            &sink,
+            &source,
+            &runtime,
+        );
+        runtime.block_on(pg.finish(false))?;
+        rows.extend(run?);
     }
     println!(
         "\nsending into smtp-sink on loopback, {} sessions at once (one organization, {PER_DAY} sends a mailbox):",
@@ -302,17 +281,8 @@ async fn worker_run(
     )?;
     let message_bytes = average_size(&db, org).await?;
 
-    let child = Command::new(warmup_binary())
-        .arg("worker")
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("DATABASE_URL", url)
-        .env("WARMUP_SECRET_KEY", &key)
+    let child = process::warmup("worker", url, &key)
         .env("WARMUP_ALLOW_PRIVATE_MAIL_HOSTS", "true")
-        .env("WARMUP_LOG", "warn")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
         .spawn()?;
     let worker = process::Running(child);
     let pid = worker.0.id();

@@ -20,7 +20,7 @@ mod support;
 mod warmups;
 
 use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
@@ -39,10 +39,7 @@ struct Outcome {
 }
 
 fn main() -> anyhow::Result<()> {
-    let idle_secs: u64 = std::env::var("WARMUP_BENCH_IDLE_SECS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(60);
+    let idle_secs: u64 = support::env_number("WARMUP_BENCH_IDLE_SECS", 60);
     let counts: Vec<usize> = std::env::var("WARMUP_BENCH_MAILBOXES")
         .ok()
         .map(|v| v.split(',').filter_map(|n| n.trim().parse().ok()).collect())
@@ -101,18 +98,9 @@ async fn run(url: &str, mailboxes: usize, idle_secs: u64) -> anyhow::Result<Outc
     if mailboxes > 0 {
         warmups::fill(&db, mailboxes, PER_DAY, None).await?;
     }
-    let mut child = Command::new(env!("CARGO_BIN_EXE_warmup"))
-        .arg("serve")
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("DATABASE_URL", url)
-        .env("WARMUP_SECRET_KEY", &key)
+    let mut child = process::warmup("serve", url, &key)
         .env("WARMUP_LISTEN", "127.0.0.1:0")
-        .env("WARMUP_LOG", "warn")
-        .envs(std::env::var("MALLOC_ARENA_MAX").map(|v| ("MALLOC_ARENA_MAX", v)))
-        .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
         .spawn()?;
     let stdout = child.stdout.take();
     let serve = process::Running(child);

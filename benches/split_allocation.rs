@@ -12,15 +12,18 @@
 //! per split, one transaction that reads the pool's ids and inserts as many rows as the split
 //! has seeds into a table shaped like the members table.
 
+#[path = "support/postgres.rs"]
+mod postgres;
+#[path = "support/seeds.rs"]
+mod seeds;
 mod support;
 
 use std::time::{Duration, Instant};
 
 use rand::{Rng, SeedableRng};
-use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, Statement, TransactionTrait};
 use uuid::Uuid;
 use warmup_domain::seed_split::SplitEngagement;
-use warmup_entity::seed;
 use warmup_entity::store::seed_splits::{self, NewSplit};
 use warmup_entity::store::{self, OrgId};
 
@@ -31,37 +34,19 @@ fn main() -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    let number = |name: &str, default: usize| {
-        std::env::var(name)
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(default)
-    };
-    let seeds = number("WARMUP_BENCH_SEEDS", 10_000);
-    let splits = number("WARMUP_BENCH_SPLITS", 1_000);
+    let seeds: usize = support::env_number("WARMUP_BENCH_SEEDS", 10_000);
+    let splits: usize = support::env_number("WARMUP_BENCH_SPLITS", 1_000);
     let dir = tempfile::tempdir()?;
     let sqlite = format!(
         "sqlite://{}?mode=rwc",
         dir.path().join("bench.sqlite").display()
     );
     let mut results = vec![runtime.block_on(bench("SQLite", &sqlite, seeds, splits))?];
-    let admin = std::env::var("WARMUP_TEST_POSTGRES")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    match runtime.block_on(Database::connect(&admin)) {
-        Ok(pg) => {
-            let name = format!("warmup_bench_{}", Uuid::new_v4().simple());
-            runtime.block_on(pg.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")))?;
-            let url = match admin.rsplit_once('/') {
-                Some((base, _)) => format!("{base}/{name}"),
-                None => admin.clone(),
-            };
-            let run = runtime.block_on(bench("Postgres", &url, seeds, splits));
-            runtime.block_on(
-                pg.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")),
-            )?;
-            results.push(run?);
-        }
-        Err(e) => eprintln!("no Postgres at {admin} ({e}): SQLite only"),
+    if let Some(mut pg) = runtime.block_on(postgres::Scratch::connect()) {
+        let url = runtime.block_on(pg.database())?;
+        let run = runtime.block_on(bench("Postgres", &url, seeds, splits));
+        runtime.block_on(pg.finish(false))?;
+        results.push(run?);
     }
     println!("\n{splits} splits of 1 to 50 seeds over a pool of {seeds} seeds:");
     println!(
@@ -101,30 +86,6 @@ fn median(mut v: Vec<Duration>) -> Duration {
     v.get(v.len() / 2).copied().unwrap_or_default()
 }
 
-fn seed_row(n: usize, now: chrono::DateTime<chrono::Utc>) -> seed::Model {
-    seed::Model {
-        id: Uuid::now_v7(),
-        organization_id: None,
-        scope_key: String::new(),
-        email: format!("pool{n}@seeds.example"),
-        provider: "gmail".into(),
-        seed_group: "standard".into(),
-        active: true,
-        imap_host: "imap.seeds.example".into(),
-        imap_port: 993,
-        imap_security: "tls".into(),
-        imap_username: "bench".into(),
-        imap_password: "never opened".into(),
-        smtp_host: "smtp.seeds.example".into(),
-        smtp_port: 465,
-        smtp_security: "tls".into(),
-        smtp_username: "bench".into(),
-        smtp_password: "never opened".into(),
-        created_at: now,
-        updated_at: now,
-    }
-}
-
 async fn bench(
     database: &'static str,
     url: &str,
@@ -137,7 +98,11 @@ async fn bench(
     let started = Instant::now();
     let txn = db.begin().await?;
     for n in 0..seeds {
-        store::seeds::insert(&txn, seed_row(n, now)).await?;
+        store::seeds::insert(
+            &txn,
+            seeds::row(format!("pool{n}@seeds.example"), "gmail", None, now),
+        )
+        .await?;
     }
     txn.commit().await?;
     let mut orgs = Vec::new();

@@ -28,3 +28,11 @@ pub async fn connect_with_key(url: &str, key: &str) -> anyhow::Result<DatabaseCo
     let settings = Settings::load_from(None, &env)?;
     warmup::database::connect(&settings).await
 }
+
+/// The number in the environment variable `name`, or `default` when it is unset or not one.
+pub fn env_number<T: std::str::FromStr>(name: &str, default: T) -> T {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}

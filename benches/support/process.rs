@@ -2,7 +2,8 @@
 //! memory from `/proc`.
 #![allow(dead_code, reason = "each benchmark reads what it needs of it")]
 
-use std::process::Child;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
 
 /// A process that is killed when dropped.
 pub struct Running(pub Child);
@@ -43,4 +44,27 @@ pub fn status_kb(pid: u32, field: &str) -> u64 {
                 .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
         })
         .unwrap_or(0)
+}
+
+/// The `warmup` binary the benchmarks run: this build's, or `WARMUP_BENCH_BINARY` (another
+/// build's, to compare two versions with the same benchmark).
+pub fn warmup_binary() -> PathBuf {
+    std::env::var_os("WARMUP_BENCH_BINARY")
+        .map_or_else(|| env!("CARGO_BIN_EXE_warmup").into(), PathBuf::from)
+}
+
+/// `warmup <subcommand>` on the database at `url` with the secret key `key`, in an environment
+/// of its own (nothing else of ours leaks in), logging warnings only, its output dropped.
+pub fn warmup(subcommand: &str, url: &str, key: &str) -> Command {
+    let mut cmd = Command::new(warmup_binary());
+    cmd.arg(subcommand)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("DATABASE_URL", url)
+        .env("WARMUP_SECRET_KEY", key)
+        .env("WARMUP_LOG", "warn")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit());
+    cmd
 }

@@ -1,7 +1,7 @@
 //! Running warmups for the planning and sending benchmarks: one organization, its mailboxes
 //! on one SMTP server, a flat ramp, and a shared pool of seeds on three providers.
 
-use chrono::{Timelike, Utc};
+use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, DatabaseConnection, EntityTrait, IntoActiveModel, TransactionTrait,
 };
@@ -12,7 +12,12 @@ use warmup_domain::preferences::WarmupPreferences;
 use warmup_domain::ramp::Ramp;
 use warmup_domain::split::Carry;
 use warmup_entity::secret_box::{SecretBox, context};
-use warmup_entity::{mailbox, organization, seed, warmup_settings};
+use warmup_entity::{mailbox, organization, warmup_settings};
+
+#[path = "seeds.rs"]
+mod seeds;
+#[path = "../../tests/support/zones.rs"]
+mod zones;
 
 /// Seeds of the shared pool per provider.
 pub const SEEDS: [(&str, usize); 3] = [("gmail", 80), ("outlook", 60), ("yahoo", 60)];
@@ -23,21 +28,6 @@ pub struct Server<'a> {
     pub host: &'a str,
     pub port: u16,
     pub key: &'a SecretBox,
-}
-
-/// A zone where it is about six in the morning now: every window of the day is still ahead.
-fn morning_zone() -> String {
-    let hour = i64::from(Utc::now().hour());
-    let mut offset = (6 - hour).rem_euclid(24);
-    if offset > 14 {
-        offset -= 24;
-    }
-    // POSIX names count the other way: Etc/GMT-3 is three hours ahead of UTC.
-    match offset {
-        0 => "Etc/GMT".to_string(),
-        o if o > 0 => format!("Etc/GMT-{o}"),
-        o => format!("Etc/GMT+{}", -o),
-    }
 }
 
 /// `mailboxes` running warmups of one new organization, `per_day` messages a day each (no
@@ -64,27 +54,12 @@ pub async fn fill(
     let mut seeds = Vec::new();
     for (provider, n) in SEEDS {
         for i in 0..n {
-            seeds.push(seed::Model {
-                id: Uuid::now_v7(),
-                organization_id: None,
-                scope_key: String::new(),
-                email: format!("seed{i}@{provider}.example"),
-                provider: provider.into(),
-                seed_group: "standard".into(),
-                active: true,
-                imap_host: "imap.example".into(),
-                imap_port: 993,
-                imap_security: "tls".into(),
-                imap_username: "bench".into(),
-                imap_password: "never opened".into(),
-                smtp_host: "smtp.example".into(),
-                smtp_port: 465,
-                smtp_security: "tls".into(),
-                smtp_username: "bench".into(),
-                smtp_password: "never opened".into(),
-                created_at: now,
-                updated_at: now,
-            });
+            seeds.push(seeds::row(
+                format!("seed{i}@{provider}.example"),
+                provider,
+                None,
+                now,
+            ));
         }
     }
     // Through the store, which keys each address as the unique indexes want it.
@@ -111,7 +86,8 @@ pub async fn fill(
     };
     let prefs = serde_json::to_string(&prefs)?;
     let carry = serde_json::to_string(&Carry::new())?;
-    let zone = morning_zone();
+    // About six in the morning: every window of the day is still ahead.
+    let zone = zones::where_it_is(6);
     let txn = db.begin().await?;
     let rows: Vec<mailbox::Model> = (0..mailboxes)
         .map(|n| {

@@ -17,31 +17,13 @@ use crate::placements::{landed, store};
 /// A running warmup with one gmail seed and four sending days behind it: the first all in
 /// the inbox, the next three mostly in spam. Returns the mailbox id, the API's id and today.
 async fn junked_mailbox(app: &TestApp, key: &str, auto_adjust: bool) -> (Uuid, String, String) {
-    let zone = crate::helpers::evening_zone();
-    let mut body = crate::helpers::mailbox_body("ramp@acme.example", "pw-123456");
-    body["timezone"] = zone.clone().into();
-    let m = app.create_mailbox(key, &body).await;
-    let id = m["id"].as_str().unwrap_or_default().to_string();
-    let mut seed = crate::helpers::seed_body("seed@gmail.example", "pw-123456");
-    seed["provider"] = "gmail".into();
-    app.post("/v1/seeds", key, &seed).await.expect(201);
-    app.patch(
-        &format!("/v1/mailboxes/{id}/warmup"),
-        key,
-        &json!({
-            "pattern": "b2c",
-            "provider_split": {"gmail": 100},
-            "start_per_day": 5,
-            "daily_increase": 2,
-            "daily_variance_percent": 0,
-            "auto_adjust": auto_adjust
-        }),
-    )
-    .await
-    .expect(200);
-    app.post(&format!("/v1/mailboxes/{id}/warmup/start"), key, &json!({}))
-        .await
-        .expect(200);
+    let (id, zone) = app
+        .warming_mailbox(
+            key,
+            "ramp@acme.example",
+            &json!({"start_per_day": 5, "daily_increase": 2, "auto_adjust": auto_adjust}),
+        )
+        .await;
     let (mailbox_id, _) = app.mailbox_and_org(&id).await;
     let tz: chrono_tz::Tz = zone.parse().unwrap_or(chrono_tz::UTC);
     let today = Utc::now().with_timezone(&tz).date_naive();

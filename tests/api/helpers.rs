@@ -10,6 +10,9 @@ use uuid::Uuid;
 use warmup::config::Settings;
 use warmup::startup::Application;
 
+#[path = "../support/zones.rs"]
+mod zones;
+
 pub const ADMIN_KEY: &str = "wu_test_bootstrap_admin_key_0123456789";
 /// What `/metrics` wants from test apps (unless a test takes it away).
 pub const METRICS_TOKEN: &str = "test-metrics-token-0123456789abcdef";
@@ -325,6 +328,38 @@ impl TestApp {
     }
 
     /// A mailbox's id (as the API gave it) and its organization, read from the store.
+    /// A mailbox of the organization of `key`, in a zone where the B2C windows are open now,
+    /// warming up to a Gmail seed of that organization: its warmup set to B2C, all to Gmail,
+    /// no variance, then `preferences` over that, and started. Returns its id and zone.
+    pub async fn warming_mailbox(
+        &self,
+        key: &str,
+        email: &str,
+        preferences: &Value,
+    ) -> (String, String) {
+        let zone = evening_zone();
+        let mut body = mailbox_body(email, "pw-123456");
+        body["timezone"] = zone.clone().into();
+        let id = self.create_mailbox(key, &body).await["id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        let mut seed = seed_body("seed@gmail.example", "pw-123456");
+        seed["provider"] = "gmail".into();
+        self.post("/v1/seeds", key, &seed).await.expect(201);
+        let mut warmup = json!({"pattern": "b2c", "provider_split": {"gmail": 100}, "daily_variance_percent": 0});
+        if let (Some(w), Some(extra)) = (warmup.as_object_mut(), preferences.as_object()) {
+            w.extend(extra.clone());
+        }
+        self.patch(&format!("/v1/mailboxes/{id}/warmup"), key, &warmup)
+            .await
+            .expect(200);
+        self.post(&format!("/v1/mailboxes/{id}/warmup/start"), key, &json!({}))
+            .await
+            .expect(200);
+        (id, zone)
+    }
+
     pub async fn mailbox_and_org(&self, id: &str) -> (Uuid, Uuid) {
         use sea_orm::EntityTrait;
         let mailbox_id: Uuid = id.parse().unwrap_or_else(|e| panic!("{id}: {e}"));
@@ -554,18 +589,7 @@ pub fn mailbox_body(email: &str, password: &str) -> Value {
 /// A time zone in which it is now between 18:00 and 18:59, inside the B2C pattern's windows
 /// on every day of the week.
 pub fn evening_zone() -> String {
-    use chrono::Timelike;
-    let hour = i64::from(chrono::Utc::now().hour());
-    let mut offset = (18 - hour).rem_euclid(24);
-    if offset > 14 {
-        offset -= 24;
-    }
-    // Etc/GMT zones have inverted signs: Etc/GMT-3 is UTC+3.
-    match offset {
-        0 => "Etc/GMT".to_string(),
-        o if o > 0 => format!("Etc/GMT-{o}"),
-        o => format!("Etc/GMT+{}", -o),
-    }
+    zones::where_it_is(18)
 }
 
 /// A seed body for a private server.

@@ -583,29 +583,9 @@ async fn a_planning_round_reads_every_warmup_only_when_something_changed(app: &T
     use warmup_entity::{Clock, plan_day, send};
 
     let key = app.new_org("Rounds").await;
-    let mut body = mailbox_body("rounds@acme.example", "pw");
-    body["timezone"] = crate::helpers::evening_zone().into();
-    let id = app.create_mailbox(&key, &body).await["id"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
-    let mut seed = seed_body("seed@gmail.example", "pw-123456");
-    seed["provider"] = "gmail".into();
-    app.post("/v1/seeds", &key, &seed).await.expect(201);
-    app.patch(
-        &format!("/v1/mailboxes/{id}/warmup"),
-        &key,
-        &json!({"pattern": "b2c", "provider_split": {"gmail": 100}, "daily_variance_percent": 0}),
-    )
-    .await
-    .expect(200);
-    app.post(
-        &format!("/v1/mailboxes/{id}/warmup/start"),
-        &key,
-        &json!({}),
-    )
-    .await
-    .expect(200);
+    let (id, _) = app
+        .warming_mailbox(&key, "rounds@acme.example", &json!({}))
+        .await;
     let (mailbox_id, _) = app.mailbox_and_org(&id).await;
     let clock = Clock::system();
     let mut rng = rand::rngs::StdRng::seed_from_u64(5);

@@ -878,7 +878,7 @@ on_both_databases!(organizations_share_the_send_slots_however_late_they_are_foun
 /// their floor at once and no more than the slots allow, and the first gets no more than all
 /// but the floor. Once its sends are done, the others move up to their share.
 async fn organizations_share_the_send_slots_however_late_they_are_found(app: &TestApp) {
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
     use warmup_entity::send;
     use warmup_entity::store::sends::{Share, queue_due};
 
@@ -914,29 +914,28 @@ async fn organizations_share_the_send_slots_however_late_they_are_found(app: &Te
         slots: 16,
         floor: 2,
     };
-    let queued_of = |org: uuid::Uuid| {
-        let db = app.db.clone();
-        async move {
-            send::Entity::find()
-                .filter(send::Column::OrganizationId.eq(org))
-                .filter(send::Column::State.eq("queued"))
-                .all(&db)
-                .await
-                .unwrap_or_else(|e| panic!("{e}"))
+    // Sends queued for each organization, in the order of `orgs`.
+    let queued = || async {
+        let mut counts = Vec::new();
+        for org in &orgs {
+            counts.push(
+                send::Entity::find()
+                    .filter(send::Column::OrganizationId.eq(*org))
+                    .filter(send::Column::State.eq("queued"))
+                    .count(&app.db)
+                    .await
+                    .unwrap_or_else(|e| panic!("{e}")),
+            );
         }
+        counts
     };
     let now = warmup_entity::Clock::system().now();
     let until = now + chrono::Duration::minutes(5);
     let first = queue_due(&app.db, now, until, 50, share)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    let counts = [
-        queued_of(orgs[0]).await.len(),
-        queued_of(orgs[1]).await.len(),
-        queued_of(orgs[2]).await.len(),
-    ];
     assert_eq!(
-        counts,
+        queued().await,
         [14, 2, 2],
         "all but the floor for the first; the floor for each late one"
     );
@@ -945,20 +944,19 @@ async fn organizations_share_the_send_slots_however_late_they_are_found(app: &Te
 
     // The first organization's sends are done: the three share the slots evenly (five each,
     // sixteen among three, less the floor kept free).
-    for s in queued_of(orgs[0]).await {
-        let mut done: send::ActiveModel = s.into();
-        done.state = sea_orm::Set("sent".into());
-        sea_orm::ActiveModelTrait::update(done, &app.db)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-    }
+    send::Entity::update_many()
+        .col_expr(send::Column::State, sea_orm::sea_query::Expr::value("sent"))
+        .filter(send::Column::OrganizationId.eq(orgs[0]))
+        .filter(send::Column::State.eq("queued"))
+        .exec(&app.db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     queue_due(&app.db, now, until, 50, share)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    let counts = [
-        queued_of(orgs[0]).await.len(),
-        queued_of(orgs[1]).await.len(),
-        queued_of(orgs[2]).await.len(),
-    ];
-    assert_eq!(counts, [5, 5, 5], "an even share of sixteen among three");
+    assert_eq!(
+        queued().await,
+        [5, 5, 5],
+        "an even share of sixteen among three"
+    );
 }

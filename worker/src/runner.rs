@@ -119,7 +119,17 @@ async fn warmup_loop(
         if let Err(e) = crate::send_queue::unlock_ended(&db).await {
             tracing::error!(error = %escape_control(&e.to_string()), "unlocking ended jobs failed");
         }
-        let mut backlog = queue_due(&db, &deps, &mut queue, &wakeups).await;
+        let share = match sender::start_round(&db, &deps, SEND_CONCURRENCY).await {
+            Ok(share) => Some(share),
+            Err(e) => {
+                tracing::error!(error = %escape_control(&e.to_string()), "queueing due sends failed");
+                None
+            }
+        };
+        let mut backlog = match share {
+            Some(share) => queue_due(&db, &deps, &mut queue, share, &wakeups).await,
+            None => false,
+        };
         if let Err(e) = crate::webhooks::dispatch_due(&db, &deps, &mut hooks).await {
             tracing::error!(error = %escape_control(&e.to_string()), "queueing webhook deliveries failed");
         }
@@ -137,7 +147,9 @@ async fn warmup_loop(
                 }
                 () = tokio::time::sleep_until(next_round) => break,
                 () = wakeups.freed.notified(), if backlog => {
-                    backlog = queue_due(&db, &deps, &mut queue, &wakeups).await;
+                    if let Some(share) = share {
+                        backlog = queue_due(&db, &deps, &mut queue, share, &wakeups).await;
+                    }
                 }
             }
         }
@@ -150,9 +162,10 @@ async fn queue_due(
     db: &DatabaseConnection,
     deps: &SendDeps,
     queue: &mut SendQueue,
+    share: warmup_entity::store::sends::Share,
     wakeups: &Wakeups,
 ) -> bool {
-    match sender::queue_due(db, deps, queue, SEND_CONCURRENCY).await {
+    match sender::queue_due(db, deps, queue, share).await {
         Ok(queued) => {
             if queued.pushed > 0 {
                 wakeups.pushed.notify_one();

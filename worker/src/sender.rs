@@ -47,21 +47,32 @@ pub struct QueuedNow {
     pub more_due: bool,
 }
 
-/// Queues what is due: each send moves to `queued` (only one worker wins it) and gets a job.
-/// `slots` is how many sends a worker process runs at once; the live processes' slots are
-/// shared among the organizations with sends due.
+/// What a round of queueing reads and settles once, not for every send it queues: sends of
+/// paused warmups whose job was lost go back to wait, and the organizations' share of the live
+/// workers' send slots (`slots` a process) is read.
+pub async fn start_round(
+    db: &DatabaseConnection,
+    deps: &SendDeps,
+    slots: usize,
+) -> Result<sends::Share, Error> {
+    let now = deps.clock.now();
+    sends::release_paused(db, now).await?;
+    let workers = processes::alive(db, now).await?.max(1);
+    Ok(sends::Share {
+        slots: workers.saturating_mul(u64::try_from(slots).unwrap_or(u64::MAX)),
+        floor: SENDS_IN_FLIGHT_PER_ORG,
+    })
+}
+
+/// Queues what is due: each send moves to `queued` (only one worker wins it) and gets a job,
+/// each organization within `share` (from [`start_round`]).
 pub async fn queue_due(
     db: &DatabaseConnection,
     deps: &SendDeps,
     queue: &mut SendQueue,
-    slots: usize,
+    share: sends::Share,
 ) -> Result<QueuedNow, Error> {
     let mut done = QueuedNow::default();
-    let workers = processes::alive(db, deps.clock.now()).await?.max(1);
-    let share = sends::Share {
-        slots: workers.saturating_mul(u64::try_from(slots).unwrap_or(u64::MAX)),
-        floor: SENDS_IN_FLIGHT_PER_ORG,
-    };
     // A bounded batch per round keeps planning and report reading going on busy days.
     for _ in 0..5 {
         let now = deps.clock.now();

@@ -82,6 +82,50 @@ impl Queued {
     }
 }
 
+/// Sends queued and left past their deadline: their job was lost before it ran.
+fn lost(now: DateTime<Utc>) -> sea_orm::sea_query::Condition {
+    sea_orm::sea_query::Condition::all()
+        .add(send::Column::State.eq(SendState::Queued.as_str()))
+        .add(send::Column::LeaseUntil.lt(now))
+}
+
+/// The mailboxes whose warmup is paused.
+fn paused_mailboxes() -> sea_orm::sea_query::SelectStatement {
+    sea_orm::sea_query::Query::select()
+        .column(warmup_settings::Column::MailboxId)
+        .from(warmup_settings::Entity)
+        .and_where(warmup_settings::Column::Status.eq(WarmupStatus::Paused.as_str()))
+        .to_owned()
+}
+
+/// Sends queued for a warmup paused since, whose job was lost before it ran (a killed worker),
+/// go back to wait with the warmup's other sends instead of holding their place in the queue.
+/// Once a round is enough: [`queue_due`] passes such sends over meanwhile.
+pub async fn release_paused<C: ConnectionTrait>(
+    db: &C,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    send::Entity::update_many()
+        .col_expr(
+            send::Column::State,
+            Expr::cust(format!(
+                "CASE WHEN \"attempts\" > 0 THEN '{}' ELSE '{}' END",
+                SendState::Deferred.as_str(),
+                SendState::Planned.as_str()
+            )),
+        )
+        .col_expr(
+            send::Column::LeaseUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .col_expr(send::Column::UpdatedAt, Expr::value(now))
+        .filter(lost(now))
+        .filter(send::Column::MailboxId.in_subquery(paused_mailboxes()))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 /// Moves up to `limit` due sends to `queued` until `queued_until`, for the caller to push a
 /// send job for each. Planned or deferred sends whose time has come are taken, and so are
 /// sends left `queued` past their deadline (their job was lost before it ran, e.g. the worker
@@ -106,35 +150,9 @@ pub async fn queue_due<C: ConnectionTrait>(
     let due = sea_orm::sea_query::Condition::all()
         .add(send::Column::State.is_in([SendState::Planned.as_str(), SendState::Deferred.as_str()]))
         .add(send::Column::NextAttemptAt.lte(now));
-    let lost = sea_orm::sea_query::Condition::all()
-        .add(send::Column::State.eq(SendState::Queued.as_str()))
-        .add(send::Column::LeaseUntil.lt(now));
+    let lost = lost(now);
     // A paused warmup sends nothing more, today's planned sends included; they wait.
-    let paused = sea_orm::sea_query::Query::select()
-        .column(warmup_settings::Column::MailboxId)
-        .from(warmup_settings::Entity)
-        .and_where(warmup_settings::Column::Status.eq(WarmupStatus::Paused.as_str()))
-        .to_owned();
-    // A send queued for a warmup paused since, whose job was lost before it ran (a killed
-    // worker), waits with the warmup's other sends instead of holding its place in the queue.
-    send::Entity::update_many()
-        .col_expr(
-            send::Column::State,
-            Expr::cust(format!(
-                "CASE WHEN \"attempts\" > 0 THEN '{}' ELSE '{}' END",
-                SendState::Deferred.as_str(),
-                SendState::Planned.as_str()
-            )),
-        )
-        .col_expr(
-            send::Column::LeaseUntil,
-            Expr::value(Option::<DateTime<Utc>>::None),
-        )
-        .col_expr(send::Column::UpdatedAt, Expr::value(now))
-        .filter(lost.clone())
-        .filter(send::Column::MailboxId.in_subquery(paused.clone()))
-        .exec(db)
-        .await?;
+    let paused = paused_mailboxes();
     let mut queued = Queued::default();
     let mut per_org = u64::MAX;
     // Organizations that reach their share drop out of the next look, so one organization's
