@@ -1,7 +1,8 @@
 //! One trust configuration for every TLS connection to a mail server: the system roots plus
 //! the certificates of `WARMUP_EXTRA_CA_FILE`. Certificate and host-name checks are never off.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use rustls::pki_types::{CertificateDer, ServerName};
 use rustls::{ClientConfig, RootCertStore};
@@ -17,7 +18,13 @@ pub struct TlsTrust {
     extra_pem: Arc<Vec<u8>>,
     roots: Arc<RootCertStore>,
     config: Arc<ClientConfig>,
+    /// lettre's parameters per host: lettre reads the system's roots from disk each time it
+    /// builds them, which cost more CPU than the rest of a send.
+    lettre: Arc<Mutex<HashMap<String, lettre::transport::smtp::client::TlsParameters>>>,
 }
+
+/// Hosts whose lettre parameters are kept; past that the cache starts over.
+const LETTRE_HOSTS: usize = 256;
 
 impl std::fmt::Debug for TlsTrust {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -56,6 +63,7 @@ impl TlsTrust {
             extra_pem: Arc::new(extra_pem),
             roots,
             config: Arc::new(config),
+            lettre: Arc::default(),
         })
     }
 
@@ -90,13 +98,23 @@ impl TlsTrust {
     ) -> Result<lettre::transport::smtp::client::TlsParameters, lettre::transport::smtp::Error>
     {
         use lettre::transport::smtp::client::{Certificate, TlsParameters};
+        if let Some(known) = self.lettre.lock().ok().and_then(|c| c.get(host).cloned()) {
+            return Ok(known);
+        }
         let mut builder = TlsParameters::builder(host.to_string());
         if !self.extra_pem.is_empty() {
             for block in split_pem(&self.extra_pem) {
                 builder = builder.add_root_certificate(Certificate::from_pem(&block)?);
             }
         }
-        builder.build_rustls()
+        let built = builder.build_rustls()?;
+        if let Ok(mut cache) = self.lettre.lock() {
+            if cache.len() >= LETTRE_HOSTS {
+                cache.clear();
+            }
+            cache.insert(host.to_string(), built.clone());
+        }
+        Ok(built)
     }
 }
 
@@ -146,5 +164,27 @@ mod tests {
             TlsTrust::load(empty.to_str()),
             Err(MailError::Setup(m)) if m.ends_with("holds no PEM certificate")
         ));
+    }
+
+    #[test]
+    fn lettre_parameters_are_built_once_per_host_and_the_cache_is_bounded() {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let trust = TlsTrust::load(None).unwrap_or_else(|e| panic!("{e}"));
+        let cached = |t: &TlsTrust| t.lettre.lock().map(|c| c.len()).unwrap_or(usize::MAX);
+        for _ in 0..3 {
+            let p = trust
+                .lettre_parameters("smtp.example.com")
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(p.domain(), "smtp.example.com");
+        }
+        let other = trust
+            .lettre_parameters("smtp.example.org")
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(other.domain(), "smtp.example.org", "never another host's");
+        assert_eq!(cached(&trust), 2);
+        for n in 0..LETTRE_HOSTS + 10 {
+            let _ = trust.lettre_parameters(&format!("smtp{n}.example.com"));
+        }
+        assert!(cached(&trust) <= LETTRE_HOSTS);
     }
 }

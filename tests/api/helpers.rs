@@ -493,7 +493,9 @@ pub async fn start_until_line(
 /// A `warmup api` process of the built binary on a test app's database, stopped when dropped.
 pub struct ApiProcess {
     pub address: String,
-    _child: tokio::process::Child,
+    /// Held so the process lives as long as this; only the lab cost benchmark asks its pid.
+    #[allow(dead_code)]
+    child: tokio::process::Child,
 }
 
 /// Starts `warmup api` with `settings`; returns it with the address it listens on.
@@ -507,7 +509,18 @@ pub async fn start_api_process(settings: &Settings) -> ApiProcess {
             .next()
             .unwrap_or_default()
             .to_string(),
-        _child: child,
+        child,
+    }
+}
+
+impl ApiProcess {
+    /// Its process id, while it runs.
+    #[allow(
+        dead_code,
+        reason = "the lab cost benchmark reads it; the tests do not"
+    )]
+    pub fn pid(&self) -> Option<u32> {
+        self.child.id()
     }
 }
 

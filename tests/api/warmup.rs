@@ -19,6 +19,7 @@ on_both_databases!(
     stats_and_events_keep_thread_continuations_apart_from_warmup_sends,
     dates_from_a_request_never_panic_and_stats_span_at_most_366_days,
     a_planning_round_reads_every_warmup_only_when_something_changed,
+    planning_reads_warmups_a_page_at_a_time_and_misses_none,
 );
 
 async fn mailbox(app: &TestApp, key: &str, email: &str) -> String {
@@ -653,4 +654,87 @@ async fn a_planning_round_reads_every_warmup_only_when_something_changed(app: &T
         Some(1),
         "the changed warmup is planned at once"
     );
+}
+
+/// Planning reads running warmups of active mailboxes a page at a time, in mailbox order: with
+/// pages of two, five warming mailboxes (one paused, one whose mailbox is in error) are each
+/// read once and the three that may send are planned once.
+async fn planning_reads_warmups_a_page_at_a_time_and_misses_none(app: &TestApp) {
+    use rand::SeedableRng;
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    use warmup_entity::{Clock, mailbox, plan_day};
+
+    let mut ids = Vec::new();
+    for n in 0..5 {
+        let key = app.new_org(&format!("Pages {n}")).await;
+        let (id, _) = app
+            .warming_mailbox(&key, &format!("pages{n}@acme.example"), &json!({}))
+            .await;
+        if n == 1 {
+            app.post(
+                &format!("/v1/mailboxes/{id}/warmup/pause"),
+                &key,
+                &json!({}),
+            )
+            .await
+            .expect(200);
+        }
+        ids.push(app.mailbox_and_org(&id).await.0);
+    }
+    let broken = ids[3];
+    let mut row = mailbox::Entity::find_by_id(broken)
+        .one(&app.db)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("mailbox {broken}"))
+        .into_active_model();
+    row.status = sea_orm::Set(warmup_domain::MailboxStatus::Error.as_str().to_string());
+    row.update(&app.db).await.unwrap_or_else(|e| panic!("{e}"));
+    let mut expected: Vec<Uuid> = ids
+        .iter()
+        .copied()
+        .filter(|id| *id != ids[1] && *id != broken)
+        .collect();
+    expected.sort();
+
+    let mut read = Vec::new();
+    let mut after = None;
+    let mut pages = 0;
+    loop {
+        let page = plans::plan_targets(&app.db, after, 2)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        pages += 1;
+        read.extend(page.targets.iter().map(|t| t.mailbox.id));
+        match page.next {
+            Some(next) => after = Some(next),
+            None => break,
+        }
+    }
+    assert_eq!(read, expected, "each running, active warmup once, in order");
+    assert_eq!(
+        pages, 3,
+        "four running warmups in pages of two, then an empty page"
+    );
+
+    let clock = Clock::system();
+    let planned = warmup_worker::planner::plan_due_in_pages(
+        &app.db,
+        &clock,
+        &mut rand::rngs::StdRng::seed_from_u64(7),
+        2,
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(planned, 3);
+    for (n, id) in ids.iter().enumerate() {
+        let days = plan_day::Entity::find()
+            .filter(plan_day::Column::MailboxId.eq(*id))
+            .count(&app.db)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let wanted = u64::from(expected.contains(id));
+        assert_eq!(days, wanted, "mailbox {n}");
+    }
 }

@@ -29,18 +29,48 @@ type Window = (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>);
 /// while the rest are planned, many enough that a commit is not paid per mailbox.
 const DAYS_PER_TRANSACTION: usize = 100;
 
+/// Running warmups read per page: a round holds a page of mailboxes, not all of them.
+const TARGETS_PER_PAGE: u64 = 500;
+
 /// Plans today for every running warmup that has no plan for today yet; returns how many days
-/// were planned. What every mailbox needs is read once for all (which days are planned, the
-/// seeds, which mailboxes have history); days are stored a hundred to a transaction, in
-/// mailbox order, and never held all at once.
+/// were planned. Mailboxes are read a page at a time in mailbox order; what a page needs (which
+/// days are planned, the seeds, which mailboxes have history) is read once for the page, and
+/// days are stored a hundred to a transaction.
 pub async fn plan_due(
     db: &DatabaseConnection,
     clock: &Clock,
     rng: &mut impl Rng,
 ) -> Result<u32, StoreError> {
+    plan_due_in_pages(db, clock, rng, TARGETS_PER_PAGE).await
+}
+
+/// [`plan_due`] with pages of `per_page` warmups.
+pub async fn plan_due_in_pages(
+    db: &DatabaseConnection,
+    clock: &Clock,
+    rng: &mut impl Rng,
+    per_page: u64,
+) -> Result<u32, StoreError> {
     let now = clock.now();
-    let mut targets = plans::plan_targets(db).await?;
-    targets.sort_by_key(|t| t.mailbox.id);
+    let mut stored = 0;
+    let mut after = None;
+    loop {
+        let page = plans::plan_targets(db, after, per_page.max(1)).await?;
+        stored += plan_page(db, now, &page.targets, rng).await?;
+        match page.next {
+            Some(next) => after = Some(next),
+            None => return Ok(stored),
+        }
+    }
+}
+
+/// Plans today for the mailboxes of one page.
+async fn plan_page(
+    db: &DatabaseConnection,
+    now: chrono::DateTime<chrono::Utc>,
+    targets: &[PlanTarget],
+    rng: &mut impl Rng,
+) -> Result<u32, StoreError> {
     // Those that send today and still have today's windows ahead.
     let due: Vec<(&PlanTarget, PlanDate, Vec<Window>)> = targets
         .iter()
@@ -67,6 +97,9 @@ pub async fn plan_due(
         .into_iter()
         .filter(|(t, d, _)| !planned.contains(&(t.mailbox.id, d.to_string())))
         .collect();
+    if due.is_empty() {
+        return Ok(0);
+    }
     let orgs: BTreeSet<uuid::Uuid> = due
         .iter()
         .map(|(t, _, _)| t.mailbox.organization_id)

@@ -7,7 +7,7 @@
 use chrono::{DateTime, Utc};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
-use sea_orm::DatabaseConnection;
+use sea_orm::{DatabaseConnection, EntityTrait};
 use warmup_domain::content::compose_reply;
 use warmup_domain::email::{first_name, new_message_id};
 use warmup_domain::engagement::{Rates, sender_continues};
@@ -53,19 +53,15 @@ pub async fn scan_all(
     // The next reading is due a round after this one started, not after it ended: the
     // caller's rounds are timed from their start too.
     let started = deps.clock.now();
-    let targets: Vec<_> = mailboxes::scan_targets(db)
-        .await?
-        .into_iter()
-        .map(|m| (m.organization_id, m))
-        .collect();
+    let targets = mailboxes::scan_targets(db).await?;
     let recorded = std::sync::atomic::AtomicU32::new(0);
     let failure: std::sync::Mutex<Option<StoreError>> = std::sync::Mutex::new(None);
     // Mailboxes not started within one interval wait for the next round.
     let until = std::time::Instant::now() + deps.clock.real(every);
-    fair::run(targets, SCANS_AT_ONCE, Some(until), |m| {
+    fair::run(targets, SCANS_AT_ONCE, Some(until), |id| {
         let (recorded, failure) = (&recorded, &failure);
         async move {
-            match scan_one(db, deps, owner, &m, started + every).await {
+            match scan_one(db, deps, owner, id, started + every).await {
                 Ok(n) => {
                     recorded.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
                 }
@@ -89,15 +85,21 @@ async fn scan_one(
     db: &DatabaseConnection,
     deps: &SendDeps,
     owner: &str,
-    m: &mailbox::Model,
+    id: uuid::Uuid,
     next_due: DateTime<Utc>,
 ) -> Result<u32, StoreError> {
-    let lease = leases::mailbox_scan(m.id);
+    let lease = leases::mailbox_scan(id);
     let now = deps.clock.now();
     // Outlives the scan's time limit, so a live scan keeps its mailbox.
     if !leases::take_when_due(db, &lease, owner, now, now + deps.simulated(SCAN_LIMIT * 2)).await? {
         return Ok(0);
     }
+    // Read under the lease: deleted since the round began, it is not read.
+    let Some(m) = mailbox::Entity::find_by_id(id).one(db).await? else {
+        leases::hold_until(db, &lease, owner, next_due).await?;
+        return Ok(0);
+    };
+    let m = &m;
     let scanned = tokio::time::timeout(SCAN_LIMIT, scan_mailbox(db, deps, m))
         .await
         .unwrap_or_else(|_| Err(MailError::Command("the IMAP server took too long".into()).into()));

@@ -117,18 +117,18 @@ pub async fn delete(db: &DatabaseConnection, org: OrgId, id: Uuid) -> Result<boo
     Ok(res.rows_affected > 0)
 }
 
-/// Mailboxes with a warmup, of every organization (for the workers): their inboxes may hold
-/// delivery reports and replies to read.
-pub async fn scan_targets<C: ConnectionTrait>(db: &C) -> Result<Vec<mailbox::Model>, StoreError> {
-    let ids: Vec<Uuid> = warmup_settings::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|w| w.mailbox_id)
-        .collect();
-    Ok(mailbox::Entity::find()
-        .filter(mailbox::Column::Id.is_in(ids))
-        .order_by_asc(mailbox::Column::Id)
+/// Mailboxes with a warmup, of every organization (for the workers), as `(organization,
+/// mailbox)` in mailbox order: their inboxes may hold delivery reports and replies to read.
+/// Ids only: a round names every mailbox, and each is read when its turn comes.
+pub async fn scan_targets<C: ConnectionTrait>(db: &C) -> Result<Vec<(Uuid, Uuid)>, StoreError> {
+    Ok(warmup_settings::Entity::find()
+        .select_only()
+        .columns([
+            warmup_settings::Column::OrganizationId,
+            warmup_settings::Column::MailboxId,
+        ])
+        .order_by_asc(warmup_settings::Column::MailboxId)
+        .into_tuple()
         .all(db)
         .await?)
 }

@@ -21,41 +21,90 @@ use warmup_domain::placement::PlacementClass;
 use warmup_domain::plan_date::PlanDate;
 use warmup_domain::planner::variance_seed;
 use warmup_domain::state::{EventOutcome, EventType};
+/// What planning reads of a mailbox: not its credentials or keys.
+#[derive(Debug, Clone)]
+pub struct PlanMailbox {
+    pub id: Uuid,
+    pub organization_id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub timezone: String,
+}
+
 /// A running warmup of an active mailbox, ready to plan.
 #[derive(Debug, Clone)]
 pub struct PlanTarget {
-    pub mailbox: mailbox::Model,
+    pub mailbox: PlanMailbox,
     pub warmup: MailboxWarmup,
     pub variance_seed: u64,
 }
 
-/// Every running warmup whose mailbox is active: two queries, however many mailboxes (the
-/// worker asks on every round).
-pub async fn plan_targets<C: ConnectionTrait>(db: &C) -> Result<Vec<PlanTarget>, StoreError> {
-    let rows = warmup_settings::Entity::find()
+/// One page of [`plan_targets`].
+#[derive(Debug, Default)]
+pub struct TargetPage {
+    /// In mailbox order.
+    pub targets: Vec<PlanTarget>,
+    /// Where the next page starts, `None` after the last.
+    pub next: Option<Uuid>,
+}
+
+/// Running warmups of active mailboxes after mailbox `after`, in mailbox order, reading at
+/// most `limit` warmups: two queries a page, so that a round never holds every mailbox at once.
+pub async fn plan_targets<C: ConnectionTrait>(
+    db: &C,
+    after: Option<Uuid>,
+    limit: u64,
+) -> Result<TargetPage, StoreError> {
+    let mut query = warmup_settings::Entity::find()
         .filter(warmup_settings::Column::Status.eq(WarmupStatus::Running.as_str()))
-        .all(db)
-        .await?;
-    let mut active: BTreeMap<Uuid, mailbox::Model> = mailbox::Entity::find()
+        .order_by_asc(warmup_settings::Column::MailboxId)
+        .limit(limit);
+    if let Some(after) = after {
+        query = query.filter(warmup_settings::Column::MailboxId.gt(after));
+    }
+    let rows = query.all(db).await?;
+    let next = (u64::try_from(rows.len()).unwrap_or(u64::MAX) >= limit)
+        .then(|| rows.last().map(|r| r.mailbox_id))
+        .flatten();
+    let found: Vec<(Uuid, Uuid, String, String, String)> = mailbox::Entity::find()
+        .select_only()
+        .columns([
+            mailbox::Column::Id,
+            mailbox::Column::OrganizationId,
+            mailbox::Column::Email,
+            mailbox::Column::DisplayName,
+            mailbox::Column::Timezone,
+        ])
         .filter(mailbox::Column::Id.is_in(rows.iter().map(|r| r.mailbox_id)))
         .filter(mailbox::Column::Status.eq(MailboxStatus::Active.as_str()))
+        .into_tuple()
         .all(db)
-        .await?
+        .await?;
+    let mut active: BTreeMap<Uuid, PlanMailbox> = found
         .into_iter()
-        .map(|m| (m.id, m))
+        .map(|(id, organization_id, email, display_name, timezone)| {
+            let m = PlanMailbox {
+                id,
+                organization_id,
+                email,
+                display_name,
+                timezone,
+            };
+            (id, m)
+        })
         .collect();
-    let mut out = Vec::new();
+    let mut targets = Vec::with_capacity(active.len());
     for row in rows {
         let Some(m) = active.remove(&row.mailbox_id) else {
             continue;
         };
-        out.push(PlanTarget {
+        targets.push(PlanTarget {
             variance_seed: variance_seed(m.id.as_u128()),
             warmup: super::warmup::from_row(row)?,
             mailbox: m,
         });
     }
-    Ok(out)
+    Ok(TargetPage { targets, next })
 }
 
 /// A seed a mailbox may send to.
@@ -76,7 +125,7 @@ pub struct SeedPool {
 impl SeedPool {
     /// The seeds `mailbox` may send to, per provider in id order: its organization's and the
     /// shared pool's, never the mailbox itself (whatever the case of either address).
-    pub fn usable(&self, mailbox: &mailbox::Model) -> BTreeMap<Provider, Vec<SeedRef>> {
+    pub fn usable(&self, mailbox: &PlanMailbox) -> BTreeMap<Provider, Vec<SeedRef>> {
         let own_key = super::email_key::of(&mailbox.email);
         let mut seeds: Vec<&(Provider, SeedRef, String)> = [None, Some(mailbox.organization_id)]
             .iter()

@@ -1,0 +1,474 @@
+//! Cost per message against the mail servers themselves: the service warms mailboxes up
+//! through the lab's Postfix and Dovecot (fast clock, seeds engaging: placement, opens, rescue,
+//! replies), and the CPU seconds it spends are set against those Postfix and Dovecot spend on
+//! the same messages in the same run (target: service ÷ lab ≤ 0.25).
+//!
+//! The service is one `warmup serve` on SQLite, and `warmup api` with one `warmup worker` on
+//! Postgres (when one answers at `WARMUP_TEST_POSTGRES`). The lab's CPU is that of each daemon's
+//! whole process tree: every live process's own and reaped children's time, so the short-lived
+//! `smtpd`, `cleanup`, `imap` and `lmtp` processes count too. postgrey (the greylisting policy
+//! server of yahoo.test) and dnsmasq are shown beside them, not counted. Messages are every
+//! warmup message, sender's answer and seed's reply of the run that the lab stored.
+//!
+//! On Postgres the service's CPU includes that of the database's backends serving it. A fast
+//! clock runs the service's rounds at their fastest pace whatever the mail, so each run is
+//! followed by the same service with nothing to do on the same clock, and the ratio is shown
+//! both whole and beyond that empty service's CPU.
+//!
+//! It needs the mail lab running and its environment loaded; without it, it says so and
+//! measures nothing:
+//!
+//!   scripts/maillab up && set -a && . <(scripts/maillab env) && set +a
+//!   cargo bench --bench lab_cost
+//!   WARMUP_BENCH_MESSAGES=600 WARMUP_BENCH_SPEEDUPS=600,3600 WARMUP_BENCH_BACKENDS=sqlite \
+//!     cargo bench --bench lab_cost
+//!
+//! `WARMUP_BENCH_LOG` sets the service's log filter (`sqlx::query=debug` logs each statement).
+
+#[path = "../tests/api/helpers.rs"]
+#[allow(dead_code)]
+mod helpers;
+#[path = "../tests/lab/support.rs"]
+#[allow(dead_code)]
+mod lab;
+#[path = "support/process.rs"]
+mod process;
+mod support;
+
+use std::collections::{HashMap, HashSet};
+use std::time::{Duration, Instant};
+
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::json;
+use warmup_entity::{placement, send};
+
+use helpers::{ADMIN_KEY, Backend, Fresh, TestApp, start_api_process, start_until_line};
+use lab::{Lab, add_mailbox, lab_account, start_warmup, var};
+
+/// Seeds of the shared pool per provider.
+const SEEDS: [(&str, usize); 3] = [("gmail", 8), ("outlook", 6), ("yahoo", 6)];
+/// Sender mailboxes, one organization each.
+const SENDERS: usize = 5;
+
+/// CPU seconds of a process tree: each live process's own time and that of its reaped
+/// children, so a child that came and went since the last reading is counted once.
+fn tree_cpu_seconds(root: u32) -> f64 {
+    let mut children: HashMap<u32, Vec<u32>> = HashMap::new();
+    let mut times: HashMap<u32, f64> = HashMap::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|p| p.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+            continue;
+        };
+        let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+        let fields: Vec<&str> = rest.split_whitespace().collect();
+        let num = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok());
+        // After the name: state, ppid, ... utime (12th), stime, cutime, cstime.
+        let Some(ppid) = fields.get(1).and_then(|v| v.parse::<u32>().ok()) else {
+            continue;
+        };
+        children.entry(ppid).or_default().push(pid);
+        let ticks: f64 = (11..15).filter_map(num).sum();
+        times.insert(pid, ticks / 100.0);
+    }
+    let mut total = 0.0;
+    let mut todo = vec![root];
+    let mut seen = HashSet::new();
+    while let Some(pid) = todo.pop() {
+        if !seen.insert(pid) {
+            continue;
+        }
+        total += times.get(&pid).copied().unwrap_or(0.0);
+        todo.extend(children.get(&pid).into_iter().flatten().copied());
+    }
+    total
+}
+
+/// The pid the lab recorded for one of its daemons.
+fn lab_pid(daemon: &str) -> anyhow::Result<u32> {
+    let path = format!("{}/run/{daemon}.pid", var("MAILLAB_DIR"));
+    let text = std::fs::read_to_string(&path)?;
+    text.split_whitespace()
+        .next()
+        .and_then(|p| p.parse().ok())
+        .ok_or_else(|| anyhow::anyhow!("no pid in {path}"))
+}
+
+/// CPU seconds of the lab's daemons, by name.
+fn lab_cpu() -> anyhow::Result<Vec<(&'static str, f64)>> {
+    ["postfix", "dovecot", "postgrey", "dnsmasq"]
+        .into_iter()
+        .map(|d| Ok((d, tree_cpu_seconds(lab_pid(d)?))))
+        .collect()
+}
+
+struct Outcome {
+    backend: Backend,
+    speedup: f64,
+    messages: usize,
+    wall: Duration,
+    /// CPU seconds of the service's processes and, on Postgres, of the database's backends.
+    service: f64,
+    /// Of which the Postgres backends'.
+    database: f64,
+    /// What the same service with nothing to do spends on the same clock in as long.
+    empty: f64,
+    lab: Vec<(&'static str, f64)>,
+}
+
+impl Outcome {
+    fn lab_of(&self, daemon: &str) -> f64 {
+        self.lab
+            .iter()
+            .find(|(d, _)| *d == daemon)
+            .map_or(0.0, |(_, s)| *s)
+    }
+}
+
+fn main() -> anyhow::Result<()> {
+    if std::env::var_os("MAILLAB_DIR").is_none() {
+        eprintln!(
+            "lab_cost: the mail lab's environment is not loaded, nothing measured \
+             (scripts/maillab up && set -a && . <(scripts/maillab env) && set +a)"
+        );
+        return Ok(());
+    }
+    let wanted: usize = support::env_number("WARMUP_BENCH_MESSAGES", 300);
+    let speedups: Vec<f64> = std::env::var("WARMUP_BENCH_SPEEDUPS")
+        .unwrap_or_else(|_| "3600".to_string())
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    let backends: Vec<Backend> = std::env::var("WARMUP_BENCH_BACKENDS")
+        .unwrap_or_else(|_| "sqlite,postgres".to_string())
+        .split(',')
+        .filter_map(|b| match b.trim() {
+            "sqlite" => Some(Backend::Sqlite),
+            "postgres" => Some(Backend::Postgres),
+            _ => None,
+        })
+        .collect();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    let mut results = Vec::new();
+    for backend in backends {
+        for &speedup in &speedups {
+            let r = runtime.block_on(run(backend, speedup, wanted))?;
+            eprintln!(
+                "{backend:?} at {speedup}×: {} messages in {:.0?}, service {:.1} CPU-s (empty service {:.1}), postfix {:.1}, dovecot {:.1}",
+                r.messages,
+                r.wall,
+                r.service,
+                r.empty,
+                r.lab_of("postfix"),
+                r.lab_of("dovecot")
+            );
+            results.push(r);
+        }
+    }
+    println!(
+        "\n| database | clock | messages | wall | service CPU (of it Postgres) | empty service as long | Postfix CPU | Dovecot CPU | service ÷ (Postfix + Dovecot) | the same beyond the empty service | service per 1,000 | Postfix + Dovecot per 1,000 | postgrey, dnsmasq CPU |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    for r in &results {
+        let lab = r.lab_of("postfix") + r.lab_of("dovecot");
+        let per_k = |s: f64| 1000.0 * s / r.messages.max(1) as f64;
+        println!(
+            "| {:?} | {}× | {} | {:.0} s | {:.1} s ({:.1} s) | {:.1} s | {:.1} s | {:.1} s | {:.2} | {:.2} | {:.1} s | {:.1} s | {:.1} s, {:.1} s |",
+            r.backend,
+            r.speedup,
+            r.messages,
+            r.wall.as_secs_f64(),
+            r.service,
+            r.database,
+            r.empty,
+            r.lab_of("postfix"),
+            r.lab_of("dovecot"),
+            r.service / lab.max(0.01),
+            (r.service - r.empty).max(0.0) / lab.max(0.01),
+            per_k(r.service),
+            per_k(lab),
+            r.lab_of("postgrey"),
+            r.lab_of("dnsmasq"),
+        );
+    }
+    Ok(())
+}
+
+/// `WARMUP_BENCH_LOG` as the service's log filter (`sqlx::query=debug` shows each statement),
+/// instead of warnings only.
+fn log_as_asked(cmd: &mut tokio::process::Command) {
+    if let Ok(filter) = std::env::var("WARMUP_BENCH_LOG") {
+        cmd.env("WARMUP_LOG", filter);
+    }
+}
+
+/// CPU seconds of the service's processes.
+fn service_cpu(pids: &[u32]) -> f64 {
+    pids.iter().map(|p| process::cpu_seconds(*p)).sum()
+}
+
+/// Starts the service as a deployment on `backend` runs it; returns its processes and the
+/// API's address.
+async fn start_service(
+    backend: Backend,
+    settings: &warmup::config::Settings,
+) -> anyhow::Result<(Vec<Service>, String)> {
+    let mut processes = Vec::new();
+    let address = match backend {
+        Backend::Postgres => {
+            let out = helpers::warmup_command(settings, &["migrate"])
+                .output()
+                .await?;
+            anyhow::ensure!(out.status.success(), "warmup migrate failed");
+            let api = start_api_process(settings).await;
+            let address = api.address.clone();
+            let mut worker = helpers::warmup_command(settings, &["worker"]);
+            log_as_asked(&mut worker);
+            let (worker, _) = start_until_line(worker, "warmup worker running").await;
+            processes.push(Service::Api(api));
+            processes.push(Service::Child(worker));
+            address
+        }
+        Backend::Sqlite => {
+            let mut serve = helpers::warmup_command(settings, &["serve"]);
+            serve.env("WARMUP_LISTEN", "127.0.0.1:0");
+            log_as_asked(&mut serve);
+            let (child, rest) = start_until_line(serve, "warmup listening on ").await;
+            let address = rest
+                .split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .to_string();
+            processes.push(Service::Child(child));
+            address
+        }
+    };
+    Ok((processes, address))
+}
+
+/// Settings of a run: the lab's DNS, `speedup` times real time.
+async fn fresh(backend: Backend, speedup: f64) -> Fresh {
+    let dns = format!("{}:{}", var("MAILLAB_DNS_HOST"), var("MAILLAB_DNS_PORT"))
+        .parse()
+        .ok();
+    Fresh::new(backend, move |s| {
+        s.clock_speedup = speedup;
+        s.dns_servers = dns.into_iter().collect();
+        s.missing_after_secs = 60;
+    })
+    .await
+}
+
+/// CPU seconds a second of the service with nothing to do spends on this clock (its rounds
+/// run at the fast clock's pace): what a run's CPU would hold without any mail.
+async fn empty_rate(backend: Backend, speedup: f64, secs: u64) -> anyhow::Result<f64> {
+    let fresh = fresh(backend, speedup).await;
+    let (processes, address) = start_service(backend, &fresh.settings).await?;
+    let app = fresh.app_at(address).await;
+    let pids: Vec<u32> = processes.iter().filter_map(Service::pid).collect();
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let before = service_cpu(&pids) + database_cpu(&app).await;
+    tokio::time::sleep(Duration::from_secs(secs)).await;
+    let spent = service_cpu(&pids) + database_cpu(&app).await - before;
+    drop(processes);
+    Ok(spent / secs as f64)
+}
+
+/// CPU seconds of the Postgres backends serving the run's database (not the one asking):
+/// the database's share of the service. 0 on SQLite, which runs inside the service.
+async fn database_cpu(app: &TestApp) -> f64 {
+    use sea_orm::ConnectionTrait;
+    if app.backend != Backend::Postgres {
+        return 0.0;
+    }
+    let rows = app
+        .db
+        .query_all_raw(sea_orm::Statement::from_string(
+            app.db.get_database_backend(),
+            "SELECT pid FROM pg_stat_activity \
+             WHERE datname = current_database() AND pid <> pg_backend_pid()",
+        ))
+        .await
+        .unwrap_or_default();
+    rows.iter()
+        .filter_map(|r| r.try_get_by_index::<i32>(0).ok())
+        .filter_map(|p| u32::try_from(p).ok())
+        .map(process::cpu_seconds)
+        .sum()
+}
+
+async fn run(backend: Backend, speedup: f64, wanted: usize) -> anyhow::Result<Outcome> {
+    let lab = Lab::get();
+    let fresh = fresh(backend, speedup).await;
+    let (processes, address) = start_service(backend, &fresh.settings).await?;
+    let pids: Vec<u32> = processes.iter().filter_map(Service::pid).collect();
+    anyhow::ensure!(
+        pids.len() == processes.len(),
+        "a service process has no pid"
+    );
+    let app = fresh.app_at(address).await;
+    let mut seeds = 0;
+    for (provider, n) in SEEDS {
+        for _ in 0..n {
+            let seed = lab.unique("cost", &format!("{provider}.test"));
+            let mut body = lab_account(&lab, &seed, provider, &lab.password());
+            body["shared"] = json!(true);
+            app.post("/v1/seeds", ADMIN_KEY, &body).await.expect(201);
+            seeds += 1;
+        }
+    }
+    let mut mailboxes = Vec::new();
+    for o in 0..SENDERS {
+        let key = app.new_org(&format!("Cost {o}")).await;
+        let email = lab.unique("cost", "sender.test");
+        let id = add_mailbox(&app, &lab, &key, &email, &lab.password()).await;
+        app.patch(
+            &format!("/v1/mailboxes/{id}/warmup"),
+            &key,
+            &json!({"pattern": "b2b", "start_per_day": seeds, "daily_increase": 0,
+                    "max_per_day": seeds, "daily_variance_percent": 0,
+                    "reply_rate_percent": 30,
+                    "provider_split": {"gmail": 40, "outlook": 30, "yahoo": 30},
+                    "auto_adjust": false}),
+        )
+        .await
+        .expect(200);
+        mailboxes.push((key, id));
+    }
+
+    let service_before = service_cpu(&pids);
+    let database_before = database_cpu(&app).await;
+    let lab_before = lab_cpu()?;
+    let started = Instant::now();
+    for (key, id) in &mailboxes {
+        start_warmup(&app, key, id).await;
+    }
+    let deadline = Duration::from_secs(900);
+    // Until the wanted warmup messages have gone out; then nothing new is planned. Counted in
+    // the database, so the asking costs the service little.
+    loop {
+        let done = count(
+            &app,
+            send::Entity::find()
+                .filter(send::Column::ThreadDepth.eq(0))
+                .filter(send::Column::State.is_in(["sent", "failed", "bounced"])),
+        )
+        .await;
+        if done >= wanted {
+            break;
+        }
+        anyhow::ensure!(
+            started.elapsed() < deadline,
+            "{done} of {wanted} sends in {deadline:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    for (key, id) in &mailboxes {
+        app.post(&format!("/v1/mailboxes/{id}/warmup/pause"), key, &json!({}))
+            .await
+            .expect(200);
+    }
+    // Until what went out has been found and engaged with: nothing in flight, and as many
+    // placements done as warmup messages sent (each has one).
+    loop {
+        let busy = count(
+            &app,
+            send::Entity::find().filter(send::Column::State.is_in(["queued", "sending"])),
+        )
+        .await;
+        let sent = count(
+            &app,
+            send::Entity::find()
+                .filter(send::Column::ThreadDepth.eq(0))
+                .filter(send::Column::State.eq("sent")),
+        )
+        .await;
+        let done = count(
+            &app,
+            placement::Entity::find().filter(placement::Column::Stage.eq("done")),
+        )
+        .await;
+        let open = count(
+            &app,
+            placement::Entity::find().filter(placement::Column::Stage.ne("done")),
+        )
+        .await;
+        if busy == 0 && open == 0 && done >= sent {
+            break;
+        }
+        anyhow::ensure!(
+            started.elapsed() < deadline,
+            "{busy} sends in flight, {open} placements not done and {done} of {sent} done after {deadline:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    let wall = started.elapsed();
+    let service = service_cpu(&pids) - service_before;
+    let database = database_cpu(&app).await - database_before;
+    let lab_after = lab_cpu()?;
+    let lab_spent = lab_after
+        .iter()
+        .zip(&lab_before)
+        .map(|((d, after), (_, before))| (*d, after - before))
+        .collect();
+
+    let sends = send::Entity::find().all(&app.db).await?;
+    let placements = placement::Entity::find().all(&app.db).await?;
+    let ours: HashSet<&str> = sends
+        .iter()
+        .map(|s| s.message_id.as_str())
+        .chain(
+            placements
+                .iter()
+                .filter_map(|p| p.reply_message_id.as_deref()),
+        )
+        .collect();
+    let stored = lab.stored_counts();
+    let messages = ours.iter().filter(|id| stored.contains_key(**id)).count();
+    drop(processes);
+    // The same service with nothing to do, on the same clock, for a minute or the run's
+    // length if shorter.
+    let empty = empty_rate(backend, speedup, wall.as_secs().clamp(10, 60)).await?;
+    Ok(Outcome {
+        backend,
+        speedup,
+        messages,
+        wall,
+        service: service + database,
+        database,
+        empty: empty * wall.as_secs_f64(),
+        lab: lab_spent,
+    })
+}
+
+async fn count<E: EntityTrait>(app: &TestApp, select: sea_orm::Select<E>) -> usize
+where
+    E::Model: Sync,
+{
+    use sea_orm::PaginatorTrait;
+    usize::try_from(select.count(&app.db).await.unwrap_or(0)).unwrap_or(0)
+}
+
+/// A process of the service the benchmark started, stopped when dropped.
+enum Service {
+    Api(helpers::ApiProcess),
+    Child(tokio::process::Child),
+}
+
+impl Service {
+    fn pid(&self) -> Option<u32> {
+        match self {
+            Service::Api(a) => a.pid(),
+            Service::Child(c) => c.id(),
+        }
+    }
+}
