@@ -4,7 +4,7 @@
 //! the same messages in the same run (target: service ÷ lab ≤ 0.25).
 //!
 //! The service is one `warmup serve` on SQLite, and `warmup api` with one `warmup worker` on
-//! Postgres (when one answers at `WARMUP_TEST_POSTGRES`). The lab's CPU is that of each daemon's
+//! Postgres (when one answers at `WARMUP_TEST_POSTGRES`; otherwise SQLite only). The lab's CPU is that of each daemon's
 //! whole process tree: every live process's own and reaped children's time, so the short-lived
 //! `smtpd`, `cleanup`, `imap` and `lmtp` processes count too. postgrey (the greylisting policy
 //! server of yahoo.test) and dnsmasq are shown beside them, not counted. Messages are every
@@ -15,8 +15,8 @@
 //! followed by the same service with nothing to do on the same clock, and the ratio is shown
 //! both whole and beyond that empty service's CPU.
 //!
-//! It needs the mail lab running and its environment loaded; without it, it says so and
-//! measures nothing:
+//! It needs the mail lab running, otherwise idle, and its environment loaded; without it, it
+//! says so and measures nothing:
 //!
 //!   scripts/maillab up && set -a && . <(scripts/maillab env) && set +a
 //!   cargo bench --bench lab_cost
@@ -158,49 +158,50 @@ fn main() -> anyhow::Result<()> {
         .worker_threads(2)
         .enable_all()
         .build()?;
-    let mut results = Vec::new();
-    for backend in backends {
-        for &speedup in &speedups {
-            let r = runtime.block_on(run(backend, speedup, wanted))?;
-            eprintln!(
-                "{backend:?} at {speedup}×: {} messages in {:.0?}, service {:.1} CPU-s (empty service {:.1}), postfix {:.1}, dovecot {:.1}",
-                r.messages,
-                r.wall,
-                r.service,
-                r.empty,
-                r.lab_of("postfix"),
-                r.lab_of("dovecot")
-            );
-            results.push(r);
-        }
-    }
+    // Each row as soon as its run ends: a later run that fails keeps the earlier ones.
     println!(
-        "\n| database | clock | messages | wall | service CPU (of it Postgres) | empty service as long | Postfix CPU | Dovecot CPU | service ÷ (Postfix + Dovecot) | the same beyond the empty service | service per 1,000 | Postfix + Dovecot per 1,000 | postgrey, dnsmasq CPU |"
+        "| database | clock | messages | wall | service CPU (of it Postgres) | empty service as long | Postfix CPU | Dovecot CPU | service ÷ lab | beyond the empty service ÷ lab | service per 1,000 | lab per 1,000 | postgrey, dnsmasq CPU |"
     );
     println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
-    for r in &results {
-        let lab = r.lab_of("postfix") + r.lab_of("dovecot");
-        let per_k = |s: f64| 1000.0 * s / r.messages.max(1) as f64;
-        println!(
-            "| {:?} | {}× | {} | {:.0} s | {:.1} s ({:.1} s) | {:.1} s | {:.1} s | {:.1} s | {:.2} | {:.2} | {:.1} s | {:.1} s | {:.1} s, {:.1} s |",
-            r.backend,
-            r.speedup,
-            r.messages,
-            r.wall.as_secs_f64(),
-            r.service,
-            r.database,
-            r.empty,
-            r.lab_of("postfix"),
-            r.lab_of("dovecot"),
-            r.service / lab.max(0.01),
-            (r.service - r.empty).max(0.0) / lab.max(0.01),
-            per_k(r.service),
-            per_k(lab),
-            r.lab_of("postgrey"),
-            r.lab_of("dnsmasq"),
-        );
+    for backend in backends {
+        if backend == Backend::Postgres && !runtime.block_on(postgres_answers()) {
+            eprintln!(
+                "lab_cost: no Postgres answers at WARMUP_TEST_POSTGRES, measured on SQLite only"
+            );
+            continue;
+        }
+        for &speedup in &speedups {
+            let r = runtime.block_on(run(backend, speedup, wanted))?;
+            let lab = r.lab_of("postfix") + r.lab_of("dovecot");
+            let per_k = |s: f64| 1000.0 * s / r.messages.max(1) as f64;
+            println!(
+                "| {:?} | {}× | {} | {:.0} s | {:.1} s ({:.1} s) | {:.1} s | {:.1} s | {:.1} s | {:.2} | {:.2} | {:.1} s | {:.1} s | {:.1} s, {:.1} s |",
+                r.backend,
+                r.speedup,
+                r.messages,
+                r.wall.as_secs_f64(),
+                r.service,
+                r.database,
+                r.empty,
+                r.lab_of("postfix"),
+                r.lab_of("dovecot"),
+                r.service / lab.max(0.01),
+                (r.service - r.empty).max(0.0) / lab.max(0.01),
+                per_k(r.service),
+                per_k(lab),
+                r.lab_of("postgrey"),
+                r.lab_of("dnsmasq"),
+            );
+        }
     }
     Ok(())
+}
+
+/// Whether the Postgres server the tests use answers.
+async fn postgres_answers() -> bool {
+    let url = std::env::var("WARMUP_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_string());
+    sea_orm::Database::connect(url).await.is_ok()
 }
 
 /// `WARMUP_BENCH_LOG` as the service's log filter (`sqlx::query=debug` shows each statement),
@@ -273,37 +274,75 @@ async fn fresh(backend: Backend, speedup: f64) -> Fresh {
 async fn empty_rate(backend: Backend, speedup: f64, secs: u64) -> anyhow::Result<f64> {
     let fresh = fresh(backend, speedup).await;
     let (processes, address) = start_service(backend, &fresh.settings).await?;
-    let app = fresh.app_at(address).await;
+    let app = app_at(fresh, address).await?;
     let pids: Vec<u32> = processes.iter().filter_map(Service::pid).collect();
     tokio::time::sleep(Duration::from_secs(2)).await;
-    let before = service_cpu(&pids) + database_cpu(&app).await;
+    let before = service_cpu(&pids) + database_cpu(&app).await?;
     tokio::time::sleep(Duration::from_secs(secs)).await;
-    let spent = service_cpu(&pids) + database_cpu(&app).await - before;
+    let spent = service_cpu(&pids) + database_cpu(&app).await? - before;
     drop(processes);
     Ok(spent / secs as f64)
 }
 
-/// CPU seconds of the Postgres backends serving the run's database (not the one asking):
-/// the database's share of the service. 0 on SQLite, which runs inside the service.
-async fn database_cpu(app: &TestApp) -> f64 {
+/// What the benchmark's own connections call themselves, so that their backends are not
+/// counted as the service's.
+const OWN_NAME: &str = "warmup-lab-cost";
+
+/// A test app on the service at `address` whose own Postgres connections are named
+/// [`OWN_NAME`].
+async fn app_at(fresh: Fresh, address: String) -> anyhow::Result<TestApp> {
+    let backend = fresh.backend;
+    let mut app = fresh.app_at(address).await;
+    if backend == Backend::Postgres {
+        let url = &app.settings.database_url;
+        let named = format!(
+            "{url}{}application_name={OWN_NAME}",
+            if url.contains('?') { '&' } else { '?' }
+        );
+        app.db = sea_orm::Database::connect(named).await?;
+    }
+    Ok(app)
+}
+
+/// CPU seconds of the Postgres backends serving the run's database, all but the benchmark's
+/// own: the database's share of the service. 0 on SQLite, which runs inside the service. The
+/// backends must be processes of this machine (a server elsewhere is refused, not counted as
+/// nothing); one that ended between two readings is not counted (the service pools its
+/// connections).
+async fn database_cpu(app: &TestApp) -> anyhow::Result<f64> {
     use sea_orm::ConnectionTrait;
     if app.backend != Backend::Postgres {
-        return 0.0;
+        return Ok(0.0);
     }
     let rows = app
         .db
         .query_all_raw(sea_orm::Statement::from_string(
             app.db.get_database_backend(),
-            "SELECT pid FROM pg_stat_activity \
-             WHERE datname = current_database() AND pid <> pg_backend_pid()",
+            format!(
+                "SELECT pid FROM pg_stat_activity \
+                 WHERE datname = current_database() AND application_name <> '{OWN_NAME}'"
+            ),
         ))
-        .await
-        .unwrap_or_default();
-    rows.iter()
+        .await?;
+    let mut total = 0.0;
+    for pid in rows
+        .iter()
         .filter_map(|r| r.try_get_by_index::<i32>(0).ok())
         .filter_map(|p| u32::try_from(p).ok())
-        .map(process::cpu_seconds)
-        .sum()
+    {
+        let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+        if comm.trim() != "postgres" {
+            // Gone since, or not this machine's: only the first is fine.
+            anyhow::ensure!(
+                !std::path::Path::new(&format!("/proc/{pid}")).exists(),
+                "backend {pid} is not a Postgres process of this machine ({comm:?}): \
+                 the benchmark needs the server on this machine"
+            );
+            continue;
+        }
+        total += process::cpu_seconds(pid);
+    }
+    Ok(total)
 }
 
 async fn run(backend: Backend, speedup: f64, wanted: usize) -> anyhow::Result<Outcome> {
@@ -315,7 +354,7 @@ async fn run(backend: Backend, speedup: f64, wanted: usize) -> anyhow::Result<Ou
         pids.len() == processes.len(),
         "a service process has no pid"
     );
-    let app = fresh.app_at(address).await;
+    let app = app_at(fresh, address).await?;
     let mut seeds = 0;
     for (provider, n) in SEEDS {
         for _ in 0..n {
@@ -346,7 +385,7 @@ async fn run(backend: Backend, speedup: f64, wanted: usize) -> anyhow::Result<Ou
     }
 
     let service_before = service_cpu(&pids);
-    let database_before = database_cpu(&app).await;
+    let database_before = database_cpu(&app).await?;
     let lab_before = lab_cpu()?;
     let started = Instant::now();
     for (key, id) in &mailboxes {
@@ -413,7 +452,7 @@ async fn run(backend: Backend, speedup: f64, wanted: usize) -> anyhow::Result<Ou
     }
     let wall = started.elapsed();
     let service = service_cpu(&pids) - service_before;
-    let database = database_cpu(&app).await - database_before;
+    let database = database_cpu(&app).await? - database_before;
     let lab_after = lab_cpu()?;
     let lab_spent = lab_after
         .iter()

@@ -23,7 +23,7 @@ pub struct TlsTrust {
     lettre: Arc<Mutex<HashMap<String, lettre::transport::smtp::client::TlsParameters>>>,
 }
 
-/// Hosts whose lettre parameters are kept; past that the cache starts over.
+/// Hosts whose lettre parameters are kept; past that one is dropped for each new one.
 const LETTRE_HOSTS: usize = 256;
 
 impl std::fmt::Debug for TlsTrust {
@@ -91,7 +91,8 @@ impl TlsTrust {
         Arc::clone(&self.roots)
     }
 
-    /// The same trust for lettre's STARTTLS, which builds its own rustls configuration.
+    /// The same trust for lettre's STARTTLS, which builds its own rustls configuration. Kept
+    /// per host: one configuration per host also lets SMTP sessions resume TLS, as IMAP's do.
     pub fn lettre_parameters(
         &self,
         host: &str,
@@ -109,8 +110,10 @@ impl TlsTrust {
         }
         let built = builder.build_rustls()?;
         if let Ok(mut cache) = self.lettre.lock() {
-            if cache.len() >= LETTRE_HOSTS {
-                cache.clear();
+            if cache.len() >= LETTRE_HOSTS
+                && let Some(old) = cache.keys().next().cloned()
+            {
+                cache.remove(&old);
             }
             cache.insert(host.to_string(), built.clone());
         }

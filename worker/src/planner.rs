@@ -44,7 +44,7 @@ pub async fn plan_due(
     plan_due_in_pages(db, clock, rng, TARGETS_PER_PAGE).await
 }
 
-/// [`plan_due`] with pages of `per_page` warmups.
+/// [`plan_due`] with pages of `per_page` warmups (public so that tests can page through a few).
 pub async fn plan_due_in_pages(
     db: &DatabaseConnection,
     clock: &Clock,

@@ -96,7 +96,7 @@ async fn scan_one(
     }
     // Read under the lease: deleted since the round began, it is not read.
     let Some(m) = mailbox::Entity::find_by_id(id).one(db).await? else {
-        leases::hold_until(db, &lease, owner, next_due).await?;
+        leases::release(db, &lease, owner).await?;
         return Ok(0);
     };
     let m = &m;

@@ -21,6 +21,7 @@ use warmup_domain::placement::PlacementClass;
 use warmup_domain::plan_date::PlanDate;
 use warmup_domain::planner::variance_seed;
 use warmup_domain::state::{EventOutcome, EventType};
+
 /// What planning reads of a mailbox: not its credentials or keys.
 #[derive(Debug, Clone)]
 pub struct PlanMailbox {
