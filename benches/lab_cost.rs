@@ -42,8 +42,8 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 use warmup_entity::{placement, send};
 
-use helpers::{ADMIN_KEY, Backend, Fresh, TestApp, start_api_process, start_until_line};
-use lab::{Lab, add_mailbox, lab_account, start_warmup, var};
+use helpers::{Backend, Fresh, TestApp, start_api_process, start_until_line};
+use lab::{Lab, shared_seeds, start_warmup, var, warmup_senders};
 
 /// Seeds of the shared pool per provider.
 const SEEDS: [(&str, usize); 3] = [("gmail", 8), ("outlook", 6), ("yahoo", 6)];
@@ -355,34 +355,13 @@ async fn run(backend: Backend, speedup: f64, wanted: usize) -> anyhow::Result<Ou
         "a service process has no pid"
     );
     let app = app_at(fresh, address).await?;
-    let mut seeds = 0;
-    for (provider, n) in SEEDS {
-        for _ in 0..n {
-            let seed = lab.unique("cost", &format!("{provider}.test"));
-            let mut body = lab_account(&lab, &seed, provider, &lab.password());
-            body["shared"] = json!(true);
-            app.post("/v1/seeds", ADMIN_KEY, &body).await.expect(201);
-            seeds += 1;
-        }
-    }
-    let mut mailboxes = Vec::new();
-    for o in 0..SENDERS {
-        let key = app.new_org(&format!("Cost {o}")).await;
-        let email = lab.unique("cost", "sender.test");
-        let id = add_mailbox(&app, &lab, &key, &email, &lab.password()).await;
-        app.patch(
-            &format!("/v1/mailboxes/{id}/warmup"),
-            &key,
-            &json!({"pattern": "b2b", "start_per_day": seeds, "daily_increase": 0,
-                    "max_per_day": seeds, "daily_variance_percent": 0,
-                    "reply_rate_percent": 30,
-                    "provider_split": {"gmail": 40, "outlook": 30, "yahoo": 30},
-                    "auto_adjust": false}),
-        )
-        .await
-        .expect(200);
-        mailboxes.push((key, id));
-    }
+    let seeds = shared_seeds(&app, &lab, "cost", &SEEDS).await;
+    let preferences = json!({"pattern": "b2b", "start_per_day": seeds, "daily_increase": 0,
+            "max_per_day": seeds, "daily_variance_percent": 0,
+            "reply_rate_percent": 30,
+            "provider_split": {"gmail": 40, "outlook": 30, "yahoo": 30},
+            "auto_adjust": false});
+    let mailboxes = warmup_senders(&app, &lab, "Cost", SENDERS, &preferences).await;
 
     let service_before = service_cpu(&pids);
     let database_before = database_cpu(&app).await?;

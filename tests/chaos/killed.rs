@@ -21,9 +21,9 @@ use warmup::config::Settings;
 use warmup_entity::{placement, send};
 
 use crate::helpers::{
-    ADMIN_KEY, Backend, Fresh, TestApp, start_api_process, start_until_line, warmup_command,
+    Backend, Fresh, TestApp, start_api_process, start_until_line, warmup_command,
 };
-use crate::support::{Lab, add_mailbox, lab_account, start_warmup, var};
+use crate::support::{Lab, shared_seeds, start_warmup, var, warmup_senders};
 
 /// Warmup messages that must have gone out (or failed) before the kills stop; `CHAOS_SENDS`
 /// asks for more.
@@ -173,35 +173,21 @@ async fn chaos(backend: Backend) {
     // Seeds of the shared pool, and ten organizations of one sender each: an organization has
     // two sends in flight at most (a send its killed worker left counts until it is settled),
     // so ten keep the workers' slots busy.
-    let providers = ["gmail", "outlook", "yahoo"];
-    let mut seeds = 0;
-    for provider in providers {
-        for _ in 0..10 {
-            let seed = lab.unique("chaos", &format!("{provider}.test"));
-            let mut body = lab_account(&lab, &seed, provider, &lab.password());
-            body["shared"] = json!(true);
-            app.post("/v1/seeds", ADMIN_KEY, &body).await.expect(201);
-            seeds += 1;
-        }
-    }
-    let mut mailboxes = Vec::new();
-    for o in 0..10 {
-        let key = app.new_org(&format!("Chaos {o}")).await;
-        let email = lab.unique("chaos", "sender.test");
-        let id = add_mailbox(&app, &lab, &key, &email, &lab.password()).await;
-        app.patch(
-            &format!("/v1/mailboxes/{id}/warmup"),
-            &key,
-            &json!({"pattern": "b2c", "start_per_day": 25, "daily_increase": 5,
-                    "max_per_day": seeds, "daily_variance_percent": 0,
-                    "reply_rate_percent": 30,
-                    "provider_split": {"gmail": 40, "outlook": 30, "yahoo": 30},
-                    "auto_adjust": false}),
-        )
-        .await
-        .expect(200);
-        start_warmup(&app, &key, &id).await;
-        mailboxes.push((key, id));
+    let seeds = shared_seeds(
+        &app,
+        &lab,
+        "chaos",
+        &[("gmail", 10), ("outlook", 10), ("yahoo", 10)],
+    )
+    .await;
+    let preferences = json!({"pattern": "b2c", "start_per_day": 25, "daily_increase": 5,
+            "max_per_day": seeds, "daily_variance_percent": 0,
+            "reply_rate_percent": 30,
+            "provider_split": {"gmail": 40, "outlook": 30, "yahoo": 30},
+            "auto_adjust": false});
+    let mailboxes = warmup_senders(&app, &lab, "Chaos", 10, &preferences).await;
+    for (key, id) in &mailboxes {
+        start_warmup(&app, key, id).await;
     }
     if backend == Backend::Postgres {
         for _ in 0..3 {

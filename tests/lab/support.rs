@@ -342,6 +342,54 @@ pub async fn add_mailbox(
     m["id"].as_str().unwrap_or_default().to_string()
 }
 
+/// Seeds of the shared pool at `<provider>.test`, `n` of each provider, named `prefix-…`;
+/// returns how many.
+#[allow(
+    dead_code,
+    reason = "the chaos test and the cost benchmark use it, the lab tests not"
+)]
+pub async fn shared_seeds(app: &TestApp, lab: &Lab, prefix: &str, each: &[(&str, usize)]) -> usize {
+    let mut seeds = 0;
+    for (provider, n) in each {
+        for _ in 0..*n {
+            let seed = lab.unique(prefix, &format!("{provider}.test"));
+            let mut body = lab_account(lab, &seed, provider, &lab.password());
+            body["shared"] = json!(true);
+            app.post("/v1/seeds", crate::helpers::ADMIN_KEY, &body)
+                .await
+                .expect(201);
+            seeds += 1;
+        }
+    }
+    seeds
+}
+
+/// `count` organizations (`Name n`) of one sender mailbox each at sender.test with warmup
+/// `preferences`, not started; returns each one's API key and mailbox id.
+#[allow(
+    dead_code,
+    reason = "the chaos test and the cost benchmark use it, the lab tests not"
+)]
+pub async fn warmup_senders(
+    app: &TestApp,
+    lab: &Lab,
+    name: &str,
+    count: usize,
+    preferences: &Value,
+) -> Vec<(String, String)> {
+    let mut senders = Vec::new();
+    for o in 0..count {
+        let key = app.new_org(&format!("{name} {o}")).await;
+        let email = lab.unique(&name.to_lowercase(), "sender.test");
+        let id = add_mailbox(app, lab, &key, &email, &lab.password()).await;
+        app.patch(&format!("/v1/mailboxes/{id}/warmup"), &key, preferences)
+            .await
+            .expect(200);
+        senders.push((key, id));
+    }
+    senders
+}
+
 /// Starts the warmup of `mailbox`.
 pub async fn start_warmup(app: &TestApp, key: &str, mailbox: &str) {
     app.post(
