@@ -35,7 +35,7 @@ mod lab;
 mod process;
 mod support;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -43,52 +43,12 @@ use serde_json::json;
 use warmup_entity::{placement, send};
 
 use helpers::{Backend, Fresh, TestApp, start_api_process, start_until_line};
-use lab::{Lab, shared_seeds, start_warmup, var, warmup_senders};
+use lab::{Lab, lab_dns, shared_seeds, start_warmup, var, warmup_senders};
 
 /// Seeds of the shared pool per provider.
 const SEEDS: [(&str, usize); 3] = [("gmail", 8), ("outlook", 6), ("yahoo", 6)];
 /// Sender mailboxes, one organization each.
 const SENDERS: usize = 5;
-
-/// CPU seconds of a process tree: each live process's own time and that of its reaped
-/// children, so a child that came and went since the last reading is counted once.
-fn tree_cpu_seconds(root: u32) -> f64 {
-    let mut children: HashMap<u32, Vec<u32>> = HashMap::new();
-    let mut times: HashMap<u32, f64> = HashMap::new();
-    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
-        let Some(pid) = entry
-            .file_name()
-            .to_str()
-            .and_then(|p| p.parse::<u32>().ok())
-        else {
-            continue;
-        };
-        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
-            continue;
-        };
-        let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
-        let fields: Vec<&str> = rest.split_whitespace().collect();
-        let num = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok());
-        // After the name: state, ppid, ... utime (12th), stime, cutime, cstime.
-        let Some(ppid) = fields.get(1).and_then(|v| v.parse::<u32>().ok()) else {
-            continue;
-        };
-        children.entry(ppid).or_default().push(pid);
-        let ticks: f64 = (11..15).filter_map(num).sum();
-        times.insert(pid, ticks / 100.0);
-    }
-    let mut total = 0.0;
-    let mut todo = vec![root];
-    let mut seen = HashSet::new();
-    while let Some(pid) = todo.pop() {
-        if !seen.insert(pid) {
-            continue;
-        }
-        total += times.get(&pid).copied().unwrap_or(0.0);
-        todo.extend(children.get(&pid).into_iter().flatten().copied());
-    }
-    total
-}
 
 /// The pid the lab recorded for one of its daemons.
 fn lab_pid(daemon: &str) -> anyhow::Result<u32> {
@@ -104,7 +64,7 @@ fn lab_pid(daemon: &str) -> anyhow::Result<u32> {
 fn lab_cpu() -> anyhow::Result<Vec<(&'static str, f64)>> {
     ["postfix", "dovecot", "postgrey", "dnsmasq"]
         .into_iter()
-        .map(|d| Ok((d, tree_cpu_seconds(lab_pid(d)?))))
+        .map(|d| Ok((d, process::tree_cpu_seconds(lab_pid(d)?))))
         .collect()
 }
 
@@ -258,12 +218,10 @@ async fn start_service(
 
 /// Settings of a run: the lab's DNS, `speedup` times real time.
 async fn fresh(backend: Backend, speedup: f64) -> Fresh {
-    let dns = format!("{}:{}", var("MAILLAB_DNS_HOST"), var("MAILLAB_DNS_PORT"))
-        .parse()
-        .ok();
+    let dns = lab_dns();
     Fresh::new(backend, move |s| {
         s.clock_speedup = speedup;
-        s.dns_servers = dns.into_iter().collect();
+        s.dns_servers = vec![dns];
         s.missing_after_secs = 60;
     })
     .await

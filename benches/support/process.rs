@@ -2,6 +2,7 @@
 //! memory from `/proc`.
 #![allow(dead_code, reason = "each benchmark reads what it needs of it")]
 
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 
@@ -15,22 +16,56 @@ impl Drop for Running {
     }
 }
 
+/// The fields of `/proc/<pid>/stat` after the command name (which may hold spaces): state,
+/// ppid, … utime (index 11), stime, cutime, cstime.
+fn stat_fields(pid: u32) -> Option<Vec<String>> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let rest = stat.rsplit_once(')')?.1;
+    Some(rest.split_whitespace().map(str::to_string).collect())
+}
+
+/// Seconds in the fields `range` of `fields`: the kernel counts CPU in ticks of 1/100 s.
+fn seconds(fields: &[String], range: std::ops::Range<usize>) -> f64 {
+    range
+        .filter_map(|i| fields.get(i).and_then(|v| v.parse::<f64>().ok()))
+        .sum::<f64>()
+        / 100.0
+}
+
 /// CPU seconds a process has spent so far (user and system), from `/proc/<pid>/stat`; 0 when
 /// it cannot be read.
 pub fn cpu_seconds(pid: u32) -> f64 {
-    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
-        return 0.0;
-    };
-    // Fields after the command name, which may hold spaces, start after its ')'.
-    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok());
-    // utime and stime are fields 14 and 15 of the whole line, 12 and 13 after the name; the
-    // kernel counts them in ticks of 1/100 s on Linux.
-    match (ticks(11), ticks(12)) {
-        (Some(u), Some(s)) => (u + s) / 100.0,
-        _ => 0.0,
+    stat_fields(pid).map_or(0.0, |f| seconds(&f, 11..13))
+}
+
+/// CPU seconds of a process tree: each live process's own time and that of its reaped
+/// children, so a child that came and went since the last reading is counted once.
+pub fn tree_cpu_seconds(root: u32) -> f64 {
+    let mut children: HashMap<u32, Vec<u32>> = HashMap::new();
+    let mut times: HashMap<u32, f64> = HashMap::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Some(pid) = entry.file_name().to_str().and_then(|p| p.parse().ok()) else {
+            continue;
+        };
+        let Some(fields) = stat_fields(pid) else {
+            continue;
+        };
+        let Some(ppid) = fields.get(1).and_then(|v| v.parse::<u32>().ok()) else {
+            continue;
+        };
+        children.entry(ppid).or_default().push(pid);
+        times.insert(pid, seconds(&fields, 11..15));
     }
+    let mut total = 0.0;
+    let mut todo = vec![root];
+    let mut seen = HashSet::new();
+    while let Some(pid) = todo.pop() {
+        if seen.insert(pid) {
+            total += times.get(&pid).copied().unwrap_or(0.0);
+            todo.extend(children.get(&pid).into_iter().flatten().copied());
+        }
+    }
+    total
 }
 
 /// A figure in kB of `/proc/<pid>/status`, such as `VmRSS` or `VmHWM` (the peak resident set);

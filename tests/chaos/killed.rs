@@ -23,7 +23,7 @@ use warmup_entity::{placement, send};
 use crate::helpers::{
     Backend, Fresh, TestApp, start_api_process, start_until_line, warmup_command,
 };
-use crate::support::{Lab, shared_seeds, start_warmup, var, warmup_senders};
+use crate::support::{Lab, lab_dns, shared_seeds, start_warmup, warmup_senders};
 
 /// Warmup messages that must have gone out (or failed) before the kills stop; `CHAOS_SENDS`
 /// asks for more.
@@ -123,15 +123,13 @@ static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(())
 async fn chaos(backend: Backend) {
     let _turn = ONE_AT_A_TIME.lock().await;
     let lab = Lab::get();
-    let dns = format!("{}:{}", var("MAILLAB_DNS_HOST"), var("MAILLAB_DNS_PORT"))
-        .parse()
-        .ok();
+    let dns = lab_dns();
     // A simulated hour per real second: a day in 24 s. A message not at its seed 60 s after
     // its send was claimed counts as missing: a send is claimed for 25 s (5 s SMTP steps), and
     // yahoo.test greylists, so an accepted message may take its retries to arrive.
     let fresh = Fresh::new(backend, move |s| {
         s.clock_speedup = 3600.0;
-        s.dns_servers = dns.into_iter().collect();
+        s.dns_servers = vec![dns];
         s.missing_after_secs = 60;
         s.smtp_timeout_secs = 5;
     })

@@ -7,12 +7,11 @@
 //! `v=DMARC1; p=quarantine; adkim=r; aspf=r`; cold.test `v=spf1 ip4:127.0.0.1 ~all` and
 //! `p=none`; smtp.sender.test and the provider domains publish no SPF or DMARC record.
 
-use std::net::SocketAddr;
 use std::time::Duration;
 
 use warmup_mail::auth::{AuthResults, AuthVerifier};
 
-use crate::support::{Lab, var};
+use crate::support::{Lab, lab_dns, var};
 
 const ARRIVAL: Duration = Duration::from_secs(40);
 
@@ -27,10 +26,7 @@ struct Sending {
 }
 
 fn verifier() -> AuthVerifier {
-    let dns: SocketAddr = format!("{}:{}", var("MAILLAB_DNS_HOST"), var("MAILLAB_DNS_PORT"))
-        .parse()
-        .unwrap_or_else(|e| panic!("lab DNS address: {e}"));
-    AuthVerifier::new(&[dns]).unwrap_or_else(|e| panic!("verifier: {e}"))
+    AuthVerifier::new(&[lab_dns()]).unwrap_or_else(|e| panic!("verifier: {e}"))
 }
 
 /// Sends one message to a fresh corp.test seed, fetches it from the seed's INBOX over IMAP and

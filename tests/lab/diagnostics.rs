@@ -10,14 +10,12 @@ use warmup_domain::diagnosis::Ports;
 
 use crate::helpers::{Backend, TestApp, spawn_app_with};
 use crate::on_both_databases;
-use crate::support::{Lab, var};
+use crate::support::{Lab, lab_dns, var};
 
 on_both_databases!(a_healthy_domain_passes_every_step,);
 
 fn main_dns() -> SocketAddr {
-    format!("{}:{}", var("MAILLAB_DNS_HOST"), var("MAILLAB_DNS_PORT"))
-        .parse()
-        .unwrap_or_else(|e| panic!("lab DNS: {e}"))
+    lab_dns()
 }
 
 fn alt_dns() -> SocketAddr {

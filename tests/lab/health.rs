@@ -18,15 +18,13 @@ use warmup_entity::{placement, send};
 
 use crate::helpers::{Backend, TestApp, mailbox_body, spawn_app_with};
 use crate::on_both_databases;
-use crate::support::var;
+use crate::support::{lab_dns, var};
 use crate::warmup::start_worker;
 
 on_both_databases!(each_check_answers_what_the_lab_publishes_and_the_score_follows_the_weights,);
 
 fn main_dns() -> SocketAddr {
-    format!("{}:{}", var("MAILLAB_DNS_HOST"), var("MAILLAB_DNS_PORT"))
-        .parse()
-        .unwrap_or_else(|e| panic!("lab DNS: {e}"))
+    lab_dns()
 }
 
 /// An app on the lab's DNS whose lists are `ip_lists` and `domain_lists` (zones of the lab).

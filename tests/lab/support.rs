@@ -47,6 +47,13 @@ pub fn var(name: &str) -> String {
     })
 }
 
+/// The lab's DNS server (`MAILLAB_DNS_HOST`:`MAILLAB_DNS_PORT`).
+pub fn lab_dns() -> std::net::SocketAddr {
+    format!("{}:{}", var("MAILLAB_DNS_HOST"), var("MAILLAB_DNS_PORT"))
+        .parse()
+        .unwrap_or_else(|e| panic!("lab DNS address: {e}"))
+}
+
 fn port(name: &str) -> u16 {
     var(name)
         .parse()

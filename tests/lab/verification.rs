@@ -7,16 +7,14 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 use crate::helpers::{Backend, TestApp, spawn_app_with};
-use crate::support::{Lab, var};
+use crate::support::{Lab, lab_dns};
 use crate::warmup::{add_seed, evening_zone, lab_account, start_worker};
 
 async fn verifying_app(backend: Backend) -> TestApp {
-    let dns = format!("{}:{}", var("MAILLAB_DNS_HOST"), var("MAILLAB_DNS_PORT"))
-        .parse()
-        .ok();
+    let dns = lab_dns();
     spawn_app_with(backend, move |s| {
         s.clock_speedup = 600.0;
-        s.dns_servers = dns.into_iter().collect();
+        s.dns_servers = vec![dns];
         s.missing_after_secs = 25;
         s.require_mailbox_verification = true;
     })

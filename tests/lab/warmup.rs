@@ -9,7 +9,7 @@ use warmup_entity::store::OrgId;
 use warmup_entity::store::send_reads;
 
 use crate::helpers::{Backend, TestApp, spawn_app_with};
-use crate::support::{Lab, var};
+use crate::support::{Lab, lab_dns, var};
 
 pub(crate) use crate::helpers::evening_zone;
 pub(crate) use crate::support::{add_mailbox, lab_account, start_warmup};
@@ -55,12 +55,10 @@ pub(crate) async fn lab_app(backend: Backend) -> TestApp {
 /// An app on a clock `speedup` times faster than real time, checking mail authentication
 /// against the lab's DNS and giving up on mail that has not arrived after 25 real seconds.
 pub(crate) async fn lab_app_at(backend: Backend, speedup: f64) -> TestApp {
-    let dns = format!("{}:{}", var("MAILLAB_DNS_HOST"), var("MAILLAB_DNS_PORT"))
-        .parse()
-        .ok();
+    let dns = lab_dns();
     spawn_app_with(backend, move |s| {
         s.clock_speedup = speedup;
-        s.dns_servers = dns.into_iter().collect();
+        s.dns_servers = vec![dns];
         s.missing_after_secs = 25;
     })
     .await
