@@ -419,7 +419,8 @@ async fn a_bounce_read_by_two_workers_at_once_is_recorded_once(app: &TestApp) {
 on_both_databases!(a_sender_mailbox_is_read_by_one_worker_per_round);
 
 /// Several workers read one sender mailbox once per round between them, not once each: the
-/// mailbox's scan lease lets one in and keeps the others out until the next reading is due.
+/// mailbox's scan lease lets one in and keeps the others out until the next reading is due. A
+/// mailbox whose server cannot be read rests an hour unless something wakes it.
 async fn a_sender_mailbox_is_read_by_one_worker_per_round(app: &TestApp) {
     use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};
@@ -495,8 +496,33 @@ async fn a_sender_mailbox_is_read_by_one_worker_per_round(app: &TestApp) {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     tokio::time::sleep(Duration::from_millis(20)).await;
+    // Due by its rhythm, but its server could not be read: it rests for an hour.
+    let rest = warmup_entity::lease::Entity::find_by_id(leases::mailbox_rest(uuid))
+        .one(&app.db)
+        .await
+        .ok()
+        .flatten()
+        .map(|r| (r.lease_until - clock.now()).num_minutes());
+    assert!(
+        rest.is_some_and(|m| (55..=60).contains(&m)),
+        "a mailbox that could not be read rests an hour: {rest:?} minutes"
+    );
     tokio::join!(scan("worker-b"), scan("worker-c"));
-    assert_eq!(connections.load(Ordering::SeqCst), 2, "read again once due");
+    assert_eq!(
+        connections.load(Ordering::SeqCst),
+        1,
+        "resting after a failure"
+    );
+    // Woken (a send from it), one worker reads it again.
+    leases::wake_mailbox(&app.db, uuid, clock.now())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    tokio::join!(scan("worker-b"), scan("worker-c"));
+    assert_eq!(
+        connections.load(Ordering::SeqCst),
+        2,
+        "read again once due and awake"
+    );
     server.abort();
 }
 
@@ -536,7 +562,7 @@ async fn a_seed_s_reply_is_kept_as_written_with_its_reservation(app: &TestApp) {
     let reserve = |id: &'static str, r: warmup_domain::content::Draft| {
         let db = &app.db;
         async move {
-            engagement::reserve_reply(db, s.id, id, &r, now)
+            engagement::reserve_reply(db, s.mailbox_id, s.id, id, &r, now)
                 .await
                 .unwrap_or_else(|e| panic!("{e}"))
         }

@@ -17,6 +17,7 @@ mod engagement;
 mod fairness;
 mod faults;
 mod health;
+mod inbox_rest;
 mod placement_tests;
 mod providers;
 mod queue;

@@ -502,7 +502,16 @@ async fn reply(
     };
     let reply_id = new_message_id(&seed.email, rng);
     let answer = seed_reply(w, &sender, &seed.email, rng);
-    if !store::reserve_reply(db, w.placement.send_id, &reply_id, &answer.draft, now).await? {
+    if !store::reserve_reply(
+        db,
+        sender.id,
+        w.placement.send_id,
+        &reply_id,
+        &answer.draft,
+        now,
+    )
+    .await?
+    {
         // Reserved before: the reply was sent, or its sending was interrupted. Never twice.
         let mut done = step_done(
             Action::Reply,

@@ -165,6 +165,12 @@ impl Rounds {
     }
 }
 
+/// When the next full planning round is due at the latest: the next quarter of an hour.
+pub fn next_full_round(now: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
+    let next = (now.timestamp().div_euclid(QUARTER) + 1) * QUARTER;
+    chrono::DateTime::from_timestamp(next, 0).unwrap_or(now)
+}
+
 /// One mailbox's day, planned but not stored; `None` when no seed can take today's mail.
 #[allow(clippy::too_many_arguments)]
 async fn plan_target(

@@ -109,6 +109,7 @@ async fn warmup_loop(
         .clock
         .real(tick)
         .clamp(Duration::from_millis(50), Duration::from_secs(2));
+    let longest = Duration::from_secs(2);
     while !*stop.borrow() {
         if let Err(e) = rounds.plan_due(&db, &deps.clock, &mut rng).await {
             tracing::error!(error = %escape_control(&e.to_string()), "planning failed");
@@ -133,7 +134,7 @@ async fn warmup_loop(
         if let Err(e) = crate::webhooks::dispatch_due(&db, &deps, &mut hooks).await {
             tracing::error!(error = %escape_control(&e.to_string()), "queueing webhook deliveries failed");
         }
-        let next_round = tokio::time::Instant::now() + pause;
+        let next_round = tokio::time::Instant::now() + idle(&db, &deps, pause, longest).await;
         // Until the next round, each freed send slot queues the next due send while there are
         // any; without a backlog a freed slot changes nothing and is not looked at.
         loop {
@@ -154,6 +155,32 @@ async fn warmup_loop(
             }
         }
     }
+}
+
+/// How long the warmup loop may wait before its next round: until the next send comes due
+/// or the next full planning round, whichever is first, within `shortest` and `longest`. On a
+/// fast clock this spares rounds that would find nothing due; on a real clock every round is
+/// `longest` apart, as it always was.
+async fn idle(
+    db: &DatabaseConnection,
+    deps: &SendDeps,
+    shortest: Duration,
+    longest: Duration,
+) -> Duration {
+    if shortest >= longest {
+        return longest;
+    }
+    let now = deps.clock.now();
+    let next = match warmup_entity::store::sends::next_due_after(db, now).await {
+        Ok(next) => next,
+        Err(e) => {
+            tracing::error!(error = %escape_control(&e.to_string()), "reading the next due send failed");
+            return shortest;
+        }
+    };
+    let planning = planner::next_full_round(now);
+    let until = next.map_or(planning, |n| n.min(planning));
+    deps.clock.real(until - now).clamp(shortest, longest)
 }
 
 /// Queues due sends and wakes the job workers when it did; true when sends are still due

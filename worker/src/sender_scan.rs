@@ -39,9 +39,31 @@ pub const WARMUP_FOLDER: &str = "Warmup";
 /// Sender mailboxes read at once by one worker.
 const SCANS_AT_ONCE: usize = 4;
 
+/// How long a sender mailbox that awaits nothing is left unread (simulated). Only delivery
+/// reports of sends older than the awake window can come then: delay notices after hours,
+/// bounces after days; a few readings a day find them soon enough to count.
+const REST: chrono::Duration = chrono::Duration::hours(6);
+
+/// Seeds' replies looked for in one reading.
+const REPLIES_AT_ONCE: u64 = 50;
+
+/// How long a sender mailbox whose server could not be read rests (simulated), unless something
+/// wakes it: a server that is down or refuses the login is not asked again every round.
+const REST_AFTER_FAILURE: chrono::Duration = chrono::Duration::hours(1);
+
+/// What one reading of a sender mailbox found.
+struct Scanned {
+    /// Delivery reports recorded.
+    reports: u32,
+    /// Whether seeds' replies are still to be found there.
+    replies_awaited: bool,
+}
+
 /// Scans every sender mailbox with a warmup that is due for reading; returns how many reports
 /// were recorded. A mailbox is read by one worker at a time, once per `every` (simulated): its
-/// lease is held while it is read and then until its next reading is due. Mailboxes are read a
+/// lease is held while it is read and then until its next reading is due. A mailbox that awaits
+/// nothing rests: it is read again when its rest runs out or something wakes it (a send from it,
+/// a seed's reply to it), so an idle tenant costs no IMAP session every round. Mailboxes are read a
 /// few at once, organizations in turn, each organization within its share of the slots, so one
 /// tenant's silent servers cost only that tenant time.
 pub async fn scan_all(
@@ -53,7 +75,16 @@ pub async fn scan_all(
     // The next reading is due a round after this one started, not after it ended: the
     // caller's rounds are timed from their start too.
     let started = deps.clock.now();
-    let targets = mailboxes::scan_targets(db).await?;
+    let resting = leases::held_with_prefix(db, leases::MAILBOX_REST_PREFIX, started).await?;
+    let awake = leases::held_with_prefix(db, leases::MAILBOX_AWAKE_PREFIX, started).await?;
+    let targets: Vec<_> = mailboxes::scan_targets(db)
+        .await?
+        .into_iter()
+        .filter(|(_, id)| {
+            awake.contains(&leases::mailbox_awake(*id))
+                || !resting.contains(&leases::mailbox_rest(*id))
+        })
+        .collect();
     let recorded = std::sync::atomic::AtomicU32::new(0);
     let failure: std::sync::Mutex<Option<StoreError>> = std::sync::Mutex::new(None);
     // Mailboxes not started within one interval wait for the next round.
@@ -61,7 +92,7 @@ pub async fn scan_all(
     fair::run(targets, SCANS_AT_ONCE, Some(until), |id| {
         let (recorded, failure) = (&recorded, &failure);
         async move {
-            match scan_one(db, deps, owner, id, started + every).await {
+            match scan_one(db, deps, owner, id, started, every).await {
                 Ok(n) => {
                     recorded.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
                 }
@@ -86,7 +117,8 @@ async fn scan_one(
     deps: &SendDeps,
     owner: &str,
     id: uuid::Uuid,
-    next_due: DateTime<Utc>,
+    started: DateTime<Utc>,
+    every: chrono::Duration,
 ) -> Result<u32, StoreError> {
     let lease = leases::mailbox_scan(id);
     let now = deps.clock.now();
@@ -103,13 +135,22 @@ async fn scan_one(
     let scanned = tokio::time::timeout(SCAN_LIMIT, scan_mailbox(db, deps, m))
         .await
         .unwrap_or_else(|_| Err(MailError::Command("the IMAP server took too long".into()).into()));
-    leases::hold_until(db, &lease, owner, next_due).await?;
+    leases::hold_until(db, &lease, owner, started + every).await?;
+    let rest = leases::mailbox_rest(id);
     match scanned {
-        Ok(n) => Ok(n),
+        Ok(found) => {
+            if found.replies_awaited {
+                leases::unmark(db, &rest).await?;
+            } else {
+                leases::mark(db, &rest, started + REST).await?;
+            }
+            Ok(found.reports)
+        }
         Err(Error::Store(e)) => Err(e),
         // One unreachable mailbox must not stop the others.
         Err(e) => {
             tracing::warn!(mailbox = %m.id, error = %escape_control(&e.to_string()), "inbox scan failed");
+            leases::mark(db, &rest, started + REST_AFTER_FAILURE).await?;
             Ok(0)
         }
     }
@@ -119,14 +160,17 @@ async fn scan_mailbox(
     db: &DatabaseConnection,
     deps: &SendDeps,
     m: &mailbox::Model,
-) -> Result<u32, Error> {
+) -> Result<Scanned, Error> {
     let mut session = deps.open_imap(&mailbox_imap(m)).await?;
     let result = async {
         let caps = imap_ops::capabilities(&mut session).await?;
         let reports = scan_inbox(db, deps, m, &mut session, caps).await?;
         let folders = imap_ops::folders(&mut session).await?;
-        find_replies(db, deps, m, &mut session, caps, &folders).await?;
-        Ok(reports)
+        let replies_awaited = find_replies(db, deps, m, &mut session, caps, &folders).await?;
+        Ok(Scanned {
+            reports,
+            replies_awaited,
+        })
     }
     .await;
     let _ = session.logout().await;
@@ -204,7 +248,8 @@ async fn file_away(
 
 /// Finds the seeds' replies in the sender's mailbox: each one's placement is recorded, it is
 /// marked read and filed (out of spam too, which is the rescue), and the thread sometimes goes
-/// on with the sender's answer, queued as a send like any other.
+/// on with the sender's answer, queued as a send like any other. True when replies are still
+/// awaited: one was not there yet, or more wait than one reading looks for.
 async fn find_replies(
     db: &DatabaseConnection,
     deps: &SendDeps,
@@ -212,11 +257,12 @@ async fn find_replies(
     session: &mut Session,
     caps: Caps,
     folders: &[Folder],
-) -> Result<(), Error> {
-    let waiting = engagement_store::replies_to_find(db, m.id, 50).await?;
+) -> Result<bool, Error> {
+    let waiting = engagement_store::replies_to_find(db, m.id, REPLIES_AT_ONCE).await?;
     if waiting.is_empty() {
-        return Ok(());
+        return Ok(false);
     }
+    let mut awaited = waiting.len() as u64 >= REPLIES_AT_ONCE;
     let prefs = warmup::get(db, OrgId(m.organization_id), m.id)
         .await?
         .map(|w| w.preferences);
@@ -236,7 +282,9 @@ async fn find_replies(
         let Some(at) = found else {
             let sent = w.placement.replied_at.unwrap_or(now);
             let waited = deps.clock.real(now - sent);
-            if warmup_domain::placement::counts_as_missing(waited, deps.missing_after) {
+            let missing = warmup_domain::placement::counts_as_missing(waited, deps.missing_after);
+            awaited |= !missing;
+            if missing {
                 engagement_store::record_reply_seen(
                     db,
                     w.placement.send_id,
@@ -282,7 +330,7 @@ async fn find_replies(
         )
         .await?;
     }
-    Ok(())
+    Ok(awaited)
 }
 
 /// The sender's answer to a seed's reply: a send to the same seed, in the same thread and

@@ -587,11 +587,16 @@ pub async fn record_step(
 /// and body are kept with it: the sender's answer quotes them, as the service wrote them.
 pub async fn reserve_reply<C: ConnectionTrait>(
     db: &C,
+    mailbox_id: Uuid,
     send_id: Uuid,
     reply_message_id: &str,
     reply: &Draft,
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
+    // The reply is looked for in the sender's mailbox, which is read while awake. Woken first:
+    // a crash between the two leaves at worst a mailbox read for nothing, never a reply that
+    // waits for the mailbox's rest to run out.
+    super::leases::wake_mailbox(db, mailbox_id, now).await?;
     let res = placement::Entity::update_many()
         .col_expr(
             placement::Column::ReplyMessageId,

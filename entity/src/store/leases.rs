@@ -24,6 +24,68 @@ pub fn mailbox_scan(id: Uuid) -> String {
     format!("mailbox-scan:{id}")
 }
 
+/// What every sender mailbox's rest mark's name starts with.
+pub const MAILBOX_REST_PREFIX: &str = "mailbox-rest:";
+
+/// What every sender mailbox's awake mark's name starts with.
+pub const MAILBOX_AWAKE_PREFIX: &str = "mailbox-awake:";
+
+/// Held while a sender mailbox awaits nothing (no send of the last while, no seed's reply to
+/// find): its inbox is not read again before the mark runs out, unless it is awake.
+pub fn mailbox_rest(id: Uuid) -> String {
+    format!("{MAILBOX_REST_PREFIX}{id}")
+}
+
+/// Held for a while after something was done that brings mail back to a sender mailbox (a
+/// send's delivery reports, a seed's reply): its inbox is read on its usual rhythm meanwhile.
+pub fn mailbox_awake(id: Uuid) -> String {
+    format!("{MAILBOX_AWAKE_PREFIX}{id}")
+}
+
+/// How long a sender mailbox stays awake after a send or a seed's reply to it: reports of
+/// mail refused on the way come back within minutes; later ones (delay notices after hours,
+/// bounces after days) are read when its rest runs out.
+pub const MAILBOX_AWAKE_FOR: chrono::Duration = chrono::Duration::hours(1);
+
+/// Who holds a mark: nobody in particular, any process may set or clear it.
+const MARK_OWNER: &str = "";
+
+/// Sets the mark `name` until `until`, whatever it was: a lease that locks nothing, read as
+/// "not before" or "until" by whoever looks.
+pub async fn mark<C: ConnectionTrait>(
+    db: &C,
+    name: &str,
+    until: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    lease::Entity::insert(lease::ActiveModel {
+        name: Set(name.to_string()),
+        owner: Set(MARK_OWNER.to_string()),
+        lease_until: Set(until),
+    })
+    .on_conflict(
+        OnConflict::column(lease::Column::Name)
+            .update_columns([lease::Column::Owner, lease::Column::LeaseUntil])
+            .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
+
+/// Clears the mark `name`.
+pub async fn unmark<C: ConnectionTrait>(db: &C, name: &str) -> Result<(), StoreError> {
+    release(db, name, MARK_OWNER).await
+}
+
+/// Keeps a sender mailbox awake from `now` for [`MAILBOX_AWAKE_FOR`].
+pub async fn wake_mailbox<C: ConnectionTrait>(
+    db: &C,
+    mailbox_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    mark(db, &mailbox_awake(mailbox_id), now + MAILBOX_AWAKE_FOR).await
+}
+
 /// Takes the lease `name` for `owner` until `until`: when nobody holds it, when it ran out
 /// before `now`, or when `owner` holds it already. False when another owner holds it.
 pub async fn take<C: ConnectionTrait>(

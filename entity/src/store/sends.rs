@@ -222,6 +222,31 @@ pub async fn queue_due<C: ConnectionTrait>(
     }
 }
 
+/// When the next planned or deferred send comes due after `now`, if any: how long a worker
+/// with nothing due may wait. One indexed look per state, each stopping at its first row.
+pub async fn next_due_after<C: ConnectionTrait>(
+    db: &C,
+    now: DateTime<Utc>,
+) -> Result<Option<DateTime<Utc>>, StoreError> {
+    let mut next: Option<DateTime<Utc>> = None;
+    for state in [SendState::Planned, SendState::Deferred] {
+        let first: Option<DateTime<Utc>> = send::Entity::find()
+            .select_only()
+            .column(send::Column::NextAttemptAt)
+            .filter(send::Column::State.eq(state.as_str()))
+            .filter(send::Column::NextAttemptAt.gt(now))
+            .order_by_asc(send::Column::NextAttemptAt)
+            .into_tuple()
+            .one(db)
+            .await?;
+        next = match (next, first) {
+            (Some(a), Some(b)) => Some(Ord::min(a, b)),
+            (a, b) => a.or(b),
+        };
+    }
+    Ok(next)
+}
+
 /// Moves the queue deadline of queued sends to `at`: they are queued again (and get a job if
 /// they have none) from then on.
 pub async fn requeue_after<C: ConnectionTrait>(
@@ -331,6 +356,8 @@ pub async fn record_attempt(
     if a.state == SendState::Sent {
         // Looking for the message at its seed starts with the send it is about, atomically.
         super::engagement::start_locating(&txn, claimed, now, now + FIRST_LOOKUP_AFTER).await?;
+        // Its delivery reports come back to the sender's mailbox, which is read for them.
+        super::leases::wake_mailbox(&txn, claimed.mailbox_id, now).await?;
     }
     let category = a.category.clone();
     send_attempt::ActiveModel {
