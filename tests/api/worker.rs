@@ -986,3 +986,100 @@ async fn organizations_share_the_send_slots_however_late_they_are_found(app: &Te
         "an even share of sixteen among three"
     );
 }
+
+on_both_databases!(a_worker_waits_for_the_first_send_and_check_still_to_come);
+
+/// A worker on a fast clock with nothing due waits until the first send or placement check
+/// still to come: planned and deferred sends count, whatever order they were written in; sends
+/// already due or in another state do not, nor do checks already due or of finished placements.
+async fn a_worker_waits_for_the_first_send_and_check_still_to_come(app: &TestApp) {
+    use chrono::SubsecRound;
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, QueryFilter};
+    use warmup_entity::placement;
+    use warmup_entity::store::{engagement, sends};
+
+    let mailbox = app
+        .create_mailbox(
+            ADMIN_KEY,
+            &crate::helpers::mailbox_body("next@example.net", "pw-123456"),
+        )
+        .await;
+    let (mailbox_id, org) = app
+        .mailbox_and_org(mailbox["id"].as_str().unwrap_or_default())
+        .await;
+    // Whole seconds: both databases give back exactly what was written.
+    let now = warmup_entity::Clock::system().now().trunc_subsecs(0);
+    let at = |secs: i64| now + chrono::Duration::seconds(secs);
+    let next_send = || async {
+        sends::next_due_after(&app.db, now)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    let next_check = || async {
+        engagement::next_check_after(&app.db, now)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    assert_eq!(next_send().await, None, "nothing planned");
+    assert_eq!(next_check().await, None, "nothing to look for");
+
+    let mut rows = Vec::new();
+    for (i, (state, secs)) in [
+        ("planned", 300),
+        ("deferred", 120),
+        ("planned", -60),
+        ("sent", 30),
+        ("queued", 10),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut s = planned_send(org, mailbox_id);
+        s.seed_email = format!("seed-{i}@example.org");
+        s.state = state.into();
+        s.next_attempt_at = at(secs);
+        sea_orm::IntoActiveModel::into_active_model(s.clone())
+            .reset_all()
+            .insert(&app.db)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        rows.push(s);
+    }
+    assert_eq!(
+        next_send().await,
+        Some(at(120)),
+        "the deferred send's retry"
+    );
+
+    for (s, secs) in [(&rows[3], 200), (&rows[4], 90), (&rows[0], -30)] {
+        engagement::start_locating(&app.db, s, now, at(secs))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    assert_eq!(next_check().await, Some(at(90)));
+    let set = |send_id: uuid::Uuid, stage: &'static str, secs: i64| {
+        let db = &app.db;
+        async move {
+            placement::Entity::update_many()
+                .col_expr(placement::Column::Stage, Expr::value(stage))
+                .col_expr(placement::Column::NextCheckAt, Expr::value(at(secs)))
+                .filter(placement::Column::SendId.eq(send_id))
+                .exec(db)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+    };
+    set(rows[4].id, "done", 90).await;
+    assert_eq!(
+        next_check().await,
+        Some(at(200)),
+        "a finished placement waits for nothing"
+    );
+    set(rows[0].id, "engaging", 150).await;
+    assert_eq!(
+        next_check().await,
+        Some(at(150)),
+        "an engaging placement's next step"
+    );
+}

@@ -183,6 +183,28 @@ async fn idle(
     deps.clock.real(until - now).clamp(shortest, longest)
 }
 
+/// How long the engagement loop may wait before its next round: until the next placement's
+/// check, within `shortest` and `longest`.
+async fn next_check(
+    db: &DatabaseConnection,
+    deps: &SendDeps,
+    shortest: Duration,
+    longest: Duration,
+) -> Duration {
+    if shortest >= longest {
+        return longest;
+    }
+    let now = deps.clock.now();
+    match warmup_entity::store::engagement::next_check_after(db, now).await {
+        Ok(Some(next)) => deps.clock.real(next - now).clamp(shortest, longest),
+        Ok(None) => longest,
+        Err(e) => {
+            tracing::error!(error = %escape_control(&e.to_string()), "reading the next placement check failed");
+            shortest
+        }
+    }
+}
+
 /// Queues due sends and wakes the job workers when it did; true when sends are still due
 /// (passed over for a share or a slot, or more than one look takes).
 async fn queue_due(
@@ -245,6 +267,9 @@ async fn engagement_loop(
     mut stop: tokio::sync::watch::Receiver<bool>,
 ) {
     let pause = deps.clock.real(tick).max(Duration::from_millis(200));
+    // On a fast clock a round comes when a placement's next check is due, and at least every
+    // second for seed lists and placement tests; on slower clocks every `pause`, as before.
+    let longest = pause.max(Duration::from_secs(1));
     // Seeds are read for seed-list mail every five simulated minutes, and never more than
     // every two seconds.
     let read_every = deps
@@ -262,9 +287,10 @@ async fn engagement_loop(
         if let Err(e) = crate::placement_tests::run_due(&db, &deps, &owner).await {
             tracing::error!(error = %escape_control(&e.to_string()), "placement tests failed");
         }
+        let wait = next_check(&db, &deps, pause, longest).await;
         tokio::select! {
             _ = stop.changed() => {}
-            _ = tokio::time::sleep(pause) => {}
+            _ = tokio::time::sleep(wait) => {}
         }
     }
 }

@@ -116,6 +116,31 @@ pub async fn seeds_due<C: ConnectionTrait>(
     Ok(rows.into_iter().filter_map(|(id, _)| id).collect())
 }
 
+/// When the next placement's check comes due after `now`, if any: how long the engagement
+/// loop may wait. One indexed look per stage, each stopping at its first row.
+pub async fn next_check_after<C: ConnectionTrait>(
+    db: &C,
+    now: DateTime<Utc>,
+) -> Result<Option<DateTime<Utc>>, StoreError> {
+    let mut next: Option<DateTime<Utc>> = None;
+    for stage in [PlacementStage::Locating, PlacementStage::Engaging] {
+        let first: Option<DateTime<Utc>> = placement::Entity::find()
+            .select_only()
+            .column(placement::Column::NextCheckAt)
+            .filter(placement::Column::Stage.eq(stage.as_str()))
+            .filter(placement::Column::NextCheckAt.gt(now))
+            .order_by_asc(placement::Column::NextCheckAt)
+            .into_tuple()
+            .one(db)
+            .await?;
+        next = match (next, first) {
+            (Some(a), Some(b)) => Some(Ord::min(a, b)),
+            (a, b) => a.or(b),
+        };
+    }
+    Ok(next)
+}
+
 /// Placements whose seed is gone: nothing can look for them any more.
 pub async fn close_orphans(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u64, StoreError> {
     let orphans: Vec<Uuid> = placement::Entity::find()
