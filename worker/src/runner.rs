@@ -8,8 +8,10 @@ use std::time::Duration;
 
 use apalis::prelude::*;
 use apalis_cron::CronScheduler;
+use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 use warmup_domain::log_text::escape_control;
+use warmup_entity::store::StoreError;
 
 use crate::poll_timer::Every;
 use crate::send_queue::{SendJob, SendQueue, WebhookJob, WebhookQueue};
@@ -134,7 +136,8 @@ async fn warmup_loop(
         if let Err(e) = crate::webhooks::dispatch_due(&db, &deps, &mut hooks).await {
             tracing::error!(error = %escape_control(&e.to_string()), "queueing webhook deliveries failed");
         }
-        let next_round = tokio::time::Instant::now() + idle(&db, &deps, pause, longest).await;
+        let wait = idle(&deps, pause, longest, |now| next_send_or_planning(&db, now)).await;
+        let next_round = tokio::time::Instant::now() + wait;
         // Until the next round, each freed send slot queues the next due send while there are
         // any; without a backlog a freed slot changes nothing and is not looked at.
         loop {
@@ -157,52 +160,38 @@ async fn warmup_loop(
     }
 }
 
-/// How long the warmup loop may wait before its next round: until the next send comes due
-/// or the next full planning round, whichever is first, within `shortest` and `longest`. On a
-/// fast clock this spares rounds that would find nothing due; on a real clock every round is
-/// `longest` apart, as it always was.
-async fn idle(
-    db: &DatabaseConnection,
-    deps: &SendDeps,
-    shortest: Duration,
-    longest: Duration,
-) -> Duration {
+/// How long a loop may wait before its next round: until what `next` says is due next
+/// (simulated, from the time it is given), within `shortest` and `longest`; `longest` when
+/// nothing is. On a fast clock this spares rounds that would find nothing due; where `shortest`
+/// is already `longest` (a real clock) nothing is read and every round is `longest` apart.
+async fn idle<F, Next>(deps: &SendDeps, shortest: Duration, longest: Duration, next: F) -> Duration
+where
+    F: FnOnce(DateTime<Utc>) -> Next,
+    Next: Future<Output = Result<Option<DateTime<Utc>>, StoreError>>,
+{
     if shortest >= longest {
         return longest;
     }
     let now = deps.clock.now();
-    let next = match warmup_entity::store::sends::next_due_after(db, now).await {
-        Ok(next) => next,
-        Err(e) => {
-            tracing::error!(error = %escape_control(&e.to_string()), "reading the next due send failed");
-            return shortest;
-        }
-    };
-    let planning = planner::next_full_round(now);
-    let until = next.map_or(planning, |n| n.min(planning));
-    deps.clock.real(until - now).clamp(shortest, longest)
-}
-
-/// How long the engagement loop may wait before its next round: until the next placement's
-/// check, within `shortest` and `longest`.
-async fn next_check(
-    db: &DatabaseConnection,
-    deps: &SendDeps,
-    shortest: Duration,
-    longest: Duration,
-) -> Duration {
-    if shortest >= longest {
-        return longest;
-    }
-    let now = deps.clock.now();
-    match warmup_entity::store::engagement::next_check_after(db, now).await {
-        Ok(Some(next)) => deps.clock.real(next - now).clamp(shortest, longest),
+    match next(now).await {
+        Ok(Some(at)) => deps.clock.real(at - now).clamp(shortest, longest),
         Ok(None) => longest,
         Err(e) => {
-            tracing::error!(error = %escape_control(&e.to_string()), "reading the next placement check failed");
+            tracing::error!(error = %escape_control(&e.to_string()), "reading when the next round is due failed");
             shortest
         }
     }
+}
+
+/// When the warmup loop's next round is due: the next send's time or the next full planning
+/// round, whichever is first.
+async fn next_send_or_planning(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+) -> Result<Option<DateTime<Utc>>, StoreError> {
+    let planning = planner::next_full_round(now);
+    let send = warmup_entity::store::sends::next_due_after(db, now).await?;
+    Ok(Some(send.map_or(planning, |s| s.min(planning))))
 }
 
 /// Queues due sends and wakes the job workers when it did; true when sends are still due
@@ -287,7 +276,10 @@ async fn engagement_loop(
         if let Err(e) = crate::placement_tests::run_due(&db, &deps, &owner).await {
             tracing::error!(error = %escape_control(&e.to_string()), "placement tests failed");
         }
-        let wait = next_check(&db, &deps, pause, longest).await;
+        let wait = idle(&deps, pause, longest, |now| {
+            warmup_entity::store::engagement::next_check_after(&db, now)
+        })
+        .await;
         tokio::select! {
             _ = stop.changed() => {}
             _ = tokio::time::sleep(wait) => {}

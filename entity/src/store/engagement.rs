@@ -122,7 +122,7 @@ pub async fn next_check_after<C: ConnectionTrait>(
     db: &C,
     now: DateTime<Utc>,
 ) -> Result<Option<DateTime<Utc>>, StoreError> {
-    let mut next: Option<DateTime<Utc>> = None;
+    let mut firsts = Vec::new();
     for stage in [PlacementStage::Locating, PlacementStage::Engaging] {
         let first: Option<DateTime<Utc>> = placement::Entity::find()
             .select_only()
@@ -133,12 +133,9 @@ pub async fn next_check_after<C: ConnectionTrait>(
             .into_tuple()
             .one(db)
             .await?;
-        next = match (next, first) {
-            (Some(a), Some(b)) => Some(Ord::min(a, b)),
-            (a, b) => a.or(b),
-        };
+        firsts.extend(first);
     }
-    Ok(next)
+    Ok(firsts.into_iter().min())
 }
 
 /// Placements whose seed is gone: nothing can look for them any more.

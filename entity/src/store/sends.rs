@@ -228,7 +228,7 @@ pub async fn next_due_after<C: ConnectionTrait>(
     db: &C,
     now: DateTime<Utc>,
 ) -> Result<Option<DateTime<Utc>>, StoreError> {
-    let mut next: Option<DateTime<Utc>> = None;
+    let mut firsts = Vec::new();
     for state in [SendState::Planned, SendState::Deferred] {
         let first: Option<DateTime<Utc>> = send::Entity::find()
             .select_only()
@@ -239,12 +239,9 @@ pub async fn next_due_after<C: ConnectionTrait>(
             .into_tuple()
             .one(db)
             .await?;
-        next = match (next, first) {
-            (Some(a), Some(b)) => Some(Ord::min(a, b)),
-            (a, b) => a.or(b),
-        };
+        firsts.extend(first);
     }
-    Ok(next)
+    Ok(firsts.into_iter().min())
 }
 
 /// Moves the queue deadline of queued sends to `at`: they are queued again (and get a job if
