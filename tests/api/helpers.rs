@@ -250,6 +250,23 @@ impl Reply {
 }
 
 impl TestApp {
+    /// What a worker process of this app would send and read with, on the database's clock.
+    pub async fn warmup_deps(&self) -> warmup_worker::SendDeps {
+        let secrets = warmup_entity::secret_box::SecretBox::from_base64(
+            self.settings.secret_key.as_deref().unwrap_or_default(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let tls = warmup_mail::TlsTrust::load(self.settings.extra_ca_file.as_deref())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let clock = warmup_entity::Clock::anchored(&self.db, self.settings.clock_speedup)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        warmup::startup::worker_options(&self.settings, secrets, tls, clock)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .warmup
+            .unwrap_or_else(|| panic!("no warmup in the worker options"))
+    }
+
     pub async fn request(
         &self,
         method: Method,

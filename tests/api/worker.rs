@@ -454,18 +454,8 @@ async fn a_sender_mailbox_is_read_by_one_worker_per_round(app: &TestApp) {
     .await
     .expect(200);
 
-    let secrets = warmup_entity::secret_box::SecretBox::from_base64(
-        app.settings.secret_key.as_deref().unwrap_or_default(),
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
-    let tls = warmup_mail::TlsTrust::load(None).unwrap_or_else(|e| panic!("{e}"));
-    let clock = warmup_entity::Clock::anchored(&app.db, 1.0)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let deps = warmup::startup::worker_options(&app.settings, secrets, tls, clock)
-        .unwrap_or_else(|e| panic!("{e}"))
-        .warmup
-        .unwrap_or_else(|| panic!("no warmup in the worker options"));
+    let deps = app.warmup_deps().await;
+    let clock = deps.clock;
     let every = chrono::Duration::minutes(5);
     let scan = |owner: &'static str| {
         let deps = deps.clone();

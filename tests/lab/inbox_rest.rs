@@ -128,19 +128,8 @@ async fn an_idle_sender_rests_until_a_send_or_a_reply_wakes_it(backend: Backend)
     let mailbox = add_mailbox(&app, &lab, &key, &email, &lab.password()).await;
     start_warmup(&app, &key, &mailbox).await;
     let (id, org) = app.mailbox_and_org(&mailbox).await;
-    let secrets = warmup_entity::secret_box::SecretBox::from_base64(
-        app.settings.secret_key.as_deref().unwrap_or_default(),
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
-    let tls = warmup_mail::TlsTrust::load(app.settings.extra_ca_file.as_deref())
-        .unwrap_or_else(|e| panic!("{e}"));
-    let clock = Clock::anchored(&app.db, 1.0)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let deps = warmup::startup::worker_options(&app.settings, secrets, tls, clock)
-        .unwrap_or_else(|e| panic!("{e}"))
-        .warmup
-        .unwrap_or_else(|| panic!("no warmup in the worker options"));
+    let deps = app.warmup_deps().await;
+    let clock = deps.clock;
     let rest = leases::mailbox_rest(id);
     let awake = leases::mailbox_awake(id);
 
