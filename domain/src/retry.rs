@@ -111,7 +111,7 @@ pub enum SeedAnswer {
     SeedGone,
     /// The seed could not be asked now, for this reason.
     Unreachable(String),
-    /// Another of our own sessions is in the seed's mailbox: it can be asked once that ends.
+    /// Another of our own lookups is in the seed's mailbox: it can be asked once that ends.
     Busy,
 }
 
@@ -144,22 +144,48 @@ impl Recovery {
     }
 }
 
-/// Settles a send whose worker stopped mid-conversation from the seed's `answer`.
-/// `counts_as_missing` is whether the message, counted from the claim, would now count as
-/// missing anywhere else (see [`crate::placement::counts_as_missing`]): until then a message
-/// not found may still be travelling (held by the receiver, greylisted), and a seed that cannot
-/// be asked may answer later.
-pub fn recover(answer: &SeedAnswer, counts_as_missing: bool) -> Recovery {
+/// How long an interrupted send has waited since its claim, against the time after which a
+/// message counts as missing (see [`crate::placement::counts_as_missing`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Waited {
+    /// Not yet missing: a message not found may still be travelling (held by the receiver,
+    /// greylisted).
+    Briefly,
+    /// It would count as missing anywhere else.
+    Missing,
+    /// Missing, and as long again: a seed that could not be asked all this while is down, not
+    /// just slow.
+    TooLong,
+}
+
+impl Waited {
+    /// Since the claim, `waited`; a message counts as missing after `missing_after`.
+    pub fn since_claim(waited: std::time::Duration, missing_after: std::time::Duration) -> Self {
+        if !crate::placement::counts_as_missing(waited, missing_after) {
+            Waited::Briefly
+        } else if !crate::placement::counts_as_missing(waited, missing_after.saturating_mul(2)) {
+            Waited::Missing
+        } else {
+            Waited::TooLong
+        }
+    }
+}
+
+/// Settles a send whose worker stopped mid-conversation from the seed's `answer`, `waited`
+/// since its claim. A message not found once it counts as missing is sent again; a seed that
+/// cannot be asked is asked again until it has been too long (one failed login on a loaded
+/// server must not give up a send that may never have gone out).
+pub fn recover(answer: &SeedAnswer, waited: Waited) -> Recovery {
     match answer {
         SeedAnswer::Found(folder) => Recovery::Delivered {
             folder: folder.clone(),
         },
-        SeedAnswer::NotFound if counts_as_missing => Recovery::SendAgain,
-        SeedAnswer::NotFound => Recovery::AskAgainLater,
+        SeedAnswer::NotFound if waited == Waited::Briefly => Recovery::AskAgainLater,
+        SeedAnswer::NotFound => Recovery::SendAgain,
         SeedAnswer::SeedGone => Recovery::Fail {
             reason: "the sending worker stopped and the seed is gone: not sent again, to avoid a duplicate".to_string(),
         },
-        SeedAnswer::Unreachable(err) if counts_as_missing => Recovery::Fail {
+        SeedAnswer::Unreachable(err) if waited == Waited::TooLong => Recovery::Fail {
             reason: format!(
                 "the sending worker stopped and the seed could not be asked ({err}): not sent again, to avoid a duplicate"
             ),
@@ -196,8 +222,8 @@ mod tests {
     #[test]
     fn a_message_found_at_the_seed_was_delivered_whenever_asked() {
         let found = SeedAnswer::Found("Spam".into());
-        for missing in [false, true] {
-            let r = recover(&found, missing);
+        for waited in ALL_WAITS {
+            let r = recover(&found, waited);
             assert_eq!(
                 r,
                 Recovery::Delivered {
@@ -213,11 +239,15 @@ mod tests {
 
     #[test]
     fn a_message_not_found_is_awaited_then_sent_again() {
-        let early = recover(&SeedAnswer::NotFound, false);
+        let early = recover(&SeedAnswer::NotFound, Waited::Briefly);
         assert_eq!(early, Recovery::AskAgainLater);
         assert_eq!(early.note(), None);
-        let late = recover(&SeedAnswer::NotFound, true);
+        let late = recover(&SeedAnswer::NotFound, Waited::Missing);
         assert_eq!(late, Recovery::SendAgain);
+        assert_eq!(
+            recover(&SeedAnswer::NotFound, Waited::TooLong),
+            Recovery::SendAgain
+        );
         assert_eq!(
             late.note().as_deref(),
             Some("not at the seed after the sending worker stopped: sending again")
@@ -228,8 +258,8 @@ mod tests {
     fn a_gone_seed_fails_the_send_at_once() {
         let text =
             "the sending worker stopped and the seed is gone: not sent again, to avoid a duplicate";
-        for missing in [false, true] {
-            let r = recover(&SeedAnswer::SeedGone, missing);
+        for waited in ALL_WAITS {
+            let r = recover(&SeedAnswer::SeedGone, waited);
             assert_eq!(
                 r,
                 Recovery::Fail {
@@ -241,11 +271,12 @@ mod tests {
     }
 
     #[test]
-    fn an_unreachable_seed_is_asked_again_until_the_message_counts_as_missing() {
+    fn an_unreachable_seed_is_asked_again_until_it_has_been_missing_as_long_again() {
         let down = SeedAnswer::Unreachable("connection refused".into());
-        assert_eq!(recover(&down, false), Recovery::AskAgainLater);
+        assert_eq!(recover(&down, Waited::Briefly), Recovery::AskAgainLater);
+        assert_eq!(recover(&down, Waited::Missing), Recovery::AskAgainLater);
         let text = "the sending worker stopped and the seed could not be asked (connection refused): not sent again, to avoid a duplicate";
-        let r = recover(&down, true);
+        let r = recover(&down, Waited::TooLong);
         assert_eq!(
             r,
             Recovery::Fail {
@@ -320,8 +351,21 @@ mod tests {
 
     #[test]
     fn a_seed_busy_with_our_own_session_is_asked_again_however_late() {
-        for missing in [false, true] {
-            assert_eq!(recover(&SeedAnswer::Busy, missing), Recovery::AskAgainLater);
+        for waited in ALL_WAITS {
+            assert_eq!(recover(&SeedAnswer::Busy, waited), Recovery::AskAgainLater);
         }
+    }
+
+    const ALL_WAITS: [Waited; 3] = [Waited::Briefly, Waited::Missing, Waited::TooLong];
+
+    #[test]
+    fn a_wait_is_missing_past_the_window_and_too_long_past_twice_it() {
+        let window = std::time::Duration::from_secs(60);
+        let at = |s| Waited::since_claim(std::time::Duration::from_secs(s), window);
+        assert_eq!(at(0), Waited::Briefly);
+        assert_eq!(at(60), Waited::Briefly);
+        assert_eq!(at(61), Waited::Missing);
+        assert_eq!(at(120), Waited::Missing);
+        assert_eq!(at(121), Waited::TooLong);
     }
 }

@@ -443,7 +443,10 @@ pub fn settings_env(s: &Settings) -> Vec<(&'static str, String)> {
             s.rate_limit_org_multiple.to_string(),
         ),
         ("WARMUP_HTTP_WORKERS", "1".to_string()),
-        ("WARMUP_LOG", "warn".to_string()),
+        (
+            "WARMUP_LOG",
+            std::env::var("WARMUP_TEST_PROCESS_LOG_LEVEL").unwrap_or_else(|_| "warn".into()),
+        ),
     ];
     if !dns.is_empty() {
         env.push(("WARMUP_DNS_SERVERS", dns.join(",")));
@@ -475,8 +478,8 @@ pub fn warmup_command(settings: &Settings, args: &[&str]) -> tokio::process::Com
 }
 
 /// Starts `cmd` and waits (60 s at most) for the line of its output that starts with `prefix`;
-/// returns the process and the rest of that line. Later output is read and dropped, so a full
-/// pipe never stalls the process.
+/// returns the process and the rest of that line. Later output is read (and dropped unless
+/// kept), so a full pipe never stalls the process.
 pub async fn start_until_line(
     mut cmd: tokio::process::Command,
     prefix: &str,
@@ -503,7 +506,25 @@ pub async fn start_until_line(
         .ok()
         .flatten()
         .unwrap_or_else(|| panic!("warmup never said {prefix:?}"));
-    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    // WARMUP_TEST_PROCESS_LOG names a file that keeps the rest, each line after its pid: what
+    // the processes of a failed chaos run logged.
+    let keep = std::env::var_os("WARMUP_TEST_PROCESS_LOG").and_then(|path| {
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .ok()
+    });
+    let pid = child.id().unwrap_or_default();
+    tokio::spawn(async move {
+        use std::io::Write;
+        let mut keep = keep;
+        while let Ok(Some(line)) = lines.next_line().await {
+            if let Some(file) = keep.as_mut() {
+                let _ = writeln!(file, "{pid} {line}");
+            }
+        }
+    });
     (child, rest)
 }
 

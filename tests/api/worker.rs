@@ -695,6 +695,82 @@ async fn a_server_s_line_break_reaches_the_log_escaped(app: &TestApp) {
     assert!(!text.contains('\u{1b}'), "{text:?}");
 }
 
+on_both_databases!(a_late_send_keeps_its_retries_from_its_first_try);
+
+/// A send tried two days after its planned time (a backlog, a stopped service) whose server
+/// cannot be reached is retried like any other: its retries count from its first try, not from
+/// when it was planned. One first tried more than a day ago is given up.
+async fn a_late_send_keeps_its_retries_from_its_first_try(app: &TestApp) {
+    use warmup_entity::{send, send_attempt};
+    // A port nothing listens on: the connection is refused, a transient failure.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut body = crate::helpers::mailbox_body("late@example.net", "pw-123456");
+    body["smtp"] =
+        json!({"host": "127.0.0.1", "port": port, "security": "none", "password": "pw-123456"});
+    let mailbox = app.create_mailbox(ADMIN_KEY, &body).await;
+    let (mailbox_id, org) = app
+        .mailbox_and_org(mailbox["id"].as_str().unwrap_or_default())
+        .await;
+    let deps = app.warmup_deps().await;
+    let now = Utc::now();
+    let queued_late = |seed: &str, first_tried: Option<chrono::DateTime<Utc>>| {
+        let mut s = planned_send(org, mailbox_id);
+        s.seed_email = seed.into();
+        s.state = "queued".into();
+        s.scheduled_at = now - chrono::Duration::hours(48);
+        s.attempts = i32::from(first_tried.is_some());
+        (s, first_tried)
+    };
+    let fresh = queued_late("a@example.org", None);
+    let old = queued_late("b@example.org", Some(now - chrono::Duration::hours(25)));
+    for (s, first_tried) in [&fresh, &old] {
+        sea_orm::IntoActiveModel::into_active_model(s.clone())
+            .reset_all()
+            .insert(&app.db)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        if let Some(at) = first_tried {
+            send_attempt::ActiveModel {
+                id: Set(uuid::Uuid::now_v7()),
+                send_id: Set(s.id),
+                organization_id: Set(org),
+                mailbox_id: Set(mailbox_id),
+                attempt: Set(1),
+                attempted_at: Set(*at),
+                code: Set(Some(451)),
+                enhanced: Set(Some("4.4.2".into())),
+                text: Set("Bad connection".into()),
+                category: Set("transient".into()),
+                outcome: Set("deferred".into()),
+                duration_ms: Set(10),
+            }
+            .insert(&app.db)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        }
+        let recorded = warmup_worker::sender::send_queued(&app.db, &deps, "test-worker", s.id)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(recorded);
+    }
+    let row = |id| async move {
+        send::Entity::find_by_id(id)
+            .one(&app.db)
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| panic!("send {id}"))
+    };
+    let first = row(fresh.0.id).await;
+    assert_eq!(first.state, "deferred", "{:?}", first.last_text);
+    assert!(first.next_attempt_at > now, "{}", first.next_attempt_at);
+    let second = row(old.0.id).await;
+    assert_eq!(second.state, "failed", "{:?}", second.last_text);
+}
+
 on_both_databases!(a_dead_worker_s_leases_end_at_its_last_beat);
 
 /// A worker killed mid-work leaves a seed session and a send claimed for minutes. At the next
@@ -725,14 +801,16 @@ async fn a_dead_worker_s_leases_end_at_its_last_beat(app: &TestApp) {
     )
     .await
     .unwrap_or_else(|e| panic!("{e}"));
-    // Held by each: a seed session (the dead one's from its recovery) and a send mid-conversation.
+    // Held by each: a seed session (the dead one's a lookup by its recovery, the live one's an
+    // engagement session) and a send mid-conversation.
     let (dead_seed, live_seed) = (uuid::Uuid::new_v4(), uuid::Uuid::new_v4());
-    for (seed, owner) in [
-        (dead_seed, format!("{dead}/recovery")),
-        (live_seed, live.clone()),
+    let (dead_lookup, live_session) = (leases::seed_lookup(dead_seed), leases::seed(live_seed));
+    for (lease, owner) in [
+        (&dead_lookup, format!("{dead}/recovery")),
+        (&live_session, live.clone()),
     ] {
         assert!(
-            leases::take(&app.db, &leases::seed(seed), &owner, now, hour)
+            leases::take(&app.db, lease, &owner, now, hour)
                 .await
                 .unwrap_or_else(|e| panic!("{e}"))
         );
@@ -775,15 +853,15 @@ async fn a_dead_worker_s_leases_end_at_its_last_beat(app: &TestApp) {
             .flatten()
             .map(|l| l.lease_until)
     };
-    assert_eq!(until(leases::seed(dead_seed)).await, Some(last_beat));
-    assert_eq!(until(leases::seed(live_seed)).await, Some(hour));
+    assert_eq!(until(dead_lookup.clone()).await, Some(last_beat));
+    assert_eq!(until(live_session.clone()).await, Some(hour));
     assert_eq!(until(scan.clone()).await, Some(hour));
     // Another process may take the dead one's seed now, never the live one's.
-    for (seed, free) in [(dead_seed, true), (live_seed, false)] {
-        let taken = leases::take(&app.db, &leases::seed(seed), "worker-other", now, hour)
+    for (lease, free) in [(&dead_lookup, true), (&live_session, false)] {
+        let taken = leases::take(&app.db, lease, "worker-other", now, hour)
             .await
             .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(taken, free, "seed {seed}");
+        assert_eq!(taken, free, "{lease}");
     }
     // The dead one's send is recovered once the grace after its (cut) lease has passed.
     let grace = chrono::Duration::minutes(warmup_worker::recovery::RECOVERY_GRACE_MINUTES);

@@ -362,6 +362,16 @@ async fn chaos(backend: Backend) {
         .filter(|s| s.thread_depth == 0 && FINAL.contains(&s.state.as_str()))
         .collect();
     let failed = counted_sends.iter().filter(|s| s.state == "failed").count();
+    // Why they failed, most common first: a failing run says which path gave up.
+    let mut reasons: HashMap<String, usize> = HashMap::new();
+    for s in counted_sends.iter().filter(|s| s.state == "failed") {
+        let text = s.last_text.as_deref().unwrap_or_default();
+        let key: String = text.chars().take(100).collect();
+        *reasons.entry(key).or_insert(0) += 1;
+    }
+    let mut reasons: Vec<(String, usize)> = reasons.into_iter().collect();
+    reasons.sort_by_key(|r| std::cmp::Reverse(r.1));
+    let reasons: Vec<String> = reasons.iter().map(|(r, n)| format!("{n} × {r}")).collect();
     let recovered = sea_orm::PaginatorTrait::count(
         warmup_entity::send_attempt::Entity::find()
             .filter(warmup_entity::send_attempt::Column::Category.eq("recovered")),
@@ -377,6 +387,9 @@ async fn chaos(backend: Backend) {
         replies.len(),
         started.elapsed()
     );
+    if !reasons.is_empty() {
+        println!("failed because:\n{}", reasons.join("\n"));
+    }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     assert!(
         counted_sends.len() >= wanted,
@@ -389,7 +402,11 @@ async fn chaos(backend: Backend) {
     );
     // Not vacuous: seeds replied, and most sends went through despite the kills.
     assert!(!replies.is_empty(), "no seed replied");
-    assert!(failed * 10 <= counted_sends.len(), "{failed} failed");
+    assert!(
+        failed * 10 <= counted_sends.len(),
+        "{failed} failed:\n{}",
+        reasons.join("\n")
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -349,6 +349,19 @@ async fn interrupted_sends_are_checked_at_the_seed_and_never_duplicated(backend:
     // Never got out: the seed has nothing.
     let lost_id = format!("{}@sender.test", uuid::Uuid::new_v4().simple());
     let lost = interrupted_send(&app, mailbox, &seeds[1], &lost_id).await;
+    // A live worker's engagement session holds the first seed throughout (a year of the fast
+    // clock): the lookup does not wait for it (a seed with work is in session most of the time).
+    let now = chrono::Utc::now();
+    let held = warmup_entity::store::leases::take(
+        &app.db,
+        &warmup_entity::store::leases::seed(seeds[0].id),
+        "worker-engaging",
+        now,
+        now + chrono::Duration::days(365),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert!(held);
 
     let (stop, worker) = start_worker(&app);
     let rows = settled(&app, &mailbox.to_string()).await;

@@ -119,8 +119,17 @@ pub async fn send_queued(
     let started = Instant::now();
     let reply = deliver(&m, &s, deps).await;
     let duration_ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
+    // A failed send is retried for a while from its first try, not from its planned time: a
+    // send that waited behind others (a backlog, a stopped service) keeps all its retries.
+    let first_try = if reply.accepted() {
+        now
+    } else {
+        sends::first_attempt_at(db, s.id)
+            .await?
+            .map_or(now, |t| t.min(now))
+    };
     let now = deps.clock.now();
-    let (state, next, stop) = decide(&reply, &s, deps, now);
+    let (state, next, stop) = decide(&reply, &s, deps, first_try, now);
     let record = AttemptRecord {
         code: (reply.code > 0).then_some(reply.code),
         enhanced: reply.enhanced.map(|e| e.to_string()),
@@ -143,11 +152,13 @@ pub async fn send_queued(
     Ok(recorded)
 }
 
-/// The next state after an attempt, when to try again, and whether to stop the mailbox.
+/// The next state after an attempt, when to try again (the send first tried at `first_try`),
+/// and whether to stop the mailbox.
 fn decide(
     reply: &SmtpReply,
     s: &send::Model,
     deps: &SendDeps,
+    first_try: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> (SendState, Option<DateTime<Utc>>, Option<String>) {
     if reply.accepted() {
@@ -158,7 +169,7 @@ fn decide(
     }
     let failed = u32::try_from(s.attempts).unwrap_or(u32::MAX);
     let jitter: f64 = rand::random();
-    match deps.retry.next(failed, reply, s.scheduled_at, now, jitter) {
+    match deps.retry.next(failed, reply, first_try, now, jitter) {
         RetryDecision::RetryAt { at } => (SendState::Deferred, Some(at), None),
         RetryDecision::GiveUp { .. } => (SendState::Failed, None, None),
     }

@@ -12,10 +12,17 @@ use crate::lease;
 /// What every seed session lease's name starts with.
 pub const SEED_PREFIX: &str = "seed:";
 
-/// The lease on a seed's mailbox: engagement and the lookup of interrupted sends share it, so
-/// a seed never sees two sessions from us.
+/// The lease on a seed's mailbox for its engagement session: one at a time.
 pub fn seed(id: Uuid) -> String {
     format!("{SEED_PREFIX}{id}")
+}
+
+/// The lease on a seed's mailbox for looking up an interrupted send: one lookup at a time,
+/// beside the engagement session. Sharing that session's lease starved the lookups (a seed
+/// with work is in session most of the time), and two sessions stay far within any provider's
+/// limit of connections per account.
+pub fn seed_lookup(id: Uuid) -> String {
+    format!("{SEED_PREFIX}{id}:lookup")
 }
 
 /// The lease on reading a sender mailbox: held while it is read and until its next reading

@@ -445,6 +445,22 @@ pub async fn stop_mailbox<C: ConnectionTrait>(
     Ok(())
 }
 
+/// When `send_id` was first tried: its earliest recorded attempt (none before its first
+/// attempt ends).
+pub async fn first_attempt_at<C: ConnectionTrait>(
+    db: &C,
+    send_id: Uuid,
+) -> Result<Option<DateTime<Utc>>, StoreError> {
+    Ok(send_attempt::Entity::find()
+        .select_only()
+        .column(send_attempt::Column::AttemptedAt)
+        .filter(send_attempt::Column::SendId.eq(send_id))
+        .order_by_asc(send_attempt::Column::AttemptedAt)
+        .into_tuple::<DateTime<Utc>>()
+        .one(db)
+        .await?)
+}
+
 /// Sends whose worker stopped mid-conversation: still `sending` with a lease that ran out
 /// before `before`.
 pub async fn expired_leases<C: ConnectionTrait>(
