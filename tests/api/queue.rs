@@ -86,7 +86,7 @@ async fn put_send(
         .unwrap_or_else(|e| panic!("send: {e}"))
 }
 
-async fn row(app: &TestApp, id: Uuid) -> send::Model {
+pub(crate) async fn row(app: &TestApp, id: Uuid) -> send::Model {
     send::Entity::find_by_id(id)
         .one(&app.db)
         .await

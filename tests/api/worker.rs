@@ -84,6 +84,19 @@ async fn housekeeping_forgets_expired_idempotency_keys_only(app: &TestApp) {
     assert_eq!(remaining[0].idempotency_key, "fresh");
 }
 
+/// A mailbox whose SMTP server refuses connections (a port nothing listens on): each attempt
+/// is a transient failure.
+async fn mailbox_refusing_smtp(app: &TestApp, email: &str) -> serde_json::Value {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut body = crate::helpers::mailbox_body(email, "pw-123456");
+    body["smtp"] =
+        json!({"host": "127.0.0.1", "port": closed, "security": "none", "password": "pw-123456"});
+    app.create_mailbox(ADMIN_KEY, &body).await
+}
+
 on_both_databases!(a_due_send_goes_through_one_job_and_a_second_job_does_nothing);
 
 /// A due send is queued as a job in the service's own database and sent by it: the attempt is
@@ -94,14 +107,7 @@ async fn a_due_send_goes_through_one_job_and_a_second_job_does_nothing(app: &Tes
     use warmup_worker::send_queue::SendQueue;
 
     // An SMTP server that refuses connections: the attempt is a transient failure, recorded.
-    let closed = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .unwrap_or_else(|e| panic!("{e}"));
-    let mut body = crate::helpers::mailbox_body("jobs@example.net", "pw-123456");
-    body["smtp"] =
-        json!({"host": "127.0.0.1", "port": closed, "security": "none", "password": "pw-123456"});
-    let mailbox = app.create_mailbox(ADMIN_KEY, &body).await;
+    let mailbox = mailbox_refusing_smtp(app, "jobs@example.net").await;
     let warmup_path = format!(
         "/v1/mailboxes/{}/warmup",
         mailbox["id"].as_str().unwrap_or_default()
@@ -701,16 +707,9 @@ on_both_databases!(a_late_send_keeps_its_retries_from_its_first_try);
 /// cannot be reached is retried like any other: its retries count from its first try, not from
 /// when it was planned. One first tried more than a day ago is given up.
 async fn a_late_send_keeps_its_retries_from_its_first_try(app: &TestApp) {
-    use warmup_entity::{send, send_attempt};
-    // A port nothing listens on: the connection is refused, a transient failure.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .unwrap_or_else(|e| panic!("{e}"));
-    let mut body = crate::helpers::mailbox_body("late@example.net", "pw-123456");
-    body["smtp"] =
-        json!({"host": "127.0.0.1", "port": port, "security": "none", "password": "pw-123456"});
-    let mailbox = app.create_mailbox(ADMIN_KEY, &body).await;
+    use crate::queue::row;
+    use warmup_entity::send_attempt;
+    let mailbox = mailbox_refusing_smtp(app, "late@example.net").await;
     let (mailbox_id, org) = app
         .mailbox_and_org(mailbox["id"].as_str().unwrap_or_default())
         .await;
@@ -756,18 +755,10 @@ async fn a_late_send_keeps_its_retries_from_its_first_try(app: &TestApp) {
             .unwrap_or_else(|e| panic!("{e}"));
         assert!(recorded);
     }
-    let row = |id| async move {
-        send::Entity::find_by_id(id)
-            .one(&app.db)
-            .await
-            .ok()
-            .flatten()
-            .unwrap_or_else(|| panic!("send {id}"))
-    };
-    let first = row(fresh.0.id).await;
+    let first = row(app, fresh.0.id).await;
     assert_eq!(first.state, "deferred", "{:?}", first.last_text);
     assert!(first.next_attempt_at > now, "{}", first.next_attempt_at);
-    let second = row(old.0.id).await;
+    let second = row(app, old.0.id).await;
     assert_eq!(second.state, "failed", "{:?}", second.last_text);
 }
 
