@@ -84,17 +84,27 @@ async fn housekeeping_forgets_expired_idempotency_keys_only(app: &TestApp) {
     assert_eq!(remaining[0].idempotency_key, "fresh");
 }
 
-/// A mailbox whose SMTP server refuses connections (a port nothing listens on): each attempt
-/// is a transient failure.
-async fn mailbox_refusing_smtp(app: &TestApp, email: &str) -> serde_json::Value {
-    let closed = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .unwrap_or_else(|e| panic!("{e}"));
+/// A mailbox created through the API from `body`: its id and its organization.
+async fn mailbox_of(app: &TestApp, body: &serde_json::Value) -> (uuid::Uuid, uuid::Uuid) {
+    let mailbox = app.create_mailbox(ADMIN_KEY, body).await;
+    app.mailbox_and_org(mailbox["id"].as_str().unwrap_or_default())
+        .await
+}
+
+/// A mailbox's body whose SMTP server is on loopback at `port`, without TLS.
+fn smtp_at(email: &str, port: u16) -> serde_json::Value {
     let mut body = crate::helpers::mailbox_body(email, "pw-123456");
     body["smtp"] =
-        json!({"host": "127.0.0.1", "port": closed, "security": "none", "password": "pw-123456"});
-    app.create_mailbox(ADMIN_KEY, &body).await
+        json!({"host": "127.0.0.1", "port": port, "security": "none", "password": "pw-123456"});
+    body
+}
+
+/// A port nothing listens on: a connection to it is refused, a transient failure.
+fn closed_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 on_both_databases!(a_due_send_goes_through_one_job_and_a_second_job_does_nothing);
@@ -107,14 +117,8 @@ async fn a_due_send_goes_through_one_job_and_a_second_job_does_nothing(app: &Tes
     use warmup_worker::send_queue::SendQueue;
 
     // An SMTP server that refuses connections: the attempt is a transient failure, recorded.
-    let mailbox = mailbox_refusing_smtp(app, "jobs@example.net").await;
-    let warmup_path = format!(
-        "/v1/mailboxes/{}/warmup",
-        mailbox["id"].as_str().unwrap_or_default()
-    );
-    let (mailbox_id, org) = app
-        .mailbox_and_org(mailbox["id"].as_str().unwrap_or_default())
-        .await;
+    let (mailbox_id, org) = mailbox_of(app, &smtp_at("jobs@example.net", closed_port())).await;
+    let warmup_path = format!("/v1/mailboxes/{mailbox_id}/warmup");
     let s = planned_send(org, mailbox_id);
     let secrets = warmup_entity::secret_box::SecretBox::from_base64(
         app.settings.secret_key.as_deref().unwrap_or_default(),
@@ -529,15 +533,11 @@ on_both_databases!(a_seed_s_reply_is_kept_as_written_with_its_reservation);
 /// neither sends again nor changes the kept text.
 async fn a_seed_s_reply_is_kept_as_written_with_its_reservation(app: &TestApp) {
     use warmup_entity::store::engagement;
-    let mailbox = app
-        .create_mailbox(
-            ADMIN_KEY,
-            &crate::helpers::mailbox_body("kept@example.net", "pw-123456"),
-        )
-        .await;
-    let (mailbox_id, org) = app
-        .mailbox_and_org(mailbox["id"].as_str().unwrap_or_default())
-        .await;
+    let (mailbox_id, org) = mailbox_of(
+        app,
+        &crate::helpers::mailbox_body("kept@example.net", "pw-123456"),
+    )
+    .await;
     let mut s = planned_send(org, mailbox_id);
     s.state = "sent".into();
     sea_orm::IntoActiveModel::into_active_model(s.clone())
@@ -644,13 +644,7 @@ async fn a_server_s_line_break_reaches_the_log_escaped(app: &TestApp) {
         .map(|a| a.port())
         .unwrap_or_else(|e| panic!("{e}"));
     let server = tokio::spawn(refuse_login(listener));
-    let mut body = crate::helpers::mailbox_body("refused@example.net", "pw-123456");
-    body["smtp"] =
-        json!({"host": "127.0.0.1", "port": port, "security": "none", "password": "pw-123456"});
-    let mailbox = app.create_mailbox(ADMIN_KEY, &body).await;
-    let (mailbox_id, org) = app
-        .mailbox_and_org(mailbox["id"].as_str().unwrap_or_default())
-        .await;
+    let (mailbox_id, org) = mailbox_of(app, &smtp_at("refused@example.net", port)).await;
     let mut s = planned_send(org, mailbox_id);
     s.state = "queued".into();
     sea_orm::IntoActiveModel::into_active_model(s.clone())
@@ -709,10 +703,7 @@ on_both_databases!(a_late_send_keeps_its_retries_from_its_first_try);
 async fn a_late_send_keeps_its_retries_from_its_first_try(app: &TestApp) {
     use crate::queue::row;
     use warmup_entity::send_attempt;
-    let mailbox = mailbox_refusing_smtp(app, "late@example.net").await;
-    let (mailbox_id, org) = app
-        .mailbox_and_org(mailbox["id"].as_str().unwrap_or_default())
-        .await;
+    let (mailbox_id, org) = mailbox_of(app, &smtp_at("late@example.net", closed_port())).await;
     let deps = app.warmup_deps().await;
     let now = Utc::now();
     let queued_late = |seed: &str, first_tried: Option<chrono::DateTime<Utc>>| {
@@ -769,15 +760,11 @@ on_both_databases!(a_dead_worker_s_leases_end_at_its_last_beat);
 /// and the send is recovered, while what the live process holds stays its own.
 async fn a_dead_worker_s_leases_end_at_its_last_beat(app: &TestApp) {
     use warmup_entity::store::{leases, processes, sends};
-    let mailbox = app
-        .create_mailbox(
-            ADMIN_KEY,
-            &crate::helpers::mailbox_body("killed@example.net", "pw-123456"),
-        )
-        .await;
-    let (mailbox_id, org) = app
-        .mailbox_and_org(mailbox["id"].as_str().unwrap_or_default())
-        .await;
+    let (mailbox_id, org) = mailbox_of(
+        app,
+        &crate::helpers::mailbox_body("killed@example.net", "pw-123456"),
+    )
+    .await;
     let clock = warmup_entity::Clock::system();
     let now = clock.now();
     let dead = format!("worker-{}", uuid::Uuid::new_v4().simple());
@@ -1058,15 +1045,11 @@ async fn a_worker_waits_for_the_first_send_and_check_still_to_come(app: &TestApp
     use warmup_entity::placement;
     use warmup_entity::store::{engagement, sends};
 
-    let mailbox = app
-        .create_mailbox(
-            ADMIN_KEY,
-            &crate::helpers::mailbox_body("next@example.net", "pw-123456"),
-        )
-        .await;
-    let (mailbox_id, org) = app
-        .mailbox_and_org(mailbox["id"].as_str().unwrap_or_default())
-        .await;
+    let (mailbox_id, org) = mailbox_of(
+        app,
+        &crate::helpers::mailbox_body("next@example.net", "pw-123456"),
+    )
+    .await;
     // Whole seconds: both databases give back exactly what was written.
     let now = warmup_entity::Clock::system().now().trunc_subsecs(0);
     let at = |secs: i64| now + chrono::Duration::seconds(secs);

@@ -120,8 +120,9 @@ pub async fn send_queued(
     let reply = deliver(&m, &s, deps).await;
     let duration_ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
     // A failed send is retried for a while from its first try, not from its planned time: a
-    // send that waited behind others (a backlog, a stopped service) keeps all its retries.
-    let first_try = if reply.accepted() {
+    // send that waited behind others (a backlog, a stopped service) keeps all its retries. On
+    // its first claim (attempts counts claims) there is no earlier attempt to read.
+    let first_try = if reply.accepted() || s.attempts <= 1 {
         now
     } else {
         sends::first_attempt_at(db, s.id)

@@ -117,25 +117,22 @@ pub async fn seeds_due<C: ConnectionTrait>(
 }
 
 /// When the next placement's check comes due after `now`, if any: how long the engagement
-/// loop may wait. One indexed look per stage, each stopping at its first row.
+/// loop may wait.
 pub async fn next_check_after<C: ConnectionTrait>(
     db: &C,
     now: DateTime<Utc>,
 ) -> Result<Option<DateTime<Utc>>, StoreError> {
-    let mut firsts = Vec::new();
-    for stage in [PlacementStage::Locating, PlacementStage::Engaging] {
-        let first: Option<DateTime<Utc>> = placement::Entity::find()
-            .select_only()
-            .column(placement::Column::NextCheckAt)
-            .filter(placement::Column::Stage.eq(stage.as_str()))
-            .filter(placement::Column::NextCheckAt.gt(now))
-            .order_by_asc(placement::Column::NextCheckAt)
-            .into_tuple()
-            .one(db)
-            .await?;
-        firsts.extend(first);
-    }
-    Ok(firsts.into_iter().min())
+    super::earliest::earliest_after::<placement::Entity, _>(
+        db,
+        placement::Column::Stage,
+        &[
+            PlacementStage::Locating.as_str(),
+            PlacementStage::Engaging.as_str(),
+        ],
+        placement::Column::NextCheckAt,
+        now,
+    )
+    .await
 }
 
 /// Placements whose seed is gone: nothing can look for them any more.

@@ -5,6 +5,7 @@ pub mod alerts;
 pub mod api_keys;
 pub mod clock;
 pub mod domains;
+mod earliest;
 pub mod email_key;
 pub mod engagement;
 pub mod events;

@@ -223,25 +223,19 @@ pub async fn queue_due<C: ConnectionTrait>(
 }
 
 /// When the next planned or deferred send comes due after `now`, if any: how long a worker
-/// with nothing due may wait. One indexed look per state, each stopping at its first row.
+/// with nothing due may wait.
 pub async fn next_due_after<C: ConnectionTrait>(
     db: &C,
     now: DateTime<Utc>,
 ) -> Result<Option<DateTime<Utc>>, StoreError> {
-    let mut firsts = Vec::new();
-    for state in [SendState::Planned, SendState::Deferred] {
-        let first: Option<DateTime<Utc>> = send::Entity::find()
-            .select_only()
-            .column(send::Column::NextAttemptAt)
-            .filter(send::Column::State.eq(state.as_str()))
-            .filter(send::Column::NextAttemptAt.gt(now))
-            .order_by_asc(send::Column::NextAttemptAt)
-            .into_tuple()
-            .one(db)
-            .await?;
-        firsts.extend(first);
-    }
-    Ok(firsts.into_iter().min())
+    super::earliest::earliest_after::<send::Entity, _>(
+        db,
+        send::Column::State,
+        &[SendState::Planned.as_str(), SendState::Deferred.as_str()],
+        send::Column::NextAttemptAt,
+        now,
+    )
+    .await
 }
 
 /// Moves the queue deadline of queued sends to `at`: they are queued again (and get a job if
