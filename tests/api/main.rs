@@ -8,6 +8,7 @@ mod auto_adjust;
 mod clock;
 mod contract;
 mod diagnostics;
+mod domains;
 mod limits;
 mod mailboxes;
 mod persistence;

@@ -57,7 +57,8 @@ from warmup_client.models import (
     ErrorsSpikeInput, PlacementDropInput, RotatedSecret, UpdateWebhook, Webhook,
     WebhookDeliveryState, WebhookEventType, WebhookPage,
     CreateDomain, DeletedSends, DiagnoseSmtp, Diagnosis, Domain, DomainPage, Flushed,
-    HealthHistory, HealthReport, QueueDeletion, QueuePage, QueueSelection, SendErrors,
+    DomainHealth, HealthHistory, HealthReport, HealthState, QueueDeletion, QueuePage,
+    QueueSelection, SendErrors,
     CreatePlacementTest, PlacementReport, PlacementSource, PlacementTest, PlacementTestPage,
     ReportGroup, TestStatus,
     CreateSeedSplit, EngagementInput, SeedListPlacementPage, SeedSplit, SeedSplitPage,
@@ -401,16 +402,21 @@ def domains_and_troubleshooting(client, mailbox):
     check("get the domain", get_domain.sync_detailed(added.id, client=client), 200, Domain)
     problem("the same domain twice is a conflict", create_domain.sync_detailed(
         client=client, body=CreateDomain(name=name)), 409, "conflict")
-    problem("a health report before any check is not found", get_domain_health.sync_detailed(
-        added.id, client=client), 404, "not_found")
+    pending = check("its health before any check", get_domain_health.sync_detailed(
+        added.id, client=client), 200, DomainHealth)
+    assert pending.state == HealthState.PENDING, pending.to_dict()
+    assert pending.checked_at is None and pending.checks == [], pending.to_dict()
     report = check("check the domain now", check_domain.sync_detailed(added.id, client=client),
                    201, HealthReport)
     assert [c.check.value for c in report.checks] == [
         "mx", "spf", "dkim", "dmarc", "reverse_dns", "mta_sts", "blocklists", "placement",
     ], report.to_dict()
     assert sum(c.weight for c in report.checks) == 100, report.to_dict()
-    check("its latest report", get_domain_health.sync_detailed(added.id, client=client), 200,
-          HealthReport)
+    latest = check("its latest report", get_domain_health.sync_detailed(added.id, client=client),
+                   200, DomainHealth)
+    assert latest.state == HealthState.CHECKED, latest.to_dict()
+    assert latest.checked_at == report.checked_at, latest.to_dict()
+    assert latest.score == report.score, latest.to_dict()
     history = check("its history", get_domain_health_history.sync_detailed(
         added.id, client=client), 200, HealthHistory)
     assert len(history.items) == 1, history.to_dict()

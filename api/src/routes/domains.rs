@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
-use warmup_domain::health::{CheckKind, CheckStatus, HealthReport};
+use warmup_domain::health::{CheckKind, CheckResult, CheckStatus, Contribution, HealthReport};
 use warmup_domain::mail_server::parse_domain_name;
 use warmup_entity::domain;
 use warmup_entity::store::OrgId;
@@ -217,7 +217,7 @@ pub async fn run_check(
     .await;
     let report = HealthReport::new(&d.name, state.clock.now(), checks);
     // The check and the events it raises are one change.
-    let txn = sea_orm::TransactionTrait::begin(&state.db)
+    let txn = warmup_entity::store::write_txn::begin(&state.db)
         .await
         .map_err(warmup_entity::StoreError::from)?;
     store::record_check(&txn, d, trigger, &report, state.clock.now(), None).await?;
@@ -269,14 +269,71 @@ pub async fn check(
     Ok(HttpResponse::build(StatusCode::CREATED).json(report))
 }
 
+/// Whether a domain's health has been checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum HealthState {
+    /// No check ran yet: the workers check a new domain in their next round (or
+    /// `POST /v1/domains/{id}/checks` now).
+    Pending,
+    /// The fields below are the latest check's report.
+    Checked,
+}
+
+/// A domain's health: its latest check's report, or `pending` before the first check (then
+/// `checked_at`, `score` and `grade` are null and `checks` empty).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DomainHealth {
+    pub state: HealthState,
+    pub domain: String,
+    /// When the latest check ran; null while `pending`.
+    pub checked_at: Option<DateTime<Utc>>,
+    /// When the next scheduled check is due.
+    pub next_check_at: DateTime<Utc>,
+    /// 0 to 100: points earned over the weights of the checks that could be decided; null
+    /// when none could or none ran.
+    pub score: Option<u32>,
+    /// A (90 and up), B (80), C (70), D (60) or F.
+    pub grade: Option<String>,
+    pub checks: Vec<CheckResult>,
+    pub contributions: Vec<Contribution>,
+}
+
+impl DomainHealth {
+    fn of(d: &domain::Model, report: Option<HealthReport>) -> Self {
+        let mut shown = Self {
+            state: HealthState::Pending,
+            domain: d.name.clone(),
+            checked_at: None,
+            next_check_at: d.next_check_at,
+            score: None,
+            grade: None,
+            checks: vec![],
+            contributions: vec![],
+        };
+        if let Some(r) = report {
+            shown.state = HealthState::Checked;
+            shown.checked_at = Some(r.checked_at);
+            shown.score = r.score;
+            shown.grade = r.grade;
+            shown.checks = r.checks;
+            shown.contributions = r.contributions;
+        }
+        shown
+    }
+}
+
 /// The domain's latest health report.
+///
+/// Before the domain's first check the answer is `state: pending` with no checks, so a domain
+/// just added has a health to read (not a 404).
 #[utoipa::path(
     tag = "domains",
     operation_id = "getDomainHealth",
     params(("id" = Uuid, Path, description = "Domain id")),
     responses(
-        (status = 200, description = "The latest check's report", body = HealthReport),
-        (status = 404, description = "No such domain, or not checked yet", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 200, description = "The latest check's report, or pending", body = DomainHealth),
+        (status = 404, description = "No such domain", body = crate::error::Problem, content_type = "application/problem+json"),
     ),
     security(("api_key" = []))
 )]
@@ -285,15 +342,10 @@ pub async fn health(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<Uuid>,
-) -> Result<web::Json<HealthReport>, ApiError> {
+) -> Result<web::Json<DomainHealth>, ApiError> {
     let d = find(&state, &caller, *id).await?;
-    let (_, report) =
-        store::latest(&state.db, caller.org, d.id)
-            .await?
-            .ok_or(ApiError::NotFound(
-                "health check of this domain (none ran yet)",
-            ))?;
-    Ok(web::Json(report))
+    let latest = store::latest(&state.db, caller.org, d.id).await?;
+    Ok(web::Json(DomainHealth::of(&d, latest.map(|(_, r)| r))))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
