@@ -6,6 +6,7 @@ mod alerts;
 mod auth;
 mod auto_adjust;
 mod clock;
+mod concurrency;
 mod contract;
 mod diagnostics;
 mod domains;

@@ -59,7 +59,7 @@ async fn check_one(
     .await;
     let report = HealthReport::new(&d.name, deps.clock.now(), checks);
     // The check and the events it raises are one change.
-    let txn = sea_orm::TransactionTrait::begin(db)
+    let txn = warmup_entity::store::write_txn::begin(db)
         .await
         .map_err(warmup_entity::StoreError::from)?;
     domains::record_check(

@@ -144,7 +144,7 @@ pub async fn send_queued(
     if let Some(reason) = stop {
         tracing::warn!(mailbox = %m.id, reason = %escape_control(&reason), "stopping the mailbox");
         // The stop and its event are one change.
-        let txn = sea_orm::TransactionTrait::begin(db)
+        let txn = warmup_entity::store::write_txn::begin(db)
             .await
             .map_err(StoreError::from)?;
         sends::stop_mailbox(&txn, m.id, &reason, now).await?;

@@ -440,7 +440,7 @@ pub async fn apply(
             ));
         }
     };
-    let txn = sea_orm::TransactionTrait::begin(&state.db).await?;
+    let txn = warmup_entity::store::write_txn::begin(&state.db).await?;
     let now = state.clock.now();
     let mut out = AppliedPreferences {
         changed: Vec::new(),

@@ -617,7 +617,7 @@ pub async fn test(
     }
     let now = state.clock.now();
     // The event and its delivery are stored together.
-    let txn = sea_orm::TransactionTrait::begin(&state.db)
+    let txn = warmup_entity::store::write_txn::begin(&state.db)
         .await
         .map_err(warmup_entity::StoreError::from)?;
     let d = events::raise_for(

@@ -1,5 +1,6 @@
 //! API keys: random bearer tokens of which only a SHA-256 digest is stored.
 
+use crate::store::write_txn;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
@@ -89,7 +90,7 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
     max_live: u64,
     now: DateTime<Utc>,
 ) -> Result<IssuedKey, StoreError> {
-    let txn = db.begin().await?;
+    let txn = write_txn::begin(db).await?;
     // A write before the count: it takes SQLite's one writer lock, and in Postgres locks the
     // organization's row until commit, so two requests cannot both count one below the cap.
     organization::Entity::update_many()

@@ -2,11 +2,12 @@
 //! seed, engaged with step by step, each step recorded; one engagement session per seed at a
 //! time. These functions act for every organization; each row carries its organization.
 
+use crate::store::write_txn;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait, TryIntoModel,
+    QueryOrder, QuerySelect, Set, TryIntoModel,
 };
 use uuid::Uuid;
 use warmup_domain::content::Draft;
@@ -280,7 +281,7 @@ pub async fn record_located(
         PlacementStage::Done
     }
     .as_str();
-    let txn = db.begin().await?;
+    let txn = write_txn::begin(db).await?;
     let res = placement::Entity::update_many()
         .col_expr(placement::Column::Stage, Expr::value(stage))
         .col_expr(
@@ -350,7 +351,7 @@ pub async fn record_missing(
     detail: &str,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    let txn = db.begin().await?;
+    let txn = write_txn::begin(db).await?;
     let res = placement::Entity::update_many()
         .col_expr(
             placement::Column::Stage,
@@ -437,7 +438,7 @@ async fn note_error(
     retry_at: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    let txn = db.begin().await?;
+    let txn = write_txn::begin(db).await?;
     let mut update = placement::Entity::update_many()
         .col_expr(
             placement::Column::LastError,
@@ -563,7 +564,7 @@ pub async fn record_step(
     step: StepDone,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    let txn = db.begin().await?;
+    let txn = write_txn::begin(db).await?;
     let stage = if step.plan.is_some() {
         PlacementStage::Engaging
     } else {
@@ -669,7 +670,7 @@ pub async fn record_reply_seen(
     continuation: Option<send::Model>,
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
-    let txn = db.begin().await?;
+    let txn = write_txn::begin(db).await?;
     let res = placement::Entity::update_many()
         .col_expr(
             placement::Column::ReplyClass,

@@ -1,8 +1,9 @@
 //! Sender mailboxes of one organization.
 
+use crate::store::write_txn;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
 
@@ -103,7 +104,7 @@ pub async fn update<C: ConnectionTrait>(
 /// Deletes a mailbox of `org` with its sends and placements; false when it had none with that
 /// id.
 pub async fn delete(db: &DatabaseConnection, org: OrgId, id: Uuid) -> Result<bool, StoreError> {
-    let txn = db.begin().await?;
+    let txn = write_txn::begin(db).await?;
     let res = mailbox::Entity::delete_many()
         .filter(mailbox::Column::Id.eq(id))
         .filter(mailbox::Column::OrganizationId.eq(org.0))

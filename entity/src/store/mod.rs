@@ -32,6 +32,7 @@ pub mod verification;
 pub mod warmup;
 pub mod webhook_deliveries;
 pub mod webhooks;
+pub mod write_txn;
 
 use sea_orm::{DbErr, SqlErr};
 use uuid::Uuid;

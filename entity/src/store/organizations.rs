@@ -1,9 +1,10 @@
 //! Organizations: created by platform admins (or at bootstrap) together with their first key.
 
+use crate::store::write_txn;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    PaginatorTrait, Set, TransactionTrait,
+    PaginatorTrait, Set,
 };
 use uuid::Uuid;
 
@@ -42,7 +43,7 @@ pub async fn create_with_key(
     name: &str,
     now: DateTime<Utc>,
 ) -> Result<(organization::Model, api_keys::IssuedKey), StoreError> {
-    let txn = db.begin().await?;
+    let txn = write_txn::begin(db).await?;
     let created = insert_with_key(&txn, name, false, None, now).await?;
     txn.commit().await?;
     Ok(created)
@@ -56,7 +57,7 @@ pub async fn bootstrap(
     key: Option<String>,
     now: DateTime<Utc>,
 ) -> Result<Option<(organization::Model, api_keys::IssuedKey)>, StoreError> {
-    let txn = db.begin().await?;
+    let txn = write_txn::begin(db).await?;
     if txn.get_database_backend() == sea_orm::DbBackend::Postgres {
         txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({BOOTSTRAP_LOCK})"))
             .await?;

@@ -3,11 +3,12 @@
 //! repeated by schedule. Every result is counted in the rollups in the transaction that
 //! records it.
 
+use crate::store::write_txn;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -231,7 +232,7 @@ pub async fn create_with(
     };
     let selection =
         serde_json::to_string(&new.selection).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    let txn = db.begin().await?;
+    let txn = write_txn::begin(db).await?;
     let schedule_id = match (run, mailbox_id) {
         (Run::Once, _) => None,
         (Run::Of(id), _) => Some(id),
@@ -436,7 +437,7 @@ pub async fn list<C: ConnectionTrait>(
 
 /// Deletes one of `org`'s tests with its results (and their counts); false when it had none.
 pub async fn delete(db: &DatabaseConnection, org: OrgId, id: Uuid) -> Result<bool, StoreError> {
-    let txn = db.begin().await?;
+    let txn = write_txn::begin(db).await?;
     let res = test::Entity::delete_many()
         .filter(test::Column::Id.eq(id))
         .filter(test::Column::OrganizationId.eq(org.0))
@@ -755,7 +756,7 @@ pub async fn record_arrival(
     a: Arrival,
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
-    let txn = db.begin().await?;
+    let txn = write_txn::begin(db).await?;
     // The test's row first: closing takes it too, so the two cannot cross.
     let still_open = test::Entity::update_many()
         .col_expr(test::Column::UpdatedAt, Expr::value(now))
@@ -903,7 +904,7 @@ pub async fn close_due(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u6
         .await?;
     let mut closed = 0;
     for id in due {
-        let txn = db.begin().await?;
+        let txn = write_txn::begin(db).await?;
         // Taken first, as recording an arrival does; only one closer wins.
         let won = test::Entity::update_many()
             .col_expr(test::Column::UpdatedAt, Expr::value(now))

@@ -1,13 +1,14 @@
 //! Planning's rows: the warmups ready to plan, the seeds a mailbox may send to, and a day's
 //! plan stored with the ramp's progress in one transaction. Only the planner writes progress.
 
+use crate::store::write_txn;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait,
+    QueryOrder, QuerySelect, Set,
 };
 use uuid::Uuid;
 use warmup_domain::split::Carry;
@@ -377,7 +378,7 @@ pub async fn record_plans(
     plans: Vec<NewPlan>,
     now: DateTime<Utc>,
 ) -> Result<u32, StoreError> {
-    let txn = db.begin().await?;
+    let txn = write_txn::begin(db).await?;
     let mut stored = 0;
     for plan in plans {
         if store_plan(&txn, plan, now).await? {

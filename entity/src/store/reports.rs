@@ -1,10 +1,11 @@
 //! Delivery reports (DSNs) found in a sender's inbox, recorded once on the send they are about.
 
+use crate::store::write_txn;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QuerySelect, Set, TransactionTrait,
+    QuerySelect, Set,
 };
 use uuid::Uuid;
 use warmup_domain::state::{EventOutcome, EventSource, SendState};
@@ -43,7 +44,7 @@ pub async fn record_report(
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
     let outcome = report.outcome;
-    let txn = db.begin().await?;
+    let txn = write_txn::begin(db).await?;
     // Two workers may read the same report at once: the send's row lock makes the second wait
     // and then see the first one's record. (SQLite has one writer at a time already.)
     if db.get_database_backend() == sea_orm::DbBackend::Postgres {

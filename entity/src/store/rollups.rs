@@ -4,6 +4,7 @@
 //! disagree after a crash. `report_from_rows` counts the rows themselves, as the check of that
 //! promise and the baseline of its benchmark.
 
+use crate::store::write_txn;
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
@@ -661,9 +662,8 @@ pub async fn report_from_rows<C: ConnectionTrait>(
 /// written in bulk (a benchmark's load, an import) or a repair. Nothing else needs it, since
 /// every change to a placement keeps the rollups in step.
 pub async fn rebuild(db: &sea_orm::DatabaseConnection, org: OrgId) -> Result<(), StoreError> {
-    use sea_orm::TransactionTrait;
     use sea_orm::sea_query::Query;
-    let txn = db.begin().await?;
+    let txn = write_txn::begin(db).await?;
     org_rollup::Entity::delete_many()
         .filter(org_rollup::Column::OrganizationId.eq(org.0))
         .exec(&txn)

@@ -2,13 +2,14 @@
 //! senders, each campaign message once per seed (whichever worker reads it), what the seed did
 //! with it, and the seeds a campaign never reached once its missing window has passed.
 
+use crate::store::write_txn;
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait, TryIntoModel,
+    QueryOrder, QuerySelect, Set, TryIntoModel,
 };
 use uuid::Uuid;
 use warmup_domain::email::domain_of;
@@ -276,7 +277,7 @@ pub async fn record_found(
     missing_after: chrono::Duration,
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
-    let txn = db.begin().await?;
+    let txn = write_txn::begin(db).await?;
     lock_split(&txn, f.split_id).await?;
     let seen = seed_list_message::Entity::find()
         .filter(seed_list_message::Column::SeedId.eq(f.seed_id))
@@ -376,7 +377,7 @@ pub async fn close_campaigns(
         .await?;
     let mut written = 0;
     for c in due {
-        let txn = db.begin().await?;
+        let txn = write_txn::begin(db).await?;
         lock_split(&txn, c.split_id).await?;
         // Read again under the lock: another worker may have closed it, or an earlier arrival
         // moved its window.

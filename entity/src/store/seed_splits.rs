@@ -2,13 +2,14 @@
 //! seeds first, all or nothing), approved senders (never overlapping another organization's on
 //! a shared seed), rotation, and the seed addresses to paste into a campaign tool.
 
+use crate::store::write_txn;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, IntoActiveModel,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
 use warmup_domain::seed_split::{self as rules, PoolSeed, SenderPattern, SplitEngagement};
@@ -352,7 +353,7 @@ pub async fn create(
     max_splits: u32,
     now: DateTime<Utc>,
 ) -> Result<SplitView, StoreError> {
-    let txn = db.begin().await?;
+    let txn = write_txn::begin(db).await?;
     write_first(&txn, org).await?;
     let pool = pool(&txn, org, &new.provider, &new.group, now).await?;
     // Seeds where another organization approved an overlapping sender cannot be given: the
@@ -530,7 +531,7 @@ pub async fn change(
     change: SplitChange,
     now: DateTime<Utc>,
 ) -> Result<Option<SplitView>, StoreError> {
-    let txn = db.begin().await?;
+    let txn = write_txn::begin(db).await?;
     lock_split(&txn, id).await?;
     let Some(split) = own(&txn, org, id).await? else {
         return Ok(None);
@@ -596,7 +597,7 @@ pub async fn delete(
     org: OrgId,
     id: Uuid,
 ) -> Result<bool, StoreError> {
-    let txn = db.begin().await?;
+    let txn = write_txn::begin(db).await?;
     let res = seed_split::Entity::delete_many()
         .filter(seed_split::Column::Id.eq(id))
         .filter(seed_split::Column::OrganizationId.eq(org.0))
@@ -697,7 +698,7 @@ async fn rotate_split(
     now: DateTime<Utc>,
     due_only: bool,
 ) -> Result<Option<SplitView>, StoreError> {
-    let txn = db.begin().await?;
+    let txn = write_txn::begin(db).await?;
     lock_split(&txn, id).await?;
     let Some(split) = own(&txn, org, id).await? else {
         return Ok(None);

@@ -2,11 +2,12 @@
 //! interrupted ones taken over. These functions serve the workers, which act for every
 //! organization; each row they return carries its organization.
 
+use crate::store::write_txn;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait,
+    QueryOrder, QuerySelect, Set,
 };
 use uuid::Uuid;
 use warmup_domain::state::SendState;
@@ -309,7 +310,7 @@ pub async fn record_attempt(
     now: DateTime<Utc>,
     a: AttemptRecord,
 ) -> Result<bool, StoreError> {
-    let txn = db.begin().await?;
+    let txn = write_txn::begin(db).await?;
     let mut update = send::Entity::update_many()
         .col_expr(send::Column::State, Expr::value(a.state.as_str()))
         .col_expr(

@@ -2,11 +2,12 @@
 //! (one worker wins each), claimed under a lease by the job that sends them, and each try is
 //! recorded with the delivery's new state and the webhook's health in one transaction.
 
+use crate::store::write_txn;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Condition, Expr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait,
+    QueryOrder, QuerySelect, Set,
 };
 use uuid::Uuid;
 use warmup_domain::state::{DeliveryOutcome, DeliveryState, EventType};
@@ -174,7 +175,7 @@ pub async fn record(
             warmup_domain::webhook::RETRY_FOR_HOURS
         ));
     }
-    let txn = db.begin().await?;
+    let txn = write_txn::begin(db).await?;
     let state = match outcome {
         DeliveryOutcome::Delivered => DeliveryState::Delivered,
         DeliveryOutcome::Retry => DeliveryState::Pending,

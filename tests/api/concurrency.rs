@@ -1,0 +1,51 @@
+use serde_json::json;
+
+use crate::helpers::{TestApp, mailbox_body};
+use crate::on_both_databases;
+
+on_both_databases!(concurrent_writes_wait_for_each_other_instead_of_failing,);
+
+/// Requests whose transactions read before they write, beside other writers: on SQLite a
+/// deferred transaction failed with "database is locked" (517) when another connection
+/// committed between its read and its write, and the API answered 500.
+async fn concurrent_writes_wait_for_each_other_instead_of_failing(app: &TestApp) {
+    let key = app.new_org("Acme").await;
+    for i in 0..10 {
+        app.create_mailbox(&key, &mailbox_body(&format!("m{i}@example.net"), "pw"))
+            .await;
+    }
+    let apply = |n: u32| {
+        let key = key.clone();
+        async move {
+            let mut failed = Vec::new();
+            for j in 0..15u32 {
+                let body = json!({
+                    "all": true,
+                    "preferences": {"max_per_day": 20 + (n * 15 + j) % 20, "pattern": if j % 2 == 0 { "b2b" } else { "b2c" }},
+                });
+                let r = app.post("/v1/warmup/preferences/apply", &key, &body).await;
+                if r.status != 200 {
+                    failed.push(format!("apply: {} {}", r.status, r.text));
+                }
+            }
+            failed
+        }
+    };
+    let add = |n: u32| {
+        let key = key.clone();
+        async move {
+            let mut failed = Vec::new();
+            for j in 0..30u32 {
+                let body = json!({"name": format!("d{n}-{j}.example.com")});
+                let r = app.post("/v1/domains", &key, &body).await;
+                if r.status != 201 {
+                    failed.push(format!("add domain: {} {}", r.status, r.text));
+                }
+            }
+            failed
+        }
+    };
+    let (a, b, c, d) = tokio::join!(apply(0), apply(1), add(0), add(1));
+    let failed: Vec<String> = [a, b, c, d].concat();
+    assert!(failed.is_empty(), "{} failed: {failed:#?}", failed.len());
+}
