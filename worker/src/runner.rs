@@ -4,6 +4,7 @@
 
 use std::future::Future;
 use std::str::FromStr;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use apalis::prelude::*;
@@ -55,10 +56,14 @@ struct SendContext {
 /// the send slots free up rather than once a round.
 #[derive(Clone, Default)]
 struct Wakeups {
-    /// Send jobs were pushed: the job workers look now.
+    /// Send jobs were pushed: the send job worker looks now.
     pushed: std::sync::Arc<tokio::sync::Notify>,
+    /// Webhook jobs were pushed: the webhook job worker looks now.
+    hooks_pushed: std::sync::Arc<tokio::sync::Notify>,
     /// A send job ended: its slot is free for the next due send.
     freed: std::sync::Arc<tokio::sync::Notify>,
+    /// A job (send or webhook) ended since the warmup loop last unlocked ended jobs.
+    ended: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// How many sends one worker process has in flight at once. A send waits on a remote server
@@ -73,9 +78,13 @@ async fn send_job(
 ) -> Result<(), BoxDynError> {
     let sent = sender::send_queued(&ctx.db, &ctx.deps, worker.name(), job.send_id).await;
     ctx.wakeups.freed.notify_one();
+    ctx.wakeups.ended.store(true, Ordering::Relaxed);
     sent?;
     Ok(())
 }
+
+/// How often the warmup loop unlocks ended jobs when none ended here (see `unlock_ended`).
+const UNLOCK_AT_LEAST_EVERY: Duration = Duration::from_secs(30);
 
 /// How many webhook deliveries one worker process sends at once.
 const WEBHOOK_CONCURRENCY: usize = 8;
@@ -86,7 +95,10 @@ async fn webhook_job(
     ctx: Data<SendContext>,
     worker: WorkerContext,
 ) -> Result<(), BoxDynError> {
-    crate::webhooks::deliver(&ctx.db, &ctx.deps, worker.name(), job.delivery_id).await?;
+    let delivered =
+        crate::webhooks::deliver(&ctx.db, &ctx.deps, worker.name(), job.delivery_id).await;
+    ctx.wakeups.ended.store(true, Ordering::Relaxed);
+    delivered?;
     Ok(())
 }
 
@@ -112,6 +124,8 @@ async fn warmup_loop(
         .real(tick)
         .clamp(Duration::from_millis(50), Duration::from_secs(2));
     let longest = Duration::from_secs(2);
+    // The first round unlocks what an earlier run of the process left.
+    let mut unlocked: Option<std::time::Instant> = None;
     while !*stop.borrow() {
         if let Err(e) = rounds.plan_due(&db, &deps.clock, &mut rng).await {
             tracing::error!(error = %escape_control(&e.to_string()), "planning failed");
@@ -119,8 +133,15 @@ async fn warmup_loop(
         if let Err(e) = recovery::recover_expired(&db, &deps, &owner).await {
             tracing::error!(error = %escape_control(&e.to_string()), "recovering interrupted sends failed");
         }
-        if let Err(e) = crate::send_queue::unlock_ended(&db).await {
-            tracing::error!(error = %escape_control(&e.to_string()), "unlocking ended jobs failed");
+        // Only after jobs ended here, and every half minute for those whose end apalis
+        // recorded after the look (it acknowledges once the job's function has returned).
+        if wakeups.ended.swap(false, Ordering::Relaxed)
+            || unlocked.is_none_or(|at| at.elapsed() >= UNLOCK_AT_LEAST_EVERY)
+        {
+            unlocked = Some(std::time::Instant::now());
+            if let Err(e) = crate::send_queue::unlock_ended(&db).await {
+                tracing::error!(error = %escape_control(&e.to_string()), "unlocking ended jobs failed");
+            }
         }
         let share = match sender::start_round(&db, &deps, SEND_CONCURRENCY).await {
             Ok(share) => Some(share),
@@ -133,8 +154,12 @@ async fn warmup_loop(
             Some(share) => queue_due(&db, &deps, &mut queue, share, &wakeups).await,
             None => false,
         };
-        if let Err(e) = crate::webhooks::dispatch_due(&db, &deps, &mut hooks).await {
-            tracing::error!(error = %escape_control(&e.to_string()), "queueing webhook deliveries failed");
+        match crate::webhooks::dispatch_due(&db, &deps, &mut hooks).await {
+            Ok(0) => {}
+            Ok(_) => wakeups.hooks_pushed.notify_one(),
+            Err(e) => {
+                tracing::error!(error = %escape_control(&e.to_string()), "queueing webhook deliveries failed")
+            }
         }
         let wait = idle(&deps, pause, longest, |now| next_send_or_planning(&db, now)).await;
         let next_round = tokio::time::Instant::now() + wait;
@@ -408,30 +433,42 @@ pub async fn run_until(
                 .build(housekeeping::run)
         });
     if let Some(deps) = options.warmup.clone() {
-        // New jobs are looked for once a round, but at least every second and at most five
-        // times a second, however fast the clock runs.
+        // Jobs this process pushes wake its job workers at once; the tick finds the others'
+        // (another process's, a dead worker's given back): once a round, at most five times a
+        // second however fast the clock runs, and at least every five seconds. Each look is a
+        // statement: on a real clock, looking every second was a fifth of an idle service's
+        // statements.
         let poll = deps
             .clock
             .real(options.tick)
-            .clamp(Duration::from_millis(200), Duration::from_secs(1));
+            .clamp(Duration::from_millis(200), Duration::from_secs(5));
         let ctx = SendContext { db, deps, wakeups };
         let queue = SendQueue::new(&ctx.db, SEND_CONCURRENCY);
         let hooks = WebhookQueue::new(&ctx.db, WEBHOOK_CONCURRENCY);
         let hook_ctx = ctx.clone();
         let pushed = ctx.wakeups.pushed.clone();
+        let hooks_pushed = ctx.wakeups.hooks_pushed.clone();
         let hook_name = format!("webhooks-{name}");
         let name = format!("sender-{name}");
         monitor = match hooks {
             WebhookQueue::Sqlite(storage) => monitor.register(move |_restarts| {
                 WorkerBuilder::new(hook_name.as_str())
-                    .backend(storage.clone().poll_with_strategy(Every::new(poll)))
+                    .backend(
+                        storage
+                            .clone()
+                            .poll_with_strategy(Every::new(poll).or_when(hooks_pushed.clone())),
+                    )
                     .data(hook_ctx.clone())
                     .concurrency(WEBHOOK_CONCURRENCY)
                     .build(webhook_job)
             }),
             WebhookQueue::Postgres(storage) => monitor.register(move |_restarts| {
                 WorkerBuilder::new(hook_name.as_str())
-                    .backend(storage.clone().poll_with_strategy(Every::new(poll)))
+                    .backend(
+                        storage
+                            .clone()
+                            .poll_with_strategy(Every::new(poll).or_when(hooks_pushed.clone())),
+                    )
                     .data(hook_ctx.clone())
                     .concurrency(WEBHOOK_CONCURRENCY)
                     .build(webhook_job)

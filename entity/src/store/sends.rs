@@ -140,26 +140,14 @@ pub async fn queue_due<C: ConnectionTrait>(
     limit: u64,
     share: Share,
 ) -> Result<Queued, StoreError> {
-    let mut in_flight = in_flight_per_org(db, now).await?;
-    let mut total: u64 = in_flight.values().sum();
-    // Organizations passed over in this call: at their share, or past the floor when every
-    // slot is taken.
-    let mut full: std::collections::HashSet<Uuid> = std::collections::HashSet::new();
-    // Organizations that count for the share: those with sends in flight, and those seen
-    // waiting in any look so far.
-    let mut counted: std::collections::HashSet<Uuid> = in_flight.keys().copied().collect();
     let due = sea_orm::sea_query::Condition::all()
         .add(send::Column::State.is_in([SendState::Planned.as_str(), SendState::Deferred.as_str()]))
         .add(send::Column::NextAttemptAt.lte(now));
     let lost = lost(now);
     // A paused warmup sends nothing more, today's planned sends included; they wait.
     let paused = paused_mailboxes();
-    let mut queued = Queued::default();
-    let mut per_org = u64::MAX;
-    // Organizations that reach their share drop out of the next look, so one organization's
-    // backlog never fills the window and keeps the others waiting.
-    loop {
-        let candidates = send::Entity::find()
+    let look = |full: &std::collections::HashSet<Uuid>| {
+        send::Entity::find()
             .filter(
                 sea_orm::sea_query::Condition::any()
                     .add(due.clone())
@@ -170,7 +158,25 @@ pub async fn queue_due<C: ConnectionTrait>(
             .order_by_asc(send::Column::NextAttemptAt)
             .limit(limit)
             .all(db)
-            .await?;
+    };
+    // Organizations passed over in this call: at their share, or past the floor when every
+    // slot is taken.
+    let mut full: std::collections::HashSet<Uuid> = std::collections::HashSet::new();
+    let mut candidates = look(&full).await?;
+    let mut queued = Queued::default();
+    // Nothing due, most rounds of a quiet day: the sends in flight need not be counted.
+    if candidates.is_empty() {
+        return Ok(queued);
+    }
+    let mut in_flight = in_flight_per_org(db, now).await?;
+    let mut total: u64 = in_flight.values().sum();
+    // Organizations that count for the share: those with sends in flight, and those seen
+    // waiting in any look so far.
+    let mut counted: std::collections::HashSet<Uuid> = in_flight.keys().copied().collect();
+    let mut per_org = u64::MAX;
+    // Organizations that reach their share drop out of the next look, so one organization's
+    // backlog never fills the window and keeps the others waiting.
+    loop {
         // Each look may find organizations the earlier ones did not (a window holds the oldest
         // due sends only): the share only shrinks as they are found.
         counted.extend(candidates.iter().map(|c| c.organization_id));
@@ -220,6 +226,7 @@ pub async fn queue_due<C: ConnectionTrait>(
             queued.more_due |= candidates.len() as u64 >= limit;
             return Ok(queued);
         }
+        candidates = look(&full).await?;
     }
 }
 
