@@ -218,6 +218,11 @@ fn error_responses(api: &mut utoipa::openapi::OpenApi) {
             }
             if limited {
                 wanted.push((
+                    503,
+                    "The database is busy (a lock or a connection was not free in time); \
+                     retry after `Retry-After` seconds",
+                ));
+                wanted.push((
                     429,
                     "Rate limit exceeded (the client address's without a valid key, the key's, \
                      or its organization's); retry after `Retry-After` seconds",

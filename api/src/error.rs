@@ -206,6 +206,9 @@ impl ResponseError for ApiError {
             ApiError::RateLimited { retry_after, .. } => {
                 res.insert_header((header::RETRY_AFTER, retry_after.to_string()));
             }
+            ApiError::Unavailable(_) => {
+                res.insert_header((header::RETRY_AFTER, UNAVAILABLE_RETRY_AFTER));
+            }
             ApiError::MethodNotAllowed(allowed) => {
                 res.insert_header((header::ALLOW, allowed.join(", ")));
             }
@@ -221,7 +224,7 @@ impl From<StoreError> for ApiError {
             StoreError::Conflict(msg) => ApiError::Conflict(msg),
             StoreError::LimitReached(msg) => ApiError::LimitReached(msg),
             StoreError::NotEnoughSeeds { available } => ApiError::NotEnoughSeeds { available },
-            StoreError::Db(db) => ApiError::Internal(db.to_string()),
+            StoreError::Db(db) => db.into(),
             StoreError::Corrupt(what) => ApiError::Internal(what),
         }
     }
@@ -229,9 +232,19 @@ impl From<StoreError> for ApiError {
 
 impl From<sea_orm::DbErr> for ApiError {
     fn from(e: sea_orm::DbErr) -> Self {
+        if warmup_entity::store::is_busy(&e) {
+            tracing::warn!(cause = %escape_control(&e.to_string()), "the database is busy");
+            return ApiError::Unavailable(BUSY.into());
+        }
         ApiError::Internal(e.to_string())
     }
 }
+
+/// The detail of a 503 for a busy database.
+const BUSY: &str = "the database is busy; retry after the Retry-After seconds";
+
+/// Seconds a client waits before asking again after a 503.
+const UNAVAILABLE_RETRY_AFTER: &str = "1";
 
 /// A problem response for the OpenAPI document.
 pub(crate) fn problem_response(description: &str) -> utoipa::openapi::Response {

@@ -49,3 +49,23 @@ async fn concurrent_writes_wait_for_each_other_instead_of_failing(app: &TestApp)
     let failed: Vec<String> = [a, b, c, d].concat();
     assert!(failed.is_empty(), "{} failed: {failed:#?}", failed.len());
 }
+
+/// A write that waited out SQLite's busy timeout (another connection held the write lock all
+/// along) is a 503 with Retry-After, which a client retries, not a 500; once the lock is free
+/// the same request succeeds.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_database_busy_past_its_timeout_answers_503_with_retry_after() {
+    let app = crate::helpers::spawn_app(crate::helpers::Backend::Sqlite).await;
+    let key = app.new_org("Acme").await;
+    let body = json!({"name": "example.com"});
+    let held = warmup_entity::store::write_txn::begin(&app.db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let busy = app.post("/v1/domains", &key, &body).await;
+    sea_orm::TransactionSession::rollback(held)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let busy = busy.expect_problem(503, "unavailable");
+    assert_eq!(busy.header("retry-after"), Some("1"), "{:?}", busy.headers);
+    app.post("/v1/domains", &key, &body).await.expect(201);
+}

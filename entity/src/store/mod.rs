@@ -64,6 +64,35 @@ pub(crate) const SUM_N: &str = "CAST(SUM(n) AS BIGINT)";
 /// `COUNT(*)` as a 64-bit integer on both databases.
 pub(crate) const COUNT_ALL: &str = "CAST(COUNT(*) AS BIGINT)";
 
+/// Whether `err` says the database is busy rather than that the statement is wrong: SQLite's
+/// lock outlasted the busy timeout (`SQLITE_BUSY`, `SQLITE_LOCKED` and their extended codes),
+/// Postgres gave up on a lock or a serialization (`40001`, `40P01`, `55P03`), or no pooled
+/// connection came free in time. The same request can succeed a moment later.
+pub fn is_busy(err: &DbErr) -> bool {
+    use sea_orm::sqlx;
+    use sea_orm::{ConnAcquireErr, RuntimeErr};
+    let e = match err {
+        DbErr::ConnectionAcquire(ConnAcquireErr::Timeout) => return true,
+        DbErr::Exec(RuntimeErr::SqlxError(e))
+        | DbErr::Query(RuntimeErr::SqlxError(e))
+        | DbErr::Conn(RuntimeErr::SqlxError(e)) => e,
+        _ => return false,
+    };
+    match e.as_ref() {
+        sqlx::Error::PoolTimedOut => true,
+        sqlx::Error::Database(d) => {
+            let code = d.code().unwrap_or_default();
+            if d.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+                // An extended code keeps its primary code in the low byte.
+                code.parse::<u32>().is_ok_and(|n| matches!(n & 0xff, 5 | 6))
+            } else {
+                matches!(code.as_ref(), "40001" | "40P01" | "55P03")
+            }
+        }
+        _ => false,
+    }
+}
+
 /// Maps a unique-constraint violation to a conflict with a readable reason.
 pub(crate) fn conflict_on_unique(err: DbErr, what: &str) -> StoreError {
     match err.sql_err() {
