@@ -14,36 +14,36 @@ async fn concurrent_writes_wait_for_each_other_instead_of_failing(app: &TestApp)
         app.create_mailbox(&key, &mailbox_body(&format!("m{i}@example.net"), "pw"))
             .await;
     }
-    let apply = |n: u32| {
+    // Each writer posts its bodies in turn and keeps what did not answer `want`.
+    let writer = |path: &'static str, bodies: Vec<serde_json::Value>, want: u16| {
         let key = key.clone();
         async move {
             let mut failed = Vec::new();
-            for j in 0..15u32 {
-                let body = json!({
-                    "all": true,
-                    "preferences": {"max_per_day": 20 + (n * 15 + j) % 20, "pattern": if j % 2 == 0 { "b2b" } else { "b2c" }},
-                });
-                let r = app.post("/v1/warmup/preferences/apply", &key, &body).await;
-                if r.status != 200 {
-                    failed.push(format!("apply: {} {}", r.status, r.text));
+            for body in bodies {
+                let r = app.post(path, &key, &body).await;
+                if r.status != want {
+                    failed.push(format!("{path}: {} {}", r.status, r.text));
                 }
             }
             failed
         }
     };
+    let apply = |n: u32| {
+        let bodies = (0..15u32)
+            .map(|j| {
+                json!({
+                    "all": true,
+                    "preferences": {"max_per_day": 20 + (n * 15 + j) % 20, "pattern": if j % 2 == 0 { "b2b" } else { "b2c" }},
+                })
+            })
+            .collect();
+        writer("/v1/warmup/preferences/apply", bodies, 200)
+    };
     let add = |n: u32| {
-        let key = key.clone();
-        async move {
-            let mut failed = Vec::new();
-            for j in 0..30u32 {
-                let body = json!({"name": format!("d{n}-{j}.example.com")});
-                let r = app.post("/v1/domains", &key, &body).await;
-                if r.status != 201 {
-                    failed.push(format!("add domain: {} {}", r.status, r.text));
-                }
-            }
-            failed
-        }
+        let bodies = (0..30u32)
+            .map(|j| json!({"name": format!("d{n}-{j}.example.com")}))
+            .collect();
+        writer("/v1/domains", bodies, 201)
     };
     let (a, b, c, d) = tokio::join!(apply(0), apply(1), add(0), add(1));
     let failed: Vec<String> = [a, b, c, d].concat();

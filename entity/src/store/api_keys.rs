@@ -1,6 +1,5 @@
 //! API keys: random bearer tokens of which only a SHA-256 digest is stored.
 
-use crate::store::write_txn;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
@@ -14,6 +13,7 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::page::{Page, PageRequest};
+use super::write_txn;
 use super::{OrgId, StoreError, conflict_on_unique};
 use crate::{api_key, organization};
 

@@ -2,7 +2,6 @@
 //! seed, engaged with step by step, each step recorded; one engagement session per seed at a
 //! time. These functions act for every organization; each row carries its organization.
 
-use crate::store::write_txn;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
@@ -16,6 +15,7 @@ use warmup_domain::placement::PlacementClass;
 use warmup_domain::state::{PlacementEvent, PlacementStage};
 
 use super::rollups::{self, Dims};
+use super::write_txn;
 use super::{StoreError, leases};
 use crate::{engagement_action, mailbox, placement, send};
 

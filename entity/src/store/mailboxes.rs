@@ -1,6 +1,5 @@
 //! Sender mailboxes of one organization.
 
-use crate::store::write_txn;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
     IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
@@ -9,6 +8,7 @@ use uuid::Uuid;
 
 use super::page::{Page, PageRequest};
 use super::rollups::{self, Scope};
+use super::write_txn;
 use super::{OrgId, StoreError, conflict_on_unique, email_key};
 use crate::{mailbox, warmup_settings};
 

@@ -1,6 +1,5 @@
 //! Organizations: created by platform admins (or at bootstrap) together with their first key.
 
-use crate::store::write_txn;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
@@ -8,6 +7,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use super::write_txn;
 use super::{StoreError, api_keys};
 use crate::organization;
 

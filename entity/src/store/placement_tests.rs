@@ -3,7 +3,6 @@
 //! repeated by schedule. Every result is counted in the rollups in the transaction that
 //! records it.
 
-use crate::store::write_txn;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
@@ -19,6 +18,7 @@ use warmup_domain::placement_test::{Audience, TestStatus};
 
 use super::page::{Page, PageRequest};
 use super::rollups::{self, Dims, Scope};
+use super::write_txn;
 use super::{OrgId, StoreError, conflict_on_unique};
 use crate::{
     mailbox, placement_test as test, placement_test_schedule as schedule,

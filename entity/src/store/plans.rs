@@ -1,7 +1,6 @@
 //! Planning's rows: the warmups ready to plan, the seeds a mailbox may send to, and a day's
 //! plan stored with the ramp's progress in one transaction. Only the planner writes progress.
 
-use crate::store::write_txn;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
@@ -16,6 +15,7 @@ use warmup_domain::{MailboxStatus, Provider, WarmupStatus};
 
 use super::StoreError;
 use super::warmup::MailboxWarmup;
+use super::write_txn;
 use crate::{mailbox, placement, plan_day, seed, send, send_attempt, warmup_settings};
 use warmup_domain::auto_adjust::{Adjustment, Mode, SendingDay};
 use warmup_domain::placement::PlacementClass;

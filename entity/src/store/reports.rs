@@ -1,6 +1,5 @@
 //! Delivery reports (DSNs) found in a sender's inbox, recorded once on the send they are about.
 
-use crate::store::write_txn;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -11,6 +10,7 @@ use uuid::Uuid;
 use warmup_domain::state::{EventOutcome, EventSource, SendState};
 
 use super::StoreError;
+use super::write_txn;
 use crate::{send, send_attempt};
 /// The send of a mailbox with this Message-ID.
 pub async fn by_message_id<C: ConnectionTrait>(

@@ -4,7 +4,6 @@
 //! disagree after a crash. `report_from_rows` counts the rows themselves, as the check of that
 //! promise and the baseline of its benchmark.
 
-use crate::store::write_txn;
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
@@ -18,6 +17,7 @@ use warmup_domain::placement::{
 };
 use warmup_domain::plan_date::utc_start;
 
+use super::write_txn;
 use super::{OrgId, StoreError};
 use crate::{
     placement, placement_month_rollup as month_rollup, placement_org_rollup as org_rollup,

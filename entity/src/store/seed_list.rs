@@ -2,7 +2,6 @@
 //! senders, each campaign message once per seed (whichever worker reads it), what the seed did
 //! with it, and the seeds a campaign never reached once its missing window has passed.
 
-use crate::store::write_txn;
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
@@ -22,6 +21,7 @@ use super::StoreError;
 use super::page::{Page, PageRequest};
 use super::rollups::{self, Dims};
 use super::seed_splits::{lock_split, still_read};
+use super::write_txn;
 use crate::{
     seed, seed_list_campaign, seed_list_message, seed_split, seed_split_member, seed_split_sender,
 };

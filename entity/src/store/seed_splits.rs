@@ -2,7 +2,6 @@
 //! seeds first, all or nothing), approved senders (never overlapping another organization's on
 //! a shared seed), rotation, and the seed addresses to paste into a campaign tool.
 
-use crate::store::write_txn;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Duration, Utc};
@@ -15,6 +14,7 @@ use uuid::Uuid;
 use warmup_domain::seed_split::{self as rules, PoolSeed, SenderPattern, SplitEngagement};
 
 use super::page::{Page, PageRequest};
+use super::write_txn;
 use super::{OrgId, StoreError, email_key};
 use crate::{seed, seed_split, seed_split_member, seed_split_sender};
 

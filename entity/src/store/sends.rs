@@ -2,7 +2,6 @@
 //! interrupted ones taken over. These functions serve the workers, which act for every
 //! organization; each row they return carries its organization.
 
-use crate::store::write_txn;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
@@ -14,6 +13,7 @@ use warmup_domain::state::SendState;
 use warmup_domain::{MailboxStatus, WarmupStatus};
 
 use super::StoreError;
+use super::write_txn;
 use crate::{mailbox, send, send_attempt, warmup_settings};
 /// Sends per organization that a worker holds or is about to run: queued or sending, under a
 /// lease that has not run out (a lapsed one is a lost job or an interrupted send, taken care

@@ -2,7 +2,6 @@
 //! (one worker wins each), claimed under a lease by the job that sends them, and each try is
 //! recorded with the delivery's new state and the webhook's health in one transaction.
 
-use crate::store::write_txn;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Condition, Expr};
 use sea_orm::{
@@ -14,6 +13,7 @@ use warmup_domain::state::{DeliveryOutcome, DeliveryState, EventType};
 use warmup_domain::webhook::DISABLE_AFTER_DAYS;
 
 use super::StoreError;
+use super::write_txn;
 use crate::{event, webhook, webhook_attempt, webhook_delivery};
 
 /// A queued delivery whose job never ran is queued again after this long.
