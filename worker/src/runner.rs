@@ -14,7 +14,7 @@ use sea_orm::DatabaseConnection;
 use warmup_domain::log_text::escape_control;
 use warmup_entity::store::StoreError;
 
-use crate::poll_timer::Every;
+use crate::poll_timer::{Every, Gated};
 use crate::send_queue::{SendJob, SendQueue, WebhookJob, WebhookQueue};
 use warmup_entity::Clock;
 
@@ -434,14 +434,14 @@ pub async fn run_until(
         });
     if let Some(deps) = options.warmup.clone() {
         // Jobs this process pushes wake its job workers at once; the tick finds the others'
-        // (another process's, a dead worker's given back): once a round, at most five times a
-        // second however fast the clock runs, and at least every five seconds. Each look is a
+        // (another process's, a dead worker's given back): once a round, at most once a second
+        // however fast the clock runs, and at least every five seconds. Each look is a
         // statement: on a real clock, looking every second was a fifth of an idle service's
-        // statements.
+        // statements; on a fast clock five looks a second were a fifth of its rounds'.
         let poll = deps
             .clock
             .real(options.tick)
-            .clamp(Duration::from_millis(200), Duration::from_secs(5));
+            .clamp(Duration::from_secs(1), Duration::from_secs(5));
         let ctx = SendContext { db, deps, wakeups };
         let queue = SendQueue::new(&ctx.db, SEND_CONCURRENCY);
         let hooks = WebhookQueue::new(&ctx.db, WEBHOOK_CONCURRENCY);
@@ -453,22 +453,20 @@ pub async fn run_until(
         monitor = match hooks {
             WebhookQueue::Sqlite(storage) => monitor.register(move |_restarts| {
                 WorkerBuilder::new(hook_name.as_str())
-                    .backend(
-                        storage
-                            .clone()
-                            .poll_with_strategy(Every::new(poll).or_when(hooks_pushed.clone())),
-                    )
+                    .backend(Gated::new(
+                        storage.clone(),
+                        Every::new(poll).or_when(hooks_pushed.clone()),
+                    ))
                     .data(hook_ctx.clone())
                     .concurrency(WEBHOOK_CONCURRENCY)
                     .build(webhook_job)
             }),
             WebhookQueue::Postgres(storage) => monitor.register(move |_restarts| {
                 WorkerBuilder::new(hook_name.as_str())
-                    .backend(
-                        storage
-                            .clone()
-                            .poll_with_strategy(Every::new(poll).or_when(hooks_pushed.clone())),
-                    )
+                    .backend(Gated::new(
+                        storage.clone(),
+                        Every::new(poll).or_when(hooks_pushed.clone()),
+                    ))
                     .data(hook_ctx.clone())
                     .concurrency(WEBHOOK_CONCURRENCY)
                     .build(webhook_job)
@@ -477,22 +475,20 @@ pub async fn run_until(
         monitor = match queue {
             SendQueue::Sqlite(storage) => monitor.register(move |_restarts| {
                 WorkerBuilder::new(name.as_str())
-                    .backend(
-                        storage
-                            .clone()
-                            .poll_with_strategy(Every::new(poll).or_when(pushed.clone())),
-                    )
+                    .backend(Gated::new(
+                        storage.clone(),
+                        Every::new(poll).or_when(pushed.clone()),
+                    ))
                     .data(ctx.clone())
                     .concurrency(SEND_CONCURRENCY)
                     .build(send_job)
             }),
             SendQueue::Postgres(storage) => monitor.register(move |_restarts| {
                 WorkerBuilder::new(name.as_str())
-                    .backend(
-                        storage
-                            .clone()
-                            .poll_with_strategy(Every::new(poll).or_when(pushed.clone())),
-                    )
+                    .backend(Gated::new(
+                        storage.clone(),
+                        Every::new(poll).or_when(pushed.clone()),
+                    ))
                     .data(ctx.clone())
                     .concurrency(SEND_CONCURRENCY)
                     .build(send_job)
