@@ -48,7 +48,7 @@ pub async fn authenticate(state: &AppState, token: &str) -> Result<Option<Caller
     let Some(key) = api_keys::authenticate(&state.db, token).await? else {
         return Ok(None);
     };
-    if let Err(e) = api_keys::touch(&state.db, key.id, state.clock.now()).await {
+    if let Err(e) = api_keys::touch(&state.db, &key, state.clock.now()).await {
         tracing::warn!(error = %e, "could not record API key use");
     }
     Ok(Some(Caller {

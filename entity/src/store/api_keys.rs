@@ -129,16 +129,22 @@ pub async fn authenticate<C: ConnectionTrait>(
         .await?)
 }
 
-/// Records that a key was used, at most once a minute per key to keep reads cheap.
+/// Records that `key` was used, at most once a minute per key: a key read as touched within
+/// the minute is not written at all, so most requests write nothing here (on SQLite even an
+/// update that matches no row waits for the write lock).
 pub async fn touch<C: ConnectionTrait>(
     db: &C,
-    id: Uuid,
+    key: &api_key::Model,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     let stale = now - chrono::Duration::minutes(1);
+    if key.last_used_at.is_some_and(|at| at >= stale) {
+        return Ok(());
+    }
+    // Another process may have touched it since it was read: checked again in the update.
     api_key::Entity::update_many()
         .col_expr(api_key::Column::LastUsedAt, now.into())
-        .filter(api_key::Column::Id.eq(id))
+        .filter(api_key::Column::Id.eq(key.id))
         .filter(
             sea_orm::sea_query::Condition::any()
                 .add(api_key::Column::LastUsedAt.is_null())
