@@ -23,7 +23,7 @@
 //!   WARMUP_BENCH_MESSAGES=600 WARMUP_BENCH_SPEEDUPS=600,3600 WARMUP_BENCH_BACKENDS=sqlite \
 //!     cargo bench --bench lab_cost
 //!
-//! `WARMUP_BENCH_LOG` sets the service's log filter (`sqlx::query=debug` logs each statement).
+//! `WARMUP_BENCH_LOG` sets the service's log filter (`sqlx::query=info` logs each statement).
 
 #[path = "../tests/api/helpers.rs"]
 #[allow(dead_code)]
@@ -164,7 +164,7 @@ async fn postgres_answers() -> bool {
     sea_orm::Database::connect(url).await.is_ok()
 }
 
-/// `WARMUP_BENCH_LOG` as the service's log filter (`sqlx::query=debug` shows each statement),
+/// `WARMUP_BENCH_LOG` as the service's log filter (`sqlx::query=info` shows each statement),
 /// instead of warnings only.
 fn log_as_asked(cmd: &mut tokio::process::Command) {
     if let Ok(filter) = std::env::var("WARMUP_BENCH_LOG") {

@@ -13,7 +13,9 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> 
     options
         .connect_timeout(Duration::from_secs(10))
         .acquire_timeout(Duration::from_secs(30))
-        .sqlx_logging(false);
+        // Each statement costs a log record even when filtered out: logged (at info) only when
+        // the log filter names them (`sqlx::query=info`).
+        .sqlx_logging(settings.log.contains("sqlx"));
     if settings.is_sqlite() {
         // Set on every pooled connection: WAL lets readers run beside the one writer, the busy
         // timeout makes writers queue instead of failing with "database is locked".
