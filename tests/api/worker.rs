@@ -205,6 +205,21 @@ async fn a_due_send_goes_through_one_job_and_a_second_job_does_nothing(app: &Tes
         "{metrics}"
     );
 
+    // Its retry is put off far beyond the test: from here on only a pushed job comes to the
+    // send, whenever the worker's tick (a second at this clock) finds it, and the send being
+    // due again meanwhile would be queued with a job of its own.
+    {
+        use sea_orm::{ColumnTrait, QueryFilter};
+        send::Entity::update_many()
+            .col_expr(
+                send::Column::NextAttemptAt,
+                sea_orm::sea_query::Expr::value(Utc::now() + chrono::Duration::days(30)),
+            )
+            .filter(send::Column::Id.eq(s.id))
+            .exec(&app.db)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
     // Its job ended; a second one for the same send (as after the queue deadline) runs and
     // sends nothing.
     let mut ended = Vec::new();
