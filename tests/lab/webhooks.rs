@@ -47,6 +47,9 @@ struct Day {
     count: i32,
     mode: String,
     cap: Option<i32>,
+    /// Why the day got its mode: only shown, when an assertion about the days fails.
+    #[allow(dead_code)]
+    reason: Option<String>,
 }
 
 async fn days_of(app: &TestApp, mailbox: Uuid) -> Vec<Day> {
@@ -62,6 +65,7 @@ async fn days_of(app: &TestApp, mailbox: Uuid) -> Vec<Day> {
             count: d.count,
             mode: d.adjust_mode,
             cap: d.volume_cap,
+            reason: d.adjust_reason,
         })
         .collect()
 }
