@@ -7,12 +7,6 @@
 //!
 //! It also wakes when this process has just pushed jobs (a [`Notify`]), so a job pushed here
 //! does not wait for the next tick; jobs pushed by other processes are found by the tick.
-//!
-//! apalis (1.0) asks the backend for jobs whenever the worker is woken, whatever the strategy
-//! says: after each job's end, after each batch of lock and acknowledgement events. On SQLite
-//! each look is an `UPDATE` of the jobs table; a lab run counted eight a send, the service's
-//! most costly statement. [`Gated`] lets the backend look only after the timer or a push said
-//! so, and while jobs keep coming.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -20,8 +14,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use apalis::prelude::{Backend, PollSnapshot, PollStrategy, WorkerContext};
-use apalis_core::backend::{BackendConfig, WireFormatBackend};
+use apalis::prelude::{PollSnapshot, PollStrategy};
 use tokio::sync::Notify;
 use tokio::sync::futures::OwnedNotified;
 use tokio::time::{Interval, MissedTickBehavior};
@@ -114,108 +107,6 @@ impl PollStrategy for Every {
     }
 }
 
-/// Looks that may come back with nothing before the backend closes again: the one started and
-/// the one that reads its empty answer (both come back "not yet" from the backend).
-const EMPTY_LOOKS: u8 = 2;
-
-/// A job backend that looks for jobs only when `strategy` fires (a tick or a push), and again
-/// while looks bring jobs: after [`EMPTY_LOOKS`] looks in a row without a job it waits for the
-/// next tick or push, whatever wakes its worker meanwhile. A look still under way when it
-/// closes is read at the next opening.
-pub struct Gated<B> {
-    backend: B,
-    strategy: Every,
-    looks_left: u8,
-}
-
-impl<B> Gated<B> {
-    pub fn new(backend: B, strategy: Every) -> Self {
-        Self {
-            backend,
-            strategy,
-            looks_left: 0,
-        }
-    }
-}
-
-impl<B: Clone> Clone for Gated<B> {
-    fn clone(&self) -> Self {
-        Self::new(self.backend.clone(), self.strategy.clone())
-    }
-}
-
-impl<B: Backend> Backend for Gated<B> {
-    type Task = B::Task;
-    type Error = B::Error;
-
-    fn poll_ready(
-        &mut self,
-        cx: &mut Context<'_>,
-        worker: &WorkerContext,
-    ) -> Poll<Result<(), Self::Error>> {
-        // Heartbeats, locks and acknowledgements are never held back.
-        self.backend.poll_ready(cx, worker)
-    }
-
-    fn poll_next(
-        &mut self,
-        cx: &mut Context<'_>,
-        worker: &WorkerContext,
-    ) -> Poll<Option<Result<Self::Task, Self::Error>>> {
-        // Always polled: it registers the waker for the next tick and push.
-        if self
-            .strategy
-            .poll_drive(cx, &PollSnapshot::default())
-            .is_ready()
-        {
-            self.looks_left = EMPTY_LOOKS;
-        }
-        if self.looks_left == 0 {
-            return Poll::Pending;
-        }
-        let next = self.backend.poll_next(cx, worker);
-        if next.is_ready() {
-            self.looks_left = EMPTY_LOOKS;
-        } else {
-            self.looks_left -= 1;
-        }
-        next
-    }
-
-    fn poll_close(
-        &mut self,
-        cx: &mut Context<'_>,
-        worker: &WorkerContext,
-    ) -> Poll<Result<(), Self::Error>> {
-        self.backend.poll_close(cx, worker)
-    }
-}
-
-impl<B: BackendConfig> BackendConfig for Gated<B> {
-    type Id = B::Id;
-    type Args = B::Args;
-    type Kind = B::Kind;
-    type Config = B::Config;
-    type Layer = B::Layer;
-
-    fn config(&self) -> &Self::Config {
-        self.backend.config()
-    }
-
-    fn middleware(&mut self, worker: &mut WorkerContext) -> Self::Layer {
-        self.backend.middleware(worker)
-    }
-}
-
-impl<B: WireFormatBackend> WireFormatBackend for Gated<B> {
-    type Compact = B::Compact;
-    type Codec = B::Codec;
-
-    fn codec(&self) -> &Self::Codec {
-        self.backend.codec()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -293,82 +184,5 @@ mod tests {
         // A push between two looks is seen at the next.
         pushed.notify_one();
         assert!(every.poll_drive(&mut cx, &snapshot).is_ready());
-    }
-
-    /// A backend that counts how often it is asked for jobs, and has `jobs` of them.
-    struct Looks {
-        looks: usize,
-        jobs: usize,
-    }
-
-    impl Backend for Looks {
-        type Task = ();
-        type Error = std::io::Error;
-
-        fn poll_ready(
-            &mut self,
-            _: &mut Context<'_>,
-            _: &WorkerContext,
-        ) -> Poll<Result<(), Self::Error>> {
-            Poll::Ready(Ok(()))
-        }
-
-        fn poll_next(
-            &mut self,
-            _: &mut Context<'_>,
-            _: &WorkerContext,
-        ) -> Poll<Option<Result<(), Self::Error>>> {
-            self.looks += 1;
-            if self.jobs > 0 {
-                self.jobs -= 1;
-                return Poll::Ready(Some(Ok(())));
-            }
-            Poll::Pending
-        }
-
-        fn poll_close(
-            &mut self,
-            _: &mut Context<'_>,
-            _: &WorkerContext,
-        ) -> Poll<Result<(), Self::Error>> {
-            Poll::Ready(Ok(()))
-        }
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn a_gated_backend_looks_after_a_tick_or_a_push_not_at_every_wake() {
-        let woken = Arc::new(Count(AtomicUsize::new(0)));
-        let waker = std::task::Waker::from(woken.clone());
-        let mut cx = Context::from_waker(&waker);
-        let worker = WorkerContext::new("gated");
-        let pushed = Arc::new(Notify::new());
-        let mut gated = Gated::new(
-            Looks { looks: 0, jobs: 0 },
-            Every::new(Duration::from_secs(60)).or_when(pushed.clone()),
-        );
-        // Each call is a wake-up of the worker; it answers how often the backend was asked.
-        let mut wake = |gated: &mut Gated<Looks>| {
-            let _ = gated.poll_next(&mut cx, &worker);
-            gated.backend.looks
-        };
-        // The interval's first tick comes at once: a look, and the one that reads its answer.
-        assert_eq!(wake(&mut gated), 1, "the first tick opens it");
-        assert_eq!(wake(&mut gated), 2);
-        // Jobs ending, events handled: the worker wakes, nothing is asked.
-        assert_eq!(wake(&mut gated), 2, "closed after two empty looks");
-        assert_eq!(wake(&mut gated), 2);
-        pushed.notify_one();
-        assert_eq!(wake(&mut gated), 3, "a push opens it");
-        assert_eq!(wake(&mut gated), 4);
-        assert_eq!(wake(&mut gated), 4);
-        // While looks bring jobs it stays open.
-        gated.backend.jobs = 3;
-        pushed.notify_one();
-        for n in 5..=9 {
-            assert_eq!(wake(&mut gated), n, "three jobs, then two empty looks");
-        }
-        assert_eq!(wake(&mut gated), 9);
-        tokio::time::advance(Duration::from_secs(60)).await;
-        assert_eq!(wake(&mut gated), 10, "the next tick opens it");
     }
 }
