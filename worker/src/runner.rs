@@ -437,7 +437,8 @@ pub async fn run_until(
         // (another process's, a dead worker's given back): once a round, at most once a second
         // however fast the clock runs, and at least every five seconds. Each look is a
         // statement: on a real clock, looking every second was a fifth of an idle service's
-        // statements; on a fast clock five looks a second were a fifth of its rounds'.
+        // statements; on a fast clock (3600×) five looks a second were an eighth of an idle
+        // service's statements.
         let poll = deps
             .clock
             .real(options.tick)
