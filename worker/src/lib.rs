@@ -10,6 +10,7 @@ mod error;
 mod fair;
 pub mod heartbeat;
 pub mod housekeeping;
+mod job_fetch;
 pub mod placement_tests;
 pub mod planner;
 mod poll_timer;

@@ -14,6 +14,7 @@ use sea_orm::DatabaseConnection;
 use warmup_domain::log_text::escape_control;
 use warmup_entity::store::StoreError;
 
+use crate::job_fetch::{Gated, PostgresJobs, SqliteJobs};
 use crate::poll_timer::Every;
 use crate::send_queue::{SendJob, SendQueue, WebhookJob, WebhookQueue};
 use warmup_entity::Clock;
@@ -454,22 +455,22 @@ pub async fn run_until(
         monitor = match hooks {
             WebhookQueue::Sqlite(storage) => monitor.register(move |_restarts| {
                 WorkerBuilder::new(hook_name.as_str())
-                    .backend(
-                        storage
-                            .clone()
-                            .poll_with_strategy(Every::new(poll).or_when(hooks_pushed.clone())),
-                    )
+                    .backend(Gated::new(
+                        storage.clone(),
+                        SqliteJobs::of(&storage),
+                        Every::new(poll).or_when(hooks_pushed.clone()),
+                    ))
                     .data(hook_ctx.clone())
                     .concurrency(WEBHOOK_CONCURRENCY)
                     .build(webhook_job)
             }),
             WebhookQueue::Postgres(storage) => monitor.register(move |_restarts| {
                 WorkerBuilder::new(hook_name.as_str())
-                    .backend(
-                        storage
-                            .clone()
-                            .poll_with_strategy(Every::new(poll).or_when(hooks_pushed.clone())),
-                    )
+                    .backend(Gated::new(
+                        storage.clone(),
+                        PostgresJobs::of(&storage),
+                        Every::new(poll).or_when(hooks_pushed.clone()),
+                    ))
                     .data(hook_ctx.clone())
                     .concurrency(WEBHOOK_CONCURRENCY)
                     .build(webhook_job)
@@ -478,22 +479,22 @@ pub async fn run_until(
         monitor = match queue {
             SendQueue::Sqlite(storage) => monitor.register(move |_restarts| {
                 WorkerBuilder::new(name.as_str())
-                    .backend(
-                        storage
-                            .clone()
-                            .poll_with_strategy(Every::new(poll).or_when(pushed.clone())),
-                    )
+                    .backend(Gated::new(
+                        storage.clone(),
+                        SqliteJobs::of(&storage),
+                        Every::new(poll).or_when(pushed.clone()),
+                    ))
                     .data(ctx.clone())
                     .concurrency(SEND_CONCURRENCY)
                     .build(send_job)
             }),
             SendQueue::Postgres(storage) => monitor.register(move |_restarts| {
                 WorkerBuilder::new(name.as_str())
-                    .backend(
-                        storage
-                            .clone()
-                            .poll_with_strategy(Every::new(poll).or_when(pushed.clone())),
-                    )
+                    .backend(Gated::new(
+                        storage.clone(),
+                        PostgresJobs::of(&storage),
+                        Every::new(poll).or_when(pushed.clone()),
+                    ))
                     .data(ctx.clone())
                     .concurrency(SEND_CONCURRENCY)
                     .build(send_job)
