@@ -5,8 +5,8 @@
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, TryIntoModel,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, JoinType,
+    QueryFilter, QueryOrder, QuerySelect, RelationDef, Select, Set, TryIntoModel,
 };
 use uuid::Uuid;
 use warmup_domain::content::Draft;
@@ -183,25 +183,22 @@ pub struct Work {
     pub send: send::Model,
 }
 
-/// Each placement with its send, in one query for all.
+/// The placements `query` selects, each with its send, in one statement.
 async fn with_sends<C: ConnectionTrait>(
     db: &C,
-    rows: Vec<placement::Model>,
+    query: Select<placement::Entity>,
 ) -> Result<Vec<Work>, StoreError> {
-    let mut sends: std::collections::HashMap<Uuid, send::Model> = send::Entity::find()
-        .filter(send::Column::Id.is_in(rows.iter().map(|p| p.send_id)))
+    let send_of: RelationDef = placement::Entity::belongs_to(send::Entity)
+        .from(placement::Column::SendId)
+        .to(send::Column::Id)
+        .into();
+    Ok(query
+        .join(JoinType::InnerJoin, send_of)
+        .select_also(send::Entity)
         .all(db)
         .await?
         .into_iter()
-        .map(|s| (s.id, s))
-        .collect();
-    Ok(rows
-        .into_iter()
-        .filter_map(|p| {
-            sends
-                .remove(&p.send_id)
-                .map(|send| Work { placement: p, send })
-        })
+        .filter_map(|(placement, send)| send.map(|send| Work { placement, send }))
         .collect())
 }
 
@@ -212,7 +209,7 @@ pub async fn due_for_seed<C: ConnectionTrait>(
     now: DateTime<Utc>,
     limit: u64,
 ) -> Result<Vec<Work>, StoreError> {
-    let rows = placement::Entity::find()
+    let due = placement::Entity::find()
         .filter(placement::Column::SeedId.eq(seed_id))
         .filter(placement::Column::Stage.is_in([
             PlacementStage::Locating.as_str(),
@@ -220,10 +217,8 @@ pub async fn due_for_seed<C: ConnectionTrait>(
         ]))
         .filter(placement::Column::NextCheckAt.lte(now))
         .order_by_asc(placement::Column::NextCheckAt)
-        .limit(limit)
-        .all(db)
-        .await?;
-    with_sends(db, rows).await
+        .limit(limit);
+    with_sends(db, due).await
 }
 
 async fn action<C: ConnectionTrait>(
@@ -647,16 +642,14 @@ pub async fn replies_to_find<C: ConnectionTrait>(
     mailbox_id: Uuid,
     limit: u64,
 ) -> Result<Vec<Work>, StoreError> {
-    let rows = placement::Entity::find()
+    let unseen = placement::Entity::find()
         .filter(placement::Column::MailboxId.eq(mailbox_id))
         .filter(placement::Column::RepliedAt.is_not_null())
         .filter(placement::Column::ReplyMessageId.is_not_null())
         .filter(placement::Column::ReplySeenAt.is_null())
         .order_by_asc(placement::Column::RepliedAt)
-        .limit(limit)
-        .all(db)
-        .await?;
-    with_sends(db, rows).await
+        .limit(limit);
+    with_sends(db, unseen).await
 }
 
 /// Records where the seed's reply landed in the sender's mailbox, and the sender's answer

@@ -73,68 +73,119 @@ fn or_nil(id: Option<Uuid>) -> Uuid {
     id.unwrap_or(Uuid::nil())
 }
 
-/// Adds `$delta` to the row of a fine rollup table (`rollup` by day, `month_rollup` by month)
-/// with the dimensions, period and class given, inserting it when there is none.
+/// One change of a count: `delta` placements of `dims` in `class` (`None`: pending).
+type Step<'a> = (&'a Dims, Option<PlacementClass>, i64);
+
+/// The key of a fine rollup row (`rollup` by day, `month_rollup` by month): class first, so
+/// that every transaction changes the rows of one period in class-name order (two moving
+/// placements of the same day cannot deadlock).
+type FineKey = (String, String, String, Uuid, Uuid, Uuid, String, String);
+
+/// Sums the steps per row of a fine rollup, `period` giving each step's day or month; rows
+/// whose changes cancel out are left alone.
+fn fine_rows(steps: &[Step<'_>], period: impl Fn(&Dims) -> String) -> BTreeMap<FineKey, i64> {
+    let mut rows = BTreeMap::new();
+    for (dims, class, delta) in steps {
+        let key = (
+            slot_name(*class).to_string(),
+            period(dims),
+            dims.source.as_str().to_string(),
+            or_nil(dims.mailbox_id),
+            or_nil(dims.split_id),
+            or_nil(dims.test_id),
+            dims.domain.clone(),
+            dims.provider.clone(),
+        );
+        *rows.entry(key).or_insert(0) += delta;
+    }
+    rows.retain(|_, n| *n != 0);
+    rows
+}
+
+/// Adds each row's delta to a fine rollup table (`rollup` by day, `month_rollup` by month),
+/// inserting the rows there are none of: one statement for all of them.
 macro_rules! upsert_fine {
-    ($db:expr, $table:ident, $name:literal, $field:ident = $col:ident: $period:expr, $dims:expr, $class:expr, $delta:expr) => {{
-        let dims: &Dims = $dims;
-        $table::Entity::insert($table::ActiveModel {
-            organization_id: Set(dims.organization_id),
-            $field: Set($period),
-            source: Set(dims.source.as_str().to_string()),
-            mailbox_id: Set(or_nil(dims.mailbox_id)),
-            split_id: Set(or_nil(dims.split_id)),
-            test_id: Set(or_nil(dims.test_id)),
-            domain: Set(dims.domain.clone()),
-            provider: Set(dims.provider.clone()),
-            class: Set($class.to_string()),
-            n: Set($delta),
-        })
-        .on_conflict(
-            OnConflict::columns([
-                $table::Column::OrganizationId,
-                $table::Column::$col,
-                $table::Column::Source,
-                $table::Column::MailboxId,
-                $table::Column::SplitId,
-                $table::Column::TestId,
-                $table::Column::Domain,
-                $table::Column::Provider,
-                $table::Column::Class,
-            ])
-            .value($table::Column::N, increment($name))
-            .to_owned(),
-        )
-        .exec_without_returning($db)
-        .await?;
+    ($db:expr, $table:ident, $name:literal, $field:ident = $col:ident, $org:expr, $rows:expr) => {{
+        let rows: BTreeMap<FineKey, i64> = $rows;
+        if !rows.is_empty() {
+            let models = rows.into_iter().map(
+                |((class, period, source, mailbox, split, test, domain, provider), n)| {
+                    $table::ActiveModel {
+                        organization_id: Set($org),
+                        $field: Set(period),
+                        source: Set(source),
+                        mailbox_id: Set(mailbox),
+                        split_id: Set(split),
+                        test_id: Set(test),
+                        domain: Set(domain),
+                        provider: Set(provider),
+                        class: Set(class),
+                        n: Set(n),
+                    }
+                },
+            );
+            $table::Entity::insert_many(models)
+                .on_conflict(
+                    OnConflict::columns([
+                        $table::Column::OrganizationId,
+                        $table::Column::$col,
+                        $table::Column::Source,
+                        $table::Column::MailboxId,
+                        $table::Column::SplitId,
+                        $table::Column::TestId,
+                        $table::Column::Domain,
+                        $table::Column::Provider,
+                        $table::Column::Class,
+                    ])
+                    .value($table::Column::N, increment($name))
+                    .to_owned(),
+                )
+                .exec_without_returning($db)
+                .await?;
+        }
     }};
 }
 
-/// Counts `delta` placements of `dims` in `class` (`None`: pending), in every rollup.
-async fn add<C: ConnectionTrait>(
-    db: &C,
-    dims: &Dims,
-    class: Option<PlacementClass>,
-    delta: i64,
-) -> Result<(), StoreError> {
-    let class = slot_name(class);
-    let day = dims.day.clone();
-    let month: String = dims.day.chars().take(7).collect();
-    upsert_fine!(db, rollup, "placement_rollups", day = Day: day, dims, class, delta);
+/// Applies the steps (all of one organization) to every rollup: one statement per table.
+async fn add<C: ConnectionTrait>(db: &C, steps: &[Step<'_>]) -> Result<(), StoreError> {
+    let Some((first, _, _)) = steps.first() else {
+        return Ok(());
+    };
+    let org = first.organization_id;
+    upsert_fine!(
+        db,
+        rollup,
+        "placement_rollups",
+        day = Day,
+        org,
+        fine_rows(steps, |d| d.day.clone())
+    );
     upsert_fine!(
         db,
         month_rollup,
         "placement_month_rollups",
-        month = Month: month,
-        dims,
-        class,
-        delta
+        month = Month,
+        org,
+        fine_rows(steps, |d| d.day.chars().take(7).collect())
     );
+    let mut org_rows: BTreeMap<(&str, &str, &str, &str), i64> = BTreeMap::new();
+    for (dims, class, delta) in steps {
+        *org_rows
+            .entry((
+                slot_name(*class),
+                dims.day.as_str(),
+                dims.source.as_str(),
+                dims.provider.as_str(),
+            ))
+            .or_insert(0) += delta;
+    }
+    org_rows.retain(|_, n| *n != 0);
     add_org(
         db,
-        dims.organization_id,
-        (&dims.day, dims.source.as_str(), &dims.provider, class),
-        delta,
+        org,
+        org_rows
+            .into_iter()
+            .map(|((class, day, source, provider), n)| ((day, source, provider, class), n)),
     )
     .await
 }
@@ -144,33 +195,43 @@ fn increment(table: &str) -> SimpleExpr {
     Expr::cust(format!("\"{table}\".\"n\" + excluded.\"n\""))
 }
 
-async fn add_org<C: ConnectionTrait>(
+/// Adds each delta to its row of the organization's rollup, inserting the rows there are none
+/// of: one statement for all of them.
+async fn add_org<'a, C: ConnectionTrait>(
     db: &C,
     org: Uuid,
-    (day, source, provider, class): (&str, &str, &str, &str),
-    delta: i64,
+    rows: impl IntoIterator<Item = ((&'a str, &'a str, &'a str, &'a str), i64)>,
 ) -> Result<(), StoreError> {
-    org_rollup::Entity::insert(org_rollup::ActiveModel {
-        organization_id: Set(org),
-        day: Set(day.to_string()),
-        source: Set(source.to_string()),
-        provider: Set(provider.to_string()),
-        class: Set(class.to_string()),
-        n: Set(delta),
-    })
-    .on_conflict(
-        OnConflict::columns([
-            org_rollup::Column::OrganizationId,
-            org_rollup::Column::Day,
-            org_rollup::Column::Source,
-            org_rollup::Column::Provider,
-            org_rollup::Column::Class,
-        ])
-        .value(org_rollup::Column::N, increment("placement_org_rollups"))
-        .to_owned(),
-    )
-    .exec_without_returning(db)
-    .await?;
+    let models: Vec<_> = rows
+        .into_iter()
+        .map(
+            |((day, source, provider, class), n)| org_rollup::ActiveModel {
+                organization_id: Set(org),
+                day: Set(day.to_string()),
+                source: Set(source.to_string()),
+                provider: Set(provider.to_string()),
+                class: Set(class.to_string()),
+                n: Set(n),
+            },
+        )
+        .collect();
+    if models.is_empty() {
+        return Ok(());
+    }
+    org_rollup::Entity::insert_many(models)
+        .on_conflict(
+            OnConflict::columns([
+                org_rollup::Column::OrganizationId,
+                org_rollup::Column::Day,
+                org_rollup::Column::Source,
+                org_rollup::Column::Provider,
+                org_rollup::Column::Class,
+            ])
+            .value(org_rollup::Column::N, increment("placement_org_rollups"))
+            .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
     Ok(())
 }
 
@@ -180,7 +241,7 @@ pub(crate) async fn counted<C: ConnectionTrait>(
     dims: &Dims,
     class: Option<PlacementClass>,
 ) -> Result<(), StoreError> {
-    add(db, dims, class, 1).await
+    add(db, &[(dims, class, 1)]).await
 }
 
 /// A placement of `class` that no longer exists.
@@ -189,26 +250,17 @@ pub(crate) async fn uncounted<C: ConnectionTrait>(
     dims: &Dims,
     class: Option<PlacementClass>,
 ) -> Result<(), StoreError> {
-    add(db, dims, class, -1).await
+    add(db, &[(dims, class, -1)]).await
 }
 
-/// A placement moved from one class to another. Rows are always changed in the same order
-/// (by class name), so two transactions moving placements of the same day cannot deadlock.
+/// A placement moved from one class to another.
 pub(crate) async fn moved<C: ConnectionTrait>(
     db: &C,
     dims: &Dims,
     from: Option<PlacementClass>,
     to: Option<PlacementClass>,
 ) -> Result<(), StoreError> {
-    if from == to {
-        return Ok(());
-    }
-    let mut steps = [(from, -1), (to, 1)];
-    steps.sort_by_key(|(c, _)| slot_name(*c));
-    for (class, delta) in steps {
-        add(db, dims, class, delta).await?;
-    }
-    Ok(())
+    add(db, &[(dims, from, -1), (dims, to, 1)]).await
 }
 
 /// What is being deleted with all its placements.
@@ -253,9 +305,22 @@ pub(crate) async fn remove<C: ConnectionTrait>(
             .entry((r.day, r.source, r.provider, r.class))
             .or_default() += r.n;
     }
-    for ((day, source, provider, class), n) in sums {
-        add_org(db, org, (&day, &source, &provider, &class), -n).await?;
-    }
+    add_org(
+        db,
+        org,
+        sums.iter().map(|((day, source, provider, class), n)| {
+            (
+                (
+                    day.as_str(),
+                    source.as_str(),
+                    provider.as_str(),
+                    class.as_str(),
+                ),
+                -n,
+            )
+        }),
+    )
+    .await?;
     rollup::Entity::delete_many()
         .filter(rollup::Column::OrganizationId.eq(org))
         .filter(col.eq(id))
@@ -273,18 +338,13 @@ pub(crate) async fn remove<C: ConnectionTrait>(
 }
 
 /// A placement that moved from one class and set of dimensions to another (an external test's
-/// result learns its sender's domain when it arrives). Like `moved`, in class-name order.
+/// result learns its sender's domain when it arrives).
 pub(crate) async fn moved_between<C: ConnectionTrait>(
     db: &C,
     from: (&Dims, Option<PlacementClass>),
     to: (&Dims, Option<PlacementClass>),
 ) -> Result<(), StoreError> {
-    let mut steps = [(from.0, from.1, -1), (to.0, to.1, 1)];
-    steps.sort_by_key(|(_, c, _)| slot_name(*c));
-    for (dims, class, delta) in steps {
-        add(db, dims, class, delta).await?;
-    }
-    Ok(())
+    add(db, &[(from.0, from.1, -1), (to.0, to.1, 1)]).await
 }
 
 /// What a placement report covers and how it is grouped. Days are the rollups' days.

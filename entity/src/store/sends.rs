@@ -286,12 +286,9 @@ pub async fn claim_queued<C: ConnectionTrait>(
         .col_expr(send::Column::UpdatedAt, Expr::value(now))
         .filter(send::Column::Id.eq(send_id))
         .filter(send::Column::State.eq(SendState::Queued.as_str()))
-        .exec(db)
+        .exec_with_returning(db)
         .await?;
-    if won.rows_affected != 1 {
-        return Ok(None);
-    }
-    Ok(send::Entity::find_by_id(send_id).one(db).await?)
+    Ok(won.into_iter().next())
 }
 
 /// How long after sending a message is first looked for at its seed.
