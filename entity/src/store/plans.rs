@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityName, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, Statement,
 };
 use uuid::Uuid;
 use warmup_domain::split::Carry;
@@ -511,28 +511,35 @@ pub async fn latest_day<C: ConnectionTrait>(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fingerprint(Vec<(i64, Option<DateTime<Utc>>)>);
 
-/// The [`Fingerprint`] of the planning rows now: three aggregate reads.
+/// The [`Fingerprint`] of the planning rows now, in one statement (a round reads it each time).
 pub async fn fingerprint<C: ConnectionTrait>(db: &C) -> Result<Fingerprint, StoreError> {
-    async fn of<E, C>(
-        db: &C,
-        changed: E::Column,
-    ) -> Result<(i64, Option<DateTime<Utc>>), StoreError>
-    where
-        E: EntityTrait,
-        C: ConnectionTrait,
-    {
-        let row: Option<(i64, Option<DateTime<Utc>>)> = E::find()
-            .select_only()
-            .column_as(Expr::cust(super::COUNT_ALL), "n")
-            .column_as(changed.max(), "latest")
-            .into_tuple()
-            .one(db)
-            .await?;
-        Ok(row.unwrap_or((0, None)))
+    let tables = [
+        warmup_settings::Entity.table_name(),
+        mailbox::Entity.table_name(),
+        seed::Entity.table_name(),
+    ];
+    let columns: Vec<String> = tables
+        .iter()
+        .enumerate()
+        .map(|(i, table)| {
+            format!(
+                "(SELECT {count} FROM \"{table}\") AS \"n{i}\", \
+                 (SELECT MAX(\"updated_at\") FROM \"{table}\") AS \"latest{i}\"",
+                count = super::COUNT_ALL
+            )
+        })
+        .collect();
+    let sql = format!("SELECT {}", columns.join(", "));
+    let row = db
+        .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await?
+        .ok_or_else(|| StoreError::Corrupt("the planning fingerprint read no row".into()))?;
+    let mut parts = Vec::with_capacity(tables.len());
+    for i in 0..tables.len() {
+        parts.push((
+            row.try_get::<i64>("", &format!("n{i}"))?,
+            row.try_get::<Option<DateTime<Utc>>>("", &format!("latest{i}"))?,
+        ));
     }
-    Ok(Fingerprint(vec![
-        of::<warmup_settings::Entity, _>(db, warmup_settings::Column::UpdatedAt).await?,
-        of::<mailbox::Entity, _>(db, mailbox::Column::UpdatedAt).await?,
-        of::<seed::Entity, _>(db, seed::Column::UpdatedAt).await?,
-    ]))
+    Ok(Fingerprint(parts))
 }
