@@ -24,6 +24,7 @@
 //!     cargo bench --bench lab_cost
 //!
 //! `WARMUP_BENCH_LOG` sets the service's log filter (`sqlx::query=info` logs each statement).
+//! `WARMUP_BENCH_BINARY` runs another build's `warmup` (the service; the benchmark is this build's).
 
 #[path = "../tests/api/helpers.rs"]
 #[allow(dead_code)]

@@ -464,9 +464,13 @@ pub fn settings_env(s: &Settings) -> Vec<(&'static str, String)> {
 }
 
 /// `warmup <args>` of the built binary with `settings` and nothing else from the environment,
-/// killed when dropped.
+/// killed when dropped. The lab cost benchmark, which starts its services through these
+/// helpers, runs another build's binary instead when `WARMUP_BENCH_BINARY` names one (to
+/// compare two builds with one benchmark, as the other benchmarks do); tests never set it.
 pub fn warmup_command(settings: &Settings, args: &[&str]) -> tokio::process::Command {
-    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_warmup"));
+    let binary = std::env::var_os("WARMUP_BENCH_BINARY")
+        .map_or_else(|| env!("CARGO_BIN_EXE_warmup").into(), std::path::PathBuf::from);
+    let mut cmd = tokio::process::Command::new(binary);
     cmd.args(args)
         .env_clear()
         .envs(settings_env(settings))
