@@ -468,8 +468,10 @@ pub fn settings_env(s: &Settings) -> Vec<(&'static str, String)> {
 /// helpers, runs another build's binary instead when `WARMUP_BENCH_BINARY` names one (to
 /// compare two builds with one benchmark, as the other benchmarks do); tests never set it.
 pub fn warmup_command(settings: &Settings, args: &[&str]) -> tokio::process::Command {
-    let binary = std::env::var_os("WARMUP_BENCH_BINARY")
-        .map_or_else(|| env!("CARGO_BIN_EXE_warmup").into(), std::path::PathBuf::from);
+    let binary = std::env::var_os("WARMUP_BENCH_BINARY").map_or_else(
+        || env!("CARGO_BIN_EXE_warmup").into(),
+        std::path::PathBuf::from,
+    );
     let mut cmd = tokio::process::Command::new(binary);
     cmd.args(args)
         .env_clear()
