@@ -13,10 +13,12 @@
 //! held), and a tick or push during a look that comes back empty is kept for the next one.
 
 use std::collections::VecDeque;
-use std::sync::Mutex;
 use std::task::{Context, Poll};
 
 use apalis::prelude::{Backend, PollSnapshot, PollStrategy, WorkerContext};
+// apalis' own box for a future kept in a `Sync` backend (its builders want backends `Sync`;
+// sqlx's futures are not).
+use apalis_core::backend::future::BoxSyncFuture;
 use apalis_core::backend::{BackendConfig, WireFormatBackend};
 use futures::FutureExt;
 use futures::future::BoxFuture;
@@ -45,32 +47,15 @@ pub trait Take: Send + Sync + 'static {
     fn batch(&self) -> usize;
 }
 
-/// A boxed future kept in a `Sync` backend: polled only through `&mut self`, so the lock is
-/// never contended (apalis' builders want backends `Sync`; sqlx's futures are not).
-struct Pending<T>(Mutex<BoxFuture<'static, T>>);
-
-impl<T> Pending<T> {
-    fn new(f: BoxFuture<'static, T>) -> Self {
-        Self(Mutex::new(f))
-    }
-
-    fn poll(&mut self, cx: &mut Context<'_>) -> Poll<T> {
-        match self.0.get_mut() {
-            Ok(f) => f.poll_unpin(cx),
-            Err(poisoned) => poisoned.into_inner().poll_unpin(cx),
-        }
-    }
-}
-
 enum Look<T, E> {
     /// Nothing taken and nothing under way.
     Idle,
     /// A look under way.
-    Under(Pending<Result<Vec<T>, E>>),
+    Under(BoxSyncFuture<Result<Vec<T>, E>>),
     /// Jobs taken, not yet handed to the worker.
     Taken(VecDeque<T>),
     /// Jobs being given back as the worker closes.
-    GivingBack(Pending<Result<(), E>>),
+    GivingBack(BoxSyncFuture<Result<(), E>>),
 }
 
 /// A job backend whose jobs are taken by `jobs` when `when` fires (a tick or a push), and
@@ -129,7 +114,7 @@ where
                     }
                     None => self.look = Look::Idle,
                 },
-                Look::Under(look) => match look.poll(cx) {
+                Look::Under(look) => match look.poll_unpin(cx) {
                     Poll::Pending => return Poll::Pending,
                     Poll::Ready(Ok(jobs)) => {
                         self.again = jobs.len() >= self.jobs.batch();
@@ -149,7 +134,7 @@ where
                     if !(due || std::mem::take(&mut self.again)) {
                         return Poll::Pending;
                     }
-                    self.look = Look::Under(Pending::new(self.jobs.take(worker)));
+                    self.look = Look::Under(BoxSyncFuture::new(self.jobs.take(worker)));
                 }
                 // Only while closing, which poll_close drives.
                 Look::GivingBack(_) => return Poll::Pending,
@@ -167,7 +152,7 @@ where
         loop {
             match &mut self.look {
                 Look::Idle => return self.backend.poll_close(cx, worker),
-                Look::Under(look) => match look.poll(cx) {
+                Look::Under(look) => match look.poll_unpin(cx) {
                     Poll::Pending => return Poll::Pending,
                     Poll::Ready(Ok(jobs)) => self.look = Look::Taken(jobs.into()),
                     Poll::Ready(Err(e)) => {
@@ -180,10 +165,10 @@ where
                     self.look = if jobs.is_empty() {
                         Look::Idle
                     } else {
-                        Look::GivingBack(Pending::new(self.jobs.give_back(worker, jobs)))
+                        Look::GivingBack(BoxSyncFuture::new(self.jobs.give_back(worker, jobs)))
                     };
                 }
-                Look::GivingBack(back) => match back.poll(cx) {
+                Look::GivingBack(back) => match back.poll_unpin(cx) {
                     Poll::Pending => return Poll::Pending,
                     Poll::Ready(result) => {
                         self.look = Look::Idle;
@@ -342,6 +327,7 @@ impl Take for PostgresJobs {
 mod tests {
     use super::*;
     use std::sync::Arc;
+    use std::sync::Mutex;
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::time::Duration;
     use tokio::sync::{Notify, oneshot};

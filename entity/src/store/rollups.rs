@@ -84,8 +84,7 @@ type FineKey = (String, String, String, Uuid, Uuid, Uuid, String, String);
 /// Sums the steps per row of a fine rollup, `period` giving each step's day or month; rows
 /// whose changes cancel out are left alone.
 fn fine_rows(steps: &[Step<'_>], period: impl Fn(&Dims) -> String) -> BTreeMap<FineKey, i64> {
-    let mut rows = BTreeMap::new();
-    for (dims, class, delta) in steps {
+    summed(steps.iter().map(|(dims, class, delta)| {
         let key = (
             slot_name(*class).to_string(),
             period(dims),
@@ -96,6 +95,14 @@ fn fine_rows(steps: &[Step<'_>], period: impl Fn(&Dims) -> String) -> BTreeMap<F
             dims.domain.clone(),
             dims.provider.clone(),
         );
+        (key, *delta)
+    }))
+}
+
+/// The deltas summed per key, in key order, without the keys whose deltas cancel out.
+fn summed<K: Ord>(deltas: impl IntoIterator<Item = (K, i64)>) -> BTreeMap<K, i64> {
+    let mut rows = BTreeMap::new();
+    for (key, delta) in deltas {
         *rows.entry(key).or_insert(0) += delta;
     }
     rows.retain(|_, n| *n != 0);
@@ -168,18 +175,16 @@ async fn add<C: ConnectionTrait>(db: &C, steps: &[Step<'_>]) -> Result<(), Store
         org,
         fine_rows(steps, |d| d.day.chars().take(7).collect())
     );
-    let mut org_rows: BTreeMap<(&str, &str, &str, &str), i64> = BTreeMap::new();
-    for (dims, class, delta) in steps {
-        *org_rows
-            .entry((
-                slot_name(*class),
-                dims.day.as_str(),
-                dims.source.as_str(),
-                dims.provider.as_str(),
-            ))
-            .or_insert(0) += delta;
-    }
-    org_rows.retain(|_, n| *n != 0);
+    // Class first, as in the fine rollups.
+    let org_rows = summed(steps.iter().map(|(dims, class, delta)| {
+        let key = (
+            slot_name(*class),
+            dims.day.as_str(),
+            dims.source.as_str(),
+            dims.provider.as_str(),
+        );
+        (key, *delta)
+    }));
     add_org(
         db,
         org,
