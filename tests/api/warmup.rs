@@ -581,10 +581,11 @@ async fn dates_from_a_request_never_panic_and_stats_span_at_most_366_days(app: &
 async fn a_planning_round_reads_every_warmup_only_when_something_changed(app: &TestApp) {
     use rand::SeedableRng;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    use warmup_domain::timezone::{local_date, next_date_start};
     use warmup_entity::{Clock, plan_day, send};
 
     let key = app.new_org("Rounds").await;
-    let (id, _) = app
+    let (id, zone) = app
         .warming_mailbox(&key, "rounds@acme.example", &json!({}))
         .await;
     let (mailbox_id, _) = app.mailbox_and_org(&id).await;
@@ -603,8 +604,7 @@ async fn a_planning_round_reads_every_warmup_only_when_something_changed(app: &T
             .await
             .unwrap_or_else(|e| panic!("{e}"));
     };
-    let quarter = |t: chrono::DateTime<chrono::Utc>| t.timestamp().div_euclid(15 * 60);
-    // A quarter of an hour may begin while it runs, which makes a round a full one: then it
+    // The mailbox's date may change while it runs, which makes a round a full one: then it
     // is tried again.
     let mut skipped = None;
     for _ in 0..3 {
@@ -615,19 +615,24 @@ async fn a_planning_round_reads_every_warmup_only_when_something_changed(app: &T
         let second = rounds.plan_due(&app.db, &clock, &mut rng).await;
         forget_today().await;
         let third = rounds.plan_due(&app.db, &clock, &mut rng).await;
-        if quarter(began) == quarter(clock.now()) {
-            skipped = Some((first.ok(), second.ok(), third.ok(), rounds));
+        if local_date(&zone, began) == local_date(&zone, clock.now()) {
+            skipped = Some((first.ok(), second.ok(), third.ok(), rounds, began));
             break;
         }
         forget_today().await;
     }
-    let Some((first, second, third, mut rounds)) = skipped else {
-        panic!("three tries straddled a quarter of an hour")
+    let Some((first, second, third, mut rounds, began)) = skipped else {
+        panic!("three tries straddled a change of date in {zone}")
     };
     assert_eq!(
         (first, second, third),
         (Some(1), Some(0), Some(0)),
         "planned, then nothing left, then nothing read"
+    );
+    assert_eq!(
+        rounds.next_full_round(clock.now()),
+        Some(next_date_start(&zone, began)),
+        "with every due day planned, the next full round is when the mailbox's date changes"
     );
     assert_eq!(
         warmup_worker::planner::plan_due(
@@ -653,6 +658,33 @@ async fn a_planning_round_reads_every_warmup_only_when_something_changed(app: &T
         rounds.plan_due(&app.db, &clock, &mut rng).await.ok(),
         Some(1),
         "the changed warmup is planned at once"
+    );
+
+    // Without a seed today's day cannot be planned; a seed may come back at any time, so the
+    // next full round is at the next quarter of an hour, not at midnight.
+    forget_today().await;
+    let seeds = app.get("/v1/seeds", &key).await.expect(200).json;
+    for seed in seeds["items"].as_array().into_iter().flatten() {
+        let seed_id = seed["id"].as_str().unwrap_or_default();
+        app.delete(&format!("/v1/seeds/{seed_id}"), &key)
+            .await
+            .expect(204);
+    }
+    let before = clock.now();
+    assert_eq!(
+        rounds.plan_due(&app.db, &clock, &mut rng).await.ok(),
+        Some(0),
+        "no seed, nothing planned"
+    );
+    let after = clock.now();
+    let next = rounds
+        .next_full_round(after)
+        .unwrap_or_else(|| panic!("a running warmup has a next round"));
+    assert!(
+        next > before
+            && next <= after + chrono::Duration::minutes(15)
+            && next.timestamp() % (15 * 60) == 0,
+        "the next quarter of an hour after {before}: {next}"
     );
 }
 

@@ -51,15 +51,49 @@ pub async fn plan_due_in_pages(
     rng: &mut impl Rng,
     per_page: u64,
 ) -> Result<u32, StoreError> {
-    let now = clock.now();
-    let mut stored = 0;
+    Ok(plan_round(db, clock.now(), rng, per_page).await?.planned)
+}
+
+/// What a planning round did and saw.
+#[derive(Debug, Default)]
+struct Round {
+    /// Days planned.
+    planned: u32,
+    /// The zones of the running warmups: a day can next become due where one of them reaches
+    /// its next date.
+    zones: BTreeSet<String>,
+    /// A day was due but not planned (no seed could take its mail): seeds may come back.
+    unplanned: bool,
+}
+
+impl Round {
+    /// When a round could next plan something though no planning row changed: at the next
+    /// date of any zone seen, or at the next quarter of an hour while a due day is unplanned;
+    /// `None` when no warmup runs.
+    fn next(&self, now: chrono::DateTime<chrono::Utc>) -> Option<chrono::DateTime<chrono::Utc>> {
+        let dates = self
+            .zones
+            .iter()
+            .map(|zone| warmup_domain::timezone::next_date_start(zone, now));
+        let retry = self.unplanned.then(|| next_quarter(now));
+        dates.chain(retry).min()
+    }
+}
+
+async fn plan_round(
+    db: &DatabaseConnection,
+    now: chrono::DateTime<chrono::Utc>,
+    rng: &mut impl Rng,
+    per_page: u64,
+) -> Result<Round, StoreError> {
+    let mut round = Round::default();
     let mut after = None;
     loop {
         let page = plans::plan_targets(db, after, per_page.max(1)).await?;
-        stored += plan_page(db, now, &page.targets, rng).await?;
+        plan_page(db, now, &page.targets, rng, &mut round).await?;
         match page.next {
             Some(next) => after = Some(next),
-            None => return Ok(stored),
+            None => return Ok(round),
         }
     }
 }
@@ -70,7 +104,13 @@ async fn plan_page(
     now: chrono::DateTime<chrono::Utc>,
     targets: &[PlanTarget],
     rng: &mut impl Rng,
-) -> Result<u32, StoreError> {
+    round: &mut Round,
+) -> Result<(), StoreError> {
+    for t in targets {
+        if !round.zones.contains(&t.mailbox.timezone) {
+            round.zones.insert(t.mailbox.timezone.clone());
+        }
+    }
     // Those that send today and still have today's windows ahead.
     let due: Vec<(&PlanTarget, PlanDate, Vec<Window>)> = targets
         .iter()
@@ -88,7 +128,7 @@ async fn plan_page(
         })
         .collect();
     if due.is_empty() {
-        return Ok(0);
+        return Ok(());
     }
     let days: Vec<(uuid::Uuid, PlanDate)> =
         due.iter().map(|(t, d, _)| (t.mailbox.id, *d)).collect();
@@ -98,7 +138,7 @@ async fn plan_page(
         .filter(|(t, d, _)| !planned.contains(&(t.mailbox.id, d.to_string())))
         .collect();
     if due.is_empty() {
-        return Ok(0);
+        return Ok(());
     }
     let orgs: BTreeSet<uuid::Uuid> = due
         .iter()
@@ -107,35 +147,41 @@ async fn plan_page(
     let seeds = plans::seed_pool(db, &orgs).await?;
     let ids: Vec<uuid::Uuid> = due.iter().map(|(t, _, _)| t.mailbox.id).collect();
     let with_history = plans::with_days(db, &ids).await?;
-    let mut stored = 0;
     let mut batch = Vec::new();
     for (target, date, windows) in due {
         let history = with_history.contains(&target.mailbox.id);
         let usable = seeds.usable(&target.mailbox);
-        if let Some(plan) =
-            plan_target(db, now, target, date, &windows, &usable, history, rng).await?
-        {
-            batch.push(plan);
+        match plan_target(db, now, target, date, &windows, &usable, history, rng).await? {
+            Some(plan) => batch.push(plan),
+            None => round.unplanned = true,
         }
         if batch.len() >= DAYS_PER_TRANSACTION {
-            stored += plans::record_plans(db, std::mem::take(&mut batch), now).await?;
+            round.planned += plans::record_plans(db, std::mem::take(&mut batch), now).await?;
         }
     }
     if !batch.is_empty() {
-        stored += plans::record_plans(db, batch, now).await?;
+        round.planned += plans::record_plans(db, batch, now).await?;
     }
-    Ok(stored)
+    Ok(())
 }
 
-/// Planning rounds that skip what cannot plan anything: a round reads three counts first, and
-/// reads every running warmup only when those changed since the last full round or a quarter
-/// of an hour began since (every time zone's day starts on one, daylight saving included). A
-/// worker idling through the day with thousands of mailboxes does not read them all every few
-/// seconds.
+/// Planning rounds that skip what cannot plan anything: a round reads one fingerprint of the
+/// planning rows first, and reads every running warmup only when it changed since the last full
+/// round or that round's [`Round::next`] moment has come (a zone's next date, or the next
+/// quarter of an hour while a due day could not be planned). A worker idling through the day
+/// with thousands of mailboxes reads them once a local day per zone, not every few seconds.
 #[derive(Debug, Default)]
 pub struct Rounds {
-    /// The fingerprint read before the last full round, and that round's time.
-    last: Option<(plans::Fingerprint, chrono::DateTime<chrono::Utc>)>,
+    /// The fingerprint read before the last full round, that round's time, and when a round
+    /// could next plan without a row changing.
+    last: Option<Last>,
+}
+
+#[derive(Debug)]
+struct Last {
+    print: plans::Fingerprint,
+    at: chrono::DateTime<chrono::Utc>,
+    next: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// Seconds in a quarter of an hour.
@@ -151,22 +197,40 @@ impl Rounds {
     ) -> Result<u32, StoreError> {
         let now = clock.now();
         let print = plans::fingerprint(db).await?;
-        if let Some((last, at)) = &self.last
-            && *last == print
-            && at.timestamp().div_euclid(QUARTER) == now.timestamp().div_euclid(QUARTER)
+        if let Some(last) = &self.last
+            && last.print == print
+            // A clock set back is a date that may not have been planned.
+            && now >= last.at
+            && last.next.is_none_or(|next| now < next)
         {
             return Ok(0);
         }
-        let planned = plan_due(db, clock, rng).await?;
+        let round = plan_round(db, now, rng, TARGETS_PER_PAGE).await?;
         // The fingerprint from before: a change made while this round ran, and this round's
         // own writes, make the next round a full one.
-        self.last = Some((print, now));
-        Ok(planned)
+        self.last = Some(Last {
+            print,
+            at: now,
+            next: round.next(now),
+        });
+        Ok(round.planned)
+    }
+
+    /// When the next full round is due at the latest, without a row changing: `None` when the
+    /// last full round saw no running warmup; `now` before the first.
+    pub fn next_full_round(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Option<chrono::DateTime<chrono::Utc>> {
+        match &self.last {
+            Some(last) => last.next,
+            None => Some(now),
+        }
     }
 }
 
-/// When the next full planning round is due at the latest: the next quarter of an hour.
-pub fn next_full_round(now: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
+/// The next quarter of an hour after `now`.
+fn next_quarter(now: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
     let next = (now.timestamp().div_euclid(QUARTER) + 1) * QUARTER;
     chrono::DateTime::from_timestamp(next, 0).unwrap_or(now)
 }

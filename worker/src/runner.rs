@@ -162,7 +162,10 @@ async fn warmup_loop(
                 tracing::error!(error = %escape_control(&e.to_string()), "queueing webhook deliveries failed")
             }
         }
-        let wait = idle(&deps, pause, longest, |now| next_send_or_planning(&db, now)).await;
+        let wait = idle(&deps, pause, longest, |now| {
+            next_send_or_planning(&db, now, rounds.next_full_round(now))
+        })
+        .await;
         let next_round = tokio::time::Instant::now() + wait;
         // Until the next round, each freed send slot queues the next due send while there are
         // any; without a backlog a freed slot changes nothing and is not looked at.
@@ -210,14 +213,14 @@ where
 }
 
 /// When the warmup loop's next round is due: the next send's time or the next full planning
-/// round, whichever is first.
+/// round, whichever is first; `None` when neither is coming.
 async fn next_send_or_planning(
     db: &DatabaseConnection,
     now: DateTime<Utc>,
+    planning: Option<DateTime<Utc>>,
 ) -> Result<Option<DateTime<Utc>>, StoreError> {
-    let planning = planner::next_full_round(now);
     let send = warmup_entity::store::sends::next_due_after(db, now).await?;
-    Ok(Some(send.map_or(planning, |s| s.min(planning))))
+    Ok(send.into_iter().chain(planning).min())
 }
 
 /// Queues due sends and wakes the job workers when it did; true when sends are still due
