@@ -23,6 +23,7 @@ on_both_databases!(
     an_internal_test_is_listed_scheduled_and_deleted,
     tests_of_another_organization_are_not_found,
     sending_is_held_by_one_worker_and_a_refusal_waits,
+    the_worker_reads_placement_tests_while_a_test_is_open_or_scheduled,
 );
 
 fn id(v: &Value) -> Uuid {
@@ -620,4 +621,41 @@ async fn sending_is_held_by_one_worker_and_a_refusal_waits(app: &TestApp) {
         !due(now + Duration::minutes(2)).await,
         "nothing left to send"
     );
+}
+
+/// The engagement loop reads placement tests' due lists only while one is open or scheduled.
+async fn the_worker_reads_placement_tests_while_a_test_is_open_or_scheduled(app: &TestApp) {
+    use warmup_entity::store::in_use::in_use;
+    let in_use = || async {
+        in_use(&app.db)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .placement_tests
+    };
+    assert!(!in_use().await, "no test yet");
+    let key = app.new_org("Acme").await;
+    pool(app, "g", "gmail", 1).await;
+    let t = create(app, &key, json!({"providers": ["gmail"]})).await;
+    assert!(in_use().await, "an open test");
+    let path = format!("/v1/placement-tests/{}", id(&t["id"]));
+    app.delete(&path, &key).await.expect(204);
+    assert!(!in_use().await, "deleted");
+
+    pool(app, "w", "google_workspace", 1).await;
+    let (m, _) = mailbox(app, &key, "sender@acme.example").await;
+    let t = create(
+        app,
+        &key,
+        json!({"mailbox_id": m, "subject": "News", "text": "Hello", "audience": "b2b", "schedule": {"every_days": 7}}),
+    )
+    .await;
+    let schedule = t["schedule_id"].as_str().unwrap_or_default().to_string();
+    app.delete(&format!("/v1/placement-tests/{}", id(&t["id"])), &key)
+        .await
+        .expect(204);
+    assert!(in_use().await, "its schedule is left");
+    app.delete(&format!("/v1/placement-test-schedules/{schedule}"), &key)
+        .await
+        .expect(204);
+    assert!(!in_use().await, "schedule deleted");
 }

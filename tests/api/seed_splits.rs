@@ -14,6 +14,7 @@ on_both_databases!(
     addresses_come_as_json_or_csv_and_the_download_is_recorded,
     rotation_replaces_part_of_the_seeds_and_delete_releases_them,
     another_organizations_split_is_not_found,
+    the_worker_reads_seed_lists_while_a_split_exists,
 );
 
 /// Adds `n` shared gmail seeds to the pool; returns their addresses.
@@ -579,4 +580,25 @@ async fn each_send_of_a_recurring_campaign_counts_on_its_own(app: &TestApp) {
         "{:?}",
         page.items
     );
+}
+
+/// The engagement loop reads seed lists' due lists only while a split (or its mail) is there.
+async fn the_worker_reads_seed_lists_while_a_split_exists(app: &TestApp) {
+    use warmup_entity::store::in_use::in_use;
+    let in_use = || async {
+        in_use(&app.db)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .seed_lists
+    };
+    assert!(!in_use().await, "no split yet");
+    pool(app, "s", "outlook", 2).await;
+    let a = app.new_org("A").await;
+    let s = split(app, &a, json!({"provider": "outlook", "seeds_amount": 2})).await;
+    assert!(in_use().await, "a split");
+    let id = s["id"].as_str().unwrap_or_default();
+    app.delete(&format!("/v1/seed-splits/{id}"), &a)
+        .await
+        .expect(204);
+    assert!(!in_use().await, "deleted");
 }

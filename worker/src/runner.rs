@@ -13,6 +13,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 use warmup_domain::log_text::escape_control;
 use warmup_entity::store::StoreError;
+use warmup_entity::store::in_use::InUse;
 
 use crate::job_fetch::{Gated, PostgresJobs, SqliteJobs};
 use crate::poll_timer::Every;
@@ -298,11 +299,23 @@ async fn engagement_loop(
         if let Err(e) = crate::engagement::engage_due(&db, &deps, &owner).await {
             tracing::error!(error = %escape_control(&e.to_string()), "engagement failed");
         }
+        // Most services use neither often: one read says whether their due lists are worth
+        // reading this round.
+        let in_use = warmup_entity::store::in_use::in_use(&db)
+            .await
+            .unwrap_or_else(|e| {
+                tracing::error!(error = %escape_control(&e.to_string()), "reading the features in use failed");
+                InUse::ALL
+            });
         let every = deps.simulated(read_every);
-        if let Err(e) = crate::seed_list::engage_due(&db, &deps, &owner, every).await {
+        if in_use.seed_lists
+            && let Err(e) = crate::seed_list::engage_due(&db, &deps, &owner, every).await
+        {
             tracing::error!(error = %escape_control(&e.to_string()), "seed-list engagement failed");
         }
-        if let Err(e) = crate::placement_tests::run_due(&db, &deps, &owner).await {
+        if in_use.placement_tests
+            && let Err(e) = crate::placement_tests::run_due(&db, &deps, &owner).await
+        {
             tracing::error!(error = %escape_control(&e.to_string()), "placement tests failed");
         }
         let wait = idle(&deps, pause, longest, |now| {

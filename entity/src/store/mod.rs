@@ -10,6 +10,7 @@ pub mod email_key;
 pub mod engagement;
 pub mod events;
 pub mod idempotency;
+pub mod in_use;
 pub mod leases;
 pub mod mailboxes;
 pub mod metrics;

@@ -516,7 +516,7 @@ pub async fn take_due_schedules<C: ConnectionTrait>(
 }
 
 /// The statuses of tests still looked for, as stored.
-fn open_statuses() -> Vec<&'static str> {
+pub(crate) fn open_statuses() -> Vec<&'static str> {
     TestStatus::ALL
         .into_iter()
         .filter(|s| s.open())
