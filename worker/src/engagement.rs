@@ -52,10 +52,15 @@ pub async fn engage_due(
     let now = deps.clock.now();
     store::close_orphans(db, now).await?;
     let due = store::seeds_due(db, now, 64).await?;
-    let owners = seeds::owners(db, &due).await?;
-    let seeds: Vec<(Option<uuid::Uuid>, uuid::Uuid)> = due
+    // The rows are read once for the round, not once a session: a seed changed meanwhile is
+    // read with its old settings for at most this round (a failed login is tried again).
+    let mut rows = seeds::by_ids(db, &due).await?;
+    let seeds: Vec<(Option<uuid::Uuid>, (uuid::Uuid, Option<seed::Model>))> = due
         .into_iter()
-        .map(|id| (owners.get(&id).copied().flatten(), id))
+        .map(|id| {
+            let row = rows.remove(&id);
+            (row.as_ref().and_then(|s| s.organization_id), (id, row))
+        })
         .collect();
     let visited = seeds.len();
     // Seeds not started within a quarter of a session's limit wait for the next round.
@@ -64,8 +69,8 @@ pub async fn engage_due(
         seeds,
         SEEDS_AT_ONCE,
         Some(until),
-        |seed_id| async move {
-            if let Err(e) = engage_seed(db, deps, owner, seed_id).await {
+        |(seed_id, row)| async move {
+            if let Err(e) = engage_seed(db, deps, owner, seed_id, row).await {
                 tracing::error!(seed = %seed_id, error = %escape_control(&e.to_string()), "engagement failed");
             }
         },
@@ -79,13 +84,15 @@ async fn engage_seed(
     deps: &SendDeps,
     owner: &str,
     seed_id: uuid::Uuid,
+    row: Option<seed::Model>,
 ) -> Result<(), StoreError> {
     let now = deps.clock.now();
     let until = now + deps.simulated(SESSION_LIMIT);
     if !store::lease_seed(db, seed_id, owner, now, until).await? {
         return Ok(());
     }
-    let outcome = tokio::time::timeout(SESSION_LIMIT, session_for_seed(db, deps, seed_id)).await;
+    let outcome =
+        tokio::time::timeout(SESSION_LIMIT, session_for_seed(db, deps, seed_id, row)).await;
     store::release_seed(db, seed_id, owner).await?;
     match outcome {
         Ok(result) => result,
@@ -106,13 +113,14 @@ async fn session_for_seed(
     db: &DatabaseConnection,
     deps: &SendDeps,
     seed_id: uuid::Uuid,
+    row: Option<seed::Model>,
 ) -> Result<(), StoreError> {
     let now = deps.clock.now();
     let work = store::due_for_seed(db, seed_id, now, MESSAGES_PER_SESSION).await?;
     if work.is_empty() {
         return Ok(());
     }
-    let Some(seed) = seeds::by_id(db, seed_id).await? else {
+    let Some(seed) = row else {
         for w in &work {
             store::finish_with_error(db, w.placement.send_id, "the seed was deleted", now).await?;
         }

@@ -128,6 +128,21 @@ pub async fn by_id<C: ConnectionTrait>(
     Ok(seed::Entity::find_by_id(id).one(db).await?)
 }
 
+/// The rows of those of `ids` that still exist, by id.
+pub async fn by_ids<C: ConnectionTrait>(
+    db: &C,
+    ids: &[Uuid],
+) -> Result<std::collections::HashMap<Uuid, seed::Model>, StoreError> {
+    if ids.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    let rows = seed::Entity::find()
+        .filter(seed::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|s| (s.id, s)).collect())
+}
+
 /// The organization of each of `ids` that still exists (`None` for the shared pool).
 pub async fn owners<C: ConnectionTrait>(
     db: &C,
