@@ -55,7 +55,7 @@ pub async fn engage_due(
     // The rows are read once for the round, not once a session: a seed changed meanwhile is
     // read with its old settings for at most this round (a failed login is tried again).
     let mut rows = seeds::by_ids(db, &due).await?;
-    let seeds: Vec<(Option<uuid::Uuid>, (uuid::Uuid, Option<seed::Model>))> = due
+    let seeds: Vec<_> = due
         .into_iter()
         .map(|id| {
             let row = rows.remove(&id);
