@@ -576,8 +576,8 @@ async fn dates_from_a_request_never_panic_and_stats_span_at_most_366_days(app: &
 }
 
 /// The worker's planning rounds skip reading every warmup while nothing planning reads has
-/// changed, within a quarter of an hour; a warmup changed through the API is planned by the
-/// next round.
+/// changed, until the mailbox's date changes (or the next quarter of an hour while a due day
+/// found no seed); a warmup changed through the API is planned by the next round.
 async fn a_planning_round_reads_every_warmup_only_when_something_changed(app: &TestApp) {
     use rand::SeedableRng;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
