@@ -93,32 +93,23 @@ mod tests {
 
     #[test]
     fn the_next_date_starts_at_local_midnight_or_where_a_clock_change_ends() {
+        let starts = |zone: &str, now: &str| next_date_start(zone, utc(now));
         // Berlin in winter: midnight is 23:00 UTC.
-        assert_eq!(
-            next_date_start("Europe/Berlin", utc("2026-12-04T10:00:00Z")),
-            utc("2026-12-04T23:00:00Z")
-        );
+        let berlin = starts("Europe/Berlin", "2026-12-04T10:00:00Z");
+        assert_eq!(berlin, utc("2026-12-04T23:00:00Z"));
         // Just after midnight the next date is a whole day away.
-        assert_eq!(
-            next_date_start("Europe/Berlin", utc("2026-12-04T23:00:00Z")),
-            utc("2026-12-05T23:00:00Z")
-        );
+        let after = starts("Europe/Berlin", "2026-12-04T23:00:00Z");
+        assert_eq!(after, utc("2026-12-05T23:00:00Z"));
         // Santiago springs forward at midnight (2026-09-06): the day starts at 01:00 local,
         // which is 04:00 UTC under the new offset.
-        assert_eq!(
-            next_date_start("America/Santiago", utc("2026-09-05T12:00:00Z")),
-            utc("2026-09-06T04:00:00Z")
-        );
+        let santiago = starts("America/Santiago", "2026-09-05T12:00:00Z");
+        assert_eq!(santiago, utc("2026-09-06T04:00:00Z"));
         // Kathmandu's offset is +05:45.
-        assert_eq!(
-            next_date_start("Asia/Kathmandu", utc("2026-12-04T10:00:00Z")),
-            utc("2026-12-04T18:15:00Z")
-        );
+        let kathmandu = starts("Asia/Kathmandu", "2026-12-04T10:00:00Z");
+        assert_eq!(kathmandu, utc("2026-12-04T18:15:00Z"));
         // An unknown name counts as UTC, as a mailbox's day does.
-        assert_eq!(
-            next_date_start("Nowhere/Else", utc("2026-12-04T10:00:00Z")),
-            utc("2026-12-05T00:00:00Z")
-        );
+        let unknown = starts("Nowhere/Else", "2026-12-04T10:00:00Z");
+        assert_eq!(unknown, utc("2026-12-05T00:00:00Z"));
     }
 
     #[test]

@@ -377,6 +377,13 @@ impl TestApp {
         (id, zone)
     }
 
+    /// Which of the engagement loop's occasional features the worker would read now.
+    pub async fn in_use(&self) -> warmup_entity::store::in_use::InUse {
+        warmup_entity::store::in_use::in_use(&self.db)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
     pub async fn mailbox_and_org(&self, id: &str) -> (Uuid, Uuid) {
         use sea_orm::EntityTrait;
         let mailbox_id: Uuid = id.parse().unwrap_or_else(|e| panic!("{id}: {e}"));

@@ -625,13 +625,7 @@ async fn sending_is_held_by_one_worker_and_a_refusal_waits(app: &TestApp) {
 
 /// The engagement loop reads placement tests' due lists only while one is open or scheduled.
 async fn the_worker_reads_placement_tests_while_a_test_is_open_or_scheduled(app: &TestApp) {
-    use warmup_entity::store::in_use::in_use;
-    let in_use = || async {
-        in_use(&app.db)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"))
-            .placement_tests
-    };
+    let in_use = || async { app.in_use().await.placement_tests };
     assert!(!in_use().await, "no test yet");
     let key = app.new_org("Acme").await;
     pool(app, "g", "gmail", 1).await;

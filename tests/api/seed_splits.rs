@@ -584,13 +584,7 @@ async fn each_send_of_a_recurring_campaign_counts_on_its_own(app: &TestApp) {
 
 /// The engagement loop reads seed lists' due lists only while a split (or its mail) is there.
 async fn the_worker_reads_seed_lists_while_a_split_exists(app: &TestApp) {
-    use warmup_entity::store::in_use::in_use;
-    let in_use = || async {
-        in_use(&app.db)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"))
-            .seed_lists
-    };
+    let in_use = || async { app.in_use().await.seed_lists };
     assert!(!in_use().await, "no split yet");
     pool(app, "s", "outlook", 2).await;
     let a = app.new_org("A").await;
