@@ -97,21 +97,29 @@ pub async fn engage_due(
         }
     }
     let ids: Vec<uuid::Uuid> = due.iter().map(|d| d.0).collect();
-    let owners = seeds::owners(db, &ids).await?;
-    let items: Vec<(Option<uuid::Uuid>, (uuid::Uuid, bool))> = due
+    // The rows are read once for the round, not once a session: a seed changed meanwhile is
+    // read with its old settings for at most this round.
+    let mut rows = seeds::by_ids(db, &ids).await?;
+    let scanned: Vec<uuid::Uuid> = due.iter().filter(|d| d.1).map(|d| d.0).collect();
+    // A seed deleted since it was found due has nothing left to read; its schedule lease is
+    // given back below with those of the seeds not started.
+    let items: Vec<(Option<uuid::Uuid>, (seed::Model, bool))> = due
         .into_iter()
-        .map(|(id, scan)| (owners.get(&id).copied().flatten(), (id, scan)))
+        .filter_map(|(id, scan)| {
+            rows.remove(&id)
+                .map(|row| (row.organization_id, (row, scan)))
+        })
         .collect();
     let visited = items.len();
-    let scanned: Vec<uuid::Uuid> = items.iter().filter(|i| i.1.1).map(|i| i.1.0).collect();
     let started = std::sync::Mutex::new(HashSet::new());
     let until = std::time::Instant::now() + SESSION_LIMIT / 4;
-    fair::run(items, SEEDS_AT_ONCE, Some(until), |(seed_id, scan)| {
+    fair::run(items, SEEDS_AT_ONCE, Some(until), |(seed, scan)| {
+        let seed_id = seed.id;
         if let Ok(mut s) = started.lock() {
             s.insert(seed_id);
         }
         async move {
-            if let Err(e) = visit(db, deps, owner, seed_id, scan).await {
+            if let Err(e) = visit(db, deps, owner, seed, scan).await {
                 tracing::error!(seed = %seed_id, error = %escape_control(&e.to_string()), "seed-list reading failed");
             }
         }
@@ -142,9 +150,10 @@ async fn visit(
     db: &DatabaseConnection,
     deps: &SendDeps,
     owner: &str,
-    seed_id: uuid::Uuid,
+    seed: seed::Model,
     scan: bool,
 ) -> Result<(), StoreError> {
+    let seed_id = seed.id;
     let now = deps.clock.now();
     if !lease_seed(db, seed_id, owner, now, now + deps.simulated(SESSION_LIMIT)).await? {
         // Another session has the seed's mailbox: read it next round.
@@ -153,7 +162,7 @@ async fn visit(
         }
         return Ok(());
     }
-    let outcome = tokio::time::timeout(SESSION_LIMIT, session(db, deps, seed_id, scan)).await;
+    let outcome = tokio::time::timeout(SESSION_LIMIT, session(db, deps, &seed, scan)).await;
     release_seed(db, seed_id, owner).await?;
     match outcome {
         Ok(r) => r,
@@ -167,9 +176,10 @@ async fn visit(
 async fn session(
     db: &DatabaseConnection,
     deps: &SendDeps,
-    seed_id: uuid::Uuid,
+    seed: &seed::Model,
     scan: bool,
 ) -> Result<(), StoreError> {
+    let seed_id = seed.id;
     let now = deps.clock.now();
     // Also read when only steps are due: a step is taken only while a split still approves
     // the message's sender, with the split's engagement as it is now.
@@ -178,10 +188,7 @@ async fn session(
     if (!scan || readers.is_empty()) && due.is_empty() {
         return Ok(());
     }
-    let Some(seed) = seeds::by_id(db, seed_id).await? else {
-        return Ok(());
-    };
-    let mut session = match deps.open_imap(&seed_imap(&seed)).await {
+    let mut session = match deps.open_imap(&seed_imap(seed)).await {
         Ok(s) => s,
         Err(e) => {
             let e = format!("seed {}: {e}", seed.email);
@@ -204,7 +211,7 @@ async fn session(
     };
     if scan
         && !readers.is_empty()
-        && let Err(e) = find_new(db, deps, &mut session, &view, &seed, &readers, &mut rng).await
+        && let Err(e) = find_new(db, deps, &mut session, &view, seed, &readers, &mut rng).await
     {
         match e {
             Error::Store(e) => return Err(e),
@@ -217,7 +224,7 @@ async fn session(
         let reader = readers
             .iter()
             .find(|r| r.split_id == m.split_id && r.approves(&m.sender));
-        match engage(db, deps, &mut session, &view, &seed, reader, m, &mut rng).await {
+        match engage(db, deps, &mut session, &view, seed, reader, m, &mut rng).await {
             Ok(()) => {}
             Err(Error::Store(e)) => return Err(e),
             Err(e) => {

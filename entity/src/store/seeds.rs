@@ -143,25 +143,6 @@ pub async fn by_ids<C: ConnectionTrait>(
     Ok(rows.into_iter().map(|s| (s.id, s)).collect())
 }
 
-/// The organization of each of `ids` that still exists (`None` for the shared pool).
-pub async fn owners<C: ConnectionTrait>(
-    db: &C,
-    ids: &[Uuid],
-) -> Result<std::collections::HashMap<Uuid, Option<Uuid>>, StoreError> {
-    if ids.is_empty() {
-        return Ok(std::collections::HashMap::new());
-    }
-    let rows: Vec<(Uuid, Option<Uuid>)> = seed::Entity::find()
-        .select_only()
-        .column(seed::Column::Id)
-        .column(seed::Column::OrganizationId)
-        .filter(seed::Column::Id.is_in(ids.iter().copied()))
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(rows.into_iter().collect())
-}
-
 /// A seed that can send a verification code for `org`'s mailbox: an active shared seed first
 /// (the pool's own providers), else one of the organization's own.
 pub async fn code_sender<C: ConnectionTrait>(
