@@ -1140,3 +1140,66 @@ async fn a_worker_waits_for_the_first_send_and_check_still_to_come(app: &TestApp
         "an engaging placement's next step"
     );
 }
+
+on_both_databases!(a_lease_is_taken_when_free_run_out_or_the_owners_own);
+
+async fn a_lease_is_taken_when_free_run_out_or_the_owners_own(app: &TestApp) {
+    use chrono::SubsecRound;
+    use warmup_entity::store::leases;
+    // Whole seconds: both databases keep them as they are.
+    let now = Utc::now().trunc_subsecs(0);
+    let (soon, later) = (
+        now + chrono::Duration::minutes(1),
+        now + chrono::Duration::hours(1),
+    );
+    let name = format!("test-lease:{}", uuid::Uuid::new_v4());
+    let take = |owner: &'static str, at, until, reentrant: bool| {
+        let name = name.clone();
+        async move {
+            let taken = if reentrant {
+                leases::take(&app.db, &name, owner, at, until).await
+            } else {
+                leases::take_when_due(&app.db, &name, owner, at, until).await
+            };
+            taken.unwrap_or_else(|e| panic!("{e}"))
+        }
+    };
+    let held = || async {
+        warmup_entity::lease::Entity::find_by_id(name.clone())
+            .one(&app.db)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .map(|l| (l.owner, l.lease_until))
+    };
+    assert!(take("a", now, soon, true).await, "nobody holds it");
+    assert_eq!(held().await, Some(("a".to_string(), soon)));
+    assert!(!take("b", now, later, true).await, "a holds it");
+    assert!(!take("b", now, later, false).await, "a holds it");
+    assert_eq!(held().await, Some(("a".to_string(), soon)));
+    assert!(
+        take("a", now, later, true).await,
+        "a's own lease is taken again"
+    );
+    assert_eq!(held().await, Some(("a".to_string(), later)));
+    assert!(
+        !take("a", now, later, false).await,
+        "a schedule is not due before it runs out, not even for its holder"
+    );
+    let after = later + chrono::Duration::seconds(1);
+    assert!(
+        take("b", after, after + chrono::Duration::hours(1), false).await,
+        "a's ran out"
+    );
+    assert_eq!(
+        held().await,
+        Some(("b".to_string(), after + chrono::Duration::hours(1)))
+    );
+    leases::release(&app.db, &name, "a")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(held().await.is_some(), "only the holder gives it back");
+    leases::release(&app.db, &name, "b")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(held().await, None);
+}

@@ -2,8 +2,10 @@
 //! the lease runs out, so a process that dies mid-session blocks nobody for long.
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Condition, Expr, OnConflict};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set};
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter, QuerySelect, Set,
+};
 use uuid::Uuid;
 
 use super::StoreError;
@@ -125,34 +127,27 @@ async fn acquire<C: ConnectionTrait>(
     until: DateTime<Utc>,
     reentrant: bool,
 ) -> Result<bool, StoreError> {
-    let inserted = lease::Entity::insert(lease::ActiveModel {
+    // One statement: the row is written when there is none, or when the one there ran out
+    // (or is the owner's own); of two processes taking an expired lease, one wins.
+    let held_until = Expr::col((lease::Entity, lease::Column::LeaseUntil));
+    let mut free = held_until.lt(now);
+    if reentrant {
+        free = free.or(Expr::col((lease::Entity, lease::Column::Owner)).eq(owner));
+    }
+    let written = lease::Entity::insert(lease::ActiveModel {
         name: Set(name.to_string()),
         owner: Set(owner.to_string()),
         lease_until: Set(until),
     })
     .on_conflict(
         OnConflict::column(lease::Column::Name)
-            .do_nothing()
+            .update_columns([lease::Column::Owner, lease::Column::LeaseUntil])
+            .action_and_where(free)
             .to_owned(),
     )
     .exec_without_returning(db)
     .await?;
-    if inserted == 1 {
-        return Ok(true);
-    }
-    let mut free = Condition::any().add(lease::Column::LeaseUntil.lt(now));
-    if reentrant {
-        free = free.add(lease::Column::Owner.eq(owner));
-    }
-    // One conditional update: of two processes taking an expired lease, one wins.
-    let taken = lease::Entity::update_many()
-        .col_expr(lease::Column::Owner, Expr::value(owner))
-        .col_expr(lease::Column::LeaseUntil, Expr::value(until))
-        .filter(lease::Column::Name.eq(name))
-        .filter(free)
-        .exec(db)
-        .await?;
-    Ok(taken.rows_affected == 1)
+    Ok(written == 1)
 }
 
 /// Keeps the lease `owner` holds until `until` (later or earlier than now): how a finished
