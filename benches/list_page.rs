@@ -174,7 +174,7 @@ struct Outcome {
 }
 
 async fn bench(database: &'static str, url: &str, large: usize) -> anyhow::Result<Vec<Outcome>> {
-    let db = support::connect(url).await?;
+    let db = support::connect(url, support::Role::Api).await?;
     warmup::database::migrate(&db).await?;
     let started = Instant::now();
     let orgs = fill(&db, large).await?;

@@ -127,7 +127,7 @@ fn queries(mailbox: Uuid) -> Vec<(String, ReportQuery)> {
 }
 
 async fn bench(database: &'static str, url: &str, n: usize) -> anyhow::Result<Vec<Outcome>> {
-    let db = support::connect(url).await?;
+    let db = support::connect(url, support::Role::Api).await?;
     warmup::database::migrate(&db).await?;
     let started = Instant::now();
     let (org, mailbox) = fill(&db, n).await?;

@@ -86,7 +86,7 @@ struct Outcome {
 }
 
 async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
-    let db = support::connect(url).await?;
+    let db = support::connect(url, support::Role::Worker).await?;
     warmup::database::migrate(&db).await?;
     Ok(db)
 }

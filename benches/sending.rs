@@ -255,7 +255,7 @@ async fn worker_run(
     run: usize,
 ) -> anyhow::Result<WorkerRun> {
     let key = SecretBox::generate_key();
-    let db = support::connect_with_key(url, &key).await?;
+    let db = support::connect_with_key(url, &key, support::Role::Worker).await?;
     warmup::database::migrate(&db).await?;
     let secrets = SecretBox::from_base64(&key)?;
     let server = warmups::Server {

@@ -93,7 +93,7 @@ async fn planned(db: &DatabaseConnection) -> anyhow::Result<usize> {
 
 async fn run(url: &str, mailboxes: usize, idle_secs: u64) -> anyhow::Result<Outcome> {
     let key = SecretBox::generate_key();
-    let db = support::connect_with_key(url, &key).await?;
+    let db = support::connect_with_key(url, &key, support::Role::Api).await?;
     warmup::database::migrate(&db).await?;
     if mailboxes > 0 {
         warmups::fill(&db, mailboxes, PER_DAY, None).await?;

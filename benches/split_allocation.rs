@@ -92,7 +92,7 @@ async fn bench(
     seeds: usize,
     splits: usize,
 ) -> anyhow::Result<Outcome> {
-    let db = support::connect(url).await?;
+    let db = support::connect(url, support::Role::Api).await?;
     warmup::database::migrate(&db).await?;
     let now = chrono::Utc::now();
     let started = Instant::now();

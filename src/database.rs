@@ -7,8 +7,17 @@ use warmup_migration::{Migrator, MigratorTrait};
 
 use crate::config::{Settings, redact_url};
 
-/// Connects with pool settings suited to the backend.
-pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> {
+/// Whose statements a pool runs, which decides how Postgres plans them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// The API's: every statement planned for its own values.
+    Api,
+    /// The worker's (and `migrate`'s): a prepared statement may keep a generic plan.
+    Worker,
+}
+
+/// Connects with pool settings suited to the backend and to `role`.
+pub async fn connect(settings: &Settings, role: Role) -> anyhow::Result<DatabaseConnection> {
     let mut options = ConnectOptions::new(settings.database_url.clone());
     options
         .connect_timeout(Duration::from_secs(10))
@@ -25,6 +34,11 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> 
                 .busy_timeout(Duration::from_secs(10))
                 .foreign_keys(true)
         });
+    } else if role == Role::Worker {
+        // The worker's statements look rows up by key, state and time, not by organization:
+        // the generic plan Postgres may keep after five runs serves them, and planning every
+        // run was a quarter of the database's CPU for the worker (docs/PERFORMANCE.md).
+        options.max_connections(20);
     } else {
         options
             .max_connections(20)

@@ -110,7 +110,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     init_tracing(&settings.log);
     match command {
         Command::Migrate => {
-            let db = database::connect(&settings).await?;
+            let db = database::connect(&settings, database::Role::Worker).await?;
             database::migrate(&db).await?;
             // The database's clock runs at the configured speed from now on.
             let clock =
@@ -123,7 +123,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Worker => {
             let secrets = warmup::secret_key::load(&settings)?;
             let tls = warmup_mail::TlsTrust::load(settings.extra_ca_file.as_deref())?;
-            let db = database::connect(&settings).await?;
+            let db = database::connect(&settings, database::Role::Worker).await?;
             database::ensure_current(&db).await?;
             let clock = warmup_entity::Clock::anchored(&db, settings.clock_speedup).await?;
             let options = warmup::startup::worker_options(&settings, secrets, tls, clock)?;
@@ -151,7 +151,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 // when the API stops (actix handles SIGINT and SIGTERM).
                 let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
                 let worker = tokio::spawn(warmup_worker::run_until(
-                    app.db().clone(),
+                    app.worker_db().await?,
                     app.worker_options(),
                     async move {
                         let _ = stopped.await;

@@ -26,6 +26,7 @@ pub struct Application {
     server: Server,
     db: DatabaseConnection,
     worker: WorkerOptions,
+    settings: Settings,
 }
 
 /// The worker's options from the settings: the clock, the keys and trust it sends with.
@@ -143,7 +144,7 @@ impl Application {
     pub async fn build_with(settings: &Settings, migrate: bool) -> anyhow::Result<Self> {
         let secrets = secret_key::load(settings)?;
         let tls = TlsTrust::load(settings.extra_ca_file.as_deref())?;
-        let db = database::connect(settings).await?;
+        let db = database::connect(settings, database::Role::Api).await?;
         if migrate {
             database::migrate(&db).await?;
         } else {
@@ -203,6 +204,7 @@ impl Application {
             server,
             db,
             worker,
+            settings: settings.clone(),
         })
     }
 
@@ -224,6 +226,17 @@ impl Application {
     /// The database connection the application uses.
     pub fn db(&self) -> &DatabaseConnection {
         &self.db
+    }
+
+    /// A connection for a worker beside this API in the same process: on SQLite the API's own
+    /// (one pool keeps the one writer's queue in one place), on Postgres a pool of its own
+    /// whose statements may keep generic plans ([`database::Role::Worker`]).
+    pub async fn worker_db(&self) -> anyhow::Result<DatabaseConnection> {
+        if self.settings.is_sqlite() {
+            Ok(self.db.clone())
+        } else {
+            database::connect(&self.settings, database::Role::Worker).await
+        }
     }
 
     /// Serves until the process is told to stop (SIGINT/SIGTERM).

@@ -3,19 +3,29 @@
 
 use sea_orm::DatabaseConnection;
 use warmup::config::Settings;
+pub use warmup::database::Role;
 
-/// Connects to `url` as the service would (its pool and SQLite settings), with a throw-away
-/// secret key.
+/// Connects to `url` as the service's `role` would (its pool and SQLite settings), with a
+/// throw-away secret key.
 #[allow(
     dead_code,
     reason = "the sending benchmark seals passwords, so it chooses the key itself"
 )]
-pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
-    connect_with_key(url, &warmup_entity::secret_box::SecretBox::generate_key()).await
+pub async fn connect(url: &str, role: Role) -> anyhow::Result<DatabaseConnection> {
+    connect_with_key(
+        url,
+        &warmup_entity::secret_box::SecretBox::generate_key(),
+        role,
+    )
+    .await
 }
 
-/// Connects to `url` as the service would, with `key` (base64) as its secret key.
-pub async fn connect_with_key(url: &str, key: &str) -> anyhow::Result<DatabaseConnection> {
+/// Connects to `url` as the service's `role` would, with `key` (base64) as its secret key.
+pub async fn connect_with_key(
+    url: &str,
+    key: &str,
+    role: Role,
+) -> anyhow::Result<DatabaseConnection> {
     let url = url.to_string();
     let key = key.to_string();
     let env = move |k: &str| -> Option<String> {
@@ -26,7 +36,7 @@ pub async fn connect_with_key(url: &str, key: &str) -> anyhow::Result<DatabaseCo
         }
     };
     let settings = Settings::load_from(None, &env)?;
-    warmup::database::connect(&settings).await
+    warmup::database::connect(&settings, role).await
 }
 
 /// The number in the environment variable `name`, or `default` when it is unset or not one.

@@ -312,3 +312,43 @@ async fn rows_from_before_email_keys_and_list_indexes_migrate(app: &TestApp) {
         (variant.organization_id, first_id)
     );
 }
+
+/// How Postgres plans a pool's statements: `SHOW plan_cache_mode` on one of its connections.
+async fn plan_cache_mode(db: &sea_orm::DatabaseConnection) -> String {
+    use sea_orm::ConnectionTrait;
+    let row = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            "SHOW plan_cache_mode",
+        ))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("SHOW returned no row"));
+    row.try_get_by_index::<String>(0)
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_postgres_the_api_plans_each_statement_and_the_worker_may_keep_plans() {
+    use warmup::database::{Role, connect};
+    let app = spawn_app(Backend::Postgres).await;
+    // The API's pool plans every statement for its values; the worker's (its own process,
+    // or a pool of its own beside the API in `serve`) leaves that to Postgres.
+    assert_eq!(plan_cache_mode(&app.db).await, "force_custom_plan");
+    let api = connect(&app.settings, Role::Api)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(plan_cache_mode(&api).await, "force_custom_plan");
+    let worker = connect(&app.settings, Role::Worker)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(plan_cache_mode(&worker).await, "auto");
+    let mut settings = app.settings.clone();
+    settings.listen = "127.0.0.1:0".into();
+    let serve = warmup::startup::Application::build_with(&settings, false)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(plan_cache_mode(serve.db()).await, "force_custom_plan");
+    let beside = serve.worker_db().await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(plan_cache_mode(&beside).await, "auto");
+}
