@@ -80,7 +80,7 @@ pub(crate) async fn sent(
         .insert(&app.db)
         .await
         .unwrap_or_else(|e| panic!("send: {e}"));
-    engagement::start_locating(&app.db, &s, now, now)
+    engagement::start_locating(&app.db, &s, None, now, now)
         .await
         .unwrap_or_else(|e| panic!("start: {e}"));
     s
@@ -614,7 +614,7 @@ async fn the_mailbox_audit_trail_comes_as_csv(app: &TestApp) {
         .unwrap_or_else(|e| panic!("{e}"));
     }
     for s in &sends {
-        engagement::start_locating(&app.db, s, Utc::now(), Utc::now())
+        engagement::start_locating(&app.db, s, None, Utc::now(), Utc::now())
             .await
             .unwrap_or_else(|e| panic!("{e}"));
     }

@@ -561,7 +561,7 @@ async fn a_seed_s_reply_is_kept_as_written_with_its_reservation(app: &TestApp) {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let now = warmup_entity::Clock::system().now();
-    engagement::start_locating(&app.db, &s, now, now)
+    engagement::start_locating(&app.db, &s, None, now, now)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let reply = |body: &str| warmup_domain::content::Draft {
@@ -1110,7 +1110,7 @@ async fn a_worker_waits_for_the_first_send_and_check_still_to_come(app: &TestApp
     );
 
     for (s, secs) in [(&rows[3], 200), (&rows[4], 90), (&rows[0], -30)] {
-        engagement::start_locating(&app.db, s, now, at(secs))
+        engagement::start_locating(&app.db, s, None, now, at(secs))
             .await
             .unwrap_or_else(|e| panic!("{e}"));
     }

@@ -160,6 +160,23 @@ async fn cold_mail_is_found_in_spam_rescued_and_answered(backend: Backend) {
     };
     let at_gmail = by_seed(&gmail);
     let at_outlook = by_seed(&outlook);
+    // Reports group placements by the sender's domain, taken as the message went out.
+    let domains: Vec<String> = {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        let id = uuid::Uuid::parse_str(&mailbox).unwrap_or_else(|e| panic!("{e}"));
+        warmup_entity::placement::Entity::find()
+            .filter(warmup_entity::placement::Column::MailboxId.eq(id))
+            .all(&app.db)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .into_iter()
+            .map(|p| p.domain)
+            .collect()
+    };
+    assert!(
+        !domains.is_empty() && domains.iter().all(|d| d == "cold.test"),
+        "{domains:?}"
+    );
     assert_eq!(at_gmail["class"], "spam", "{at_gmail}");
     assert_eq!(at_gmail["folder"], "[Gmail]/Spam");
     assert_eq!(at_outlook["class"], "spam", "{at_outlook}");
@@ -255,7 +272,7 @@ async fn as_sent(app: &TestApp, mailbox: &str, seed: &str, provider: &str, messa
         .insert(&app.db)
         .await
         .unwrap_or_else(|e| panic!("insert send: {e}"));
-    engagement_store::start_locating(&app.db, &s, now, now)
+    engagement_store::start_locating(&app.db, &s, None, now, now)
         .await
         .unwrap_or_else(|e| panic!("start locating: {e}"));
 }

@@ -101,6 +101,7 @@ async fn record_a_send(app: &TestApp, clock: &Clock, org: Uuid, mailbox: Uuid) -
             state: SendState::Sent,
             next_attempt_at: None,
             duration_ms: 5,
+            sender: None,
         },
     )
     .await

@@ -99,6 +99,7 @@ pub async fn recover_expired(
             state,
             next_attempt_at: next,
             duration_ms: 0,
+            sender: None,
         };
         if sends::record_attempt(db, &s, owner, now, record).await? {
             settled += 1;

@@ -139,6 +139,7 @@ pub async fn send_queued(
         state,
         next_attempt_at: next,
         duration_ms,
+        sender: Some(m.email.clone()),
     };
     let recorded = sends::record_attempt(db, &s, owner, now, record).await?;
     if let Some(reason) = stop {

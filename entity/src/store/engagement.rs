@@ -20,20 +20,27 @@ use super::{StoreError, leases};
 use crate::{engagement_action, mailbox, placement, send};
 
 /// Starts looking for a message that was just sent; a second call for the same send (a send
-/// settled twice) changes nothing.
+/// settled twice) changes nothing. `sender` is the sender mailbox's address when the caller
+/// has just read it; it is read otherwise.
 pub async fn start_locating<C: ConnectionTrait>(
     db: &C,
     s: &send::Model,
+    sender: Option<&str>,
     sent_at: DateTime<Utc>,
     first_check_at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     // Reports group by the sender's domain: the mailbox's, now.
-    let email: Option<String> = mailbox::Entity::find_by_id(s.mailbox_id)
-        .select_only()
-        .column(mailbox::Column::Email)
-        .into_tuple()
-        .one(db)
-        .await?;
+    let email: Option<String> = match sender {
+        Some(e) => Some(e.to_string()),
+        None => {
+            mailbox::Entity::find_by_id(s.mailbox_id)
+                .select_only()
+                .column(mailbox::Column::Email)
+                .into_tuple()
+                .one(db)
+                .await?
+        }
+    };
     let domain = email.as_deref().map(domain_of).unwrap_or_default();
     let row = placement::ActiveModel {
         send_id: Set(s.id),

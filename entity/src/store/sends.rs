@@ -304,6 +304,9 @@ pub struct AttemptRecord {
     pub state: SendState,
     pub next_attempt_at: Option<DateTime<Utc>>,
     pub duration_ms: i64,
+    /// The sender mailbox's address as the attempt used it, when the caller read the mailbox
+    /// (a placement's domain comes from it); `None` has it read when needed.
+    pub sender: Option<String>,
 }
 
 /// Records an attempt and moves the send on, if `owner` still holds its lease.
@@ -351,7 +354,14 @@ pub async fn record_attempt(
     }
     if a.state == SendState::Sent {
         // Looking for the message at its seed starts with the send it is about, atomically.
-        super::engagement::start_locating(&txn, claimed, now, now + FIRST_LOOKUP_AFTER).await?;
+        super::engagement::start_locating(
+            &txn,
+            claimed,
+            a.sender.as_deref(),
+            now,
+            now + FIRST_LOOKUP_AFTER,
+        )
+        .await?;
         // Its delivery reports come back to the sender's mailbox, which is read for them.
         super::leases::wake_mailbox(&txn, claimed.mailbox_id, now).await?;
     }
