@@ -142,6 +142,24 @@ async fn organization_defaults_apply_to_mailboxes_without_their_own(app: &TestAp
         .json;
     assert_eq!(w["preferences"]["start_per_day"], 5);
     assert_eq!(w["preferences"]["pattern"], "b2c");
+    // The worker reads the same preferences without the mailbox's row: the defaults first,
+    // then the mailbox's own once it has them.
+    let (mailbox_id, org) = app.mailbox_and_org(&id).await;
+    let worker_reads = || async {
+        warmup::preferences_of(&app.db, OrgId(org), mailbox_id)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    let read = worker_reads().await;
+    assert_eq!((read.ramp.start_per_day, read.pattern.as_str()), (5, "b2c"));
+    app.patch(
+        &format!("/v1/mailboxes/{id}/warmup"),
+        &key,
+        &json!({"start_per_day": 7}),
+    )
+    .await
+    .expect(200);
+    assert_eq!(worker_reads().await.ramp.start_per_day, 7);
     // Another organization keeps the built-in defaults.
     let other = app.new_org("Other").await;
     assert_eq!(

@@ -236,14 +236,12 @@ async fn rates_of(
     db: &DatabaseConnection,
     w: &Work,
 ) -> Result<(WarmupPreferences, Rates), StoreError> {
-    let prefs = warmup::get(
+    let prefs = warmup::preferences_of(
         db,
         OrgId(w.placement.organization_id),
         w.placement.mailbox_id,
     )
-    .await?
-    .map(|m| m.preferences)
-    .unwrap_or_default();
+    .await?;
     let rates = Rates::from_preferences(&prefs);
     Ok((prefs, rates))
 }

@@ -263,9 +263,7 @@ async fn find_replies(
         return Ok(false);
     }
     let mut awaited = waiting.len() as u64 >= REPLIES_AT_ONCE;
-    let prefs = warmup::get(db, OrgId(m.organization_id), m.id)
-        .await?
-        .map(|w| w.preferences);
+    let prefs = warmup::preferences_of(db, OrgId(m.organization_id), m.id).await?;
     let mut rng = StdRng::from_os_rng();
     // Replies already filed were recorded when they were filed.
     let searched: Vec<Folder> = folders
@@ -312,13 +310,13 @@ async fn find_replies(
             class.as_str()
         );
         let reply_depth = u32::try_from(w.send.thread_depth).unwrap_or(0) + 1;
-        let continuation = match &prefs {
-            Some(p) if sender_continues(&Rates::from_preferences(p), reply_depth, &mut rng) => {
-                let delay = p.pattern.params().reply_delay.draw(&mut rng);
+        let continuation =
+            if sender_continues(&Rates::from_preferences(&prefs), reply_depth, &mut rng) {
+                let delay = prefs.pattern.params().reply_delay.draw(&mut rng);
                 continuation(m, &w, &reply_id, now, now + delay, &mut rng)
-            }
-            _ => None,
-        };
+            } else {
+                None
+            };
         engagement_store::record_reply_seen(
             db,
             w.placement.send_id,

@@ -3,7 +3,9 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
 use uuid::Uuid;
 use warmup_domain::WarmupStatus;
 use warmup_domain::preferences::WarmupPreferences;
@@ -112,6 +114,27 @@ pub async fn get<C: ConnectionTrait>(
             started_at: None,
             customized: false,
         })),
+    }
+}
+
+/// The preferences a mailbox's warmup follows: its own once its warmup has a row, else its
+/// organization's defaults. What the worker needs of [`get`], without reading the mailbox's
+/// row (a send's mailbox is known to exist; a deleted one has no warmup row either).
+pub async fn preferences_of<C: ConnectionTrait>(
+    db: &C,
+    org: OrgId,
+    mailbox_id: Uuid,
+) -> Result<WarmupPreferences, StoreError> {
+    let stored: Option<String> = warmup_settings::Entity::find_by_id(mailbox_id)
+        .filter(warmup_settings::Column::OrganizationId.eq(org.0))
+        .select_only()
+        .column(warmup_settings::Column::Preferences)
+        .into_tuple()
+        .one(db)
+        .await?;
+    match stored {
+        Some(json) => decode("preferences", &json),
+        None => org_defaults(db, org).await,
     }
 }
 
