@@ -119,6 +119,7 @@ async fn warmup_loop(
     let mut hooks = WebhookQueue::new(&db, WEBHOOK_CONCURRENCY);
     let mut rng = rand::rngs::StdRng::from_os_rng();
     let mut rounds = planner::Rounds::default();
+    let mut live = sender::LiveWorkers::default();
     // At least 50 ms of real time between rounds, however fast the clock runs, and at most
     // two seconds; sends that free a slot meanwhile queue the next ones themselves.
     let pause = deps
@@ -145,7 +146,7 @@ async fn warmup_loop(
                 tracing::error!(error = %escape_control(&e.to_string()), "unlocking ended jobs failed");
             }
         }
-        let share = match sender::start_round(&db, &deps, SEND_CONCURRENCY).await {
+        let share = match sender::start_round(&db, &deps, SEND_CONCURRENCY, &mut live).await {
             Ok(share) => Some(share),
             Err(e) => {
                 tracing::error!(error = %escape_control(&e.to_string()), "queueing due sends failed");

@@ -47,6 +47,34 @@ pub struct QueuedNow {
     pub more_due: bool,
 }
 
+/// How long a count of the live worker processes is used before it is read again: processes
+/// beat every few seconds and count as dead only after many, so a count a few seconds old
+/// shares the send slots as well as a fresh one, without a read every round.
+const LIVE_COUNT_KEPT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// The live worker processes, as last counted by this loop.
+#[derive(Debug, Default)]
+pub struct LiveWorkers {
+    counted: Option<(Instant, u64)>,
+}
+
+impl LiveWorkers {
+    async fn count(
+        &mut self,
+        db: &DatabaseConnection,
+        now: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
+        if let Some((at, n)) = self.counted
+            && at.elapsed() < LIVE_COUNT_KEPT
+        {
+            return Ok(n);
+        }
+        let n = processes::alive(db, now).await?;
+        self.counted = Some((Instant::now(), n));
+        Ok(n)
+    }
+}
+
 /// What a round of queueing reads and settles once, not for every send it queues: sends of
 /// paused warmups whose job was lost go back to wait, and the organizations' share of the live
 /// workers' send slots (`slots` a process) is read.
@@ -54,10 +82,11 @@ pub async fn start_round(
     db: &DatabaseConnection,
     deps: &SendDeps,
     slots: usize,
+    live: &mut LiveWorkers,
 ) -> Result<sends::Share, Error> {
     let now = deps.clock.now();
     sends::release_paused(db, now).await?;
-    let workers = processes::alive(db, now).await?.max(1);
+    let workers = live.count(db, now).await?.max(1);
     Ok(sends::Share {
         slots: workers.saturating_mul(u64::try_from(slots).unwrap_or(u64::MAX)),
         floor: SENDS_IN_FLIGHT_PER_ORG,
