@@ -29,7 +29,7 @@ pub async fn start_locating<C: ConnectionTrait>(
     sent_at: DateTime<Utc>,
     first_check_at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    // Reports group by the sender's domain: the mailbox's, now.
+    // Reports group by the sender's domain: the address the send went out from.
     let email: Option<String> = match sender {
         Some(e) => Some(e.to_string()),
         None => {
