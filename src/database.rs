@@ -34,15 +34,13 @@ pub async fn connect(settings: &Settings, role: Role) -> anyhow::Result<Database
                 .busy_timeout(Duration::from_secs(10))
                 .foreign_keys(true)
         });
-    } else if role == Role::Worker {
+    } else {
+        options.max_connections(20);
         // The worker's statements look rows up by key, state and time, not by organization:
         // the generic plan Postgres may keep after five runs serves them, and planning every
         // run was a quarter of the database's CPU for the worker (docs/PERFORMANCE.md).
-        options.max_connections(20);
-    } else {
-        options
-            .max_connections(20)
-            .map_sqlx_postgres_pool_opts(|pool| {
+        if role == Role::Api {
+            options.map_sqlx_postgres_pool_opts(|pool| {
                 // Every statement is planned for its own values (Postgres 12 and later). The
                 // generic plan a prepared statement may keep after five runs is made for an
                 // average organization: beside one large organization it pages a small one by
@@ -58,6 +56,7 @@ pub async fn connect(settings: &Settings, role: Role) -> anyhow::Result<Database
                     })
                 })
             });
+        }
     }
     let db = Database::connect(options).await.map_err(|e| {
         anyhow::anyhow!(
