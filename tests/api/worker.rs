@@ -1203,3 +1203,38 @@ async fn a_lease_is_taken_when_free_run_out_or_the_owners_own(app: &TestApp) {
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(held().await, None);
 }
+
+on_both_databases!(the_send_loop_counts_live_workers_again_only_once_its_count_is_old);
+
+async fn the_send_loop_counts_live_workers_again_only_once_its_count_is_old(app: &TestApp) {
+    use warmup_entity::store::processes;
+    use warmup_worker::sender::LiveWorkers;
+    let now = Utc::now();
+    let hour = now + chrono::Duration::hours(1);
+    let beat = |name: &'static str| async move {
+        processes::beat(&app.db, name, now, hour)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+    };
+    async fn count(app: &TestApp, live: &mut LiveWorkers, now: chrono::DateTime<Utc>) -> u64 {
+        live.count(&app.db, now)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+    beat("worker-one").await;
+    let mut kept = LiveWorkers::kept_for(Duration::from_secs(3600));
+    let mut fresh = LiveWorkers::kept_for(Duration::ZERO);
+    assert_eq!(count(app, &mut kept, now).await, 1);
+    assert_eq!(count(app, &mut fresh, now).await, 1);
+    beat("worker-two").await;
+    assert_eq!(
+        count(app, &mut kept, now).await,
+        1,
+        "a count not yet old is used again"
+    );
+    assert_eq!(
+        count(app, &mut fresh, now).await,
+        2,
+        "an old count is read again"
+    );
+}

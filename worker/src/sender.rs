@@ -53,19 +53,35 @@ pub struct QueuedNow {
 const LIVE_COUNT_KEPT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// The live worker processes, as last counted by this loop.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct LiveWorkers {
+    kept: std::time::Duration,
     counted: Option<(Instant, u64)>,
 }
 
+impl Default for LiveWorkers {
+    fn default() -> Self {
+        Self::kept_for(LIVE_COUNT_KEPT)
+    }
+}
+
 impl LiveWorkers {
-    async fn count(
+    /// A count that is read again once it is `kept` old.
+    pub fn kept_for(kept: std::time::Duration) -> Self {
+        Self {
+            kept,
+            counted: None,
+        }
+    }
+
+    /// The live worker processes at `now`, read when the last count is too old.
+    pub async fn count(
         &mut self,
         db: &DatabaseConnection,
         now: DateTime<Utc>,
     ) -> Result<u64, StoreError> {
         if let Some((at, n)) = self.counted
-            && at.elapsed() < LIVE_COUNT_KEPT
+            && at.elapsed() < self.kept
         {
             return Ok(n);
         }
