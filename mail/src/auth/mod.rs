@@ -156,17 +156,23 @@ impl AuthVerifier {
 mod tests {
     use super::*;
     /// A DNS server that takes queries and never answers, over UDP and TCP on one port.
+    /// The UDP port the system hands out may be taken for TCP by another test or process,
+    /// so another port is tried until both bind.
     async fn silent_dns() -> (SocketAddr, tokio::net::UdpSocket, tokio::net::TcpListener) {
-        let udp = tokio::net::UdpSocket::bind("127.0.0.1:0")
-            .await
-            .unwrap_or_else(|e| panic!("bind UDP: {e}"));
-        let addr = udp
-            .local_addr()
-            .unwrap_or_else(|e| panic!("UDP address: {e}"));
-        let tcp = tokio::net::TcpListener::bind(addr)
-            .await
-            .unwrap_or_else(|e| panic!("bind TCP on the same port: {e}"));
-        (addr, udp, tcp)
+        let mut last = None;
+        for _ in 0..50 {
+            let udp = tokio::net::UdpSocket::bind("127.0.0.1:0")
+                .await
+                .unwrap_or_else(|e| panic!("bind UDP: {e}"));
+            let addr = udp
+                .local_addr()
+                .unwrap_or_else(|e| panic!("UDP address: {e}"));
+            match tokio::net::TcpListener::bind(addr).await {
+                Ok(tcp) => return (addr, udp, tcp),
+                Err(e) => last = Some(e),
+            }
+        }
+        panic!("no port bound for both UDP and TCP in 50 tries: {last:?}")
     }
 
     #[tokio::test]
