@@ -478,6 +478,9 @@ mod fuzz {
     use proptest::prelude::*;
 
     proptest! {
+        // Each case runs in a child process that is stopped after 10 s: a hang fails the
+        // test instead of stalling the run.
+        #![proptest_config(ProptestConfig { timeout: 10_000, ..ProptestConfig::default() })]
 
         #[test]
         fn any_bytes_parse_or_are_refused(raw in proptest::collection::vec(any::<u8>(), 0..400)) {

@@ -165,6 +165,9 @@ mod fuzz {
     use proptest::prelude::*;
 
     proptest! {
+        // Each case runs in a child process that is stopped after 10 s: a hang fails the
+        // test instead of stalling the run.
+        #![proptest_config(ProptestConfig { timeout: 10_000, ..ProptestConfig::default() })]
 
         #[test]
         fn any_bytes_are_read_or_refused(
