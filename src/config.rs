@@ -38,6 +38,7 @@ pub struct FileSettings {
     pub mta_sts_port: Option<u16>,
     pub missing_after_secs: Option<u64>,
     pub seed_max_splits: Option<u32>,
+    pub database_max_connections: Option<u32>,
 }
 
 /// Resolved settings.
@@ -85,6 +86,9 @@ pub struct Settings {
     pub missing_after_secs: u64,
     /// Seed-list splits one seed may be in.
     pub seed_max_splits: u32,
+    /// Postgres connections one process holds at most; `serve` splits them between its API's
+    /// pool and its worker's.
+    pub database_max_connections: u32,
 }
 
 impl std::fmt::Debug for Settings {
@@ -125,12 +129,18 @@ impl std::fmt::Debug for Settings {
             .field("mta_sts_port", &self.mta_sts_port)
             .field("missing_after_secs", &self.missing_after_secs)
             .field("seed_max_splits", &self.seed_max_splits)
+            .field("database_max_connections", &self.database_max_connections)
             .finish()
     }
 }
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://warmup.sqlite?mode=rwc";
+/// Postgres connections a process holds at most unless told otherwise.
+pub const DEFAULT_DATABASE_MAX_CONNECTIONS: u32 = 20;
+/// The fewest Postgres connections a process may be given: `serve` needs two pools of two, one
+/// for a long statement and one beside it.
+pub const MIN_DATABASE_MAX_CONNECTIONS: u32 = 4;
 
 /// A bad configuration, reported before anything starts.
 #[derive(Debug, thiserror::Error)]
@@ -410,6 +420,9 @@ impl Settings {
                 .or(f.seed_max_splits)
                 .unwrap_or(warmup_domain::seed_split::DEFAULT_MAX_SPLITS_PER_SEED)
                 .max(1),
+            database_max_connections: env_number(env, "database_max_connections")?
+                .or(f.database_max_connections)
+                .unwrap_or(DEFAULT_DATABASE_MAX_CONNECTIONS),
         };
         settings.check()?;
         Ok(settings)
@@ -427,6 +440,13 @@ impl Settings {
         ))
         .send_lease()
         .as_secs();
+        if self.database_max_connections < MIN_DATABASE_MAX_CONNECTIONS {
+            return Err(ConfigError::Inconsistent(format!(
+                "database_max_connections ({}) must be at least {MIN_DATABASE_MAX_CONNECTIONS}: \
+                 `serve` gives half to its API and half to its worker, and each needs two",
+                self.database_max_connections
+            )));
+        }
         if self.missing_after_secs < lease {
             return Err(ConfigError::Inconsistent(format!(
                 "missing_after_secs ({}) must be at least {lease}: with smtp_timeout_secs = {} \
@@ -487,6 +507,22 @@ mod tests {
         // The defaults (60 s steps, 4 hours) hold together.
         assert!(with("", "").is_ok());
         assert!(with("299", "").is_err());
+    }
+
+    #[test]
+    fn the_postgres_connection_budget_is_a_setting_with_a_floor() {
+        let with =
+            |n: &str| Settings::load_from(None, &env(&[("WARMUP_DATABASE_MAX_CONNECTIONS", n)]));
+        assert_eq!(
+            with("").map(|s| s.database_max_connections).ok(),
+            Some(DEFAULT_DATABASE_MAX_CONNECTIONS)
+        );
+        assert_eq!(with("6").map(|s| s.database_max_connections).ok(), Some(6));
+        assert!(matches!(with("3"), Err(ConfigError::Inconsistent(m)) if m.contains("at least 4")));
+        assert!(matches!(
+            with("many"),
+            Err(ConfigError::Env { name, .. }) if name == "WARMUP_DATABASE_MAX_CONNECTIONS"
+        ));
     }
 
     #[test]
@@ -662,7 +698,7 @@ mod fuzz {
     use super::*;
     use proptest::prelude::*;
 
-    const KEYS: [&str; 29] = [
+    const KEYS: [&str; 30] = [
         "listen",
         "database_url",
         "secret_key",
@@ -690,6 +726,7 @@ mod fuzz {
         "mta_sts_port",
         "missing_after_secs",
         "seed_max_splits",
+        "database_max_connections",
         "config",
         "unknown_setting",
     ];
@@ -707,6 +744,9 @@ mod fuzz {
     }
 
     proptest! {
+        // Each case runs in a child process that is stopped after 10 s: a hang fails the
+        // test instead of stalling the run.
+        #![proptest_config(ProptestConfig { timeout: 10_000, ..ProptestConfig::default() })]
 
         #[test]
         fn any_environment_loads_or_is_refused(

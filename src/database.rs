@@ -16,8 +16,30 @@ pub enum Role {
     Worker,
 }
 
-/// Connects with pool settings suited to the backend and to `role`.
-pub async fn connect(settings: &Settings, role: Role) -> anyhow::Result<DatabaseConnection> {
+/// What part of the process's Postgres connections (`database_max_connections`) a pool holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Share {
+    /// The process's only pool (`api`, `worker`, `migrate`, SQLite's one pool of `serve`).
+    Whole,
+    /// One of the two pools of `serve` on Postgres: its API's or its worker's.
+    Half,
+}
+
+/// The most connections a Postgres pool holds for `share` of the process's budget.
+pub fn postgres_pool_size(settings: &Settings, share: Share) -> u32 {
+    match share {
+        Share::Whole => settings.database_max_connections,
+        Share::Half => settings.database_max_connections / 2,
+    }
+}
+
+/// Connects with pool settings suited to the backend, to `role` and to the pool's `share` of
+/// the process's connections (Postgres only: SQLite's pool has one writer whatever its size).
+pub async fn connect(
+    settings: &Settings,
+    role: Role,
+    share: Share,
+) -> anyhow::Result<DatabaseConnection> {
     let mut options = ConnectOptions::new(settings.database_url.clone());
     options
         .connect_timeout(Duration::from_secs(10))
@@ -35,7 +57,7 @@ pub async fn connect(settings: &Settings, role: Role) -> anyhow::Result<Database
                 .foreign_keys(true)
         });
     } else {
-        options.max_connections(20);
+        options.max_connections(postgres_pool_size(settings, share));
         // The worker's statements look rows up by key, state and time, not by organization:
         // the generic plan Postgres may keep after five runs serves them, and planning every
         // run was a quarter of the database's CPU for the worker (docs/PERFORMANCE.md).

@@ -110,7 +110,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     init_tracing(&settings.log);
     match command {
         Command::Migrate => {
-            let db = database::connect(&settings, database::Role::Worker).await?;
+            let db = database::connect(&settings, database::Role::Worker, database::Share::Whole)
+                .await?;
             database::migrate(&db).await?;
             // The database's clock runs at the configured speed from now on.
             let clock =
@@ -123,7 +124,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Worker => {
             let secrets = warmup::secret_key::load(&settings)?;
             let tls = warmup_mail::TlsTrust::load(settings.extra_ca_file.as_deref())?;
-            let db = database::connect(&settings, database::Role::Worker).await?;
+            let db = database::connect(&settings, database::Role::Worker, database::Share::Whole)
+                .await?;
             database::ensure_current(&db).await?;
             let clock = warmup_entity::Clock::anchored(&db, settings.clock_speedup).await?;
             let options = warmup::startup::worker_options(&settings, secrets, tls, clock)?;

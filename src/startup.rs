@@ -140,11 +140,19 @@ impl Application {
         Self::build_with(settings, true).await
     }
 
-    /// [`Application::build`] with the choice to migrate or only check the schema.
+    /// [`Application::build`] with the choice to migrate or only check the schema: `serve`
+    /// migrates and runs a worker beside its API, so on Postgres its API's pool holds half of
+    /// the process's connections and the worker's ([`Application::worker_db`]) the other half;
+    /// an `api` process only checks and holds them all.
     pub async fn build_with(settings: &Settings, migrate: bool) -> anyhow::Result<Self> {
         let secrets = secret_key::load(settings)?;
         let tls = TlsTrust::load(settings.extra_ca_file.as_deref())?;
-        let db = database::connect(settings, database::Role::Api).await?;
+        let share = if migrate {
+            database::Share::Half
+        } else {
+            database::Share::Whole
+        };
+        let db = database::connect(settings, database::Role::Api, share).await?;
         if migrate {
             database::migrate(&db).await?;
         } else {
@@ -230,12 +238,18 @@ impl Application {
 
     /// A connection for a worker beside this API in the same process: on SQLite the API's own
     /// (one pool keeps the one writer's queue in one place), on Postgres a pool of its own
-    /// whose statements may keep generic plans ([`database::Role::Worker`]).
+    /// whose statements may keep generic plans ([`database::Role::Worker`]), with half of the
+    /// process's connections.
     pub async fn worker_db(&self) -> anyhow::Result<DatabaseConnection> {
         if self.settings.is_sqlite() {
             Ok(self.db.clone())
         } else {
-            database::connect(&self.settings, database::Role::Worker).await
+            database::connect(
+                &self.settings,
+                database::Role::Worker,
+                database::Share::Half,
+            )
+            .await
         }
     }
 

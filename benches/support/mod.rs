@@ -4,6 +4,7 @@
 use sea_orm::DatabaseConnection;
 use warmup::config::Settings;
 pub use warmup::database::Role;
+use warmup::database::Share;
 
 /// Connects to `url` as the service's `role` would (its pool and SQLite settings), with a
 /// throw-away secret key.
@@ -36,7 +37,7 @@ pub async fn connect_with_key(
         }
     };
     let settings = Settings::load_from(None, &env)?;
-    warmup::database::connect(&settings, role).await
+    warmup::database::connect(&settings, role, Share::Whole).await
 }
 
 /// The number in the environment variable `name`, or `default` when it is unset or not one.

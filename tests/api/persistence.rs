@@ -330,16 +330,16 @@ async fn plan_cache_mode(db: &sea_orm::DatabaseConnection) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn on_postgres_the_api_plans_each_statement_and_the_worker_may_keep_plans() {
-    use warmup::database::{Role, connect};
+    use warmup::database::{Role, Share, connect};
     let app = spawn_app(Backend::Postgres).await;
     // The API's pool plans every statement for its values; the worker's (its own process,
     // or a pool of its own beside the API in `serve`) leaves that to Postgres.
     assert_eq!(plan_cache_mode(&app.db).await, "force_custom_plan");
-    let api = connect(&app.settings, Role::Api)
+    let api = connect(&app.settings, Role::Api, Share::Whole)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(plan_cache_mode(&api).await, "force_custom_plan");
-    let worker = connect(&app.settings, Role::Worker)
+    let worker = connect(&app.settings, Role::Worker, Share::Whole)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(plan_cache_mode(&worker).await, "auto");
@@ -351,4 +351,41 @@ async fn on_postgres_the_api_plans_each_statement_and_the_worker_may_keep_plans(
     assert_eq!(plan_cache_mode(serve.db()).await, "force_custom_plan");
     let beside = serve.worker_db().await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(plan_cache_mode(&beside).await, "auto");
+}
+
+/// The most connections a Postgres pool opens.
+fn pool_cap(db: &sea_orm::DatabaseConnection) -> u32 {
+    db.get_postgres_connection_pool()
+        .options()
+        .get_max_connections()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_postgres_a_process_holds_at_most_its_connection_budget_and_serve_splits_it() {
+    use warmup::database::{Role, Share, connect};
+    let app = spawn_app(Backend::Postgres).await;
+    let mut settings = app.settings.clone();
+    settings.listen = "127.0.0.1:0".into();
+    settings.database_max_connections = 6;
+    // `serve`: its API and its worker hold three each.
+    let serve = warmup::startup::Application::build_with(&settings, true)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(pool_cap(serve.db()), 3);
+    let beside = serve.worker_db().await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(pool_cap(&beside), 3);
+    // `api` and `worker` processes: all six.
+    let api = warmup::startup::Application::build_with(&settings, false)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(pool_cap(api.db()), 6);
+    let worker = connect(&settings, Role::Worker, Share::Whole)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(pool_cap(&worker), 6);
+    // Unset, a process holds 20.
+    let default = connect(&app.settings, Role::Worker, Share::Whole)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(pool_cap(&default), 20);
 }
