@@ -2,23 +2,27 @@
 //! send and engage, lose no message and send none twice.
 //!
 //! Postgres: `warmup migrate`, one `warmup api` and three `warmup worker`s of the built binary;
-//! every few seconds a random worker is killed and started again. SQLite: one `warmup serve`,
-//! killed and started again the same way. Afterwards the lab's delivery log is the judge, by
-//! Message-ID: each planned send was delivered exactly once or is recorded as failed with its
-//! reason, nothing delivered is reported failed, no reply went out twice, no placement was
-//! recorded twice, and the API's numbers are the lab's. `scripts/chaos` runs it longer.
+//! every few seconds a worker is killed and started again, every other time one that holds a
+//! seed's engagement session. SQLite: one `warmup serve`, killed and started again the same way.
+//! Afterwards the lab's delivery log is the judge, by Message-ID: each planned send was
+//! delivered exactly once or is recorded as failed with its reason, nothing delivered is
+//! reported failed, each message found at a seed was found where the lab stored it, nothing
+//! reached a sender but the replies the service recorded (none twice), the placement report
+//! counts each placement once, and the API's numbers are the lab's. `scripts/chaos` runs it
+//! longer.
 //!
 //! One run at a time: each starts several processes of its own and loads the machine.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
 use rand::Rng;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use serde_json::json;
 use tokio::process::Child;
 use warmup::config::Settings;
-use warmup_entity::{placement, send};
+use warmup_entity::store::leases;
+use warmup_entity::{lease, mailbox, placement, send, worker_process};
 
 use crate::helpers::{
     Backend, Fresh, TestApp, start_api_process, start_until_line, warmup_command,
@@ -52,7 +56,13 @@ struct Fleet {
     /// The `serve` process's fixed address (it must not move when it is started again).
     listen: String,
     victims: Vec<Child>,
+    /// Each victim's worker name (as in its leases), in `victims`' order.
+    names: Vec<String>,
+    /// Every worker name seen so far, so a restarted victim's new one can be told apart.
+    seen: HashSet<String>,
     kills: usize,
+    /// Kills of a victim that held a seed's engagement session at that moment.
+    kills_in_session: usize,
 }
 
 impl Fleet {
@@ -70,14 +80,81 @@ impl Fleet {
         }
     }
 
-    /// Kills one victim at random with SIGKILL, and starts it again.
-    async fn kill_one(&mut self) {
-        let i = rand::rng().random_range(0..self.victims.len());
+    /// Starts a victim and learns its worker name.
+    async fn add_victim(&mut self, db: &DatabaseConnection) -> (Child, String) {
+        let child = self.start_victim().await;
+        (child, self.new_name(db).await)
+    }
+
+    /// The worker name of the victim just started: the one worker row not seen before.
+    async fn new_name(&mut self, db: &DatabaseConnection) -> String {
+        let started = Instant::now();
+        loop {
+            let names: Vec<String> = worker_process::Entity::find()
+                .all(db)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"))
+                .into_iter()
+                .map(|p| p.name)
+                .filter(|n| !self.seen.contains(n))
+                .collect();
+            if let [name] = names.as_slice() {
+                self.seen.insert(name.clone());
+                return name.clone();
+            }
+            assert!(
+                names.len() < 2 && started.elapsed() < Duration::from_secs(60),
+                "cannot tell the started worker among {names:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Which victims hold a seed's engagement session now (lookup leases aside).
+    async fn in_session(&self, db: &DatabaseConnection) -> Vec<usize> {
+        let owners: HashSet<String> = lease::Entity::find()
+            .filter(lease::Column::Name.starts_with(leases::SEED_PREFIX))
+            .filter(lease::Column::Name.not_like("%:lookup"))
+            .all(db)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .into_iter()
+            .map(|l| l.owner)
+            .collect();
+        (0..self.names.len())
+            .filter(|i| owners.contains(&self.names[*i]))
+            .collect()
+    }
+
+    /// Kills one victim with SIGKILL and starts it again: with `in_session`, one that holds a
+    /// seed's engagement session when one does within a few seconds, otherwise any.
+    async fn kill_one(&mut self, db: &DatabaseConnection, in_session: bool) {
+        let mut chosen = None;
+        if in_session {
+            let looking = Instant::now();
+            while chosen.is_none() && looking.elapsed() < Duration::from_secs(5) {
+                let holders = self.in_session(db).await;
+                if holders.is_empty() {
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                } else {
+                    chosen = Some(holders[rand::rng().random_range(0..holders.len())]);
+                }
+            }
+        }
+        let i = match chosen {
+            Some(i) => {
+                self.kills_in_session += 1;
+                i
+            }
+            None => rand::rng().random_range(0..self.victims.len()),
+        };
         let victim = &mut self.victims[i];
         let _ = victim.start_kill();
         let _ = victim.wait().await;
         self.kills += 1;
-        self.victims[i] = self.start_victim().await;
+        let (child, name) = self.add_victim(db).await;
+        self.victims[i] = child;
+        self.names[i] = name;
     }
 
     async fn stop_all(&mut self) {
@@ -117,6 +194,87 @@ async fn all_sends(app: &TestApp) -> Vec<send::Model> {
         .unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// Each placement's class by mailbox (`pending` while none), as the report names them.
+async fn classes(app: &TestApp) -> HashMap<(String, String), u64> {
+    let mut n = HashMap::new();
+    for p in placement::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+    {
+        let class = p.class.unwrap_or_else(|| "pending".to_string());
+        *n.entry((p.mailbox_id.to_string(), class)).or_insert(0) += 1;
+    }
+    n
+}
+
+/// Problems found comparing each mailbox's placement report with its placements: a report
+/// read while the placements held still (equal before and after it), within a minute.
+async fn report_matches_placements(
+    app: &TestApp,
+    mailboxes: &[(String, String)],
+    sends: &[send::Model],
+) -> Vec<String> {
+    const CLASSES: [&str; 7] = [
+        "inbox", "spam", "category", "other", "missing", "pending", "unknown",
+    ];
+    let (from, to) = (
+        sends
+            .iter()
+            .map(|s| s.plan_date.as_str())
+            .min()
+            .unwrap_or_default(),
+        sends
+            .iter()
+            .map(|s| s.plan_date.as_str())
+            .max()
+            .unwrap_or_default(),
+    );
+    let started = Instant::now();
+    loop {
+        let before = classes(app).await;
+        let mut reported = HashMap::new();
+        for (key, id) in mailboxes {
+            let report = app
+                .get(
+                    &format!(
+                        "/v1/reports/placement?from={from}&to={to}&group_by=mailbox&source=warmup&mailbox_id={id}"
+                    ),
+                    key,
+                )
+                .await
+                .expect(200);
+            for class in CLASSES {
+                let n = report.json["overall"][class].as_u64().unwrap_or(0);
+                if n > 0 {
+                    reported.insert((id.clone(), class.to_string()), n);
+                }
+            }
+        }
+        if classes(app).await != before {
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "the placements never held still for a report"
+            );
+            continue;
+        }
+        let mut keys: Vec<&(String, String)> = before.keys().chain(reported.keys()).collect();
+        keys.sort();
+        keys.dedup();
+        return keys
+            .into_iter()
+            .filter(|k| before.get(*k) != reported.get(*k))
+            .map(|(id, class)| {
+                format!(
+                    "mailbox {id}: the report counts {:?} {class}, the placements are {:?}",
+                    reported.get(&(id.clone(), class.clone())),
+                    before.get(&(id.clone(), class.clone()))
+                )
+            })
+            .collect();
+    }
+}
+
 /// The runs take turns (each test has its own runtime; this lock is runtime-agnostic).
 static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
@@ -141,7 +299,10 @@ async fn chaos(backend: Backend) {
         backend,
         listen: listen.clone(),
         victims: Vec::new(),
+        names: Vec::new(),
+        seen: HashSet::new(),
         kills: 0,
+        kills_in_session: 0,
     };
     // The API of the Postgres deployment is a process of its own that lives throughout.
     let mut _api = None;
@@ -168,9 +329,9 @@ async fn chaos(backend: Backend) {
         }
     };
     let app = fresh.app_at(address).await;
-    // Seeds of the shared pool, and ten organizations of one sender each: an organization has
-    // two sends in flight at most (a send its killed worker left counts until it is settled),
-    // so ten keep the workers' slots busy.
+    // Seeds of the shared pool, and ten organizations of one sender each: each organization
+    // gets an even part of the live workers' send slots (a send its killed worker left counts
+    // until it is settled), so ten keep the workers' slots busy and share them.
     let seeds = shared_seeds(
         &app,
         &lab,
@@ -187,10 +348,17 @@ async fn chaos(backend: Backend) {
     for (key, id) in &mailboxes {
         start_warmup(&app, key, id).await;
     }
-    if backend == Backend::Postgres {
-        for _ in 0..3 {
-            let worker = fleet.start_victim().await;
-            fleet.victims.push(worker);
+    match backend {
+        Backend::Postgres => {
+            for _ in 0..3 {
+                let (worker, name) = fleet.add_victim(&app.db).await;
+                fleet.victims.push(worker);
+                fleet.names.push(name);
+            }
+        }
+        Backend::Sqlite => {
+            let name = fleet.new_name(&app.db).await;
+            fleet.names.push(name);
         }
     }
 
@@ -215,7 +383,9 @@ async fn chaos(backend: Backend) {
             fleet.kills
         );
         if Instant::now() >= next_kill {
-            fleet.kill_one().await;
+            // Every other kill stops a process in a seed's engagement session.
+            let in_session = fleet.kills % 2 == 1;
+            fleet.kill_one(&app.db, in_session).await;
             next_kill = Instant::now() + backend_kill_interval(backend);
         }
         tokio::time::sleep(Duration::from_millis(500)).await;
@@ -245,7 +415,7 @@ async fn chaos(backend: Backend) {
         );
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
-    let kills = fleet.kills;
+    let (kills, in_session) = (fleet.kills, fleet.kills_in_session);
     // Paused with nothing in flight, the sends hold still from here on (seeds may still read
     // and reply: their replies are judged too).
     let sends = all_sends(&app).await;
@@ -291,30 +461,68 @@ async fn chaos(backend: Backend) {
             _ => {}
         }
     }
+    // The lab's own record of each message: where it was stored, and for whom.
+    let stored = lab.stored_messages();
     let placements = placement::Entity::find()
         .all(&app.db)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    let mut per_message: HashMap<&str, usize> = HashMap::new();
-    for p in &placements {
-        *per_message.entry(p.message_id.as_str()).or_insert(0) += 1;
-    }
-    problems.extend(
-        per_message
+    // A message found at its seed was found where the lab stored it.
+    let found = placements.iter().filter(|p| p.folder.is_some()).count();
+    for p in placements.iter().filter(|p| p.folder.is_some()) {
+        let at: Vec<&str> = stored
             .iter()
-            .filter(|(_, n)| **n > 1)
-            .map(|(id, n)| format!("placement recorded {n} times: {id}")),
-    );
-    let replies: Vec<&str> = placements
+            .filter(|m| m.message_id == p.message_id && m.user == p.seed_email)
+            .map(|m| m.folder.as_str())
+            .collect();
+        if at != [p.folder.as_deref().unwrap_or_default()] {
+            problems.push(format!(
+                "placement of {} says {:?} ({:?}), the lab stored it in {at:?}",
+                p.message_id, p.folder, p.class
+            ));
+        }
+    }
+    // No reply went out twice, under its recorded Message-ID or another: whatever the lab
+    // stored for a sender is a reply the service recorded.
+    let replies: HashSet<&str> = placements
         .iter()
         .filter_map(|p| p.reply_message_id.as_deref())
         .collect();
+    let ids: Vec<uuid::Uuid> = mailboxes
+        .iter()
+        .map(|(_, id)| id.parse().unwrap_or_else(|e| panic!("{e}")))
+        .collect();
+    let senders: HashSet<String> = mailbox::Entity::find()
+        .filter(mailbox::Column::Id.is_in(ids))
+        .all(&app.db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .into_iter()
+        .map(|m| m.email)
+        .collect();
+    assert_eq!(senders.len(), mailboxes.len(), "every sender's address");
     problems.extend(
         replies
             .iter()
             .filter(|id| at_lab(id) > 1)
             .map(|id| format!("reply delivered {} times: {id}", at_lab(id))),
     );
+    let at_senders = stored.iter().filter(|m| senders.contains(&m.user)).count();
+    problems.extend(
+        stored
+            .iter()
+            .filter(|m| senders.contains(&m.user) && !replies.contains(m.message_id.as_str()))
+            .map(|m| {
+                format!(
+                    "{} got {} ({}), which no placement records as its reply",
+                    m.user, m.message_id, m.folder
+                )
+            }),
+    );
+    // No placement counted twice: per mailbox and class, the placement report (read from the
+    // daily counts each placement's transaction keeps) equals the placements themselves.
+    // Seeds still engage, so a report read between two equal reads of the placements counts.
+    problems.extend(report_matches_placements(&app, &mailboxes, &sends).await);
 
     // The API's numbers are the lab's: per mailbox, warmup messages and the sender's answers.
     for (key, id) in &mailboxes {
@@ -380,7 +588,7 @@ async fn chaos(backend: Backend) {
     .await
     .unwrap_or(0);
     println!(
-        "chaos ({backend:?}): {} sends done ({} sent, {failed} failed), {} answers, {} replies, {kills} kills, {recovered} interrupted sends settled, {:?}",
+        "chaos ({backend:?}): {} sends done ({} sent, {failed} failed), {} answers, {} replies ({at_senders} messages stored for the senders), {found} placements found where the lab stored them, {kills} kills ({in_session} in a seed's session), {recovered} interrupted sends settled, {:?}",
         counted_sends.len(),
         counted_sends.iter().filter(|s| s.state == "sent").count(),
         sends.iter().filter(|s| s.thread_depth > 0).count(),
@@ -399,6 +607,10 @@ async fn chaos(backend: Backend) {
     assert!(
         kills >= 5,
         "only {kills} kills: the chaos was too short to judge"
+    );
+    assert!(
+        in_session >= 2,
+        "only {in_session} kills in a seed's engagement session"
     );
     // Not vacuous: seeds replied, and most sends went through despite the kills.
     assert!(!replies.is_empty(), "no seed replied");

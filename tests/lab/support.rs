@@ -234,6 +234,20 @@ impl Lab {
         n
     }
 
+    /// Every message the delivery agent stored, by its own log: Message-ID, user and folder.
+    #[allow(dead_code)]
+    pub fn stored_messages(&self) -> Vec<StoredMessage> {
+        let log = std::fs::read_to_string(var("MAILLAB_DOVECOT_LOG")).unwrap_or_default();
+        log.lines()
+            .filter_map(stored)
+            .map(|s| StoredMessage {
+                message_id: s.message_id.to_string(),
+                user: s.user.to_string(),
+                folder: s.folder.to_string(),
+            })
+            .collect()
+    }
+
     /// The last lines of Postfix's and Dovecot's logs.
     pub fn log_tail(&self) -> String {
         let mut out = String::new();
@@ -406,6 +420,15 @@ pub async fn start_warmup(app: &TestApp, key: &str, mailbox: &str) {
     )
     .await
     .expect(200);
+}
+
+/// One message stored by the lab's delivery agent.
+#[allow(dead_code)]
+pub struct StoredMessage {
+    pub message_id: String,
+    /// The address it was stored for.
+    pub user: String,
+    pub folder: String,
 }
 
 /// One message stored by the lab's delivery agent, as its log line tells.
