@@ -22,11 +22,13 @@
 mod postgres;
 #[path = "support/process.rs"]
 mod process;
+#[path = "support/sink.rs"]
+mod sink;
 mod support;
 #[path = "support/warmups.rs"]
 mod warmups;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -65,8 +67,10 @@ struct Sink {
 }
 
 fn main() -> anyhow::Result<()> {
-    let (Some(sink), Some(source)) = (postfix_tool("smtp-sink"), postfix_tool("smtp-source"))
-    else {
+    let (Some(sink), Some(source)) = (
+        sink::postfix_tool("smtp-sink"),
+        sink::postfix_tool("smtp-source"),
+    ) else {
         eprintln!(
             "smtp-sink or smtp-source not found (Debian's postfix; `scripts/maillab up` installs it): nothing measured"
         );
@@ -168,39 +172,6 @@ struct Row {
     worker_peak_rss_kb: u64,
 }
 
-fn postfix_tool(name: &str) -> Option<PathBuf> {
-    let path = std::env::var("PATH").unwrap_or_default();
-    std::env::split_paths(&path)
-        .chain(["/usr/sbin".into(), "/usr/local/sbin".into()])
-        .map(|d| d.join(name))
-        .find(|p| p.is_file())
-}
-
-/// Starts `smtp-sink` on a free loopback port and waits until it answers.
-fn start_sink(sink: &Path, args: &[&str]) -> anyhow::Result<(process::Running, u16)> {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")?
-        .local_addr()?
-        .port();
-    let mut cmd = Command::new(sink);
-    // Run as root it must drop to a user of its own.
-    if std::fs::metadata("/proc/self").is_ok_and(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0) {
-        cmd.args(["-u", "nobody"]);
-    }
-    let child = cmd
-        .args(args)
-        .args([&format!("127.0.0.1:{port}"), "1024"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()?;
-    let running = process::Running(child);
-    let until = Instant::now() + Duration::from_secs(20);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        anyhow::ensure!(Instant::now() < until, "smtp-sink did not start");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    Ok((running, port))
-}
-
 /// Two runs into each sink, each on a new database (`new_db`), alternating with `smtp-source`.
 fn bench(
     database: &'static str,
@@ -212,7 +183,7 @@ fn bench(
 ) -> anyhow::Result<Vec<Row>> {
     let mut rows = Vec::new();
     for s in sinks {
-        let (sink_process, port) = start_sink(sink, s.args)?;
+        let (sink_process, port) = sink::start(sink, s.args)?;
         let sink_pid = sink_process.0.id();
         let mailboxes = s.messages.div_ceil(PER_DAY as usize);
         for run in 1..=2 {

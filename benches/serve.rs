@@ -10,11 +10,18 @@
 //! The service plans each day itself at start, as after an upgrade or a restart; the minute is
 //! counted from when every day is planned.
 //!
+//! Then, when Postfix's `smtp-sink` is installed, the largest count again sending: each
+//! mailbox's whole day planned (by the benchmark) and due at once, as after a day's outage,
+//! sent into `smtp-sink` on loopback by a `warmup serve` started on it; over the window: the
+//! messages sent, CPU, the resident set then and its peak (target: ≤ 100 MB).
+//!
 //!   cargo bench --bench serve
 //!   WARMUP_BENCH_IDLE_SECS=120 WARMUP_BENCH_MAILBOXES=1000,20000 cargo bench --bench serve
 
 #[path = "support/process.rs"]
 mod process;
+#[path = "support/sink.rs"]
+mod sink;
 mod support;
 #[path = "support/warmups.rs"]
 mod warmups;
@@ -23,9 +30,12 @@ use std::io::{BufRead, BufReader};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
-use warmup_entity::plan_day;
+use rand::SeedableRng;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
+use warmup_domain::state::SendState;
 use warmup_entity::secret_box::SecretBox;
+use warmup_entity::{Clock, plan_day, send};
 
 const PER_DAY: u32 = 40;
 
@@ -62,6 +72,28 @@ fn main() -> anyhow::Result<()> {
         );
         results.push(outcome);
     }
+    let largest = results.iter().map(|r| r.mailboxes).max().unwrap_or(0);
+    let sending = match sink::postfix_tool("smtp-sink") {
+        Some(tool) if largest > 0 => {
+            let (_sink, port) = sink::start(&tool, &[])?;
+            let path = dir.path().join("sending.sqlite");
+            let url = format!("sqlite://{}?mode=rwc", path.display());
+            let s = runtime.block_on(run_sending(&url, largest, idle_secs, port))?;
+            eprintln!(
+                "{largest} mailboxes sending: {} of {} due sent in {idle_secs} s, {:.2} CPU-s, RSS {} MiB (peak {} MiB)",
+                s.sent,
+                s.due,
+                s.cpu,
+                s.rss_kb / 1024,
+                s.peak_rss_kb / 1024
+            );
+            Some(s)
+        }
+        _ => {
+            eprintln!("smtp-sink not found (Debian's postfix): the sending row is left out");
+            None
+        }
+    };
     let baseline = results.first().map_or(0.0, |b| b.idle_cpu);
     println!("\none `warmup serve` on SQLite, real clock, {PER_DAY} sends a day per mailbox:");
     println!(
@@ -84,7 +116,109 @@ fn main() -> anyhow::Result<()> {
             r.peak_rss_kb / 1024,
         );
     }
+    if let Some(s) = sending {
+        println!(
+            "\nthe same service sending into smtp-sink, every mailbox's day due at once, over {idle_secs} s:"
+        );
+        println!(
+            "| mailboxes | sends due at start | sent in {idle_secs} s | messages a second | CPU | share of one core | RSS then | peak RSS |"
+        );
+        println!("|---|---|---|---|---|---|---|---|");
+        println!(
+            "| {} | {} | {} | {:.0} | {:.2} s | {:.0} % | {} MiB | {} MiB |",
+            s.mailboxes,
+            s.due,
+            s.sent,
+            s.sent as f64 / idle_secs as f64,
+            s.cpu,
+            100.0 * s.cpu / idle_secs as f64,
+            s.rss_kb / 1024,
+            s.peak_rss_kb / 1024,
+        );
+    }
     Ok(())
+}
+
+struct Sending {
+    mailboxes: usize,
+    due: usize,
+    sent: usize,
+    cpu: f64,
+    rss_kb: u64,
+    peak_rss_kb: u64,
+}
+
+async fn count_sent(db: &DatabaseConnection) -> anyhow::Result<usize> {
+    Ok(usize::try_from(
+        send::Entity::find()
+            .filter(send::Column::State.eq(SendState::Sent.as_str()))
+            .count(db)
+            .await?,
+    )?)
+}
+
+/// `mailboxes` sending into the sink at `port`: their day planned here and all of it made due,
+/// then one `warmup serve` started on the database and watched for `secs` seconds.
+async fn run_sending(url: &str, mailboxes: usize, secs: u64, port: u16) -> anyhow::Result<Sending> {
+    let key = SecretBox::generate_key();
+    let db = support::connect_with_key(url, &key, support::Role::Worker).await?;
+    warmup::database::migrate(&db).await?;
+    let secrets = SecretBox::from_base64(&key)?;
+    let server = warmups::Server {
+        host: "127.0.0.1",
+        port,
+        key: &secrets,
+    };
+    warmups::fill(&db, mailboxes, PER_DAY, Some(&server)).await?;
+    let mut rng = rand::rngs::StdRng::seed_from_u64(1);
+    warmup_worker::planner::plan_due(&db, &Clock::system(), &mut rng).await?;
+    let now = chrono::Utc::now() - chrono::Duration::seconds(1);
+    let due = send::Entity::update_many()
+        .col_expr(send::Column::NextAttemptAt, Expr::value(now))
+        .col_expr(send::Column::ScheduledAt, Expr::value(now))
+        .exec(&db)
+        .await?
+        .rows_affected;
+    let mut cmd = process::warmup("serve", url, &key);
+    cmd.env("WARMUP_ALLOW_PRIVATE_MAIL_HOSTS", "true");
+    let serve = start_serve(cmd)?;
+    let pid = serve.0.id();
+    let before = process::cpu_seconds(pid);
+    tokio::time::sleep(Duration::from_secs(secs)).await;
+    let cpu = process::cpu_seconds(pid) - before;
+    let rss_kb = process::status_kb(pid, "VmRSS");
+    let peak_rss_kb = process::status_kb(pid, "VmHWM");
+    drop(serve);
+    Ok(Sending {
+        mailboxes,
+        due: usize::try_from(due)?,
+        sent: count_sent(&db).await?,
+        cpu,
+        rss_kb,
+        peak_rss_kb,
+    })
+}
+
+/// Starts `warmup serve` from `cmd` on a free port and waits until it listens.
+fn start_serve(mut cmd: std::process::Command) -> anyhow::Result<process::Running> {
+    let mut child = cmd
+        .env("WARMUP_LISTEN", "127.0.0.1:0")
+        .stdout(Stdio::piped())
+        .spawn()?;
+    let stdout = child.stdout.take();
+    let serve = process::Running(child);
+    // Read (and drop) what it prints, so a full pipe never stalls it.
+    let (listening_tx, listening) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let Some(out) = stdout else { return };
+        for line in BufReader::new(out).lines().map_while(Result::ok) {
+            if line.starts_with("warmup listening on ") {
+                let _ = listening_tx.send(());
+            }
+        }
+    });
+    listening.recv_timeout(Duration::from_secs(120))?;
+    Ok(serve)
 }
 
 async fn planned(db: &DatabaseConnection) -> anyhow::Result<usize> {
@@ -98,24 +232,8 @@ async fn run(url: &str, mailboxes: usize, idle_secs: u64) -> anyhow::Result<Outc
     if mailboxes > 0 {
         warmups::fill(&db, mailboxes, PER_DAY, None).await?;
     }
-    let mut child = process::warmup("serve", url, &key)
-        .env("WARMUP_LISTEN", "127.0.0.1:0")
-        .stdout(Stdio::piped())
-        .spawn()?;
-    let stdout = child.stdout.take();
-    let serve = process::Running(child);
+    let serve = start_serve(process::warmup("serve", url, &key))?;
     let pid = serve.0.id();
-    // Read (and drop) what it prints, so a full pipe never stalls it.
-    let (listening_tx, listening) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let Some(out) = stdout else { return };
-        for line in BufReader::new(out).lines().map_while(Result::ok) {
-            if line.starts_with("warmup listening on ") {
-                let _ = listening_tx.send(());
-            }
-        }
-    });
-    listening.recv_timeout(Duration::from_secs(120))?;
     let started = Instant::now();
     let deadline = started + Duration::from_secs(1800);
     while planned(&db).await? < mailboxes {
