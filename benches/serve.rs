@@ -17,6 +17,7 @@
 //!
 //!   cargo bench --bench serve
 //!   WARMUP_BENCH_IDLE_SECS=120 WARMUP_BENCH_MAILBOXES=1000,20000 cargo bench --bench serve
+//!   WARMUP_BENCH_SENDING=only cargo bench --bench serve     # the sending row alone (`no`: none)
 
 #[path = "support/process.rs"]
 mod process;
@@ -58,8 +59,16 @@ fn main() -> anyhow::Result<()> {
         .enable_all()
         .build()?;
     let dir = tempfile::tempdir()?;
+    // `only` measures the sending row alone, `no` leaves it out.
+    let sending_mode = std::env::var("WARMUP_BENCH_SENDING").unwrap_or_default();
+    let largest = counts.iter().copied().max().unwrap_or(0);
+    let idle_counts: Vec<usize> = if sending_mode == "only" {
+        Vec::new()
+    } else {
+        std::iter::once(0).chain(counts).collect()
+    };
     let mut results = Vec::new();
-    for (i, mailboxes) in std::iter::once(0).chain(counts).enumerate() {
+    for (i, mailboxes) in idle_counts.into_iter().enumerate() {
         let path = dir.path().join(format!("serve{i}.sqlite"));
         let url = format!("sqlite://{}?mode=rwc", path.display());
         let outcome = runtime.block_on(run(&url, mailboxes, idle_secs))?;
@@ -72,8 +81,8 @@ fn main() -> anyhow::Result<()> {
         );
         results.push(outcome);
     }
-    let largest = results.iter().map(|r| r.mailboxes).max().unwrap_or(0);
     let sending = match sink::postfix_tool("smtp-sink") {
+        _ if sending_mode == "no" => None,
         Some(tool) if largest > 0 => {
             let (_sink, port) = sink::start(&tool, &[])?;
             let path = dir.path().join("sending.sqlite");

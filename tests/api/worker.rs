@@ -1018,7 +1018,7 @@ async fn organizations_share_the_send_slots_however_late_they_are_found(app: &Te
     };
     let now = warmup_entity::Clock::system().now();
     let until = now + chrono::Duration::minutes(5);
-    let first = queue_due(&app.db, now, until, 50, share)
+    let first = queue_due(&app.db, now, until, 50, share, true)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
@@ -1038,7 +1038,7 @@ async fn organizations_share_the_send_slots_however_late_they_are_found(app: &Te
         .exec(&app.db)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    queue_due(&app.db, now, until, 50, share)
+    queue_due(&app.db, now, until, 50, share, true)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(

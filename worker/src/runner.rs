@@ -154,7 +154,7 @@ async fn warmup_loop(
             }
         };
         let mut backlog = match share {
-            Some(share) => queue_due(&db, &deps, &mut queue, share, &wakeups).await,
+            Some(share) => queue_due(&db, &deps, &mut queue, share, true, &wakeups).await,
             None => false,
         };
         match crate::webhooks::dispatch_due(&db, &deps, &mut hooks).await {
@@ -183,7 +183,9 @@ async fn warmup_loop(
                 () = tokio::time::sleep_until(next_round) => break,
                 () = wakeups.freed.notified(), if backlog => {
                     if let Some(share) = share {
-                        backlog = queue_due(&db, &deps, &mut queue, share, &wakeups).await;
+                        // A freed slot fills from the oldest due sends; the rounds look
+                        // past organizations at their share.
+                        backlog = queue_due(&db, &deps, &mut queue, share, false, &wakeups).await;
                     }
                 }
             }
@@ -232,9 +234,10 @@ async fn queue_due(
     deps: &SendDeps,
     queue: &mut SendQueue,
     share: warmup_entity::store::sends::Share,
+    look_behind: bool,
     wakeups: &Wakeups,
 ) -> bool {
-    match sender::queue_due(db, deps, queue, share).await {
+    match sender::queue_due(db, deps, queue, share, look_behind).await {
         Ok(queued) => {
             if queued.pushed > 0 {
                 wakeups.pushed.notify_one();

@@ -110,19 +110,21 @@ pub async fn start_round(
 }
 
 /// Queues what is due: each send moves to `queued` (only one worker wins it) and gets a job,
-/// each organization within `share` (from [`start_round`]).
+/// each organization within `share` (from [`start_round`]); `look_behind` as for
+/// [`sends::queue_due`].
 pub async fn queue_due(
     db: &DatabaseConnection,
     deps: &SendDeps,
     queue: &mut SendQueue,
     share: sends::Share,
+    look_behind: bool,
 ) -> Result<QueuedNow, Error> {
     let mut done = QueuedNow::default();
     // A bounded batch per round keeps planning and report reading going on busy days.
     for _ in 0..5 {
         let now = deps.clock.now();
         let until = now + deps.simulated(QUEUE_DEADLINE);
-        let queued = sends::queue_due(db, now, until, 50, share).await?;
+        let queued = sends::queue_due(db, now, until, 50, share, look_behind).await?;
         // A send that had no job gets one; one queued before may still have its job waiting.
         // A failed push leaves the send queued without a job; it is queued again after the
         // deadline.
