@@ -963,14 +963,15 @@ on_both_databases!(organizations_share_the_send_slots_however_late_they_are_foun
 
 /// One organization's backlog fills the first look; two more, found only in a later one, get
 /// their floor at once and no more than the slots allow, and the first gets no more than all
-/// but the floor. Once its sends are done, the others move up to their share.
+/// but the floor. A slot freed by a late one is found behind the backlog at once. Once the
+/// first organization's sends are done, the others move up to their share.
 async fn organizations_share_the_send_slots_however_late_they_are_found(app: &TestApp) {
     use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
     use warmup_entity::send;
     use warmup_entity::store::sends::{Share, queue_due};
 
     let mut orgs = Vec::new();
-    for (name, due, minutes_ago) in [("Big", 60, 30), ("Late", 5, 5), ("Later", 5, 4)] {
+    for (name, due, minutes_ago) in [("Big", 70, 30), ("Late", 6, 5), ("Later", 5, 4)] {
         let key = app.new_org(name).await;
         let id = app
             .create_mailbox(
@@ -1028,6 +1029,31 @@ async fn organizations_share_the_send_slots_however_late_they_are_found(app: &Te
     );
     assert_eq!(first.len(), 18);
     assert!(first.more_due, "sends were passed over");
+
+    // A send of the second organization ends and frees a slot: the window of a freed slot
+    // (without looking behind as a round does) holds only the first organization's sends, at
+    // its share; it still looks past them, and the second gets its floor back at once.
+    let late_one = send::Entity::find()
+        .filter(send::Column::OrganizationId.eq(orgs[1]))
+        .filter(send::Column::State.eq("queued"))
+        .one(&app.db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("a queued send of the second organization"));
+    send::Entity::update_many()
+        .col_expr(send::Column::State, sea_orm::sea_query::Expr::value("sent"))
+        .filter(send::Column::Id.eq(late_one.id))
+        .exec(&app.db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let freed = queue_due(&app.db, now, until, 50, share, false)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        (queued().await, freed.len()),
+        (vec![14, 2, 2], 1),
+        "the freed slot goes to the organization behind the full one"
+    );
 
     // The first organization's sends are done: the three share the slots evenly (five each,
     // sixteen among three, less the floor kept free).

@@ -135,10 +135,10 @@ pub async fn release_paused<C: ConnectionTrait>(
 /// can win. An organization has at most its [`Share`] of sends queued or sending at once across
 /// all workers, so one tenant's slow servers cannot take every send slot from the others.
 ///
-/// With `look_behind`, when every send of the window belongs to organizations at their share,
-/// it looks again past them for other organizations' sends; that look walks all of those
-/// organizations' due sends, so a caller that runs often (at each freed slot) leaves it to its
-/// regular rounds.
+/// Past a window that reached organizations' shares it looks again without them, for other
+/// organizations' sends; that look walks all of those organizations' due sends, so without
+/// `look_behind` (a caller that runs at each freed slot) it looks again only when the window
+/// queued nothing, and leaves the rest to its regular rounds.
 pub async fn queue_due<C: ConnectionTrait>(
     db: &C,
     now: DateTime<Utc>,
@@ -163,8 +163,7 @@ pub async fn queue_due<C: ConnectionTrait>(
     // A paused warmup sends nothing more, today's planned sends included; they wait.
     let paused = paused_mailboxes();
     let look = |full: &std::collections::HashSet<Uuid>| {
-        let mut ids: Option<sea_orm::sea_query::SelectStatement> = None;
-        for (i, way) in ways.iter().enumerate() {
+        let member = |i: usize, way: &Condition| {
             let first = send::Entity::find()
                 .select_only()
                 .column(send::Column::Id)
@@ -174,23 +173,19 @@ pub async fn queue_due<C: ConnectionTrait>(
                 .order_by_asc(send::Column::NextAttemptAt)
                 .limit(limit)
                 .into_query();
-            let member = Query::select()
+            Query::select()
                 .column(send::Column::Id)
                 .from_subquery(first, Alias::new(format!("due{i}")))
-                .to_owned();
-            ids = Some(match ids {
-                None => member,
-                Some(mut all) => {
-                    all.union(UnionType::All, member);
-                    all
-                }
-            });
+                .to_owned()
+        };
+        let [first, rest @ ..] = &ways;
+        let mut ids = member(0, first);
+        for (i, way) in rest.iter().enumerate() {
+            ids.union(UnionType::All, member(i + 1, way));
         }
-        let mut find = send::Entity::find();
-        if let Some(ids) = ids {
-            find = find.filter(send::Column::Id.in_subquery(ids));
-        }
-        find.order_by_asc(send::Column::NextAttemptAt)
+        send::Entity::find()
+            .filter(send::Column::Id.in_subquery(ids))
+            .order_by_asc(send::Column::NextAttemptAt)
             .limit(limit)
             .all(db)
     };
@@ -217,6 +212,7 @@ pub async fn queue_due<C: ConnectionTrait>(
         counted.extend(candidates.iter().map(|c| c.organization_id));
         per_org = Ord::min(per_org, share.per_org(counted.len()));
         let mut progressed = false;
+        let mut queued_here = false;
         for c in &candidates {
             if queued.len() as u64 >= limit {
                 queued.more_due = true;
@@ -254,11 +250,13 @@ pub async fn queue_due<C: ConnectionTrait>(
                 *taken += 1;
                 total += 1;
                 progressed = true;
+                queued_here = true;
             }
         }
         // Done when the window held everything due, or nothing moved (others won the rows),
-        // or looking past full organizations is left to the caller's rounds.
-        if (candidates.len() as u64) < limit || !progressed || !look_behind {
+        // or, without `look_behind`, once the window queued a send: a window only of full
+        // organizations is still looked past, or a freed slot would wait for the next round.
+        if (candidates.len() as u64) < limit || !progressed || (!look_behind && queued_here) {
             queued.more_due |= candidates.len() as u64 >= limit;
             return Ok(queued);
         }
