@@ -16,20 +16,25 @@ pub enum Role {
     Worker,
 }
 
-/// What part of the process's Postgres connections (`database_max_connections`) a pool holds.
+/// What part of the process's Postgres connections (`database_max_connections`) a pool holds;
+/// SQLite's pools do not use it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Share {
-    /// The process's only pool (`api`, `worker`, `migrate`, SQLite's one pool of `serve`).
+    /// The process's only pool (`api`, `worker`, `migrate`).
     Whole,
-    /// One of the two pools of `serve` on Postgres: its API's or its worker's.
+    /// The API's pool of `serve`: half, rounded down.
     Half,
+    /// The worker's pool of `serve`: what the API's half leaves.
+    OtherHalf,
 }
 
 /// The most connections a Postgres pool holds for `share` of the process's budget.
 pub fn postgres_pool_size(settings: &Settings, share: Share) -> u32 {
+    let all = settings.database_max_connections;
     match share {
-        Share::Whole => settings.database_max_connections,
-        Share::Half => settings.database_max_connections / 2,
+        Share::Whole => all,
+        Share::Half => all / 2,
+        Share::OtherHalf => all - all / 2,
     }
 }
 

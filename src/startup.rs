@@ -247,7 +247,7 @@ impl Application {
             database::connect(
                 &self.settings,
                 database::Role::Worker,
-                database::Share::Half,
+                database::Share::OtherHalf,
             )
             .await
         }

@@ -366,23 +366,23 @@ async fn on_postgres_a_process_holds_at_most_its_connection_budget_and_serve_spl
     let app = spawn_app(Backend::Postgres).await;
     let mut settings = app.settings.clone();
     settings.listen = "127.0.0.1:0".into();
-    settings.database_max_connections = 6;
-    // `serve`: its API and its worker hold three each.
+    settings.database_max_connections = 7;
+    // `serve`: its API holds three, its worker the other four.
     let serve = warmup::startup::Application::build_with(&settings, true)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(pool_cap(serve.db()), 3);
     let beside = serve.worker_db().await.unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(pool_cap(&beside), 3);
-    // `api` and `worker` processes: all six.
+    assert_eq!(pool_cap(&beside), 4);
+    // `api` and `worker` processes: all seven.
     let api = warmup::startup::Application::build_with(&settings, false)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(pool_cap(api.db()), 6);
+    assert_eq!(pool_cap(api.db()), 7);
     let worker = connect(&settings, Role::Worker, Share::Whole)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(pool_cap(&worker), 6);
+    assert_eq!(pool_cap(&worker), 7);
     // Unset, a process holds 20.
     let default = connect(&app.settings, Role::Worker, Share::Whole)
         .await
