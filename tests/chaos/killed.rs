@@ -103,24 +103,21 @@ impl Fleet {
                 return name.clone();
             }
             assert!(
-                names.len() < 2 && started.elapsed() < Duration::from_secs(60),
+                names.len() < 2,
                 "cannot tell the started worker among {names:?}"
+            );
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "the started worker did not beat within 60 s"
             );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
 
-    /// Which victims hold a seed's engagement session now (lookup leases aside).
+    /// Which victims hold a seed's engagement session now (lookup leases aside): a session's
+    /// lease is deleted when it ends, and a killed process's stays until its heartbeat lapses.
     async fn in_session(&self, db: &DatabaseConnection) -> Vec<usize> {
-        let owners: HashSet<String> = lease::Entity::find()
-            .filter(lease::Column::Name.starts_with(leases::SEED_PREFIX))
-            .filter(lease::Column::Name.not_like("%:lookup"))
-            .all(db)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"))
-            .into_iter()
-            .map(|l| l.owner)
-            .collect();
+        let owners = session_owners(db).await;
         (0..self.names.len())
             .filter(|i| owners.contains(&self.names[*i]))
             .collect()
@@ -141,17 +138,15 @@ impl Fleet {
                 }
             }
         }
-        let i = match chosen {
-            Some(i) => {
-                self.kills_in_session += 1;
-                i
-            }
-            None => rand::rng().random_range(0..self.victims.len()),
-        };
+        let i = chosen.unwrap_or_else(|| rand::rng().random_range(0..self.victims.len()));
         let victim = &mut self.victims[i];
         let _ = victim.start_kill();
         let _ = victim.wait().await;
         self.kills += 1;
+        // Counted by what the kill left: a session may have ended since it was chosen.
+        if session_owners(db).await.contains(&self.names[i]) {
+            self.kills_in_session += 1;
+        }
         let (child, name) = self.add_victim(db).await;
         self.victims[i] = child;
         self.names[i] = name;
@@ -163,6 +158,19 @@ impl Fleet {
             let _ = v.wait().await;
         }
     }
+}
+
+/// The owners of seeds' engagement sessions (lookup leases aside).
+async fn session_owners(db: &DatabaseConnection) -> HashSet<String> {
+    lease::Entity::find()
+        .filter(lease::Column::Name.starts_with(leases::SEED_PREFIX))
+        .filter(lease::Column::Name.not_like("%:lookup"))
+        .all(db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .into_iter()
+        .map(|l| l.owner)
+        .collect()
 }
 
 /// A free port on loopback for a server that is started more than once.

@@ -214,11 +214,10 @@ impl Lab {
     /// Where the lab's delivery agent filed a message, by its own log: `(user, folder)` for
     /// each recipient, before anyone moved it.
     pub fn delivered_to(&self, message_id: &str) -> Vec<(String, String)> {
-        let log = std::fs::read_to_string(var("MAILLAB_DOVECOT_LOG")).unwrap_or_default();
-        log.lines()
-            .filter_map(stored)
+        self.stored_messages()
+            .into_iter()
             .filter(|s| s.message_id == message_id)
-            .map(|s| (s.user.to_string(), s.folder.to_string()))
+            .map(|s| (s.user, s.folder))
             .collect()
     }
 
@@ -226,16 +225,14 @@ impl Lab {
     /// tests judge by it).
     #[allow(dead_code)]
     pub fn stored_counts(&self) -> std::collections::HashMap<String, usize> {
-        let log = std::fs::read_to_string(var("MAILLAB_DOVECOT_LOG")).unwrap_or_default();
         let mut n = std::collections::HashMap::new();
-        for s in log.lines().filter_map(stored) {
-            *n.entry(s.message_id.to_string()).or_insert(0) += 1;
+        for s in self.stored_messages() {
+            *n.entry(s.message_id).or_insert(0) += 1;
         }
         n
     }
 
     /// Every message the delivery agent stored, by its own log: Message-ID, user and folder.
-    #[allow(dead_code)]
     pub fn stored_messages(&self) -> Vec<StoredMessage> {
         let log = std::fs::read_to_string(var("MAILLAB_DOVECOT_LOG")).unwrap_or_default();
         log.lines()
