@@ -59,7 +59,7 @@ fn main() -> anyhow::Result<()> {
         .enable_all()
         .build()?;
     let dir = tempfile::tempdir()?;
-    // `only` measures the sending row alone, `no` leaves it out.
+    // The sending row takes minutes of planning beforehand: `only` to measure it alone.
     let sending_mode = std::env::var("WARMUP_BENCH_SENDING").unwrap_or_default();
     let largest = counts.iter().copied().max().unwrap_or(0);
     let idle_counts: Vec<usize> = if sending_mode == "only" {

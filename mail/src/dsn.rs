@@ -293,8 +293,8 @@ mod fuzz {
     }
 
     proptest! {
-        // Each case runs in a child process that is stopped after 10 s: a hang fails the
-        // test instead of stalling the run.
+        // The cases run in a child process, stopped when one of them passes 10 s: a hang
+        // fails the test instead of stalling the run.
         #![proptest_config(ProptestConfig { timeout: 10_000, ..ProptestConfig::default() })]
 
         #[test]
