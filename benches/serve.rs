@@ -43,10 +43,30 @@ const PER_DAY: u32 = 40;
 struct Outcome {
     mailboxes: usize,
     planning: Duration,
-    idle_cpu: f64,
     idle_secs: u64,
+    idle: Window,
+}
+
+/// What a process did over a window of real time: CPU seconds, and its resident set at the end
+/// and at its peak since it started.
+struct Window {
+    cpu: f64,
     rss_kb: u64,
     peak_rss_kb: u64,
+}
+
+/// Watches `serve` for `secs` seconds of real time, then stops it.
+async fn watch(serve: process::Running, secs: u64) -> Window {
+    let pid = serve.0.id();
+    let before = process::cpu_seconds(pid);
+    tokio::time::sleep(Duration::from_secs(secs)).await;
+    let window = Window {
+        cpu: process::cpu_seconds(pid) - before,
+        rss_kb: process::status_kb(pid, "VmRSS"),
+        peak_rss_kb: process::status_kb(pid, "VmHWM"),
+    };
+    drop(serve);
+    window
 }
 
 fn main() -> anyhow::Result<()> {
@@ -75,9 +95,9 @@ fn main() -> anyhow::Result<()> {
         eprintln!(
             "{mailboxes} mailboxes: planned in {:.1?}, {:.2} CPU-s in {idle_secs} s, RSS {} MiB (peak {} MiB)",
             outcome.planning,
-            outcome.idle_cpu,
-            outcome.rss_kb / 1024,
-            outcome.peak_rss_kb / 1024
+            outcome.idle.cpu,
+            outcome.idle.rss_kb / 1024,
+            outcome.idle.peak_rss_kb / 1024
         );
         results.push(outcome);
     }
@@ -92,9 +112,9 @@ fn main() -> anyhow::Result<()> {
                 "{largest} mailboxes sending: {} of {} due sent in {idle_secs} s, {:.2} CPU-s, RSS {} MiB (peak {} MiB)",
                 s.sent,
                 s.due,
-                s.cpu,
-                s.rss_kb / 1024,
-                s.peak_rss_kb / 1024
+                s.window.cpu,
+                s.window.rss_kb / 1024,
+                s.window.peak_rss_kb / 1024
             );
             Some(s)
         }
@@ -103,7 +123,7 @@ fn main() -> anyhow::Result<()> {
             None
         }
     };
-    let baseline = results.first().map_or(0.0, |b| b.idle_cpu);
+    let baseline = results.first().map_or(0.0, |b| b.idle.cpu);
     println!("\none `warmup serve` on SQLite, real clock, {PER_DAY} sends a day per mailbox:");
     println!(
         "| mailboxes | planning the day at start | CPU over {idle_secs} s after it | share of one core | CPU ÷ empty service | RSS then | peak RSS |"
@@ -114,15 +134,15 @@ fn main() -> anyhow::Result<()> {
             "| {} | {:.1} s | {:.2} s | {:.2} % | {} | {} MiB | {} MiB |",
             r.mailboxes,
             r.planning.as_secs_f64(),
-            r.idle_cpu,
-            100.0 * r.idle_cpu / r.idle_secs as f64,
+            r.idle.cpu,
+            100.0 * r.idle.cpu / r.idle_secs as f64,
             if r.mailboxes == 0 {
                 "1 (baseline)".to_string()
             } else {
-                format!("{:.1}", r.idle_cpu / baseline.max(0.01))
+                format!("{:.1}", r.idle.cpu / baseline.max(0.01))
             },
-            r.rss_kb / 1024,
-            r.peak_rss_kb / 1024,
+            r.idle.rss_kb / 1024,
+            r.idle.peak_rss_kb / 1024,
         );
     }
     if let Some(s) = sending {
@@ -139,10 +159,10 @@ fn main() -> anyhow::Result<()> {
             s.due,
             s.sent,
             s.sent as f64 / idle_secs as f64,
-            s.cpu,
-            100.0 * s.cpu / idle_secs as f64,
-            s.rss_kb / 1024,
-            s.peak_rss_kb / 1024,
+            s.window.cpu,
+            100.0 * s.window.cpu / idle_secs as f64,
+            s.window.rss_kb / 1024,
+            s.window.peak_rss_kb / 1024,
         );
     }
     Ok(())
@@ -152,9 +172,7 @@ struct Sending {
     mailboxes: usize,
     due: usize,
     sent: usize,
-    cpu: f64,
-    rss_kb: u64,
-    peak_rss_kb: u64,
+    window: Window,
 }
 
 async fn count_sent(db: &DatabaseConnection) -> anyhow::Result<usize> {
@@ -190,21 +208,12 @@ async fn run_sending(url: &str, mailboxes: usize, secs: u64, port: u16) -> anyho
         .rows_affected;
     let mut cmd = process::warmup("serve", url, &key);
     cmd.env("WARMUP_ALLOW_PRIVATE_MAIL_HOSTS", "true");
-    let serve = start_serve(cmd)?;
-    let pid = serve.0.id();
-    let before = process::cpu_seconds(pid);
-    tokio::time::sleep(Duration::from_secs(secs)).await;
-    let cpu = process::cpu_seconds(pid) - before;
-    let rss_kb = process::status_kb(pid, "VmRSS");
-    let peak_rss_kb = process::status_kb(pid, "VmHWM");
-    drop(serve);
+    let window = watch(start_serve(cmd)?, secs).await;
     Ok(Sending {
         mailboxes,
         due: usize::try_from(due)?,
         sent: count_sent(&db).await?,
-        cpu,
-        rss_kb,
-        peak_rss_kb,
+        window,
     })
 }
 
@@ -242,7 +251,6 @@ async fn run(url: &str, mailboxes: usize, idle_secs: u64) -> anyhow::Result<Outc
         warmups::fill(&db, mailboxes, PER_DAY, None).await?;
     }
     let serve = start_serve(process::warmup("serve", url, &key))?;
-    let pid = serve.0.id();
     let started = Instant::now();
     let deadline = started + Duration::from_secs(1800);
     while planned(&db).await? < mailboxes {
@@ -254,18 +262,10 @@ async fn run(url: &str, mailboxes: usize, idle_secs: u64) -> anyhow::Result<Outc
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let planning = started.elapsed();
-    let before = process::cpu_seconds(pid);
-    tokio::time::sleep(Duration::from_secs(idle_secs)).await;
-    let idle_cpu = process::cpu_seconds(pid) - before;
-    let rss_kb = process::status_kb(pid, "VmRSS");
-    let peak_rss_kb = process::status_kb(pid, "VmHWM");
-    drop(serve);
     Ok(Outcome {
         mailboxes,
         planning,
-        idle_cpu,
         idle_secs,
-        rss_kb,
-        peak_rss_kb,
+        idle: watch(serve, idle_secs).await,
     })
 }

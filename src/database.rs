@@ -29,7 +29,7 @@ pub enum Share {
 }
 
 /// The most connections a Postgres pool holds for `share` of the process's budget.
-pub fn postgres_pool_size(settings: &Settings, share: Share) -> u32 {
+fn postgres_pool_size(settings: &Settings, share: Share) -> u32 {
     let all = settings.database_max_connections;
     match share {
         Share::Whole => all,

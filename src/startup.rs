@@ -142,8 +142,8 @@ impl Application {
 
     /// [`Application::build`] with the choice to migrate or only check the schema: `serve`
     /// migrates and runs a worker beside its API, so on Postgres its API's pool holds half of
-    /// the process's connections and the worker's ([`Application::worker_db`]) the other half;
-    /// an `api` process only checks and holds them all.
+    /// the process's connections and the worker's ([`Application::worker_db`]) the rest; an
+    /// `api` process only checks and holds them all.
     pub async fn build_with(settings: &Settings, migrate: bool) -> anyhow::Result<Self> {
         let secrets = secret_key::load(settings)?;
         let tls = TlsTrust::load(settings.extra_ca_file.as_deref())?;

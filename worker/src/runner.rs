@@ -183,8 +183,8 @@ async fn warmup_loop(
                 () = tokio::time::sleep_until(next_round) => break,
                 () = wakeups.freed.notified(), if backlog => {
                     if let Some(share) = share {
-                        // A freed slot fills from the oldest due sends; the rounds look
-                        // past organizations at their share.
+                        // Runs at every freed slot: it looks past organizations at their
+                        // share only when the oldest due sends queued nothing.
                         backlog = queue_due(&db, &deps, &mut queue, share, false, &wakeups).await;
                     }
                 }
